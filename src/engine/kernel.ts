@@ -1,0 +1,210 @@
+/**
+ * The TypeScript view of the WebAssembly kernel (`assembly/`): the typed export list and the
+ * instantiation that every environment (Node tests, the command line, the Web Worker) shares.
+ * Pointers are byte addresses into the kernel's linear memory; sizes are element counts.
+ */
+
+/** Pointer to a 16-byte aligned f32 buffer in kernel memory. */
+export type Ptr = number;
+
+/** Everything `assembly/index.ts` exports. Kept in step with `assembly/README.md`. */
+export interface KernelExports {
+  readonly memory: WebAssembly.Memory;
+  /** First free byte after the kernel's static data. */
+  heap_base(): number;
+
+  // math.ts — deterministic transcendentals (no fused multiply-add, no JS Math)
+  exp_f32(x: number): number;
+  log_f32(x: number): number;
+  tanh_f32(x: number): number;
+  sigmoid_f32(x: number): number;
+  exp_f64(x: number): number;
+  log_f64(x: number): number;
+  sin_f64(x: number): number;
+  cos_f64(x: number): number;
+  /** out[N] = exp(inp[N]) (SIMD); used by tests to compare with exp_f32. */
+  exp_array(out: Ptr, inp: Ptr, N: number): void;
+  log_array(out: Ptr, inp: Ptr, N: number): void;
+  tanh_array(out: Ptr, inp: Ptr, N: number): void;
+
+  // rng.ts — xoshiro128** state of 16 bytes at `state`
+  rng_seed(state: Ptr, seed: number): void;
+  rng_u32(state: Ptr): number;
+  rng_uniform_f32(state: Ptr): number;
+  rng_uniform_f64(state: Ptr): number;
+  rng_normal_f64(state: Ptr): number;
+  rng_below(state: Ptr, n: number): number;
+  rng_shuffle_i32(state: Ptr, ptr: Ptr, N: number): void;
+
+  // init.ts
+  init_uniform(out: Ptr, N: number, bound: number, state: Ptr): void;
+  init_normal(out: Ptr, N: number, std: number, state: Ptr): void;
+  /** w[OC,C]; scheme: 0 xavier_uniform, 1 xavier_normal, 2 he_uniform, 3 he_normal. */
+  init_dense(w: Ptr, OC: number, C: number, scheme: number, state: Ptr): void;
+
+  // matmul.ts — out[M,N] (+)= A·B in three layouts; acc != 0 accumulates
+  matmul_nn(out: Ptr, a: Ptr, b: Ptr, M: number, K: number, N: number, acc: number): void;
+  matmul_nt(out: Ptr, a: Ptr, b: Ptr, M: number, K: number, N: number, acc: number): void;
+  matmul_tn(out: Ptr, a: Ptr, b: Ptr, M: number, K: number, N: number, acc: number): void;
+  matmul_nn_scalar(out: Ptr, a: Ptr, b: Ptr, M: number, K: number, N: number, acc: number): void;
+  matmul_nt_scalar(out: Ptr, a: Ptr, b: Ptr, M: number, K: number, N: number, acc: number): void;
+  matmul_tn_scalar(out: Ptr, a: Ptr, b: Ptr, M: number, K: number, N: number, acc: number): void;
+  /** Register-only f32x4 multiply-add loop: the peak the matmuls are measured against. */
+  peak_loop(iterations: number): number;
+  /** Floating-point operations one `peak_loop` iteration performs. */
+  peak_flops_per_iteration(): number;
+
+  // dense.ts — w[OC,C], b[OC]
+  dense_forward(out: Ptr, inp: Ptr, w: Ptr, b: Ptr, B: number, C: number, OC: number): void;
+  dense_backward(
+    dinp: Ptr,
+    dw: Ptr,
+    db: Ptr,
+    dout: Ptr,
+    inp: Ptr,
+    w: Ptr,
+    B: number,
+    C: number,
+    OC: number,
+  ): void;
+
+  // activations: forward overwrites, backward accumulates into dinp
+  relu_forward(out: Ptr, inp: Ptr, N: number): void;
+  relu_backward(dinp: Ptr, dout: Ptr, inp: Ptr, N: number): void;
+  relu_forward_scalar(out: Ptr, inp: Ptr, N: number): void;
+  relu_backward_scalar(dinp: Ptr, dout: Ptr, inp: Ptr, N: number): void;
+  leaky_relu_forward(out: Ptr, inp: Ptr, N: number, alpha: number): void;
+  leaky_relu_backward(dinp: Ptr, dout: Ptr, inp: Ptr, N: number, alpha: number): void;
+  leaky_relu_forward_scalar(out: Ptr, inp: Ptr, N: number, alpha: number): void;
+  leaky_relu_backward_scalar(dinp: Ptr, dout: Ptr, inp: Ptr, N: number, alpha: number): void;
+  sigmoid_forward(out: Ptr, inp: Ptr, N: number): void;
+  sigmoid_backward(dinp: Ptr, dout: Ptr, out: Ptr, N: number): void;
+  sigmoid_forward_scalar(out: Ptr, inp: Ptr, N: number): void;
+  sigmoid_backward_scalar(dinp: Ptr, dout: Ptr, out: Ptr, N: number): void;
+  tanh_forward(out: Ptr, inp: Ptr, N: number): void;
+  tanh_backward(dinp: Ptr, dout: Ptr, out: Ptr, N: number): void;
+  tanh_forward_scalar(out: Ptr, inp: Ptr, N: number): void;
+  tanh_backward_scalar(dinp: Ptr, dout: Ptr, out: Ptr, N: number): void;
+  softmax_forward(out: Ptr, inp: Ptr, B: number, C: number): void;
+  softmax_backward(dinp: Ptr, dout: Ptr, out: Ptr, B: number, C: number): void;
+  softmax_forward_scalar(out: Ptr, inp: Ptr, B: number, C: number): void;
+  softmax_backward_scalar(dinp: Ptr, dout: Ptr, out: Ptr, B: number, C: number): void;
+
+  // losses: forward returns the mean loss, backward accumulates the gradient of that mean
+  mse_forward(pred: Ptr, target: Ptr, N: number): number;
+  mse_backward(dpred: Ptr, pred: Ptr, target: Ptr, N: number): void;
+  bce_logits_forward(logits: Ptr, target: Ptr, N: number): number;
+  bce_logits_backward(dlogits: Ptr, logits: Ptr, target: Ptr, N: number): void;
+  softmax_ce_forward(probs: Ptr, logits: Ptr, labels: Ptr, B: number, C: number): number;
+  softmax_ce_backward(dlogits: Ptr, probs: Ptr, labels: Ptr, B: number, C: number): void;
+  accuracy_binary(logits: Ptr, target: Ptr, N: number): number;
+  accuracy_multiclass(scores: Ptr, labels: Ptr, B: number, C: number): number;
+
+  // regularisation
+  dropout_forward(out: Ptr, mask: Ptr, inp: Ptr, N: number, p: number, state: Ptr): void;
+  dropout_backward(dinp: Ptr, dout: Ptr, mask: Ptr, N: number): void;
+  dropout_backward_scalar(dinp: Ptr, dout: Ptr, mask: Ptr, N: number): void;
+  l2_backward(grad: Ptr, param: Ptr, N: number, lambda: number): void;
+  l2_backward_scalar(grad: Ptr, param: Ptr, N: number, lambda: number): void;
+  sum_squares(ptr: Ptr, N: number): number;
+  sum_squares_scalar(ptr: Ptr, N: number): number;
+  clip_grad_norm(grads: Ptr, N: number, maxNorm: number): number;
+
+  // optimizers: one elementwise pass over the flat parameter block
+  sgd_update(params: Ptr, grads: Ptr, N: number, lr: number): void;
+  sgd_update_scalar(params: Ptr, grads: Ptr, N: number, lr: number): void;
+  momentum_update(
+    params: Ptr,
+    grads: Ptr,
+    velocity: Ptr,
+    N: number,
+    lr: number,
+    mu: number,
+    nesterov: number,
+  ): void;
+  momentum_update_scalar(
+    params: Ptr,
+    grads: Ptr,
+    velocity: Ptr,
+    N: number,
+    lr: number,
+    mu: number,
+    nesterov: number,
+  ): void;
+  rmsprop_update(
+    params: Ptr,
+    grads: Ptr,
+    sq: Ptr,
+    N: number,
+    lr: number,
+    alpha: number,
+    eps: number,
+  ): void;
+  rmsprop_update_scalar(
+    params: Ptr,
+    grads: Ptr,
+    sq: Ptr,
+    N: number,
+    lr: number,
+    alpha: number,
+    eps: number,
+  ): void;
+  adam_update(
+    params: Ptr,
+    grads: Ptr,
+    m: Ptr,
+    v: Ptr,
+    N: number,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    weightDecay: number,
+    bc1: number,
+    bc2: number,
+  ): void;
+  adam_update_scalar(
+    params: Ptr,
+    grads: Ptr,
+    m: Ptr,
+    v: Ptr,
+    N: number,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    weightDecay: number,
+    bc1: number,
+    bc2: number,
+  ): void;
+
+  // program.ts — the interpreter that runs whole steps in one call
+  program_train(program: Ptr, steps: number): number;
+  program_eval(program: Ptr, split: number, rows: number): number;
+}
+
+/** Imports the kernel needs: only `env.abort`, which a `--noAssert` build reaches on a trap. */
+function kernelImports(): WebAssembly.Imports {
+  return {
+    env: {
+      abort(_message: number, _file: number, line: number, column: number): never {
+        throw new Error(`kernel aborted at ${line}:${column}`);
+      },
+    },
+  };
+}
+
+/** Instantiates a compiled kernel module; each training session owns one instance. */
+export function instantiateKernel(module: WebAssembly.Module): KernelExports {
+  const instance = new WebAssembly.Instance(module, kernelImports());
+  return instance.exports as unknown as KernelExports;
+}
+
+/**
+ * Makes sure the kernel memory holds at least `bytes` bytes, growing it once if needed.
+ * Called by the planner before a session starts, never during training.
+ */
+export function ensureMemory(kernel: KernelExports, bytes: number): void {
+  const have = kernel.memory.buffer.byteLength;
+  if (bytes > have) kernel.memory.grow(Math.ceil((bytes - have) / 65536));
+}

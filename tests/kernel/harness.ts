@@ -1,0 +1,57 @@
+/**
+ * Test harness for single kernel ops: a fresh kernel instance with a bump allocator over its
+ * memory, and helpers to copy arrays in and out. Buffers are 16-byte aligned like the arena's.
+ */
+import { instantiateKernel, type KernelExports, type Ptr } from '../../src/engine/kernel.js';
+import { loadKernelModule, type KernelVariant } from '../../src/node/kernel-file.js';
+
+export interface Harness {
+  k: KernelExports;
+  /** Allocates `n` f32 slots (16-byte aligned), filled with `init` if given. */
+  alloc(n: number, init?: ArrayLike<number>): Ptr;
+  /** Copies `n` f32 values out of kernel memory. */
+  read(ptr: Ptr, n: number): Float32Array;
+  write(ptr: Ptr, values: ArrayLike<number>): void;
+  /** A seeded PRNG state in kernel memory. */
+  rng(seed: number): Ptr;
+}
+
+export async function harness(variant: KernelVariant = 'simd'): Promise<Harness> {
+  const k = instantiateKernel(await loadKernelModule(variant));
+  let top = (k.heap_base() + 15) & ~15;
+  const alloc = (n: number, init?: ArrayLike<number>): Ptr => {
+    const ptr = top;
+    top += (n * 4 + 15) & ~15;
+    if (top > k.memory.buffer.byteLength) {
+      k.memory.grow(Math.ceil((top - k.memory.buffer.byteLength) / 65536));
+    }
+    new Float32Array(k.memory.buffer, ptr, n).fill(0);
+    if (init) new Float32Array(k.memory.buffer, ptr, n).set(init);
+    return ptr;
+  };
+  return {
+    k,
+    alloc,
+    read: (ptr, n) => new Float32Array(k.memory.buffer, ptr, n).slice(),
+    write: (ptr, values) => new Float32Array(k.memory.buffer, ptr, values.length).set(values),
+    rng: (seed) => {
+      const state = alloc(4);
+      k.rng_seed(state, seed);
+      return state;
+    },
+  };
+}
+
+/** Deterministic test data in [-scale, scale) from a tiny integer LCG (tests only). */
+export function testValues(n: number, seed = 1, scale = 1): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = ((s / 4294967296) * 2 - 1) * scale;
+  }
+  return out;
+}
+
+/** Odd and multiple-of-4 sizes that exercise several SIMD iterations and every tail length. */
+export const SIZES = [1, 3, 4, 5, 8, 17, 33, 64, 67, 130];
