@@ -67,6 +67,18 @@ export interface KernelExports {
     C: number,
     OC: number,
   ): void;
+  dense_forward_scalar(out: Ptr, inp: Ptr, w: Ptr, b: Ptr, B: number, C: number, OC: number): void;
+  dense_backward_scalar(
+    dinp: Ptr,
+    dw: Ptr,
+    db: Ptr,
+    dout: Ptr,
+    inp: Ptr,
+    w: Ptr,
+    B: number,
+    C: number,
+    OC: number,
+  ): void;
 
   // activations: forward overwrites, backward accumulates into dinp
   relu_forward(out: Ptr, inp: Ptr, N: number): void;

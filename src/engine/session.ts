@@ -1,0 +1,443 @@
+/**
+ * A training session: one network, its optimizer and its data in one kernel instance.
+ * create → step(n) → evaluate / predict / read → snapshot / restore → dispose. The same class
+ * runs in Node (tests, the command line, the verifier) and behind Comlink in a Web Worker.
+ * After `createSession` nothing allocates kernel memory again, so typed-array views made here
+ * stay valid and training allocates no JS buffers.
+ */
+import type { Dataset, Split } from '../data/dataset.js';
+import { ensureMemory, instantiateKernel, type KernelExports } from './kernel.js';
+import { LIMITS } from './limits.js';
+import { parseOptions, type TrainOptions } from './options.js';
+import { HISTORY_CAPACITY, planArena, type Plan, type Tensor } from './plan.js';
+import { H, writeProgram } from './program.js';
+import { INITS, SpecError, buildNetwork, parseSpec, Issues, checkInt, type LayerSummary, type Network } from './spec.js';
+
+export type SplitName = 'train' | 'validation' | 'test';
+const SPLIT_INDEX: Record<SplitName, number> = { train: 0, validation: 1, test: 2 };
+
+/** Why a run stopped producing numbers, phrased for a player, with the fix to try. */
+export interface Divergence {
+  /** The step (1-based) whose loss or gradient was not a finite number. */
+  step: number;
+  quantity: 'loss' | 'gradient';
+  cause: 'learning-rate' | 'exploding-gradient';
+  message: string;
+}
+
+/** What `step(n)` reports. The object is reused between calls: copy what you keep. */
+export interface StepResult {
+  /** Steps completed since the start (or the restored snapshot). */
+  step: number;
+  /** Steps this call ran; fewer than asked only when the run diverged. */
+  ran: number;
+  /** Mean of the batch losses of this call's steps. */
+  trainLoss: number;
+  /** The last batch's loss. */
+  lastLoss: number;
+  /** Fraction of correct answers over this call's batches (classification), else null. */
+  trainAccuracy: number | null;
+  /** Global gradient norm of the last step (before clipping). */
+  gradNorm: number;
+  diverged: Divergence | null;
+}
+
+export interface Evaluation {
+  split: SplitName;
+  loss: number;
+  accuracy: number | null;
+  rows: number;
+}
+
+/** Saved state for rewinding: parameters, optimizer state, PRNGs, shuffle order, counters. */
+export interface Snapshot {
+  params: ArrayBuffer;
+  state: ArrayBuffer;
+}
+
+/** Public description of a tensor for the UI and model files. */
+export interface TensorInfo {
+  name: string;
+  region: Tensor['region'];
+  shape: number[];
+}
+
+/** Checks a seed: an integer the kernel PRNG can take. */
+export function checkSeed(seed: unknown, path = 'seed'): number {
+  const issues = new Issues();
+  checkInt(issues, path, seed, 0, 0xffffffff);
+  issues.throwIfAny();
+  return seed as number;
+}
+
+/** The training stream gets its own seed so that changing dropout never changes the init. */
+const TRAIN_STREAM = 0x9e3779b9;
+
+export class Session {
+  readonly network: Network;
+  readonly options: TrainOptions;
+  readonly plan: Plan;
+  readonly seed: number;
+  private kernel: KernelExports | null;
+  private readonly base: number;
+  private readonly program: number;
+  private readonly words: Int32Array;
+  private readonly f64: Float64Array;
+  private readonly histLoss: Float32Array;
+  private readonly histNorm: Float32Array;
+  private readonly histCorrect: Int32Array;
+  private readonly initial: Snapshot;
+  private readonly result: StepResult = {
+    step: 0,
+    ran: 0,
+    trainLoss: NaN,
+    lastLoss: NaN,
+    trainAccuracy: null,
+    gradNorm: 0,
+    diverged: null,
+  };
+  /** First batch loss, lowest batch loss and first gradient norm: the yardsticks of `explain`. */
+  private firstLoss = NaN;
+  private minLoss = Infinity;
+  private firstNorm = 0;
+  private divergence: Divergence | null = null;
+
+  constructor(module: WebAssembly.Module, specJson: unknown, data: Dataset, optionsJson: unknown, seed: number) {
+    this.seed = checkSeed(seed);
+    const spec = parseSpec(specJson);
+    this.options = parseOptions(optionsJson);
+    for (const split of ['train', 'validation', 'test'] as const) {
+      if (data[split].n > LIMITS.maxRows) {
+        throw new SpecError([`data.${split} has ${data[split].n} rows; the limit is ${LIMITS.maxRows}`]);
+      }
+    }
+    if (data.train.n < 1) throw new SpecError(['data.train must hold at least one row']);
+    this.network = buildNetwork(spec, {
+      inputs: data.inputs,
+      outputs: data.outputs,
+      task: data.task,
+      dataName: data.name,
+    });
+    const targetWidth = data.task === 'multiclass' ? 1 : data.outputs;
+    this.plan = planArena(this.network, this.options, {
+      inputs: data.inputs,
+      targetWidth,
+      train: data.train.n,
+      validation: data.validation.n,
+      test: data.test.n,
+    });
+
+    const kernel = instantiateKernel(module);
+    this.kernel = kernel;
+    this.base = Math.ceil(kernel.heap_base() / 16) * 16;
+    ensureMemory(kernel, this.base + this.plan.totalBytes);
+    const buffer = kernel.memory.buffer;
+    this.program = writeProgram(buffer, this.base, this.plan, this.network, this.options);
+    this.words = new Int32Array(buffer, this.program, 64);
+    this.f64 = new Float64Array(buffer, this.program, 32);
+    this.histLoss = this.view('history.loss') as Float32Array;
+    this.histNorm = this.view('history.gradNorm') as Float32Array;
+    this.histCorrect = this.view('history.correct') as Int32Array;
+
+    for (const split of ['train', 'validation', 'test'] as const) {
+      this.copyIn(`${split}.x`, data[split].x, data[split].n * data.inputs, `${split}.x`);
+      this.copyIn(`${split}.y`, data[split].y, data[split].n * targetWidth, `${split}.y`);
+    }
+    const order = this.view('order') as Int32Array;
+    for (let i = 0; i < order.length; i++) order[i] = i;
+    kernel.rng_seed(this.ptr('rng.init'), this.seed);
+    kernel.rng_seed(this.ptr('rng.train'), (this.seed ^ TRAIN_STREAM) >>> 0);
+    for (const op of this.network.ops) {
+      if (op.kind !== 'dense') continue;
+      const scheme = INITS.indexOf(op.init);
+      kernel.init_dense(this.ptr(`${op.module}.weight`), op.units, op.inputs, scheme, this.ptr('rng.init'));
+    }
+    this.initial = this.snapshot();
+  }
+
+  /** Runs `n` training steps (in as few kernel calls as the history buffer allows). */
+  step(n = 1): StepResult {
+    const k = this.live();
+    const r = this.result;
+    if (this.divergence) {
+      r.ran = 0;
+      r.diverged = this.divergence;
+      return r;
+    }
+    let ran = 0;
+    let lossSum = 0;
+    let correctSum = 0;
+    while (ran < n) {
+      const chunk = Math.min(n - ran, HISTORY_CAPACITY);
+      const done = k.program_train(this.program, chunk);
+      for (let i = 0; i < done; i++) {
+        const loss = this.histLoss[i]!;
+        lossSum += loss;
+        correctSum += this.histCorrect[i]!;
+        if (loss < this.minLoss) this.minLoss = loss;
+      }
+      if (this.firstNorm === 0 && done > 0) {
+        this.firstNorm = this.histNorm[0]!;
+        this.firstLoss = this.histLoss[0]!;
+      }
+      if (done > 0) {
+        r.lastLoss = this.histLoss[done - 1]!;
+        r.gradNorm = this.histNorm[done - 1]!;
+      }
+      ran += done;
+      if (done < chunk) {
+        this.divergence = this.explain(done);
+        break;
+      }
+    }
+    r.step = this.words[H.STEP]!;
+    r.ran = ran;
+    r.trainLoss = ran > 0 ? lossSum / ran : NaN;
+    r.trainAccuracy =
+      this.network.spec.loss === 'mse' || ran === 0
+        ? null
+        : correctSum / (ran * this.options.batch * (this.network.spec.loss === 'bce' ? this.network.outputs : 1));
+    r.diverged = this.divergence;
+    return r;
+  }
+
+  private explain(doneInChunk: number): Divergence {
+    const quantity = this.words[H.STATUS] === 1 ? 'loss' : 'gradient';
+    const step = this.words[H.STEP]! + 1;
+    const lastNorm = doneInChunk > 0 ? this.histNorm[doneInChunk - 1]! : this.result.gradNorm;
+    const lr = this.options.lr;
+    // A run that never learned blew up because each update overshoots (the learning rate); a
+    // run that had been learning and then saw its gradient jump had an exploding gradient.
+    const wasLearning = this.minLoss < 0.5 * this.firstLoss;
+    const exploded =
+      wasLearning && this.firstNorm > 0 && Number.isFinite(lastNorm) && lastNorm > 100 * this.firstNorm;
+    if (exploded) {
+      return {
+        step,
+        quantity,
+        cause: 'exploding-gradient',
+        message:
+          `The ${quantity} stopped being a number at step ${step}: the gradient grew from ` +
+          `${fmt(this.firstNorm)} to ${fmt(lastNorm)} and exploded. Clip the gradient ` +
+          `(for example to 1) or lower the learning rate (${fmt(lr)}).`,
+      };
+    }
+    return {
+      step,
+      quantity,
+      cause: 'learning-rate',
+      message:
+        `The ${quantity} stopped being a number at step ${step}: the learning rate ${fmt(lr)} is ` +
+        `probably too high, so each update overshoots and the loss blows up. Try ${fmt(lr / 10)}.`,
+    };
+  }
+
+  /** Mean loss and accuracy over a whole split, without dropout. */
+  evaluate(split: SplitName): Evaluation {
+    const k = this.live();
+    const loss = k.program_eval(this.program, SPLIT_INDEX[split], 0);
+    const rows = this.words[H.SPLITS + 3 * SPLIT_INDEX[split] + 2]!;
+    const correct = this.words[H.EVAL_CORRECT]!;
+    const perRow = this.network.spec.loss === 'bce' ? this.network.outputs : 1;
+    const accuracy = this.network.spec.loss === 'mse' || rows === 0 ? null : correct / (rows * perRow);
+    return { split, loss, accuracy, rows };
+  }
+
+  /**
+   * Predictions for `rows` examples `x` [rows, inputs] (already standardised like the data):
+   * probabilities for BCE/CCE, values for MSE, as a new [rows, outputs] array.
+   */
+  predict(x: Float32Array, rows = x.length / this.network.spec.inputs): Float32Array {
+    const k = this.live();
+    const inputs = this.network.spec.inputs;
+    if (!Number.isInteger(rows) || rows < 0 || x.length !== rows * inputs) {
+      throw new Error(`predict needs rows × ${inputs} values, got ${x.length}`);
+    }
+    const outputs = this.network.outputs;
+    const out = new Float32Array(rows * outputs);
+    const input = this.view('input') as Float32Array;
+    const head = new Float32Array(k.memory.buffer, this.words[H.HEAD]!, this.plan.rows * outputs);
+    for (let start = 0; start < rows; start += this.plan.rows) {
+      const r = Math.min(this.plan.rows, rows - start);
+      input.set(x.subarray(start * inputs, (start + r) * inputs));
+      k.program_eval(this.program, 3, r);
+      out.set(head.subarray(0, r * outputs), start * outputs);
+    }
+    return out;
+  }
+
+  /** Copy of a named tensor (parameters, gradients, activations, optimizer state …). */
+  read(name: string): Float32Array | Int32Array {
+    return this.view(name).slice();
+  }
+
+  /** Names, regions and shapes of every tensor, for the UI and for tests. */
+  tensors(): TensorInfo[] {
+    return this.plan.tensors.map((t) => ({ name: t.name, region: t.region, shape: t.shape }));
+  }
+
+  /** The per-layer summary with parameter counts and their formulas. */
+  get summary(): LayerSummary[] {
+    return this.network.summary;
+  }
+
+  /** The kernel's memory, for tests that check it never grows or moves during training. */
+  get kernelMemory(): WebAssembly.Memory {
+    return this.live().memory;
+  }
+
+  get stepCount(): number {
+    return this.words[H.STEP]!;
+  }
+
+  /** Parameters in PyTorch state-dict order, copied out. */
+  stateDict(): Array<{ name: string; shape: number[]; values: Float32Array }> {
+    return this.plan.params.map((t) => ({ name: t.name, shape: t.shape, values: this.view(t.name).slice() as Float32Array }));
+  }
+
+  /**
+   * Replaces the parameters (e.g. from a model file), after checking that names and shapes match
+   * exactly. Optimizer state is reset; `step` sets the step counter.
+   */
+  loadStateDict(entries: ReadonlyArray<{ name: string; shape: readonly number[]; values: ArrayLike<number> }>, step = 0): void {
+    const issues = new Issues();
+    const given = new Map(entries.map((e) => [e.name, e]));
+    for (const t of this.plan.params) {
+      const e = given.get(t.name);
+      if (!e) {
+        issues.add(`params`, `lack "${t.name}" (shape [${t.shape.join(', ')}])`);
+      } else if (e.shape.length !== t.shape.length || e.shape.some((d, i) => d !== t.shape[i])) {
+        issues.add(`params["${t.name}"]`, `must have shape [${t.shape.join(', ')}], got [${e.shape.join(', ')}]`);
+      } else if (e.values.length !== t.length) {
+        issues.add(`params["${t.name}"]`, `must hold ${t.length} values, got ${e.values.length}`);
+      } else {
+        for (let i = 0; i < e.values.length; i++) {
+          if (!Number.isFinite(e.values[i])) {
+            issues.add(`params["${t.name}"]`, `value ${i} is not a finite number`);
+            break;
+          }
+        }
+      }
+    }
+    for (const name of given.keys()) {
+      if (!this.plan.byName.has(name) || !name.match(/\.(weight|bias)$/)) {
+        issues.add(`params["${name}"]`, `is not a parameter of this network (it has ${this.plan.params.map((t) => t.name).join(', ')})`);
+      }
+    }
+    issues.throwIfAny();
+    for (const t of this.plan.params) (this.view(t.name) as Float32Array).set(given.get(t.name)!.values);
+    const opt = this.plan.regions.optimizer;
+    new Uint8Array(this.live().memory.buffer, this.base + opt.start, opt.end - opt.start).fill(0);
+    this.words[H.STEP] = step;
+    this.words[H.T] = 0;
+    this.f64[H.BC1 / 2] = 1;
+    this.f64[H.BC2 / 2] = 1;
+    this.divergence = null;
+  }
+
+  /** SHA-256 (hex) of the parameters' little-endian float32 bytes in state-dict order. */
+  async weightsHash(): Promise<string> {
+    return hashParams(this.stateDict().map((p) => p.values));
+  }
+
+  /** Saves everything a later `restore` needs to continue bit-identically from here. */
+  snapshot(): Snapshot {
+    const mem = this.live().memory.buffer;
+    const { params, optimizer, state } = this.plan.regions;
+    return {
+      params: mem.slice(this.base + params.start, this.base + params.end),
+      state: mem.slice(this.base + optimizer.start, this.base + state.end),
+    };
+  }
+
+  /** Rewinds to a snapshot of this session; also clears a divergence. */
+  restore(snapshot: Snapshot): void {
+    const mem = this.live().memory.buffer;
+    const { params, optimizer, state } = this.plan.regions;
+    if (snapshot.params.byteLength !== params.end - params.start || snapshot.state.byteLength !== state.end - optimizer.start) {
+      throw new Error('this snapshot belongs to a different network or optimizer');
+    }
+    new Uint8Array(mem, this.base + params.start).set(new Uint8Array(snapshot.params));
+    new Uint8Array(mem, this.base + optimizer.start).set(new Uint8Array(snapshot.state));
+    this.divergence = null;
+    this.firstNorm = 0;
+    this.firstLoss = NaN;
+    this.minLoss = Infinity;
+  }
+
+  /** Back to the starting weights of this seed (the same ones, so one change can be compared fairly). */
+  reset(): void {
+    this.restore(this.initial);
+  }
+
+  /** Releases the kernel instance; the session cannot be used afterwards. */
+  dispose(): void {
+    this.kernel = null;
+  }
+
+  private live(): KernelExports {
+    if (!this.kernel) throw new Error('this training session was disposed');
+    return this.kernel;
+  }
+
+  private ptr(name: string): number {
+    return this.base + this.tensor(name).offset;
+  }
+
+  private tensor(name: string): Tensor {
+    const t = this.plan.byName.get(name);
+    if (!t) throw new Error(`no tensor named "${name}"`);
+    return t;
+  }
+
+  private view(name: string): Float32Array | Int32Array {
+    const t = this.tensor(name);
+    const buffer = this.live().memory.buffer;
+    return t.dtype === 'i32'
+      ? new Int32Array(buffer, this.base + t.offset, t.length)
+      : new Float32Array(buffer, this.base + t.offset, t.length);
+  }
+
+  private copyIn(name: string, values: Float32Array, expected: number, path: string): void {
+    if (values.length !== expected) throw new Error(`data ${path} must hold ${expected} values, got ${values.length}`);
+    (this.view(name) as Float32Array).set(values);
+  }
+}
+
+/** Convenience constructor mirroring the issue's create(spec, data, hyperparameters, seed). */
+export function createSession(
+  module: WebAssembly.Module,
+  spec: unknown,
+  data: Dataset,
+  options: unknown,
+  seed: number,
+): Session {
+  return new Session(module, spec, data, options, seed);
+}
+
+/** SHA-256 (hex) over float32 arrays concatenated as little-endian bytes. */
+export async function hashParams(arrays: readonly Float32Array[]): Promise<string> {
+  const total = arrays.reduce((n, a) => n + a.length, 0);
+  const all = new Float32Array(total);
+  let at = 0;
+  for (const a of arrays) {
+    all.set(a, at);
+    at += a.length;
+  }
+  const bytes = new Uint8Array(all.buffer);
+  if (!littleEndian()) {
+    for (let i = 0; i < bytes.length; i += 4) bytes.subarray(i, i + 4).reverse();
+  }
+  const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes);
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function littleEndian(): boolean {
+  return new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+}
+
+function fmt(x: number): string {
+  return Number(x.toPrecision(3)).toString();
+}
+
+export type { Split };

@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_OPTIONS, parseOptions } from '../../src/engine/options.js';
+import { planArena, REGIONS, HEADER_WORDS, OP_WORDS } from '../../src/engine/plan.js';
+import { H } from '../../src/engine/program.js';
+import { buildNetwork, parseSpec, SpecError } from '../../src/engine/spec.js';
+
+const spec = parseSpec({
+  layers: [
+    { type: 'dense', units: 16, activation: 'relu' },
+    { type: 'dropout', rate: 0.25 },
+    { type: 'dense', units: 3 },
+  ],
+});
+const net = buildNetwork(spec, { inputs: 5, outputs: 3, task: 'multiclass' });
+const sizes = { inputs: 5, targetWidth: 1, train: 101, validation: 21, test: 22 };
+
+describe('planArena', () => {
+  for (const optimizer of ['sgd', 'momentum', 'adam'] as const) {
+    it(`lays out aligned, disjoint tensors whose sizes add up (${optimizer})`, () => {
+      const plan = planArena(net, parseOptions({ optimizer, batch: 7 }), sizes);
+      const sorted = [...plan.tensors].sort((a, b) => a.offset - b.offset);
+      let end = 0;
+      for (const t of sorted) {
+        expect(t.offset % 16, t.name).toBe(0);
+        expect(t.offset, `${t.name} overlaps its predecessor`).toBeGreaterThanOrEqual(end);
+        const bytes = t.dtype === 'u8' ? t.length : t.length * 4;
+        expect(t.length).toBe(t.shape.reduce((a, b) => a * b, 1));
+        end = t.offset + bytes;
+        const region = plan.regions[t.region];
+        expect(t.offset).toBeGreaterThanOrEqual(region.start);
+        expect(end).toBeLessThanOrEqual(region.end);
+      }
+      expect(end).toBeLessThanOrEqual(plan.totalBytes);
+      // Regions follow each other without gaps, in the documented order.
+      for (let i = 1; i < REGIONS.length; i++) {
+        expect(plan.regions[REGIONS[i]!].start).toBe(plan.regions[REGIONS[i - 1]!].end);
+      }
+      // Parameters: 5·16+16 + 16·3+3 = 147 values, in state-dict order.
+      expect(plan.params.map((t) => [t.name, t.shape])).toEqual([
+        ['0.weight', [16, 5]],
+        ['0.bias', [16]],
+        ['3.weight', [3, 16]],
+        ['3.bias', [3]],
+      ]);
+      expect(plan.params.reduce((n, t) => n + t.length, 0)).toBe(net.totalParams);
+      // Gradients mirror parameters at a constant offset (the kernel relies on it for L2).
+      const shift = plan.regions.grads.start - plan.regions.params.start;
+      for (const p of plan.params) expect(plan.byName.get(`${p.name}.grad`)!.offset).toBe(p.offset + shift);
+      const state = plan.tensors.filter((t) => t.region === 'optimizer');
+      expect(state).toHaveLength({ sgd: 0, momentum: 1, adam: 2 }[optimizer]);
+      for (const s of state) expect(s.length).toBe(plan.paramSlots);
+      expect(plan.rows).toBe(101);
+    });
+  }
+
+  it('refuses an arena over the cap with the numbers', () => {
+    const wide = buildNetwork(parseSpec({ layers: [{ type: 'dense', units: 4096 }, { type: 'dense', units: 1 }] }), {
+      inputs: 900,
+      outputs: 1,
+      task: 'regression',
+    });
+    expect(() =>
+      planArena(wide, { ...DEFAULT_OPTIONS, batch: 4096 }, { inputs: 900, targetWidth: 1, train: 200000, validation: 0, test: 0 }),
+    ).toThrow(SpecError);
+    try {
+      planArena(wide, { ...DEFAULT_OPTIONS, batch: 4096 }, { inputs: 900, targetWidth: 1, train: 200000, validation: 0, test: 0 });
+    } catch (error) {
+      expect((error as Error).message).toMatch(/need \d+\.\d MiB of memory; the limit is 512\.0 MiB/);
+    }
+  });
+});
+
+describe('program header', () => {
+  it('uses the same field numbers as the kernel interpreter', () => {
+    const source = readFileSync(new URL('../../assembly/program.ts', import.meta.url), 'utf8');
+    const kernel = new Map<string, number>();
+    for (const m of source.matchAll(/const H_(\w+): i32 = (\d+);/g)) kernel.set(m[1]!, Number(m[2]));
+    expect(Object.fromEntries(kernel)).toEqual(H);
+    expect(source).toContain(`const HEADER_WORDS: i32 = ${HEADER_WORDS};`);
+    expect(source).toContain(`const OP_WORDS: i32 = ${OP_WORDS};`);
+  });
+});
