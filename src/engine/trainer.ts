@@ -54,9 +54,9 @@ export function createTrainer(loadModule: () => Promise<WebAssembly.Module>): Tr
         'csv' in request
           ? makeCsvDataset(request.csv, { module: m, seed: request.seed, target: request.target, name: request.fileName })
           : await makeDataset(request.name, { module: m, seed: request.seed, n: request.n, noise: request.noise });
-      session?.dispose();
-      session = null;
+      // Built before the old one is dropped: a bad spec must not cost the player their session.
       const created = new Session(m, spec, data, options, seed);
+      session?.dispose();
       session = created;
       return {
         summary: created.summary,

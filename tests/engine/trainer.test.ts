@@ -1,0 +1,54 @@
+import * as Comlink from 'comlink';
+import { afterAll, describe, expect, it } from 'vitest';
+import { makeDataset } from '../../src/data/index.js';
+import { Session } from '../../src/engine/session.js';
+import { createTrainer, type TrainerApi } from '../../src/engine/trainer.js';
+import { loadKernelModule } from '../../src/node/kernel-file.js';
+
+// The worker's message protocol without a Worker: the trainer is exposed on one end of a
+// MessageChannel and driven through Comlink from the other, exactly as the page does.
+const channel = new MessageChannel();
+Comlink.expose(createTrainer(() => loadKernelModule('simd')), channel.port1);
+const trainer = Comlink.wrap<TrainerApi>(channel.port2);
+afterAll(() => {
+  trainer[Comlink.releaseProxy]();
+  channel.port1.close();
+  channel.port2.close();
+});
+
+const spec = { layers: [{ type: 'dense', units: 6, activation: 'tanh' }, { type: 'dense', units: 1 }] };
+
+describe('trainer over a message channel', () => {
+  it('trains to the same weights as a session called directly', async () => {
+    const info = await trainer.create(spec, { name: 'moons', seed: 11 }, { optimizer: 'adam', lr: 0.02 }, 11);
+    expect(info.totalParams).toBe(2 * 6 + 6 + 6 + 1);
+    expect(info.data).toMatchObject({ name: 'moons', task: 'binary', inputs: 2, outputs: 1 });
+    const result = await trainer.step(250);
+    expect(result.step).toBe(250);
+    const module = await loadKernelModule('simd');
+    const direct = new Session(module, spec, makeDataset('moons', { module, seed: 11 }), { optimizer: 'adam', lr: 0.02 }, 11);
+    direct.step(250);
+    expect(await trainer.weightsHash()).toBe(await direct.weightsHash());
+    expect(await trainer.evaluate('test')).toEqual(direct.evaluate('test'));
+  });
+
+  it('moves snapshots across and rewinds', async () => {
+    const snap = await trainer.snapshot();
+    const a = await trainer.step(20);
+    await trainer.restore(snap);
+    const b = await trainer.step(20);
+    expect(b.lastLoss).toBe(a.lastLoss);
+    const weights = await trainer.read('0.weight');
+    expect(weights).toBeInstanceOf(Float32Array);
+    expect(weights).toHaveLength(12);
+  });
+
+  it('sends errors back with their message, and keeps the previous session', async () => {
+    await expect(trainer.create({ layers: [{ type: 'dense', units: -1 }] }, { name: 'moons', seed: 1 }, {}, 1)).rejects.toThrow(
+      'layers[0].units must be an integer from 1 to 4096, got -1',
+    );
+    await expect(trainer.create(spec, { name: 'nope', seed: 1 }, {}, 1)).rejects.toThrow(/unknown data set "nope"/);
+    await expect(trainer.create(spec, { csv: 'a,b\n1,2\nx,3\n', seed: 1 }, {}, 1)).rejects.toThrow(/line 3, column 1/);
+    expect((await trainer.step(1)).ran).toBe(1);
+  });
+});
