@@ -9,7 +9,13 @@ import { loadKernelModule } from '../src/node/kernel-file.js';
 import { measure, type BenchOptions, type BenchResult } from './harness.js';
 
 /** Random rows from a fixed LCG: the benchmark measures arithmetic, not learning. */
-function randomSplit(n: number, inputs: number, labels: (i: number) => number, width: number, seed: number): Split {
+function randomSplit(
+  n: number,
+  inputs: number,
+  labels: (i: number) => number,
+  width: number,
+  seed: number,
+): Split {
   let s = seed;
   const next = (): number => {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
@@ -20,7 +26,13 @@ function randomSplit(n: number, inputs: number, labels: (i: number) => number, w
   return { x, y, n };
 }
 
-function syntheticData(name: string, inputs: number, outputs: number, task: Dataset['task'], rows: number): Dataset {
+function syntheticData(
+  name: string,
+  inputs: number,
+  outputs: number,
+  task: Dataset['task'],
+  rows: number,
+): Dataset {
   const width = task === 'multiclass' ? 1 : outputs;
   const label = (i: number): number => (task === 'multiclass' ? i % outputs : i % 2);
   const split = (n: number, seed: number): Split => randomSplit(n, inputs, label, width, seed);
@@ -57,11 +69,29 @@ export const MLP_784 = {
 export async function benchEngine(options: BenchOptions): Promise<BenchResult[]> {
   const module = await loadKernelModule('simd');
   const runs = [
-    { name: 'engine mlp 2-16-16-1', spec: MLP_SMALL, data: syntheticData('bench-2d', 2, 1, 'binary', 1024), lr: 0.01, steps: 20000 },
-    { name: 'engine mlp 784-128-10', spec: MLP_784, data: syntheticData('bench-784', 784, 10, 'multiclass', 2048), lr: 0.001, steps: 400 },
+    {
+      name: 'engine mlp 2-16-16-1',
+      spec: MLP_SMALL,
+      data: syntheticData('bench-2d', 2, 1, 'binary', 1024),
+      lr: 0.01,
+      steps: 20000,
+    },
+    {
+      name: 'engine mlp 784-128-10',
+      spec: MLP_784,
+      data: syntheticData('bench-784', 784, 10, 'multiclass', 2048),
+      lr: 0.001,
+      steps: 400,
+    },
   ];
   return runs.map((run) => {
-    const session = new Session(module, run.spec, run.data, { optimizer: 'adam', lr: run.lr, batch: 32 }, 1);
+    const session = new Session(
+      module,
+      run.spec,
+      run.data,
+      { optimizer: 'adam', lr: run.lr, batch: 32 },
+      1,
+    );
     const steps = options.quick ? Math.max(10, run.steps / 50) : run.steps;
     const result = measure('mlp', run.name, 'steps/s', () => session.step(steps).ran, options);
     session.dispose();

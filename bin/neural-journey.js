@@ -6,7 +6,9 @@ try {
   cli = await import('../dist/src/cli/main.js');
 } catch (error) {
   if (error?.code !== 'ERR_MODULE_NOT_FOUND') throw error;
-  process.stderr.write('neural-journey: not built yet: run `npm ci` (or `npm run build:node`) first\n');
+  process.stderr.write(
+    'neural-journey: not built yet: run `npm ci` (or `npm run build:node`) first\n',
+  );
   process.exit(1);
 }
 const outcome = await cli.run(process.argv.slice(2));

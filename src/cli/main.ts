@@ -47,7 +47,10 @@ const FLAGS: Record<string, 'value' | 'switch'> = {
 };
 
 /** Parses `--name value` pairs; unknown flags and missing values are usage errors. */
-export function parseArgs(argv: readonly string[]): { command: string; flags: Map<string, string> } {
+export function parseArgs(argv: readonly string[]): {
+  command: string;
+  flags: Map<string, string>;
+} {
   const [command = 'help', ...rest] = argv;
   const flags = new Map<string, string>();
   for (let i = 0; i < rest.length; i++) {
@@ -56,14 +59,20 @@ export function parseArgs(argv: readonly string[]): { command: string; flags: Ma
     if (!match) throw new UsageError(`unexpected argument "${arg}" (flags start with --)`);
     const name = match[1]!;
     const kind = FLAGS[name];
-    if (!kind) throw new UsageError(`unknown option --${name} (known: ${Object.keys(FLAGS).map((f) => `--${f}`).join(', ')})`);
+    if (!kind)
+      throw new UsageError(
+        `unknown option --${name} (known: ${Object.keys(FLAGS)
+          .map((f) => `--${f}`)
+          .join(', ')})`,
+      );
     if (kind === 'switch') {
       flags.set(name, 'true');
     } else if (match[2] !== undefined) {
       flags.set(name, match[2]);
     } else {
       const value = rest[++i];
-      if (value === undefined || value.startsWith('--')) throw new UsageError(`--${name} needs a value`);
+      if (value === undefined || value.startsWith('--'))
+        throw new UsageError(`--${name} needs a value`);
       flags.set(name, value);
     }
   }
@@ -71,7 +80,11 @@ export function parseArgs(argv: readonly string[]): { command: string; flags: Ma
 }
 
 /** Reads a numeric flag, checking it is a finite number (an integer when asked). */
-function numberFlag(flags: Map<string, string>, name: string, integer: boolean): number | undefined {
+function numberFlag(
+  flags: Map<string, string>,
+  name: string,
+  integer: boolean,
+): number | undefined {
   const text = flags.get(name);
   if (text === undefined) return undefined;
   const value = Number(text);
@@ -86,7 +99,9 @@ async function readText(path: string, what: string): Promise<string> {
     return await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot read ${what} "${path}"${code === 'ENOENT' ? ': no such file' : `: ${code}`}`);
+    throw new UsageError(
+      `cannot read ${what} "${path}"${code === 'ENOENT' ? ': no such file' : `: ${code}`}`,
+    );
   }
 }
 
@@ -99,7 +114,12 @@ async function readJson(path: string, what: string): Promise<unknown> {
   }
 }
 
-async function loadData(module: WebAssembly.Module, flags: Map<string, string>, seed: number, target?: string): Promise<Dataset> {
+async function loadData(
+  module: WebAssembly.Module,
+  flags: Map<string, string>,
+  seed: number,
+  target?: string,
+): Promise<Dataset> {
   const data = flags.get('data');
   if (!data) throw new UsageError('--data is required (a data set name or a CSV file)');
   if (data.toLowerCase().endsWith('.csv')) {
@@ -111,7 +131,9 @@ async function loadData(module: WebAssembly.Module, flags: Map<string, string>, 
 }
 
 /** Loss and accuracy of each split, shaped for the JSON report. */
-function report(session: Session): Record<string, { loss: number; accuracy: number | null; rows: number }> {
+function report(
+  session: Session,
+): Record<string, { loss: number; accuracy: number | null; rows: number }> {
   const out: Record<string, { loss: number; accuracy: number | null; rows: number }> = {};
   for (const split of ['train', 'validation', 'test'] as const) {
     const e: Evaluation = session.evaluate(split);
@@ -122,7 +144,10 @@ function report(session: Session): Record<string, { loss: number; accuracy: numb
 
 class Progress {
   private last = -1;
-  constructor(private readonly total: number, private readonly quiet: boolean) {}
+  constructor(
+    private readonly total: number,
+    private readonly quiet: boolean,
+  ) {}
   update(done: number, loss: number): void {
     if (this.quiet || this.total === 0) return;
     const tenth = Math.floor((done / this.total) * 20);
@@ -131,7 +156,9 @@ class Progress {
       process.stderr.write(`\r[${bar}] ${done}/${this.total} steps, loss ${loss.toPrecision(4)} `);
       if (done === this.total) process.stderr.write('\n');
     } else if (tenth !== this.last && tenth % 5 === 0) {
-      process.stderr.write(`${Math.round((done / this.total) * 100)}% (${done}/${this.total} steps), loss ${loss.toPrecision(4)}\n`);
+      process.stderr.write(
+        `${Math.round((done / this.total) * 100)}% (${done}/${this.total} steps), loss ${loss.toPrecision(4)}\n`,
+      );
     }
     this.last = tenth;
   }
@@ -149,17 +176,22 @@ async function train(flags: Map<string, string>): Promise<Outcome> {
   const json = flags.has('json');
   const seed = numberFlag(flags, 'seed', true) ?? 1;
   const steps = numberFlag(flags, 'steps', true) ?? 1000;
-  if (steps < 0 || steps > LIMITS.maxSteps) throw new UsageError(`--steps must be an integer from 0 to ${LIMITS.maxSteps}, got ${steps}`);
+  if (steps < 0 || steps > LIMITS.maxSteps)
+    throw new UsageError(`--steps must be an integer from 0 to ${LIMITS.maxSteps}, got ${steps}`);
   const loadPath = flags.get('load');
   const loaded = loadPath ? decodeModel(await readText(loadPath, 'the model file')) : undefined;
   const specPath = flags.get('spec');
-  if (!specPath && !loaded) throw new UsageError('--spec is required (a JSON file like examples/xor.json), or --load a model');
+  if (!specPath && !loaded)
+    throw new UsageError(
+      '--spec is required (a JSON file like examples/xor.json), or --load a model',
+    );
   let spec: ModelSpec;
   if (specPath) {
     try {
       spec = parseSpec(await readJson(specPath, 'the spec file'));
     } catch (error) {
-      if (error instanceof SpecError) throw new UsageError(`${specPath}: ${error.message.replace(/\n/g, `\n${specPath}: `)}`);
+      if (error instanceof SpecError)
+        throw new UsageError(`${specPath}: ${error.message.replace(/\n/g, `\n${specPath}: `)}`);
       throw error;
     }
   } else {
@@ -181,7 +213,10 @@ async function train(flags: Map<string, string>): Promise<Outcome> {
     options = parseOptions(optionFlags, 'options');
   } catch (error) {
     throw new UsageError(
-      (error as Error).message.replace(/options\.(\w+)/g, (_m, key: string) => `--${key === 'weightDecay' ? 'weight-decay' : key}`),
+      (error as Error).message.replace(
+        /options\.(\w+)/g,
+        (_m, key: string) => `--${key === 'weightDecay' ? 'weight-decay' : key}`,
+      ),
     );
   }
   const target = flags.get('target');
@@ -229,7 +264,9 @@ async function train(flags: Map<string, string>): Promise<Outcome> {
     });
     await writeFile(savePath, text);
   }
-  const stdout = json ? JSON.stringify(result, null, 2) + '\n' : humanReport(result, savePath && !diverged ? savePath : undefined);
+  const stdout = json
+    ? JSON.stringify(result, null, 2) + '\n'
+    : humanReport(result, savePath && !diverged ? savePath : undefined);
   if (diverged) {
     return { code: 3, stdout, stderr: `diverged at step ${diverged.step}: ${diverged.message}\n` };
   }
@@ -262,11 +299,17 @@ async function evaluate(flags: Map<string, string>): Promise<Outcome> {
     weightsHash: await session.weightsHash(),
     diverged: null,
   };
-  return { code: 0, stdout: flags.has('json') ? JSON.stringify(result, null, 2) + '\n' : humanReport(result), stderr: '' };
+  return {
+    code: 0,
+    stdout: flags.has('json') ? JSON.stringify(result, null, 2) + '\n' : humanReport(result),
+    stderr: '',
+  };
 }
 
 function humanReport(r: Record<string, unknown>, saved?: string): string {
-  const lines = [`${r['command']} on ${r['data']} (${r['task']}), ${r['params']} parameters, ${r['steps']} steps, seed ${r['seed']}`];
+  const lines = [
+    `${r['command']} on ${r['data']} (${r['task']}), ${r['params']} parameters, ${r['steps']} steps, seed ${r['seed']}`,
+  ];
   for (const split of ['train', 'validation', 'test']) {
     const e = r[split] as { loss: number; accuracy: number | null; rows: number };
     const acc = e.accuracy === null ? '' : `, accuracy ${(e.accuracy * 100).toFixed(1)}%`;
@@ -282,14 +325,28 @@ function humanReport(r: Record<string, unknown>, saved?: string): string {
 export async function run(argv: readonly string[]): Promise<Outcome> {
   try {
     const { command, flags } = parseArgs(argv);
-    if (command === 'help' || command === '--help' || flags.has('help')) return { code: 0, stdout: USAGE + '\n', stderr: '' };
+    if (command === 'help' || command === '--help' || flags.has('help'))
+      return { code: 0, stdout: USAGE + '\n', stderr: '' };
     if (command === 'train') return await train(flags);
     if (command === 'eval') return await evaluate(flags);
     throw new UsageError(`unknown command "${command}" (use train or eval)`);
   } catch (error) {
-    if (error instanceof UsageError || error instanceof SpecError || error instanceof DataError || error instanceof ModelFileError) {
-      return { code: 2, stdout: '', stderr: `neural-journey: ${error.message.replace(/\n/g, '\nneural-journey: ')}\n${error instanceof UsageError ? `\n${USAGE}\n` : ''}` };
+    if (
+      error instanceof UsageError ||
+      error instanceof SpecError ||
+      error instanceof DataError ||
+      error instanceof ModelFileError
+    ) {
+      return {
+        code: 2,
+        stdout: '',
+        stderr: `neural-journey: ${error.message.replace(/\n/g, '\nneural-journey: ')}\n${error instanceof UsageError ? `\n${USAGE}\n` : ''}`,
+      };
     }
-    return { code: 1, stdout: '', stderr: `neural-journey: unexpected failure: ${(error as Error).stack ?? String(error)}\n` };
+    return {
+      code: 1,
+      stdout: '',
+      stderr: `neural-journey: unexpected failure: ${(error as Error).stack ?? String(error)}\n`,
+    };
   }
 }

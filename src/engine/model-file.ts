@@ -121,9 +121,17 @@ export class ModelFileError extends Error {
   }
 }
 
-function decodeParam(issues: Issues, path: string, name: string, entry: unknown): ModelParam | null {
+function decodeParam(
+  issues: Issues,
+  path: string,
+  name: string,
+  entry: unknown,
+): ModelParam | null {
   if (!isObject(entry)) {
-    issues.add(path, `must be {"shape": [...], "base64": "..."} or {"shape": [...], "values": [...]}, got ${show(entry)}`);
+    issues.add(
+      path,
+      `must be {"shape": [...], "base64": "..."} or {"shape": [...], "values": [...]}, got ${show(entry)}`,
+    );
     return null;
   }
   checkKeys(issues, path, entry, ['shape', 'dtype', 'base64', 'values']);
@@ -156,7 +164,10 @@ function decodeParam(issues: Issues, path: string, name: string, entry: unknown)
     return null;
   }
   if (values.length !== length) {
-    issues.add(path, `holds ${values.length} values but its shape [${shape.join(', ')}] needs ${length}`);
+    issues.add(
+      path,
+      `holds ${values.length} values but its shape [${shape.join(', ')}] needs ${length}`,
+    );
     return null;
   }
   return { name, shape: shape as number[], values };

@@ -72,7 +72,8 @@ export function parseOptions(raw: unknown, path = 'options'): TrainOptions {
   checkNumber(issues, p('l2'), out.l2, 0, 10);
   checkNumber(issues, p('clip'), out.clip, 0, 1e6);
   checkNumber(issues, p('momentum'), out.momentum, 0, 1, true);
-  if (typeof out.nesterov !== 'boolean') issues.add(p('nesterov'), `must be true or false, got ${show(out.nesterov)}`);
+  if (typeof out.nesterov !== 'boolean')
+    issues.add(p('nesterov'), `must be true or false, got ${show(out.nesterov)}`);
   checkNumber(issues, p('beta1'), out.beta1, 0, 1, true);
   checkNumber(issues, p('beta2'), out.beta2, 0, 1, true);
   checkNumber(issues, p('alpha'), out.alpha, 0, 1, true);

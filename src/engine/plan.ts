@@ -9,7 +9,15 @@ import { LIMITS } from './limits.js';
 import { OPTIMIZER_STATE_BUFFERS, type TrainOptions } from './options.js';
 import { SpecError, type Network } from './spec.js';
 
-export const REGIONS = ['params', 'grads', 'actGrads', 'optimizer', 'state', 'acts', 'data'] as const;
+export const REGIONS = [
+  'params',
+  'grads',
+  'actGrads',
+  'optimizer',
+  'state',
+  'acts',
+  'data',
+] as const;
 export type Region = (typeof REGIONS)[number];
 
 /** A named buffer: byte offset from the arena start, length in elements, logical shape. */
@@ -90,7 +98,10 @@ export function planArena(network: Network, options: TrainOptions, data: DataSiz
   open('grads');
   for (const p of params) add(`${p.name}.grad`, p.shape);
 
-  const rows = Math.max(options.batch, Math.min(EVAL_ROWS, Math.max(data.validation, data.test, data.train)));
+  const rows = Math.max(
+    options.batch,
+    Math.min(EVAL_ROWS, Math.max(data.validation, data.test, data.train)),
+  );
   open('actGrads');
   for (const op of network.ops) add(`${op.module}.out.grad`, [rows, outWidth(op)]);
 

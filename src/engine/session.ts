@@ -11,7 +11,16 @@ import { LIMITS } from './limits.js';
 import { parseOptions, type TrainOptions } from './options.js';
 import { HISTORY_CAPACITY, planArena, type Plan, type Tensor } from './plan.js';
 import { H, writeProgram } from './program.js';
-import { INITS, SpecError, buildNetwork, parseSpec, Issues, checkInt, type LayerSummary, type Network } from './spec.js';
+import {
+  INITS,
+  SpecError,
+  buildNetwork,
+  parseSpec,
+  Issues,
+  checkInt,
+  type LayerSummary,
+  type Network,
+} from './spec.js';
 
 export type SplitName = 'train' | 'validation' | 'test';
 const SPLIT_INDEX: Record<SplitName, number> = { train: 0, validation: 1, test: 2 };
@@ -102,13 +111,21 @@ export class Session {
   private firstNorm = 0;
   private divergence: Divergence | null = null;
 
-  constructor(module: WebAssembly.Module, specJson: unknown, data: Dataset, optionsJson: unknown, seed: number) {
+  constructor(
+    module: WebAssembly.Module,
+    specJson: unknown,
+    data: Dataset,
+    optionsJson: unknown,
+    seed: number,
+  ) {
     this.seed = checkSeed(seed);
     const spec = parseSpec(specJson);
     this.options = parseOptions(optionsJson);
     for (const split of ['train', 'validation', 'test'] as const) {
       if (data[split].n > LIMITS.maxRows) {
-        throw new SpecError([`data.${split} has ${data[split].n} rows; the limit is ${LIMITS.maxRows}`]);
+        throw new SpecError([
+          `data.${split} has ${data[split].n} rows; the limit is ${LIMITS.maxRows}`,
+        ]);
       }
     }
     if (data.train.n < 1) throw new SpecError(['data.train must hold at least one row']);
@@ -150,7 +167,13 @@ export class Session {
     for (const op of this.network.ops) {
       if (op.kind !== 'dense') continue;
       const scheme = INITS.indexOf(op.init);
-      kernel.init_dense(this.ptr(`${op.module}.weight`), op.units, op.inputs, scheme, this.ptr('rng.init'));
+      kernel.init_dense(
+        this.ptr(`${op.module}.weight`),
+        op.units,
+        op.inputs,
+        scheme,
+        this.ptr('rng.init'),
+      );
     }
     this.initial = this.snapshot();
   }
@@ -196,7 +219,10 @@ export class Session {
     r.trainAccuracy =
       this.network.spec.loss === 'mse' || ran === 0
         ? null
-        : correctSum / (ran * this.options.batch * (this.network.spec.loss === 'bce' ? this.network.outputs : 1));
+        : correctSum /
+          (ran *
+            this.options.batch *
+            (this.network.spec.loss === 'bce' ? this.network.outputs : 1));
     r.diverged = this.divergence;
     return r;
   }
@@ -210,7 +236,10 @@ export class Session {
     // run that had been learning and then saw its gradient jump had an exploding gradient.
     const wasLearning = this.minLoss < 0.5 * this.firstLoss;
     const exploded =
-      wasLearning && this.firstNorm > 0 && Number.isFinite(lastNorm) && lastNorm > 100 * this.firstNorm;
+      wasLearning &&
+      this.firstNorm > 0 &&
+      Number.isFinite(lastNorm) &&
+      lastNorm > 100 * this.firstNorm;
     if (exploded) {
       return {
         step,
@@ -239,7 +268,8 @@ export class Session {
     const rows = this.words[H.SPLITS + 3 * SPLIT_INDEX[split] + 2]!;
     const correct = this.words[H.EVAL_CORRECT]!;
     const perRow = this.network.spec.loss === 'bce' ? this.network.outputs : 1;
-    const accuracy = this.network.spec.loss === 'mse' || rows === 0 ? null : correct / (rows * perRow);
+    const accuracy =
+      this.network.spec.loss === 'mse' || rows === 0 ? null : correct / (rows * perRow);
     return { split, loss, accuracy, rows };
   }
 
@@ -292,14 +322,21 @@ export class Session {
 
   /** Parameters in PyTorch state-dict order, copied out. */
   stateDict(): Array<{ name: string; shape: number[]; values: Float32Array }> {
-    return this.plan.params.map((t) => ({ name: t.name, shape: t.shape, values: this.view(t.name).slice() as Float32Array }));
+    return this.plan.params.map((t) => ({
+      name: t.name,
+      shape: t.shape,
+      values: this.view(t.name).slice() as Float32Array,
+    }));
   }
 
   /**
    * Replaces the parameters (e.g. from a model file), after checking that names and shapes match
    * exactly. Optimizer state is reset; `step` sets the step counter.
    */
-  loadStateDict(entries: ReadonlyArray<{ name: string; shape: readonly number[]; values: ArrayLike<number> }>, step = 0): void {
+  loadStateDict(
+    entries: ReadonlyArray<{ name: string; shape: readonly number[]; values: ArrayLike<number> }>,
+    step = 0,
+  ): void {
     const issues = new Issues();
     const given = new Map(entries.map((e) => [e.name, e]));
     for (const t of this.plan.params) {
@@ -307,7 +344,10 @@ export class Session {
       if (!e) {
         issues.add(`params`, `lack "${t.name}" (shape [${t.shape.join(', ')}])`);
       } else if (e.shape.length !== t.shape.length || e.shape.some((d, i) => d !== t.shape[i])) {
-        issues.add(`params["${t.name}"]`, `must have shape [${t.shape.join(', ')}], got [${e.shape.join(', ')}]`);
+        issues.add(
+          `params["${t.name}"]`,
+          `must have shape [${t.shape.join(', ')}], got [${e.shape.join(', ')}]`,
+        );
       } else if (e.values.length !== t.length) {
         issues.add(`params["${t.name}"]`, `must hold ${t.length} values, got ${e.values.length}`);
       } else {
@@ -321,11 +361,15 @@ export class Session {
     }
     for (const name of given.keys()) {
       if (!this.plan.byName.has(name) || !name.match(/\.(weight|bias)$/)) {
-        issues.add(`params["${name}"]`, `is not a parameter of this network (it has ${this.plan.params.map((t) => t.name).join(', ')})`);
+        issues.add(
+          `params["${name}"]`,
+          `is not a parameter of this network (it has ${this.plan.params.map((t) => t.name).join(', ')})`,
+        );
       }
     }
     issues.throwIfAny();
-    for (const t of this.plan.params) (this.view(t.name) as Float32Array).set(given.get(t.name)!.values);
+    for (const t of this.plan.params)
+      (this.view(t.name) as Float32Array).set(given.get(t.name)!.values);
     const opt = this.plan.regions.optimizer;
     new Uint8Array(this.live().memory.buffer, this.base + opt.start, opt.end - opt.start).fill(0);
     this.words[H.STEP] = step;
@@ -354,7 +398,10 @@ export class Session {
   restore(snapshot: Snapshot): void {
     const mem = this.live().memory.buffer;
     const { params, optimizer, state } = this.plan.regions;
-    if (snapshot.params.byteLength !== params.end - params.start || snapshot.state.byteLength !== state.end - optimizer.start) {
+    if (
+      snapshot.params.byteLength !== params.end - params.start ||
+      snapshot.state.byteLength !== state.end - optimizer.start
+    ) {
       throw new Error('this snapshot belongs to a different network or optimizer');
     }
     new Uint8Array(mem, this.base + params.start).set(new Uint8Array(snapshot.params));
@@ -399,7 +446,8 @@ export class Session {
   }
 
   private copyIn(name: string, values: Float32Array, expected: number, path: string): void {
-    if (values.length !== expected) throw new Error(`data ${path} must hold ${expected} values, got ${values.length}`);
+    if (values.length !== expected)
+      throw new Error(`data ${path} must hold ${expected} values, got ${values.length}`);
     (this.view(name) as Float32Array).set(values);
   }
 }

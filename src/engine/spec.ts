@@ -7,7 +7,14 @@
 import { LIMITS } from './limits.js';
 
 /** Activation functions a dense layer or an activation block may apply. */
-export const ACTIVATIONS = ['identity', 'relu', 'leaky_relu', 'sigmoid', 'tanh', 'softmax'] as const;
+export const ACTIVATIONS = [
+  'identity',
+  'relu',
+  'leaky_relu',
+  'sigmoid',
+  'tanh',
+  'softmax',
+] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
 
 /** Weight initialisation schemes, in the kernel's `init_dense` numbering. */
@@ -145,7 +152,10 @@ export function checkKeys(
 ): void {
   for (const key of Object.keys(obj)) {
     if (!known.includes(key)) {
-      issues.add(`${path}${path ? '.' : ''}${key}`, `is not a known field (known: ${known.join(', ')})`);
+      issues.add(
+        `${path}${path ? '.' : ''}${key}`,
+        `is not a known field (known: ${known.join(', ')})`,
+      );
     }
   }
 }
@@ -214,7 +224,13 @@ export function defaultLoss(task: TaskShape['task']): Loss {
 /** Primitive ops after desugaring; `module` is the index in the equivalent `nn.Sequential`. */
 export type PrimitiveOp =
   | { kind: 'dense'; module: number; inputs: number; units: number; init: Init; layer: number }
-  | { kind: 'activation'; module: number; fn: Exclude<Activation, 'identity'>; width: number; layer: number }
+  | {
+      kind: 'activation';
+      module: number;
+      fn: Exclude<Activation, 'identity'>;
+      width: number;
+      layer: number;
+    }
   | { kind: 'dropout'; module: number; rate: number; width: number; layer: number };
 
 /** One row of the per-layer summary a workbench or `--json` report shows. */
@@ -249,14 +265,20 @@ export function buildNetwork(spec: ModelSpec, shape: TaskShape): Network {
   const inputs = spec.inputs ?? shape.inputs;
   const data = shape.dataName ? ` of ${shape.dataName}` : '';
   if (inputs !== shape.inputs) {
-    issues.add('inputs', `must be ${shape.inputs} to match the ${shape.inputs} features${data}, got ${inputs}`);
+    issues.add(
+      'inputs',
+      `must be ${shape.inputs} to match the ${shape.inputs} features${data}, got ${inputs}`,
+    );
   }
   const loss = spec.loss ?? defaultLoss(shape.task);
   if (shape.task === 'regression' && loss !== 'mse') {
     issues.add('loss', `must be mse for a regression task${data}, got ${show(loss)}`);
   }
   if (shape.task === 'multiclass' && loss !== 'cce') {
-    issues.add('loss', `must be cce for a task with ${shape.outputs} classes${data}, got ${show(loss)}`);
+    issues.add(
+      'loss',
+      `must be cce for a task with ${shape.outputs} classes${data}, got ${show(loss)}`,
+    );
   }
   if (shape.task === 'binary' && loss === 'cce') {
     issues.add('loss', `must be bce (or mse) for a yes/no task${data}, got "cce"`);
@@ -269,7 +291,14 @@ export function buildNetwork(spec: ModelSpec, shape: TaskShape): Network {
   let total = 0;
   const activationOp = (fn: Activation, layer: number): void => {
     if (fn !== 'identity') ops.push({ kind: 'activation', module, fn, width, layer });
-    summary.push({ layer, module, kind: 'activation', outputShape: [width], params: 0, formula: '0' });
+    summary.push({
+      layer,
+      module,
+      kind: 'activation',
+      outputShape: [width],
+      params: 0,
+      formula: '0',
+    });
     module++;
   };
   spec.layers.forEach((layer, i) => {
@@ -291,7 +320,14 @@ export function buildNetwork(spec: ModelSpec, shape: TaskShape): Network {
       if (layer.activation !== undefined) activationOp(layer.activation, i);
     } else if (layer.type === 'dropout') {
       ops.push({ kind: 'dropout', module, rate: layer.rate, width, layer: i });
-      summary.push({ layer: i, module, kind: 'dropout', outputShape: [width], params: 0, formula: '0' });
+      summary.push({
+        layer: i,
+        module,
+        kind: 'dropout',
+        outputShape: [width],
+        params: 0,
+        formula: '0',
+      });
       module++;
     } else {
       activationOp(layer.activation, i);
@@ -312,16 +348,25 @@ export function buildNetwork(spec: ModelSpec, shape: TaskShape): Network {
         : shape.task === 'binary'
           ? `one yes/no output${data}`
           : `the ${shape.outputs} target${shape.outputs > 1 ? 's' : ''}${data}`;
-    issues.add(`layers[${lastDense}].units`, `must be ${shape.outputs} to match ${what}, got ${width}`);
+    issues.add(
+      `layers[${lastDense}].units`,
+      `must be ${shape.outputs} to match ${what}, got ${width}`,
+    );
   }
   if (spec.layers[last]?.type === 'dropout') {
-    issues.add(`layers[${last}]`, 'must not be dropout: the network has to end in a dense or activation layer');
+    issues.add(
+      `layers[${last}]`,
+      'must not be dropout: the network has to end in a dense or activation layer',
+    );
   }
 
   // The loss works on logits: a final sigmoid (BCE) or softmax (CCE) is folded into it, which is
   // both what PyTorch's BCEWithLogitsLoss / CrossEntropyLoss do and numerically stable.
   const tail = ops[ops.length - 1];
-  if (tail?.kind === 'activation' && ((loss === 'bce' && tail.fn === 'sigmoid') || (loss === 'cce' && tail.fn === 'softmax'))) {
+  if (
+    tail?.kind === 'activation' &&
+    ((loss === 'bce' && tail.fn === 'sigmoid') || (loss === 'cce' && tail.fn === 'softmax'))
+  ) {
     ops.pop();
   } else if (tail?.kind === 'activation' && (loss === 'bce' || loss === 'cce')) {
     const want = loss === 'bce' ? 'sigmoid' : 'softmax';

@@ -7,7 +7,14 @@
 import { makeCsvDataset, makeDataset } from '../data/index.js';
 import type { Dataset } from '../data/dataset.js';
 import type { LayerSummary } from './spec.js';
-import { Session, type Evaluation, type Snapshot, type SplitName, type StepResult, type TensorInfo } from './session.js';
+import {
+  Session,
+  type Evaluation,
+  type Snapshot,
+  type SplitName,
+  type StepResult,
+  type TensorInfo,
+} from './session.js';
 
 /** Which data to train on: a generator or bundled set by name, or CSV text the player chose. */
 export type DataRequest =
@@ -19,7 +26,13 @@ export interface SessionInfo {
   summary: LayerSummary[];
   totalParams: number;
   tensors: TensorInfo[];
-  data: { name: string; task: Dataset['task']; inputs: number; outputs: number; rows: Record<SplitName, number> };
+  data: {
+    name: string;
+    task: Dataset['task'];
+    inputs: number;
+    outputs: number;
+    rows: Record<SplitName, number>;
+  };
 }
 
 export interface TrainerApi {
@@ -52,8 +65,18 @@ export function createTrainer(loadModule: () => Promise<WebAssembly.Module>): Tr
       const m = await module;
       const data =
         'csv' in request
-          ? makeCsvDataset(request.csv, { module: m, seed: request.seed, target: request.target, name: request.fileName })
-          : await makeDataset(request.name, { module: m, seed: request.seed, n: request.n, noise: request.noise });
+          ? makeCsvDataset(request.csv, {
+              module: m,
+              seed: request.seed,
+              target: request.target,
+              name: request.fileName,
+            })
+          : await makeDataset(request.name, {
+              module: m,
+              seed: request.seed,
+              n: request.n,
+              noise: request.noise,
+            });
       // Built before the old one is dropped: a bad spec must not cost the player their session.
       const created = new Session(m, spec, data, options, seed);
       session?.dispose();

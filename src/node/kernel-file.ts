@@ -37,7 +37,9 @@ const cache = new Map<KernelVariant, Promise<WebAssembly.Module>>();
 export function loadKernelModule(variant: KernelVariant = 'simd'): Promise<WebAssembly.Module> {
   let module = cache.get(variant);
   if (!module) {
-    module = readFile(join(kernelDir(), FILES[variant])).then((bytes) => WebAssembly.compile(bytes));
+    module = readFile(join(kernelDir(), FILES[variant])).then((bytes) =>
+      WebAssembly.compile(bytes),
+    );
     cache.set(variant, module);
   }
   return module;

@@ -5,29 +5,35 @@
  */
 import { startTrainer, type TrainerClient } from './trainer-client.js';
 
-const EXAMPLES: Record<string, { spec: unknown; data: string; options: Record<string, unknown> }> = {
-  xor: {
-    spec: { layers: [{ type: 'dense', units: 4, activation: 'tanh' }, { type: 'dense', units: 1 }] },
-    data: 'xor',
-    options: { optimizer: 'adam', lr: 0.03 },
-  },
-  spiral: {
-    spec: {
-      layers: [
-        { type: 'dense', units: 32, activation: 'relu' },
-        { type: 'dense', units: 32, activation: 'relu' },
-        { type: 'dense', units: 3 },
-      ],
+const EXAMPLES: Record<string, { spec: unknown; data: string; options: Record<string, unknown> }> =
+  {
+    xor: {
+      spec: {
+        layers: [
+          { type: 'dense', units: 4, activation: 'tanh' },
+          { type: 'dense', units: 1 },
+        ],
+      },
+      data: 'xor',
+      options: { optimizer: 'adam', lr: 0.03 },
     },
-    data: 'spiral',
-    options: { optimizer: 'adam', lr: 0.01 },
-  },
-  iris: {
-    spec: { layers: [{ type: 'dense', units: 3, activation: 'softmax' }] },
-    data: 'iris',
-    options: { optimizer: 'adam', lr: 0.05 },
-  },
-};
+    spiral: {
+      spec: {
+        layers: [
+          { type: 'dense', units: 32, activation: 'relu' },
+          { type: 'dense', units: 32, activation: 'relu' },
+          { type: 'dense', units: 3 },
+        ],
+      },
+      data: 'spiral',
+      options: { optimizer: 'adam', lr: 0.01 },
+    },
+    iris: {
+      spec: { layers: [{ type: 'dense', units: 3, activation: 'softmax' }] },
+      data: 'iris',
+      options: { optimizer: 'adam', lr: 0.05 },
+    },
+  };
 
 declare global {
   interface Window {
@@ -65,7 +71,12 @@ button.addEventListener('click', async () => {
   const example = EXAMPLES[select.value]!;
   button.disabled = true;
   try {
-    const info = await trainer.create(example.spec, { name: example.data, seed: 1 }, example.options, 1);
+    const info = await trainer.create(
+      example.spec,
+      { name: example.data, seed: 1 },
+      example.options,
+      1,
+    );
     const losses: number[] = [];
     for (let i = 0; i < 60; i++) {
       const r = await trainer.step(25);

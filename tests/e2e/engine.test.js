@@ -54,7 +54,12 @@ test('the worker trains XOR to the same weightsHash as the command line', async 
   const browser = await page.evaluate(
     async ({ steps, seed }) => {
       const { trainer } = window.neuralJourney;
-      const spec = { layers: [{ type: 'dense', units: 4, activation: 'tanh' }, { type: 'dense', units: 1 }] };
+      const spec = {
+        layers: [
+          { type: 'dense', units: 4, activation: 'tanh' },
+          { type: 'dense', units: 1 },
+        ],
+      };
       await trainer.create(spec, { name: 'xor', seed }, { optimizer: 'adam', lr: 0.01 }, seed);
       const result = await trainer.step(steps);
       return { hash: await trainer.weightsHash(), step: result.step, loss: result.lastLoss };
@@ -88,7 +93,12 @@ test('the worker trains XOR to the same weightsHash as the command line', async 
 test('the worker protocol: snapshot, restore, evaluate, predict, errors', async () => {
   const out = await page.evaluate(async () => {
     const { trainer } = window.neuralJourney;
-    const spec = { layers: [{ type: 'dense', units: 8, activation: 'relu' }, { type: 'dense', units: 3 }] };
+    const spec = {
+      layers: [
+        { type: 'dense', units: 8, activation: 'relu' },
+        { type: 'dense', units: 3 },
+      ],
+    };
     const info = await trainer.create(spec, { name: 'spiral', seed: 3 }, { lr: 0.02 }, 3);
     await trainer.step(50);
     const snap = await trainer.snapshot();
@@ -102,7 +112,12 @@ test('the worker protocol: snapshot, restore, evaluate, predict, errors', async 
     const probs = await trainer.predict(new Float32Array([0.1, 0.2, -1, 1]));
     let error = '';
     try {
-      await trainer.create({ layers: [{ type: 'dense', units: 0 }] }, { name: 'xor', seed: 1 }, {}, 1);
+      await trainer.create(
+        { layers: [{ type: 'dense', units: 0 }] },
+        { name: 'xor', seed: 1 },
+        {},
+        1,
+      );
     } catch (e) {
       error = e.message;
     }
@@ -112,7 +127,17 @@ test('the worker protocol: snapshot, restore, evaluate, predict, errors', async 
     } catch (e) {
       lrError = e.message;
     }
-    return { params: info.totalParams, lossA, lossB: b.lastLoss, hashA, hashB, test, probs: Array.from(probs), error, lrError };
+    return {
+      params: info.totalParams,
+      lossA,
+      lossB: b.lastLoss,
+      hashA,
+      hashB,
+      test,
+      probs: Array.from(probs),
+      error,
+      lrError,
+    };
   });
   assert.equal(out.params, 2 * 8 + 8 + 8 * 3 + 3);
   assert.equal(out.lossA, out.lossB);
@@ -127,9 +152,13 @@ test('the worker protocol: snapshot, restore, evaluate, predict, errors', async 
 test('the page trains an example from a click and shows the result', async () => {
   await page.selectOption('#example', 'xor');
   await page.click('#train');
-  await page.waitForFunction(() => document.querySelector('#status')?.textContent?.includes('test loss'), null, {
-    timeout: 30_000,
-  });
+  await page.waitForFunction(
+    () => document.querySelector('#status')?.textContent?.includes('test loss'),
+    null,
+    {
+      timeout: 30_000,
+    },
+  );
   const status = await page.textContent('#status');
   assert.match(status, /accuracy \d+\.\d%/);
   await page.screenshot({ path: join(artifacts, 'engine-page.png') });

@@ -1,11 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { base64ToFloat32, decodeModel, encodeModel, float32ToBase64, ModelFileError } from '../../src/engine/model-file.js';
+import {
+  base64ToFloat32,
+  decodeModel,
+  encodeModel,
+  float32ToBase64,
+  ModelFileError,
+} from '../../src/engine/model-file.js';
 import { DEFAULT_OPTIONS } from '../../src/engine/options.js';
 
 describe('base64 float32', () => {
   it('round-trips every length including padding cases', () => {
     for (let n = 0; n < 9; n++) {
-      const values = Float32Array.from({ length: n }, (_, i) => (i - 3.25) * 1e-3 + (i % 2 ? -0 : 1e30));
+      const values = Float32Array.from(
+        { length: n },
+        (_, i) => (i - 3.25) * 1e-3 + (i % 2 ? -0 : 1e30),
+      );
       expect(base64ToFloat32(float32ToBase64(values))).toEqual(values);
     }
   });
@@ -21,7 +30,14 @@ describe('base64 float32', () => {
 
 describe('model files', () => {
   const model = {
-    spec: { inputs: 2, layers: [{ type: 'dense' as const, units: 2, activation: 'tanh' as const }, { type: 'dense' as const, units: 1 }], loss: 'bce' as const },
+    spec: {
+      inputs: 2,
+      layers: [
+        { type: 'dense' as const, units: 2, activation: 'tanh' as const },
+        { type: 'dense' as const, units: 1 },
+      ],
+      loss: 'bce' as const,
+    },
     optimizer: DEFAULT_OPTIONS,
     step: 12,
     params: [
@@ -53,7 +69,9 @@ describe('model files', () => {
       throw new Error('expected failure');
     };
     expect(fail('{oops')).toMatch(/^the model file is not valid JSON/);
-    expect(fail('{"format": "keras"}')).toBe('format must be "neural-journey/model@1", got "keras"');
+    expect(fail('{"format": "keras"}')).toBe(
+      'format must be "neural-journey/model@1", got "keras"',
+    );
     const json = JSON.parse(encodeModel(model, 'numbers'));
     json.params['0.weight'].values = [1, 2, 3];
     json.optimizer.lr = -1;

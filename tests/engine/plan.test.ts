@@ -46,7 +46,8 @@ describe('planArena', () => {
       expect(plan.params.reduce((n, t) => n + t.length, 0)).toBe(net.totalParams);
       // Gradients mirror parameters at a constant offset (the kernel relies on it for L2).
       const shift = plan.regions.grads.start - plan.regions.params.start;
-      for (const p of plan.params) expect(plan.byName.get(`${p.name}.grad`)!.offset).toBe(p.offset + shift);
+      for (const p of plan.params)
+        expect(plan.byName.get(`${p.name}.grad`)!.offset).toBe(p.offset + shift);
       const state = plan.tensors.filter((t) => t.region === 'optimizer');
       expect(state).toHaveLength({ sgd: 0, momentum: 1, adam: 2 }[optimizer]);
       for (const s of state) expect(s.length).toBe(plan.paramSlots);
@@ -55,18 +56,36 @@ describe('planArena', () => {
   }
 
   it('refuses an arena over the cap with the numbers', () => {
-    const wide = buildNetwork(parseSpec({ layers: [{ type: 'dense', units: 4096 }, { type: 'dense', units: 1 }] }), {
-      inputs: 900,
-      outputs: 1,
-      task: 'regression',
-    });
+    const wide = buildNetwork(
+      parseSpec({
+        layers: [
+          { type: 'dense', units: 4096 },
+          { type: 'dense', units: 1 },
+        ],
+      }),
+      {
+        inputs: 900,
+        outputs: 1,
+        task: 'regression',
+      },
+    );
     expect(() =>
-      planArena(wide, { ...DEFAULT_OPTIONS, batch: 4096 }, { inputs: 900, targetWidth: 1, train: 200000, validation: 0, test: 0 }),
+      planArena(
+        wide,
+        { ...DEFAULT_OPTIONS, batch: 4096 },
+        { inputs: 900, targetWidth: 1, train: 200000, validation: 0, test: 0 },
+      ),
     ).toThrow(SpecError);
     try {
-      planArena(wide, { ...DEFAULT_OPTIONS, batch: 4096 }, { inputs: 900, targetWidth: 1, train: 200000, validation: 0, test: 0 });
+      planArena(
+        wide,
+        { ...DEFAULT_OPTIONS, batch: 4096 },
+        { inputs: 900, targetWidth: 1, train: 200000, validation: 0, test: 0 },
+      );
     } catch (error) {
-      expect((error as Error).message).toMatch(/need \d+\.\d MiB of memory; the limit is 512\.0 MiB/);
+      expect((error as Error).message).toMatch(
+        /need \d+\.\d MiB of memory; the limit is 512\.0 MiB/,
+      );
     }
   });
 });
@@ -75,7 +94,8 @@ describe('program header', () => {
   it('uses the same field numbers as the kernel interpreter', () => {
     const source = readFileSync(new URL('../../assembly/program.ts', import.meta.url), 'utf8');
     const kernel = new Map<string, number>();
-    for (const m of source.matchAll(/const H_(\w+): i32 = (\d+);/g)) kernel.set(m[1]!, Number(m[2]));
+    for (const m of source.matchAll(/const H_(\w+): i32 = (\d+);/g))
+      kernel.set(m[1]!, Number(m[2]));
     expect(Object.fromEntries(kernel)).toEqual(H);
     expect(source).toContain(`const HEADER_WORDS: i32 = ${HEADER_WORDS};`);
     expect(source).toContain(`const OP_WORDS: i32 = ${OP_WORDS};`);

@@ -7,7 +7,12 @@ import { loadKernelModule } from '../../src/node/kernel-file.js';
 
 let module: WebAssembly.Module;
 const data: Record<string, Dataset> = {};
-const XOR = { layers: [{ type: 'dense', units: 4, activation: 'tanh' }, { type: 'dense', units: 1 }] };
+const XOR = {
+  layers: [
+    { type: 'dense', units: 4, activation: 'tanh' },
+    { type: 'dense', units: 1 },
+  ],
+};
 
 beforeAll(async () => {
   module = await loadKernelModule('simd');
@@ -29,7 +34,19 @@ describe('determinism', () => {
   });
 
   it('runs 1,000 steps on the same memory.buffer object (no growth, no JS buffers)', () => {
-    const s = new Session(module, { layers: [{ type: 'dense', units: 32, activation: 'relu' }, { type: 'dropout', rate: 0.2 }, { type: 'dense', units: 3 }] }, data['spiral']!, { optimizer: 'adamw' }, 1);
+    const s = new Session(
+      module,
+      {
+        layers: [
+          { type: 'dense', units: 32, activation: 'relu' },
+          { type: 'dropout', rate: 0.2 },
+          { type: 'dense', units: 3 },
+        ],
+      },
+      data['spiral']!,
+      { optimizer: 'adamw' },
+      1,
+    );
     const buffer = s.kernelMemory.buffer;
     const first = s.step(1);
     for (let i = 0; i < 999; i++) expect(s.step(1)).toBe(first);
@@ -38,8 +55,20 @@ describe('determinism', () => {
   });
 
   it('splitting the steps over calls changes nothing', async () => {
-    const a = new Session(module, XOR, data['xor']!, { optimizer: 'momentum', lr: 0.1, nesterov: true }, 3);
-    const b = new Session(module, XOR, data['xor']!, { optimizer: 'momentum', lr: 0.1, nesterov: true }, 3);
+    const a = new Session(
+      module,
+      XOR,
+      data['xor']!,
+      { optimizer: 'momentum', lr: 0.1, nesterov: true },
+      3,
+    );
+    const b = new Session(
+      module,
+      XOR,
+      data['xor']!,
+      { optimizer: 'momentum', lr: 0.1, nesterov: true },
+      3,
+    );
     a.step(1500);
     for (let i = 0; i < 15; i++) b.step(100);
     expect(await b.weightsHash()).toBe(await a.weightsHash());
@@ -67,12 +96,20 @@ describe('training reaches the goals of the engine', () => {
     const s = new Session(module, XOR, data['xor']!, { optimizer: 'adam', lr: 0.03 }, 1);
     s.step(3000);
     const train = s.evaluate('train');
-    console.log(`xor: train BCE ${train.loss.toFixed(4)}, test accuracy ${s.evaluate('test').accuracy}`);
+    console.log(
+      `xor: train BCE ${train.loss.toFixed(4)}, test accuracy ${s.evaluate('test').accuracy}`,
+    );
     expect(train.loss).toBeLessThan(0.05);
   });
 
   it('spiral: a 3-arm MLP reaches at least 95% test accuracy', () => {
-    const spec = { layers: [{ type: 'dense', units: 32, activation: 'relu' }, { type: 'dense', units: 32, activation: 'relu' }, { type: 'dense', units: 3 }] };
+    const spec = {
+      layers: [
+        { type: 'dense', units: 32, activation: 'relu' },
+        { type: 'dense', units: 32, activation: 'relu' },
+        { type: 'dense', units: 3 },
+      ],
+    };
     const s = new Session(module, spec, data['spiral']!, { optimizer: 'adam', lr: 0.01 }, 1);
     s.step(3000);
     const test = s.evaluate('test');
@@ -81,7 +118,13 @@ describe('training reaches the goals of the engine', () => {
   });
 
   it('iris: softmax regression reaches at least 93% test accuracy', () => {
-    const s = new Session(module, { layers: [{ type: 'dense', units: 3, activation: 'softmax' }] }, data['iris']!, { lr: 0.05 }, 1);
+    const s = new Session(
+      module,
+      { layers: [{ type: 'dense', units: 3, activation: 'softmax' }] },
+      data['iris']!,
+      { lr: 0.05 },
+      1,
+    );
     s.step(2000);
     const test = s.evaluate('test');
     console.log(`iris: test accuracy ${test.accuracy}`);
@@ -89,7 +132,13 @@ describe('training reaches the goals of the engine', () => {
   });
 
   it('line: linear regression with SGD fits the noisy line', () => {
-    const s = new Session(module, { layers: [{ type: 'dense', units: 1 }] }, data['line']!, { optimizer: 'sgd', lr: 0.1 }, 1);
+    const s = new Session(
+      module,
+      { layers: [{ type: 'dense', units: 1 }] },
+      data['line']!,
+      { optimizer: 'sgd', lr: 0.1 },
+      1,
+    );
     const before = s.evaluate('test').loss;
     s.step(500);
     const after = s.evaluate('test');
@@ -100,7 +149,13 @@ describe('training reaches the goals of the engine', () => {
 
 describe('divergence and bad input', () => {
   it('a learning rate far too high is caught, explained and recoverable', () => {
-    const s = new Session(module, { layers: [{ type: 'dense', units: 1 }] }, data['diabetes']!, { optimizer: 'sgd', lr: 10 }, 1);
+    const s = new Session(
+      module,
+      { layers: [{ type: 'dense', units: 1 }] },
+      data['diabetes']!,
+      { optimizer: 'sgd', lr: 10 },
+      1,
+    );
     const snap = s.snapshot();
     const r = s.step(1000);
     expect(r.ran).toBeLessThan(1000);
@@ -117,7 +172,9 @@ describe('divergence and bad input', () => {
     expect(() => new Session(module, XOR, data['xor']!, { lr: Number.NaN }, 1)).toThrow(
       'options.lr must be a number from 1e-7 to 10, got NaN',
     );
-    expect(() => new Session(module, XOR, data['xor']!, {}, -1)).toThrow('seed must be an integer from 0 to 4294967295, got -1');
+    expect(() => new Session(module, XOR, data['xor']!, {}, -1)).toThrow(
+      'seed must be an integer from 0 to 4294967295, got -1',
+    );
   });
 
   it('refuses a model file whose shapes do not fit, and keeps the weights it had', async () => {
@@ -125,17 +182,35 @@ describe('divergence and bad input', () => {
     const before = await s.weightsHash();
     const params = s.stateDict();
     params[0] = { ...params[0]!, shape: [2, 4] };
-    expect(() => s.loadStateDict(params)).toThrow('params["0.weight"] must have shape [4, 2], got [2, 4]');
+    expect(() => s.loadStateDict(params)).toThrow(
+      'params["0.weight"] must have shape [4, 2], got [2, 4]',
+    );
     expect(await s.weightsHash()).toBe(before);
   });
 });
 
 describe('reading the network', () => {
   it('save → load → evaluate gives the same loss', () => {
-    const spec = { layers: [{ type: 'dense', units: 8, activation: 'leaky_relu' }, { type: 'dense', units: 1, activation: 'sigmoid' }] };
-    const a = new Session(module, spec, data['breast-cancer']!, { optimizer: 'adam', lr: 0.01, l2: 0.001, clip: 1 }, 2);
+    const spec = {
+      layers: [
+        { type: 'dense', units: 8, activation: 'leaky_relu' },
+        { type: 'dense', units: 1, activation: 'sigmoid' },
+      ],
+    };
+    const a = new Session(
+      module,
+      spec,
+      data['breast-cancer']!,
+      { optimizer: 'adam', lr: 0.01, l2: 0.001, clip: 1 },
+      2,
+    );
     a.step(300);
-    const text = encodeModel({ spec: a.network.spec, optimizer: a.options, step: a.stepCount, params: a.stateDict() });
+    const text = encodeModel({
+      spec: a.network.spec,
+      optimizer: a.options,
+      step: a.stepCount,
+      params: a.stateDict(),
+    });
     const model = decodeModel(text);
     const b = new Session(module, model.spec, data['breast-cancer']!, model.optimizer, 99);
     b.loadStateDict(model.params, model.step);
@@ -146,7 +221,12 @@ describe('reading the network', () => {
   });
 
   it('predict gives probabilities that match evaluate', () => {
-    const spec = { layers: [{ type: 'dense', units: 16, activation: 'relu' }, { type: 'dense', units: 3 }] };
+    const spec = {
+      layers: [
+        { type: 'dense', units: 16, activation: 'relu' },
+        { type: 'dense', units: 3 },
+      ],
+    };
     const s = new Session(module, spec, data['spiral']!, {}, 1);
     s.step(300);
     const test = data['spiral']!.test;
@@ -163,7 +243,16 @@ describe('reading the network', () => {
   it('names tensors the UI can read, with shapes', () => {
     const s = new Session(module, XOR, data['xor']!, {}, 1);
     const names = s.tensors().map((t) => t.name);
-    expect(names).toEqual(expect.arrayContaining(['0.weight', '0.bias', '2.weight', '0.weight.grad', '1.out', 'optimizer.exp_avg']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        '0.weight',
+        '0.bias',
+        '2.weight',
+        '0.weight.grad',
+        '1.out',
+        'optimizer.exp_avg',
+      ]),
+    );
     expect(s.read('0.weight')).toHaveLength(8);
     expect(s.summary.map((l) => l.formula)).toEqual(['2×4 + 4 = 12', '0', '4×1 + 1 = 5']);
   });

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { buildNetwork, parseSpec, SpecError } from '../../src/engine/spec.js';
 import { parseOptions } from '../../src/engine/options.js';
 
-const xor = { layers: [{ type: 'dense', units: 4, activation: 'tanh' }, { type: 'dense', units: 1 }] };
+const xor = {
+  layers: [
+    { type: 'dense', units: 4, activation: 'tanh' },
+    { type: 'dense', units: 1 },
+  ],
+};
 const binary2 = { inputs: 2, outputs: 1, task: 'binary' as const, dataName: 'xor' };
 
 function messages(fn: () => unknown): string[] {
@@ -23,7 +28,13 @@ describe('parseSpec', () => {
   });
 
   it('names the path and the allowed range', () => {
-    const bad = { layers: [{ type: 'dense', units: 4 }, { type: 'dense', units: 1 }, { type: 'dense', units: 0 }] };
+    const bad = {
+      layers: [
+        { type: 'dense', units: 4 },
+        { type: 'dense', units: 1 },
+        { type: 'dense', units: 0 },
+      ],
+    };
     expect(messages(() => parseSpec(bad))).toEqual([
       'layers[2].units must be an integer from 1 to 4096, got 0',
     ]);
@@ -47,13 +58,17 @@ describe('parseSpec', () => {
     expect(found).toContain(
       'layers[0].activation must be one of identity, relu, leaky_relu, sigmoid, tanh, softmax, got "swish"',
     );
-    expect(found).toContain('layers[1].rate must be a number from 0 up to (not including) 1, got 1');
+    expect(found).toContain(
+      'layers[1].rate must be a number from 0 up to (not including) 1, got 1',
+    );
     expect(found).toContain('layers[2].type must be one of dense, dropout, activation, got "conv"');
     expect(found[found.length - 1]).toMatch(/^layers\[3\] must be an object/);
   });
 
   it('refuses NaN, empty and absurd specs', () => {
-    expect(messages(() => parseSpec({ layers: [{ type: 'dense', units: NaN }] }))[0]).toMatch(/got NaN/);
+    expect(messages(() => parseSpec({ layers: [{ type: 'dense', units: NaN }] }))[0]).toMatch(
+      /got NaN/,
+    );
     expect(messages(() => parseSpec({ layers: [] }))[0]).toMatch(/layers must be a non-empty list/);
     expect(messages(() => parseSpec(null))[0]).toMatch(/^spec must be an object/);
     const many = { layers: Array.from({ length: 65 }, () => ({ type: 'dense', units: 1 })) };
@@ -77,38 +92,61 @@ describe('buildNetwork', () => {
 
   it('folds a final sigmoid into BCE and a final softmax into CCE', () => {
     const withSigmoid = {
-      layers: [{ type: 'dense', units: 4, activation: 'relu' }, { type: 'dense', units: 1, activation: 'sigmoid' }],
+      layers: [
+        { type: 'dense', units: 4, activation: 'relu' },
+        { type: 'dense', units: 1, activation: 'sigmoid' },
+      ],
     };
     const net = buildNetwork(parseSpec(withSigmoid), binary2);
     expect(net.ops[net.ops.length - 1]!.kind).toBe('dense');
     const iris = { inputs: 4, outputs: 3, task: 'multiclass' as const, dataName: 'iris' };
-    const soft = buildNetwork(parseSpec({ layers: [{ type: 'dense', units: 3, activation: 'softmax' }] }), iris);
+    const soft = buildNetwork(
+      parseSpec({ layers: [{ type: 'dense', units: 3, activation: 'softmax' }] }),
+      iris,
+    );
     expect(soft.ops).toHaveLength(1);
     expect(soft.spec.loss).toBe('cce');
   });
 
-  it('explains mismatches with the data in the player\'s words', () => {
+  it("explains mismatches with the data in the player's words", () => {
     const iris = { inputs: 4, outputs: 3, task: 'multiclass' as const, dataName: 'iris' };
-    expect(messages(() => buildNetwork(parseSpec({ layers: [{ type: 'dense', units: 1 }] }), iris))).toEqual([
-      'layers[0].units must be 3 to match the 3 classes of iris, got 1',
-    ]);
-    expect(messages(() => buildNetwork(parseSpec({ inputs: 3, layers: [{ type: 'dense', units: 1 }] }), binary2))).toEqual([
-      'inputs must be 2 to match the 2 features of xor, got 3',
-    ]);
+    expect(
+      messages(() => buildNetwork(parseSpec({ layers: [{ type: 'dense', units: 1 }] }), iris)),
+    ).toEqual(['layers[0].units must be 3 to match the 3 classes of iris, got 1']);
+    expect(
+      messages(() =>
+        buildNetwork(parseSpec({ inputs: 3, layers: [{ type: 'dense', units: 1 }] }), binary2),
+      ),
+    ).toEqual(['inputs must be 2 to match the 2 features of xor, got 3']);
     const reluLast = { layers: [{ type: 'dense', units: 1, activation: 'relu' }] };
     expect(messages(() => buildNetwork(parseSpec(reluLast), binary2))[0]).toMatch(
       /^layers\[0\]\.activation must be sigmoid or none on the last layer with the bce loss/,
     );
     const regression = { inputs: 1, outputs: 1, task: 'regression' as const };
-    expect(messages(() => buildNetwork(parseSpec({ layers: [{ type: 'dense', units: 1 }], loss: 'bce' }), regression))).toEqual([
-      'loss must be mse for a regression task, got "bce"',
-    ]);
-    const dropoutLast = { layers: [{ type: 'dense', units: 1 }, { type: 'dropout', rate: 0.5 }] };
-    expect(messages(() => buildNetwork(parseSpec(dropoutLast), binary2))[0]).toMatch(/layers\[1\] must not be dropout/);
+    expect(
+      messages(() =>
+        buildNetwork(parseSpec({ layers: [{ type: 'dense', units: 1 }], loss: 'bce' }), regression),
+      ),
+    ).toEqual(['loss must be mse for a regression task, got "bce"']);
+    const dropoutLast = {
+      layers: [
+        { type: 'dense', units: 1 },
+        { type: 'dropout', rate: 0.5 },
+      ],
+    };
+    expect(messages(() => buildNetwork(parseSpec(dropoutLast), binary2))[0]).toMatch(
+      /layers\[1\] must not be dropout/,
+    );
   });
 
   it('refuses a network over the parameter cap before any allocation', () => {
-    const big = { layers: [{ type: 'dense', units: 4096 }, { type: 'dense', units: 4096 }, { type: 'dense', units: 1 }] };
+    const big = {
+      layers: [
+        { type: 'dense', units: 4096 },
+        { type: 'dense', units: 4096 },
+        { type: 'dense', units: 1 },
+      ],
+    };
     const found = messages(() => buildNetwork(parseSpec(big), binary2));
     expect(found[0]).toBe('layers hold 16797697 parameters; the limit is 4000000');
   });
@@ -116,10 +154,16 @@ describe('buildNetwork', () => {
 
 describe('parseOptions', () => {
   it('fills defaults', () => {
-    expect(parseOptions({ optimizer: 'sgd', lr: 0.1 })).toMatchObject({ optimizer: 'sgd', lr: 0.1, batch: 32 });
+    expect(parseOptions({ optimizer: 'sgd', lr: 0.1 })).toMatchObject({
+      optimizer: 'sgd',
+      lr: 0.1,
+      batch: 32,
+    });
   });
   it('names the field of a bad learning rate, batch or optimizer', () => {
-    expect(messages(() => parseOptions({ lr: NaN }))).toEqual(['options.lr must be a number from 1e-7 to 10, got NaN']);
+    expect(messages(() => parseOptions({ lr: NaN }))).toEqual([
+      'options.lr must be a number from 1e-7 to 10, got NaN',
+    ]);
     expect(messages(() => parseOptions({ batch: 0, optimizer: 'lbfgs', lrate: 1 }))).toEqual([
       'options.lrate is not a known field (known: optimizer, lr, batch, l2, clip, momentum, nesterov, beta1, beta2, alpha, eps, weightDecay)',
       'options.optimizer must be one of sgd, momentum, rmsprop, adam, adamw, got "lbfgs"',

@@ -8,7 +8,10 @@ import { loadKernelModule } from '../../src/node/kernel-file.js';
 // The worker's message protocol without a Worker: the trainer is exposed on one end of a
 // MessageChannel and driven through Comlink from the other, exactly as the page does.
 const channel = new MessageChannel();
-Comlink.expose(createTrainer(() => loadKernelModule('simd')), channel.port1);
+Comlink.expose(
+  createTrainer(() => loadKernelModule('simd')),
+  channel.port1,
+);
 const trainer = Comlink.wrap<TrainerApi>(channel.port2);
 afterAll(() => {
   trainer[Comlink.releaseProxy]();
@@ -16,17 +19,33 @@ afterAll(() => {
   channel.port2.close();
 });
 
-const spec = { layers: [{ type: 'dense', units: 6, activation: 'tanh' }, { type: 'dense', units: 1 }] };
+const spec = {
+  layers: [
+    { type: 'dense', units: 6, activation: 'tanh' },
+    { type: 'dense', units: 1 },
+  ],
+};
 
 describe('trainer over a message channel', () => {
   it('trains to the same weights as a session called directly', async () => {
-    const info = await trainer.create(spec, { name: 'moons', seed: 11 }, { optimizer: 'adam', lr: 0.02 }, 11);
+    const info = await trainer.create(
+      spec,
+      { name: 'moons', seed: 11 },
+      { optimizer: 'adam', lr: 0.02 },
+      11,
+    );
     expect(info.totalParams).toBe(2 * 6 + 6 + 6 + 1);
     expect(info.data).toMatchObject({ name: 'moons', task: 'binary', inputs: 2, outputs: 1 });
     const result = await trainer.step(250);
     expect(result.step).toBe(250);
     const module = await loadKernelModule('simd');
-    const direct = new Session(module, spec, makeDataset('moons', { module, seed: 11 }), { optimizer: 'adam', lr: 0.02 }, 11);
+    const direct = new Session(
+      module,
+      spec,
+      makeDataset('moons', { module, seed: 11 }),
+      { optimizer: 'adam', lr: 0.02 },
+      11,
+    );
     direct.step(250);
     expect(await trainer.weightsHash()).toBe(await direct.weightsHash());
     expect(await trainer.evaluate('test')).toEqual(direct.evaluate('test'));
@@ -44,11 +63,15 @@ describe('trainer over a message channel', () => {
   });
 
   it('sends errors back with their message, and keeps the previous session', async () => {
-    await expect(trainer.create({ layers: [{ type: 'dense', units: -1 }] }, { name: 'moons', seed: 1 }, {}, 1)).rejects.toThrow(
-      'layers[0].units must be an integer from 1 to 4096, got -1',
+    await expect(
+      trainer.create({ layers: [{ type: 'dense', units: -1 }] }, { name: 'moons', seed: 1 }, {}, 1),
+    ).rejects.toThrow('layers[0].units must be an integer from 1 to 4096, got -1');
+    await expect(trainer.create(spec, { name: 'nope', seed: 1 }, {}, 1)).rejects.toThrow(
+      /unknown data set "nope"/,
     );
-    await expect(trainer.create(spec, { name: 'nope', seed: 1 }, {}, 1)).rejects.toThrow(/unknown data set "nope"/);
-    await expect(trainer.create(spec, { csv: 'a,b\n1,2\nx,3\n', seed: 1 }, {}, 1)).rejects.toThrow(/line 3, column 1/);
+    await expect(trainer.create(spec, { csv: 'a,b\n1,2\nx,3\n', seed: 1 }, {}, 1)).rejects.toThrow(
+      /line 3, column 1/,
+    );
     expect((await trainer.step(1)).ran).toBe(1);
   });
 });
