@@ -3,6 +3,8 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   worker: { format: 'es' },
   build: {
+    // dist/ also holds the command line compiled by tsc; the web build keeps to its own folder.
+    outDir: 'dist/web',
     target: 'es2022',
     assetsInlineLimit: (file: string) => (file.endsWith('.wasm') ? false : undefined),
     rolldownOptions: {
