@@ -1,0 +1,46 @@
+/**
+ * The shape every data source (generators, bundled real data, user CSV) is turned into before
+ * the engine sees it. The engine copies `x`/`y` into its arena; the UI reads the names.
+ */
+
+/**
+ * What the network learns: a number (`regression`, mean squared error), a yes/no (`binary`,
+ * one logit with sigmoid cross-entropy) or one of K classes (`multiclass`, softmax cross-entropy).
+ */
+export type Task = 'regression' | 'binary' | 'multiclass';
+
+/** x: [n, inputs] row-major; y: [n, outputs] for regression/binary (binary targets 0/1), [n] class labels 0..K-1 (as floats) for multiclass. */
+export interface Split {
+  readonly x: Float32Array;
+  readonly y: Float32Array;
+  readonly n: number;
+}
+
+/**
+ * A data set ready for training: three disjoint splits plus the names the UI shows. Built by
+ * `makeDataset`/`makeCsvDataset` in `src/data/index.ts`; consumed by the engine and the levels.
+ */
+export interface Dataset {
+  readonly name: string;
+  readonly task: Task;
+  readonly inputs: number;
+  /** regression: number of targets; binary: 1; multiclass: number of classes */ readonly outputs: number;
+  readonly featureNames: readonly string[];
+  readonly targetName: string;
+  readonly classNames?: readonly string[];
+  readonly train: Split;
+  readonly validation: Split;
+  readonly test: Split;
+  /** per-feature mean/std fitted on train and applied to all splits (null if not standardised) */
+  readonly standardization: { readonly mean: readonly number[]; readonly std: readonly number[] } | null;
+}
+
+/**
+ * Thrown for every problem with data or data options (bad CSV cell, unknown name, bad fraction).
+ * The message is meant for the player: it names the field/line/column and what is allowed, so
+ * callers show it as-is instead of a stack trace.
+ */
+export class DataError extends Error {
+  // Set explicitly so the message prints as "DataError: ..." after bundling/minification too.
+  override name = 'DataError';
+}

@@ -1,0 +1,93 @@
+/**
+ * The data entry point: names to data sets. Levels name a set ("xor", "iris") or hand in a
+ * player's CSV; the engine gets a `Dataset` with train/validation/test splits. Runs anywhere the
+ * kernel runs (Node, a Web Worker): no DOM, no file system.
+ *
+ * `makeDataset` is synchronous on purpose: generators run in microseconds to milliseconds and
+ * the bundled sets are already in the module graph, so there is nothing to await; the caller
+ * (worker or test) already holds the compiled kernel module it passes in.
+ */
+import { BUNDLED_NAMES, bundledTable, isBundledName } from './bundled.js';
+import { parseCsv, type CsvOptions } from './csv.js';
+import { DataError, type Dataset } from './dataset.js';
+import {
+  GENERATOR_NAMES,
+  GENERATORS,
+  isGeneratorName,
+  type GeneratorOptions,
+} from './generators.js';
+import { kernelRandom } from './random.js';
+import { buildDataset, type BuildOptions } from './split.js';
+
+export * from './bundled.js';
+export * from './csv.js';
+export * from './dataset.js';
+export * from './generators.js';
+export * from './random.js';
+export * from './split.js';
+
+/** Every name `makeDataset` accepts: the generators, then the bundled real sets. */
+export const DATASET_NAMES: readonly string[] = Object.freeze([...GENERATOR_NAMES, ...BUNDLED_NAMES]);
+
+/** What a seeded data set needs: the seed, and the compiled kernel for random numbers and sin/cos. */
+export interface SeedOptions {
+  /** Integer 0..4294967295; fixes the generated points (if any) and the split. */
+  readonly seed: number;
+  /** The compiled kernel (`loadKernelModule()` in Node, the worker's fetched module in a browser). */
+  readonly module: WebAssembly.Module;
+}
+
+/**
+ * Options of `makeDataset`. `n`/`noise`/`arms`/`slope`/`intercept` apply to generators only (see
+ * `GENERATORS` for which one reads which); giving them for a bundled set is an error.
+ * `standardize` defaults to false for generated sets (they are already centred and unit-scale, and
+ * the player sees the same coordinates the network gets; a fitted line keeps its true slope) and
+ * to true for bundled sets.
+ */
+export interface MakeDatasetOptions extends SeedOptions, GeneratorOptions, BuildOptions {}
+
+/**
+ * Resolves a data set name to a split `Dataset`. Called by the level loader and the trainer
+ * worker. Generated sets and the split draw from one stream seeded with `seed`, so the same seed
+ * gives bit-identical data in every environment. Unknown names throw a `DataError` listing the
+ * allowed names.
+ */
+export function makeDataset(name: string, options: MakeDatasetOptions): Dataset {
+  const { seed, module, fractions, standardize, stratify, ...generatorOptions } = options;
+  if (isGeneratorName(name)) {
+    const rand = kernelRandom(module, seed);
+    const table = GENERATORS[name].generate(rand, generatorOptions);
+    return buildDataset(table, rand, { fractions, standardize: standardize ?? false, stratify });
+  }
+  if (isBundledName(name)) {
+    const extra = Object.entries(generatorOptions).find(([, v]) => v !== undefined);
+    if (extra) {
+      throw new DataError(
+        `${name}: option "${extra[0]}" applies only to generated data sets (${GENERATOR_NAMES.join(', ')})`,
+      );
+    }
+    const table = bundledTable(name);
+    return buildDataset(table, kernelRandom(module, seed), { fractions, standardize, stratify });
+  }
+  throw new DataError(
+    `unknown data set ${JSON.stringify(String(name))}; allowed: ${DATASET_NAMES.join(', ')}`,
+  );
+}
+
+/** Options of `makeCsvDataset`: how to read the CSV, the seed, and how to split. */
+export interface CsvDatasetOptions extends SeedOptions, CsvOptions, BuildOptions {}
+
+/**
+ * Parses a player's CSV (see `parseCsv` for the format and the task inference rule) and splits
+ * and standardises it (standardisation on by default) exactly like a bundled set. Called by the
+ * "bring your own data" screen; throws `DataError` with line/column for bad input.
+ */
+export function makeCsvDataset(text: string, options: CsvDatasetOptions): Dataset {
+  const { seed, module, fractions, standardize, stratify, target, task, name } = options;
+  const rand = kernelRandom(module, seed);
+  return buildDataset(parseCsv(text, { target, task, name }), rand, {
+    fractions,
+    standardize,
+    stratify,
+  });
+}
