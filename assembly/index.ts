@@ -3,3 +3,38 @@
  * the TypeScript engine sees as `instance.exports`.
  */
 export { heap_base } from './memory';
+export * from './ops/matmul';
+export * from './ops/dense';
+// math.ts by name: it also holds the @inline v128 helpers the ops use, and a v128 in an export
+// signature would not compile in the scalar build (and JavaScript could not call it anyway).
+export {
+  exp_f32,
+  log_f32,
+  tanh_f32,
+  sigmoid_f32,
+  exp_f64,
+  log_f64,
+  sin_f64,
+  cos_f64,
+  exp_array,
+  log_array,
+  tanh_array,
+} from './math';
+export * from './rng';
+export * from './ops/init';
+export * from './ops/relu';
+export * from './ops/leaky_relu';
+export * from './ops/sigmoid';
+export * from './ops/tanh';
+export * from './ops/softmax';
+export * from './ops/mse';
+export * from './ops/bce_logits';
+export * from './ops/softmax_ce';
+export * from './ops/dropout';
+export * from './ops/l2';
+export * from './ops/clip';
+export * from './ops/sgd';
+export * from './ops/momentum';
+export * from './ops/rmsprop';
+export * from './ops/adam';
+export { program_train, program_eval } from './program';

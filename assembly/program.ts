@@ -86,21 +86,27 @@ const ACT_SOFTMAX: i32 = 5;
 /** Split selector of `program_eval` that means "rows already written to the input buffer". */
 const SPLIT_INPUT: i32 = 3;
 
+// @ts-ignore: decorator
 @inline function hi(p: usize, f: i32): i32 {
   return load<i32>(p + (<usize>f << 2));
 }
+// @ts-ignore: decorator
 @inline function hp(p: usize, f: i32): usize {
   return <usize>load<i32>(p + (<usize>f << 2));
 }
+// @ts-ignore: decorator
 @inline function hf(p: usize, f: i32): f32 {
   return load<f32>(p + (<usize>f << 2));
 }
+// @ts-ignore: decorator
 @inline function hset(p: usize, f: i32, v: i32): void {
   store<i32>(p + (<usize>f << 2), v);
 }
+// @ts-ignore: decorator
 @inline function opw(op: usize, i: i32): i32 {
   return load<i32>(op + (<usize>i << 2));
 }
+// @ts-ignore: decorator
 @inline function opp(op: usize, i: i32): usize {
   return <usize>load<i32>(op + (<usize>i << 2));
 }
