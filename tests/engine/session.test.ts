@@ -131,6 +131,42 @@ describe('training reaches the goals of the engine', () => {
     expect(test.accuracy).toBeGreaterThanOrEqual(0.93);
   });
 
+  it('L2 shrinks the weights; clipping bounds every update', () => {
+    const spec = {
+      layers: [
+        { type: 'dense', units: 16, activation: 'tanh' },
+        { type: 'dense', units: 1 },
+      ],
+    };
+    const norm = (a: ArrayLike<number>): number => Array.from(a).reduce((s, x) => s + x * x, 0);
+    const plain = new Session(module, spec, data['xor']!, { optimizer: 'sgd', lr: 0.1 }, 1);
+    const decayed = new Session(
+      module,
+      spec,
+      data['xor']!,
+      { optimizer: 'sgd', lr: 0.1, l2: 0.1 },
+      1,
+    );
+    plain.step(500);
+    decayed.step(500);
+    expect(norm(decayed.read('0.weight'))).toBeLessThan(0.7 * norm(plain.read('0.weight')));
+    // With plain SGD and clipping at c, no parameter moves further than lr·c in one step.
+    const clipped = new Session(
+      module,
+      spec,
+      data['xor']!,
+      { optimizer: 'sgd', lr: 0.5, clip: 0.01 },
+      1,
+    );
+    const before = clipped.read('0.weight');
+    const r = clipped.step(1);
+    const after = clipped.read('0.weight');
+    expect(r.gradNorm).toBeGreaterThan(0.01);
+    expect(Math.sqrt(norm(after.map((w, i) => w - before[i]!)))).toBeLessThanOrEqual(
+      0.5 * 0.01 * 1.0001,
+    );
+  });
+
   it('line: linear regression with SGD fits the noisy line', () => {
     const s = new Session(
       module,
