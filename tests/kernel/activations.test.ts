@@ -4,35 +4,18 @@
  * central finite differences of the forward, and backward accumulating into dinp.
  */
 import { describe, expect, it } from 'vitest';
-import { harness, SIZES, testValues, type Harness } from './harness.js';
+import {
+  expectClose,
+  bits,
+  VARIANTS,
+  harness,
+  SIZES,
+  testValues,
+  type Harness,
+} from './harness.js';
 import type { KernelExports, Ptr } from '../../src/engine/kernel.js';
 
-const VARIANTS = ['simd', 'scalar'] as const;
 const ALPHA = 0.1;
-
-/** NaNs compare as one value; everything else by its bits (so −0 ≠ 0). */
-function bits(a: Float32Array): number[] {
-  const u = new Uint32Array(a.buffer, a.byteOffset, a.length);
-  return Array.from(u, (b, i) => (Number.isNaN(a[i]) ? 0x7fc00000 : b));
-}
-
-/** Asserts |got − want| ≤ rel·scale + abs elementwise (scale = |want| unless given). */
-function expectClose(
-  got: ArrayLike<number>,
-  want: ArrayLike<number>,
-  rel: number,
-  abs: number,
-  label: string,
-  scale?: ArrayLike<number>,
-): void {
-  expect(got.length, label).toBe(want.length);
-  const bad: string[] = [];
-  for (let i = 0; i < want.length; i++) {
-    const tol = rel * Math.abs(scale ? scale[i] : want[i]) + abs;
-    if (!(Math.abs(got[i] - want[i]) <= tol)) bad.push(`[${i}] got ${got[i]} want ${want[i]}`);
-  }
-  expect(bad.slice(0, 5), label).toEqual([]);
-}
 
 /** Inputs in [−4, 4] kept at least 0.05 away from 0, where relu and leaky relu have a kink. */
 function awayFromZero(n: number, seed: number): Float32Array {

@@ -2,6 +2,7 @@
  * Test harness for single kernel ops: a fresh kernel instance with a bump allocator over its
  * memory, and helpers to copy arrays in and out. Buffers are 16-byte aligned like the arena's.
  */
+import { expect } from 'vitest';
 import { instantiateKernel, type KernelExports, type Ptr } from '../../src/engine/kernel.js';
 import { loadKernelModule, type KernelVariant } from '../../src/node/kernel-file.js';
 
@@ -55,3 +56,30 @@ export function testValues(n: number, seed = 1, scale = 1): Float32Array {
 
 /** Odd and multiple-of-4 sizes that exercise several SIMD iterations and every tail length. */
 export const SIZES = [1, 3, 4, 5, 8, 17, 33, 64, 67, 130];
+
+/** Both kernel builds: every op must behave the same in each. */
+export const VARIANTS = ['simd', 'scalar'] as const;
+
+/** NaNs compare as one value; everything else by its bits (so −0 ≠ 0). */
+export function bits(a: Float32Array): number[] {
+  const u = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  return Array.from(u, (b, i) => (Number.isNaN(a[i]!) ? 0x7fc00000 : b));
+}
+
+/** Asserts |got − want| ≤ rel·scale + abs elementwise (scale = |want| unless given). */
+export function expectClose(
+  got: ArrayLike<number>,
+  want: ArrayLike<number>,
+  rel: number,
+  abs: number,
+  label: string,
+  scale?: ArrayLike<number>,
+): void {
+  expect(got.length, label).toBe(want.length);
+  const bad: string[] = [];
+  for (let i = 0; i < want.length; i++) {
+    const tol = rel * Math.abs(scale ? scale[i]! : want[i]!) + abs;
+    if (!(Math.abs(got[i]! - want[i]!) <= tol)) bad.push(`[${i}] got ${got[i]} want ${want[i]}`);
+  }
+  expect(bad.slice(0, 5), label).toEqual([]);
+}

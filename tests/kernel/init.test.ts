@@ -3,9 +3,7 @@
  * schemes (fan_in = C, fan_out = OC), determinism, and that nothing past N is written.
  */
 import { describe, expect, it } from 'vitest';
-import { harness, SIZES } from './harness.js';
-
-const VARIANTS = ['simd', 'scalar'] as const;
+import { VARIANTS, harness, SIZES } from './harness.js';
 
 function stats(xs: Float32Array) {
   let sum = 0;

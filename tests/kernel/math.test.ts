@@ -4,11 +4,9 @@
  * two builds), and the f64 functions used for data generation.
  */
 import { describe, expect, it } from 'vitest';
-import { harness, SIZES, testValues, type Harness } from './harness.js';
+import { bits, VARIANTS, harness, SIZES, testValues, type Harness } from './harness.js';
 
 const f32 = Math.fround;
-const VARIANTS = ['simd', 'scalar'] as const;
-
 /** Size of one f32 ulp at |r| (subnormal spacing below 2^-126). */
 function ulp32(r: number): number {
   const a = Math.abs(r);
@@ -56,11 +54,6 @@ const sigmoidRef = (x: number) =>
  * Bit patterns of f32 values, so −0 and last-bit differences count. NaNs compare as one value:
  * their payload changes when they cross into JavaScript, and wasm does not fix it anyway.
  */
-function bits(a: Float32Array): number[] {
-  const u = new Uint32Array(a.buffer, a.byteOffset, a.length);
-  return Array.from(u, (b, i) => (Number.isNaN(a[i]) ? 0x7fc00000 : b));
-}
-
 /** Random f32 bit patterns (every exponent, NaNs and infinities included) plus edge values. */
 function nastyInputs(n: number): Float32Array {
   const out = new Float32Array(n);

@@ -4,32 +4,17 @@
  * size in SIZES, SIMD ops against their scalar twins bit for bit.
  */
 import { describe, expect, it } from 'vitest';
-import { harness, SIZES, testValues, type Harness } from './harness.js';
+import {
+  expectClose,
+  bits,
+  VARIANTS,
+  harness,
+  SIZES,
+  testValues,
+  type Harness,
+} from './harness.js';
 
-const VARIANTS = ['simd', 'scalar'] as const;
 const f32 = Math.fround;
-
-function bits(a: Float32Array): number[] {
-  const u = new Uint32Array(a.buffer, a.byteOffset, a.length);
-  return Array.from(u, (b, i) => (Number.isNaN(a[i]) ? 0x7fc00000 : b));
-}
-
-function expectClose(
-  got: ArrayLike<number>,
-  want: ArrayLike<number>,
-  rel: number,
-  abs: number,
-  label: string,
-): void {
-  expect(got.length, label).toBe(want.length);
-  const bad: string[] = [];
-  for (let i = 0; i < want.length; i++) {
-    if (!(Math.abs(got[i] - want[i]) <= rel * Math.abs(want[i]) + abs)) {
-      bad.push(`[${i}] got ${got[i]} want ${want[i]}`);
-    }
-  }
-  expect(bad.slice(0, 5), label).toEqual([]);
-}
 
 /** dropout_forward on `inp` with a fresh PRNG state; returns [out, mask]. */
 function dropout(h: Harness, inp: Float32Array, p: number, seed: number) {

@@ -3,9 +3,8 @@
  * splitmix64, and the statistics of every derived distribution.
  */
 import { describe, expect, it } from 'vitest';
-import { harness, SIZES, type Harness } from './harness.js';
+import { VARIANTS, harness, SIZES, type Harness } from './harness.js';
 
-const VARIANTS = ['simd', 'scalar'] as const;
 const MASK64 = (1n << 64n) - 1n;
 
 /** Reference splitmix64 seeding: state words = low/high halves of the first two outputs. */
