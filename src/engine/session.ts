@@ -296,6 +296,38 @@ export class Session {
     return out;
   }
 
+  /**
+   * Runs `x` [rows, inputs] forward (no dropout) and returns the rows of the named activation
+   * tensors (e.g. `1.out`, the first hidden layer after its activation) as [rows, width] arrays:
+   * what a per-neuron heatmap draws.
+   */
+  probe(x: Float32Array, names: readonly string[]): Record<string, Float32Array> {
+    const k = this.live();
+    const inputs = this.network.spec.inputs;
+    const rows = x.length / inputs;
+    if (!Number.isInteger(rows))
+      throw new Error(`probe needs rows × ${inputs} values, got ${x.length}`);
+    const tensors = names.map((name) => {
+      const t = this.tensor(name);
+      if (t.region !== 'acts' || !name.endsWith('.out'))
+        throw new Error(`"${name}" is not a layer output`);
+      return t;
+    });
+    const out: Record<string, Float32Array> = {};
+    for (const t of tensors) out[t.name] = new Float32Array(rows * t.shape[1]!);
+    const input = this.view('input') as Float32Array;
+    for (let start = 0; start < rows; start += this.plan.rows) {
+      const r = Math.min(this.plan.rows, rows - start);
+      input.set(x.subarray(start * inputs, (start + r) * inputs));
+      k.program_eval(this.program, 3, r);
+      for (const t of tensors) {
+        const width = t.shape[1]!;
+        out[t.name]!.set((this.view(t.name) as Float32Array).subarray(0, r * width), start * width);
+      }
+    }
+    return out;
+  }
+
   /** Copy of a named tensor (parameters, gradients, activations, optimizer state …). */
   read(name: string): Float32Array | Int32Array {
     return this.view(name).slice();

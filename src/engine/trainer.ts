@@ -40,6 +40,7 @@ export interface TrainerApi {
   step(n: number): StepResult;
   evaluate(split: SplitName): Evaluation;
   predict(x: Float32Array): Float32Array;
+  probe(x: Float32Array, names: string[]): Record<string, Float32Array>;
   read(name: string): Float32Array | Int32Array;
   snapshot(): Snapshot;
   restore(snapshot: Snapshot): void;
@@ -97,6 +98,7 @@ export function createTrainer(loadModule: () => Promise<WebAssembly.Module>): Tr
     step: (n) => ({ ...live().step(n) }),
     evaluate: (split) => live().evaluate(split),
     predict: (x) => live().predict(x),
+    probe: (x, names) => live().probe(x, names),
     read: (name) => live().read(name),
     snapshot: () => live().snapshot(),
     restore: (snapshot) => live().restore(snapshot),

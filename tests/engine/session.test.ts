@@ -276,6 +276,23 @@ describe('reading the network', () => {
     expect(right / test.n).toBeCloseTo(s.evaluate('test').accuracy!, 10);
   });
 
+  it('probe returns hidden activations consistent with the weights', () => {
+    const s = new Session(module, XOR, data['xor']!, {}, 1);
+    s.step(100);
+    const x = new Float32Array([0.5, -1, 2, 0.25, 0, 0]);
+    const { '0.out': pre, '1.out': post } = s.probe(x, ['0.out', '1.out']);
+    const w = s.read('0.weight');
+    const b = s.read('0.bias');
+    for (let r = 0; r < 3; r++) {
+      for (let j = 0; j < 4; j++) {
+        const z = w[j * 2]! * x[r * 2]! + w[j * 2 + 1]! * x[r * 2 + 1]! + b[j]!;
+        expect(pre![r * 4 + j]).toBeCloseTo(z, 5);
+        expect(post![r * 4 + j]).toBeCloseTo(Math.tanh(z), 5);
+      }
+    }
+    expect(() => s.probe(x, ['0.weight'])).toThrow('"0.weight" is not a layer output');
+  });
+
   it('names tensors the UI can read, with shapes', () => {
     const s = new Session(module, XOR, data['xor']!, {}, 1);
     const names = s.tensors().map((t) => t.name);

@@ -1,0 +1,46 @@
+/**
+ * The scene list, declared once, and what each scene's `init(data)` receives. Scenes hand off
+ * with visible `this.scene.start(SCENES.x, data)` calls; nothing else crosses between them.
+ */
+import type { ModelSpec } from '../../engine/spec.js';
+import type { TrainOptions } from '../../engine/options.js';
+import type { Attempt } from '../../levels/types.js';
+import type { DataRequest } from '../../engine/trainer.js';
+
+export const SCENES = {
+  boot: 'Boot',
+  title: 'Title',
+  map: 'JourneyMap',
+  briefing: 'Briefing',
+  workbench: 'Workbench',
+  training: 'Training',
+  result: 'Result',
+  sandbox: 'Sandbox',
+} as const;
+
+/** A network and settings being built: what the workbench edits and a share URL encodes. */
+export interface Draft {
+  spec: ModelSpec;
+  options: TrainOptions;
+  seed: number;
+}
+
+export interface BriefingData {
+  levelId: string;
+}
+export interface WorkbenchData {
+  /** A level id, or null in the sandbox. */
+  levelId: string | null;
+  /** Start from this draft (a share URL, a kept solution, "retry") instead of the level's start. */
+  draft?: Draft;
+  /** Sandbox only: the data to train on. */
+  data?: DataRequest;
+}
+export interface TrainingData {
+  levelId: string | null;
+  draft: Draft;
+  data?: DataRequest;
+}
+export interface ResultData {
+  attempt: Attempt;
+}

@@ -1,0 +1,92 @@
+/**
+ * The shape of a level file (`levels/*.json`) once validated by `src/levels/schema.ts`. A level
+ * is a small override of documented defaults: its data, the blocks and settings the player may
+ * use, the goal and the budget, plus a `reference` network that proves it can be won and a
+ * `naive` one (the previous era's idea) that proves it teaches something new.
+ */
+import type { ModelSpec, Activation } from '../engine/spec.js';
+import type { OptimizerName, TrainOptions } from '../engine/options.js';
+import type { SplitName } from '../engine/session.js';
+
+/** One training setup: a network, its options, a seed and a number of steps. */
+export interface LevelRun {
+  spec: ModelSpec;
+  options: Partial<TrainOptions>;
+  seed: number;
+  steps: number;
+}
+
+/** A hyperparameter as the workbench shows it: its starting value and whether it is locked. */
+export interface Setting<T> {
+  value: T;
+  locked: boolean;
+}
+
+/** A numeric setting also has its allowed range (the learning rate slider is logarithmic). */
+export interface RangeSetting extends Setting<number> {
+  min: number;
+  max: number;
+}
+
+export interface LevelGoal {
+  /** `loss` must fall to or below the threshold; `accuracy` must reach or pass it. */
+  metric: 'loss' | 'accuracy';
+  split: SplitName;
+  threshold: number;
+}
+
+export interface Level {
+  /** Stable id used in saves and share URLs, e.g. `c2-xor`. */
+  id: string;
+  chapter: number;
+  /** Position within the chapter, from 1. */
+  order: number;
+  title: string;
+  /** The milestone year the map shows, and one sentence of what changed then. */
+  year: number;
+  milestone: string;
+  /** The idea of the level, in our own plain words (≤ 120 words). */
+  briefing: string;
+  /** Which interactive figure the briefing shows (see the Briefing scene). */
+  figure: 'drag-line' | 'sigmoid-squash' | 'xor-grid' | 'hidden-units' | 'optimizer-race' | 'overfit-curve';
+  data: { name: string; seed: number; n?: number; noise?: number; arms?: number };
+  /** What the workbench offers. */
+  blocks: {
+    dense: boolean;
+    dropout: boolean;
+    activations: Activation[];
+    maxLayers: number;
+    maxUnits: number;
+  };
+  settings: {
+    optimizer: Setting<OptimizerName> & { choices: OptimizerName[] };
+    lr: RangeSetting;
+    batch: RangeSetting;
+    l2: RangeSetting;
+  };
+  /** The network the workbench starts with. */
+  start: ModelSpec;
+  goal: LevelGoal;
+  /** Hard step limit: training stops here and the goal is judged. */
+  stepBudget: number;
+  /** Extra stars: two for also staying at or under `params`, three for also finishing within `steps`. */
+  stars: { params: number; steps: number };
+  reference: LevelRun;
+  naive: LevelRun & { lesson: string };
+}
+
+/** What happened in one attempt, as the rules judge it. */
+export interface Attempt {
+  levelId: string;
+  spec: ModelSpec;
+  options: TrainOptions;
+  seed: number;
+  /** Steps trained when the goal was met, or the budget when it was not. */
+  steps: number;
+  params: number;
+  /** The goal metric's value on the goal split at the end. */
+  achieved: number;
+  passed: boolean;
+  /** 0–3. */
+  stars: number;
+}
