@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -48,46 +48,75 @@ after(async () => {
   if (profile) await rm(profile, { recursive: true, force: true });
 });
 
-test('the worker trains XOR to the same weightsHash as the command line', async () => {
-  const steps = 300;
-  const seed = 7;
+/** Trains in the page's worker and with the command line; returns both reports. */
+async function trainBoth({ spec, data, options, steps, seed }) {
   const browser = await page.evaluate(
-    async ({ steps, seed }) => {
+    async ({ spec, data, options, steps, seed }) => {
       const { trainer } = window.neuralJourney;
-      const spec = {
-        layers: [
-          { type: 'dense', units: 4, activation: 'tanh' },
-          { type: 'dense', units: 1 },
-        ],
-      };
-      await trainer.create(spec, { name: 'xor', seed }, { optimizer: 'adam', lr: 0.01 }, seed);
+      await trainer.create(spec, { name: data, seed }, options, seed);
       const result = await trainer.step(steps);
-      return { hash: await trainer.weightsHash(), step: result.step, loss: result.lastLoss };
+      return { hash: await trainer.weightsHash(), step: result.step };
     },
-    { steps, seed },
+    { spec, data, options, steps, seed },
   );
+  const dir = await mkdtemp(join(tmpdir(), 'nj-spec-'));
+  const specFile = join(dir, 'spec.json');
+  await writeFile(specFile, JSON.stringify(spec));
+  const flags = Object.entries(options).flatMap(([key, value]) => [`--${key}`, String(value)]);
   const { stdout } = await promisify(execFile)(process.execPath, [
     join(root, 'bin/neural-journey.js'),
     'train',
     '--spec',
-    join(root, 'examples/xor.json'),
+    specFile,
     '--data',
-    'xor',
-    '--optimizer',
-    'adam',
-    '--lr',
-    '0.01',
+    data,
+    ...flags,
     '--steps',
     String(steps),
     '--seed',
     String(seed),
     '--json',
   ]);
-  const cli = JSON.parse(stdout);
-  assert.equal(browser.step, steps);
-  assert.equal(cli.steps, steps);
-  assert.match(browser.hash, /^[0-9a-f]{64}$/);
-  assert.equal(browser.hash, cli.weightsHash);
+  await rm(dir, { recursive: true, force: true });
+  return { browser, cli: JSON.parse(stdout) };
+}
+
+test('the worker trains to the same weightsHash as the command line', async () => {
+  const runs = [
+    {
+      spec: {
+        layers: [
+          { type: 'dense', units: 4, activation: 'tanh' },
+          { type: 'dense', units: 1 },
+        ],
+      },
+      data: 'xor',
+      options: { optimizer: 'adam', lr: 0.01 },
+      steps: 300,
+      seed: 7,
+    },
+    {
+      spec: {
+        layers: [
+          { type: 'dense', units: 24, activation: 'relu' },
+          { type: 'dropout', rate: 0.2 },
+          { type: 'dense', units: 24, activation: 'leaky_relu' },
+          { type: 'dense', units: 3 },
+        ],
+      },
+      data: 'spiral',
+      options: { optimizer: 'adamw', lr: 0.02, batch: 16, l2: 0.001, clip: 1 },
+      steps: 400,
+      seed: 12,
+    },
+  ];
+  for (const run of runs) {
+    const { browser, cli } = await trainBoth(run);
+    assert.equal(browser.step, run.steps);
+    assert.equal(cli.steps, run.steps);
+    assert.match(browser.hash, /^[0-9a-f]{64}$/);
+    assert.equal(browser.hash, cli.weightsHash, `${run.data}: browser and command line differ`);
+  }
 });
 
 test('the worker protocol: snapshot, restore, evaluate, predict, errors', async () => {
