@@ -18,7 +18,7 @@ import {
 
 /** Which data to train on: a generator or bundled set by name, or CSV text the player chose. */
 export type DataRequest =
-  | { name: string; seed: number; n?: number; noise?: number }
+  | { name: string; seed: number; n?: number; noise?: number; arms?: number }
   | { csv: string; seed: number; target?: string; fileName?: string };
 
 /** What `create` reports back: enough for a workbench to draw the network. */
@@ -77,6 +77,7 @@ export function createTrainer(loadModule: () => Promise<WebAssembly.Module>): Tr
               seed: request.seed,
               n: request.n,
               noise: request.noise,
+              arms: request.arms,
             });
       // Built before the old one is dropped: a bad spec must not cost the player their session.
       const created = new Session(m, spec, data, options, seed);

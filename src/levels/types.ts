@@ -33,6 +33,13 @@ export interface LevelGoal {
   metric: 'loss' | 'accuracy';
   split: SplitName;
   threshold: number;
+  /**
+   * When true, training always runs the whole budget and the goal is judged once, at the end.
+   * Left out (or false), the game checks the goal every few steps and stops as soon as it is met.
+   * Overfitting levels need the end: stopping early is itself a cure for overfitting, so a goal
+   * met at any check would let an overfitting network pass on its way up.
+   */
+  atEnd?: boolean;
 }
 
 export interface Level {
@@ -48,7 +55,13 @@ export interface Level {
   /** The idea of the level, in our own plain words (≤ 120 words). */
   briefing: string;
   /** Which interactive figure the briefing shows (see the Briefing scene). */
-  figure: 'drag-line' | 'sigmoid-squash' | 'xor-grid' | 'hidden-units' | 'optimizer-race' | 'overfit-curve';
+  figure:
+    | 'drag-line'
+    | 'sigmoid-squash'
+    | 'xor-grid'
+    | 'hidden-units'
+    | 'optimizer-race'
+    | 'overfit-curve';
   data: { name: string; seed: number; n?: number; noise?: number; arms?: number };
   /** What the workbench offers. */
   blocks: {

@@ -1,0 +1,531 @@
+/**
+ * Strict validation of level files (`levels/*.json`). A level is hand-written JSON, so every
+ * typo must fail loudly with the file and the field named
+ * (`levels/c2-xor.json: goal.threshold must be a number from 0 to 1, got "x"`), and all findings
+ * are reported together. Beyond types and ranges it checks that the level is consistent: the
+ * networks fit the data, the starting network and the reference respect the level's own
+ * workbench rules, every setting's range holds its value, and the briefing stays short.
+ * Imports nothing from the browser or Node.
+ */
+import {
+  BUNDLED_SHAPES,
+  DATASET_NAMES,
+  GENERATORS,
+  MAX_ARMS,
+  MAX_NOISE,
+  MAX_POINTS,
+  MIN_POINTS,
+  isBundledName,
+  isGeneratorName,
+  resolveGeneratorOptions,
+} from '../data/index.js';
+import { LIMITS } from '../engine/limits.js';
+import { OPTIMIZERS, parseOptions, type TrainOptions } from '../engine/options.js';
+import {
+  ACTIVATIONS,
+  Issues,
+  SpecError,
+  buildNetwork,
+  checkChoice,
+  checkInt,
+  checkKeys,
+  checkNumber,
+  isObject,
+  parseSpec,
+  show,
+  type Activation,
+  type ModelSpec,
+  type TaskShape,
+} from '../engine/spec.js';
+import type { Level } from './types.js';
+
+/** The interactive figures the Briefing scene can draw (the `figure` field). */
+export const FIGURES = [
+  'drag-line',
+  'sigmoid-squash',
+  'xor-grid',
+  'hidden-units',
+  'optimizer-race',
+  'overfit-curve',
+] as const satisfies readonly Level['figure'][];
+
+/** The longest briefing, in words: a briefing is read on one screen before playing. */
+export const MAX_BRIEFING_WORDS = 120;
+
+/**
+ * The largest step budget a level may set. Levels are played live, a few thousand steps at most;
+ * the cap catches a stray zero long before the engine's own limit would.
+ */
+export const MAX_STEP_BUDGET = 20_000;
+
+/** The largest loss threshold: diabetes' MSE is in the thousands (its targets are raw). */
+const MAX_LOSS_THRESHOLD = 1e6;
+
+const LEVEL_KEYS = [
+  'id',
+  'chapter',
+  'order',
+  'title',
+  'year',
+  'milestone',
+  'briefing',
+  'figure',
+  'data',
+  'blocks',
+  'settings',
+  'start',
+  'goal',
+  'stepBudget',
+  'stars',
+  'reference',
+  'naive',
+] as const;
+
+const SPLITS = ['train', 'validation', 'test'] as const;
+
+/** Ids are what saves and share URLs hold: `c<chapter>-<lowercase words joined by dashes>`. */
+const ID_PATTERN = /^c(\d+)-[a-z0-9]+(-[a-z0-9]+)*$/;
+
+/** Counts words the way a reader would: runs of non-space characters. */
+export function countWords(text: string): number {
+  return text.split(/\s+/).filter((w) => w !== '').length;
+}
+
+/**
+ * What a level's data looks like to a network, known from the name alone (no data is made):
+ * the generators' registry and the bundled sets' declared shapes.
+ */
+export function dataShape(data: Level['data']): TaskShape | null {
+  if (isGeneratorName(data.name)) {
+    const g = GENERATORS[data.name];
+    const classes = data.name === 'spiral' ? (data.arms ?? g.defaults.arms ?? 3) : 2;
+    return {
+      inputs: data.name === 'line' ? 1 : 2,
+      outputs: g.task === 'multiclass' ? classes : 1,
+      task: g.task,
+      dataName: data.name,
+    };
+  }
+  if (isBundledName(data.name)) {
+    const s = BUNDLED_SHAPES[data.name];
+    return {
+      inputs: s.inputs,
+      outputs: s.task === 'multiclass' ? (s.classes ?? 2) : 1,
+      task: s.task,
+      dataName: data.name,
+    };
+  }
+  return null;
+}
+
+/**
+ * The workbench rules a network breaks, in plain words for the player ("This level allows at
+ * most 3 layers"). Empty when the network is allowed. Shared by the level validator (the start
+ * network and the reference must obey their own level) and by the game (`checkSpec`).
+ *
+ * Decisions: `maxLayers` counts every block (dense, dropout, activation), like the engine's
+ * LIMITS.maxLayers, because each one is a block the player places. `identity` (or no activation)
+ * is always allowed. When `blocks.dense` is false the dense layers are fixed as in `start`
+ * (same count, same units): the player tunes the settings, not the shape.
+ */
+export function blockViolations(
+  blocks: Level['blocks'],
+  start: ModelSpec,
+  spec: ModelSpec,
+): string[] {
+  const out: string[] = [];
+  const layers = spec.layers;
+  if (layers.length > blocks.maxLayers) {
+    out.push(
+      `This level allows at most ${blocks.maxLayers} layer${blocks.maxLayers === 1 ? '' : 's'}; this network has ${layers.length}.`,
+    );
+  }
+  const allowed = new Set<Activation>(['identity', ...blocks.activations]);
+  const offered = blocks.activations.length ? blocks.activations.join(', ') : 'none';
+  const refused = new Set<string>();
+  layers.forEach((layer, i) => {
+    if (layer.type === 'dense' && layer.units > blocks.maxUnits) {
+      out.push(
+        `Layer ${i + 1} has ${layer.units} units; this level allows at most ${blocks.maxUnits}.`,
+      );
+    }
+    if (layer.type === 'dropout' && !blocks.dropout && !refused.has('dropout')) {
+      refused.add('dropout');
+      out.push('This level has no dropout block.');
+    }
+    const fn = layer.type === 'dropout' ? undefined : layer.activation;
+    if (fn !== undefined && !allowed.has(fn) && !refused.has(fn)) {
+      refused.add(fn);
+      out.push(`This level does not offer the ${fn} activation (it offers: ${offered}).`);
+    }
+  });
+  if (!blocks.dense) {
+    const units = (s: ModelSpec): number[] =>
+      s.layers.flatMap((l) => (l.type === 'dense' ? [l.units] : []));
+    const want = units(start);
+    const got = units(spec);
+    if (want.length !== got.length || want.some((u, i) => u !== got[i])) {
+      const count = (u: number): string => `${u} unit${u === 1 ? '' : 's'}`;
+      const shape =
+        want.length === 1
+          ? `one layer of ${count(want[0]!)}`
+          : `${want.length} layers: ${want.map(count).join(', then ')}`;
+      out.push(`This level keeps the dense layers as they start (${shape}).`);
+    }
+  }
+  return out;
+}
+
+/**
+ * Validates untrusted JSON as a Level. `file` (e.g. `levels/c2-xor.json`) prefixes every message
+ * and must match the id. Throws a SpecError listing every finding, each naming its field.
+ */
+export function parseLevel(raw: unknown, file?: string): Level {
+  const issues = new Issues();
+  const prefix = file ? `${file}: ` : '';
+  const fail = (): never => {
+    throw new SpecError(issues.list.map((m) => prefix + m));
+  };
+  if (!isObject(raw)) {
+    issues.add('level', `must be an object, got ${show(raw)}`);
+    fail();
+  }
+  const obj = raw as Record<string, unknown>;
+  checkKeys(issues, '', obj, LEVEL_KEYS);
+
+  // --- identity and story -------------------------------------------------------------------
+  const id = obj['id'];
+  if (typeof id !== 'string' || !ID_PATTERN.test(id)) {
+    issues.add(
+      'id',
+      `must look like "c2-xor" (c, chapter, dash, lowercase words), got ${show(id)}`,
+    );
+  } else {
+    if (file) {
+      const base = (file.split(/[\\/]/).pop() ?? file).replace(/\.json$/, '');
+      if (base !== id) issues.add('id', `must match the file name "${base}", got ${show(id)}`);
+    }
+    if (typeof obj['chapter'] === 'number' && Number(ID_PATTERN.exec(id)![1]) !== obj['chapter']) {
+      issues.add(
+        'id',
+        `must start with "c${String(obj['chapter'])}-" (its chapter), got ${show(id)}`,
+      );
+    }
+  }
+  checkInt(issues, 'chapter', obj['chapter'], 0, 99);
+  checkInt(issues, 'order', obj['order'], 1, 99);
+  checkText(issues, 'title', obj['title'], 60);
+  checkInt(issues, 'year', obj['year'], 1700, 2100);
+  checkText(issues, 'milestone', obj['milestone'], 200);
+  if (checkText(issues, 'briefing', obj['briefing'], 2000)) {
+    const words = countWords(obj['briefing'] as string);
+    if (words > MAX_BRIEFING_WORDS) {
+      issues.add('briefing', `must be at most ${MAX_BRIEFING_WORDS} words, got ${words}`);
+    }
+  }
+  checkChoice(issues, 'figure', obj['figure'], FIGURES);
+
+  // --- data, blocks, settings, goal, budget, stars ------------------------------------------
+  const dataOk = checkData(issues, obj['data']);
+  const blocksOk = checkBlocks(issues, obj['blocks']);
+  const settingsOk = checkSettings(issues, obj['settings']);
+  const budgetOk = checkInt(issues, 'stepBudget', obj['stepBudget'], 1, MAX_STEP_BUDGET);
+  checkGoal(issues, obj['goal']);
+  if (checkObject(issues, 'stars', obj['stars'], ['params', 'steps'])) {
+    const stars = obj['stars'] as Record<string, unknown>;
+    checkInt(issues, 'stars.params', stars['params'], 1, LIMITS.maxParams);
+    if (budgetOk) checkInt(issues, 'stars.steps', stars['steps'], 1, obj['stepBudget'] as number);
+    else checkInt(issues, 'stars.steps', stars['steps'], 1, MAX_STEP_BUDGET);
+  }
+
+  // A goal judged at the end always takes the whole budget, so a "finish fast" star would be
+  // free: such a level must set stars.steps to the budget, to say so plainly.
+  const goal = obj['goal'];
+  const stars = obj['stars'];
+  if (
+    budgetOk &&
+    isObject(goal) &&
+    goal['atEnd'] === true &&
+    isObject(stars) &&
+    typeof stars['steps'] === 'number' &&
+    stars['steps'] !== obj['stepBudget']
+  ) {
+    issues.add(
+      'stars.steps',
+      `must equal the stepBudget ${String(obj['stepBudget'])} when goal.atEnd is true, got ${stars['steps']}`,
+    );
+  }
+
+  // --- networks -----------------------------------------------------------------------------
+  const shape = dataOk ? dataShape(obj['data'] as Level['data']) : null;
+  const start = checkNetwork(issues, 'start', obj['start'], shape);
+  const reference = checkRun(issues, 'reference', obj['reference'], shape, false);
+  checkRun(issues, 'naive', obj['naive'], shape, true);
+  if (budgetOk) {
+    for (const name of ['reference', 'naive'] as const) {
+      const run = obj[name];
+      if (
+        isObject(run) &&
+        typeof run['steps'] === 'number' &&
+        run['steps'] > (obj['stepBudget'] as number)
+      ) {
+        issues.add(
+          `${name}.steps`,
+          `must be at most the stepBudget ${String(obj['stepBudget'])}, got ${run['steps']}`,
+        );
+      }
+    }
+  }
+
+  // --- consistency: the level's own rules hold for its start and its reference --------------
+  if (blocksOk && start) {
+    const blocks = obj['blocks'] as Level['blocks'];
+    for (const v of blockViolations(blocks, start, start))
+      issues.add('start', `breaks the level's blocks: ${v}`);
+    if (reference) {
+      for (const v of blockViolations(blocks, start, reference.spec)) {
+        issues.add('reference.spec', `breaks the level's blocks: ${v}`);
+      }
+    }
+  }
+  if (settingsOk && reference) {
+    checkRunSettings(issues, obj['settings'] as Level['settings'], reference.options);
+  }
+  if (issues.list.length) fail();
+  return structuredClone(obj) as unknown as Level;
+}
+
+function checkText(issues: Issues, path: string, value: unknown, maxChars: number): boolean {
+  if (typeof value !== 'string' || value.trim() === '' || value.length > maxChars) {
+    issues.add(
+      path,
+      `must be a non-empty text of at most ${maxChars} characters, got ${show(value)}`,
+    );
+    return false;
+  }
+  return true;
+}
+
+function checkBool(issues: Issues, path: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') {
+    issues.add(path, `must be true or false, got ${show(value)}`);
+    return false;
+  }
+  return true;
+}
+
+/**
+ * Checks that `value` is an object holding no keys beyond `known` and `optional`. Missing required
+ * keys are reported by the type check of each field ("got nothing").
+ */
+function checkObject(
+  issues: Issues,
+  path: string,
+  value: unknown,
+  known: readonly string[],
+  optional: readonly string[] = [],
+): value is Record<string, unknown> {
+  if (!isObject(value)) {
+    issues.add(path, `must be an object with ${known.join(', ')}, got ${show(value)}`);
+    return false;
+  }
+  checkKeys(issues, path, value, [...known, ...optional]);
+  return true;
+}
+
+function checkData(issues: Issues, value: unknown): boolean {
+  if (!checkObject(issues, 'data', value, ['name', 'seed'], ['n', 'noise', 'arms'])) return false;
+  const before = issues.list.length;
+  const name = value['name'];
+  checkChoice(issues, 'data.name', name, DATASET_NAMES);
+  checkInt(issues, 'data.seed', value['seed'], 0, 0xffffffff);
+  if (value['n'] !== undefined) checkInt(issues, 'data.n', value['n'], MIN_POINTS, MAX_POINTS);
+  if (value['noise'] !== undefined) checkNumber(issues, 'data.noise', value['noise'], 0, MAX_NOISE);
+  if (value['arms'] !== undefined) checkInt(issues, 'data.arms', value['arms'], 2, MAX_ARMS);
+  if (issues.list.length > before) return false;
+  const given = (['n', 'noise', 'arms'] as const).filter((k) => value[k] !== undefined);
+  if (isBundledName(name as string) && given.length) {
+    issues.add(`data.${given[0]}`, `applies only to generated data sets, not to ${show(name)}`);
+    return false;
+  }
+  if (isGeneratorName(name as string)) {
+    try {
+      resolveGeneratorOptions(name as never, {
+        n: value['n'] as number | undefined,
+        noise: value['noise'] as number | undefined,
+        arms: value['arms'] as number | undefined,
+      });
+    } catch (e) {
+      issues.add('data', (e as Error).message);
+      return false;
+    }
+  }
+  return true;
+}
+
+function checkBlocks(issues: Issues, value: unknown): boolean {
+  const keys = ['dense', 'dropout', 'activations', 'maxLayers', 'maxUnits'];
+  if (!checkObject(issues, 'blocks', value, keys)) return false;
+  const before = issues.list.length;
+  checkBool(issues, 'blocks.dense', value['dense']);
+  checkBool(issues, 'blocks.dropout', value['dropout']);
+  const acts = value['activations'];
+  if (!Array.isArray(acts)) {
+    issues.add('blocks.activations', `must be a list of activations, got ${show(acts)}`);
+  } else {
+    acts.forEach((a, i) => checkChoice(issues, `blocks.activations[${i}]`, a, ACTIVATIONS));
+    if (new Set(acts).size !== acts.length) {
+      issues.add('blocks.activations', 'must not list an activation twice');
+    }
+  }
+  checkInt(issues, 'blocks.maxLayers', value['maxLayers'], 1, LIMITS.maxLayers);
+  checkInt(issues, 'blocks.maxUnits', value['maxUnits'], 1, LIMITS.maxUnits);
+  return issues.list.length === before;
+}
+
+/** Allowed bounds of each numeric setting: the same as `parseOptions` accepts. */
+const SETTING_BOUNDS = {
+  lr: { min: 1e-7, max: 10, integer: false },
+  batch: { min: 1, max: LIMITS.maxBatch, integer: true },
+  l2: { min: 0, max: 10, integer: false },
+} as const;
+
+function checkSettings(issues: Issues, value: unknown): boolean {
+  if (!checkObject(issues, 'settings', value, ['optimizer', 'lr', 'batch', 'l2'])) return false;
+  const before = issues.list.length;
+  const opt = value['optimizer'];
+  if (checkObject(issues, 'settings.optimizer', opt, ['value', 'locked', 'choices'])) {
+    checkBool(issues, 'settings.optimizer.locked', opt['locked']);
+    const choices = opt['choices'];
+    if (!Array.isArray(choices) || choices.length === 0) {
+      issues.add(
+        'settings.optimizer.choices',
+        `must be a non-empty list of optimizers, got ${show(choices)}`,
+      );
+    } else {
+      const ok = choices.every((c, i) =>
+        checkChoice(issues, `settings.optimizer.choices[${i}]`, c, OPTIMIZERS),
+      );
+      if (checkChoice(issues, 'settings.optimizer.value', opt['value'], OPTIMIZERS) && ok) {
+        if (!choices.includes(opt['value'])) {
+          issues.add(
+            'settings.optimizer.value',
+            `must be one of its choices (${choices.join(', ')}), got ${show(opt['value'])}`,
+          );
+        }
+      }
+    }
+  }
+  for (const key of ['lr', 'batch', 'l2'] as const) {
+    const path = `settings.${key}`;
+    const s = value[key];
+    if (!checkObject(issues, path, s, ['value', 'locked', 'min', 'max'])) continue;
+    checkBool(issues, `${path}.locked`, s['locked']);
+    const b = SETTING_BOUNDS[key];
+    const check = b.integer ? checkInt : checkNumber;
+    const okMin = check(issues, `${path}.min`, s['min'], b.min, b.max);
+    const okMax = check(issues, `${path}.max`, s['max'], b.min, b.max);
+    if (!okMin || !okMax) {
+      check(issues, `${path}.value`, s['value'], b.min, b.max);
+      continue;
+    }
+    const min = s['min'] as number;
+    const max = s['max'] as number;
+    if (min > max) issues.add(`${path}.min`, `must not exceed max ${max}, got ${min}`);
+    else check(issues, `${path}.value`, s['value'], min, max);
+  }
+  return issues.list.length === before;
+}
+
+function checkGoal(issues: Issues, value: unknown): void {
+  if (!checkObject(issues, 'goal', value, ['metric', 'split', 'threshold'], ['atEnd'])) return;
+  if (value['atEnd'] !== undefined) checkBool(issues, 'goal.atEnd', value['atEnd']);
+  checkChoice(issues, 'goal.split', value['split'], SPLITS);
+  if (checkChoice(issues, 'goal.metric', value['metric'], ['loss', 'accuracy'] as const)) {
+    if (value['metric'] === 'accuracy')
+      checkNumber(issues, 'goal.threshold', value['threshold'], 0, 1);
+    else checkNumber(issues, 'goal.threshold', value['threshold'], 0, MAX_LOSS_THRESHOLD);
+  }
+}
+
+/** parseSpec + buildNetwork against the data's shape, with every message under `path`. */
+function checkNetwork(
+  issues: Issues,
+  path: string,
+  value: unknown,
+  shape: TaskShape | null,
+): ModelSpec | null {
+  try {
+    const spec = parseSpec(value);
+    if (shape) buildNetwork(spec, shape);
+    return spec;
+  } catch (e) {
+    if (!(e instanceof SpecError)) throw e;
+    for (const m of e.issues)
+      issues.add('', m.startsWith('spec ') ? `${path} ${m.slice(5)}` : `${path}.${m}`);
+    return null;
+  }
+}
+
+function checkRun(
+  issues: Issues,
+  path: string,
+  value: unknown,
+  shape: TaskShape | null,
+  naive: boolean,
+): { spec: ModelSpec; options: TrainOptions } | null {
+  const keys = ['spec', 'options', 'seed', 'steps', ...(naive ? ['lesson'] : [])];
+  if (!checkObject(issues, path, value, keys)) return null;
+  checkInt(issues, `${path}.seed`, value['seed'], 0, 0xffffffff);
+  checkInt(issues, `${path}.steps`, value['steps'], 1, MAX_STEP_BUDGET);
+  if (naive) checkText(issues, `${path}.lesson`, value['lesson'], 400);
+  const spec = checkNetwork(issues, `${path}.spec`, value['spec'], shape);
+  let options: TrainOptions | null = null;
+  if (!isObject(value['options'])) {
+    issues.add(`${path}.options`, `must be an object, got ${show(value['options'])}`);
+  } else {
+    try {
+      options = parseOptions(value['options'], `${path}.options`);
+    } catch (e) {
+      if (!(e instanceof SpecError)) throw e;
+      for (const m of e.issues) issues.add('', m);
+    }
+  }
+  return spec && options ? { spec, options } : null;
+}
+
+/**
+ * The reference must be something a player could do: its optimizer among the choices, each
+ * numeric setting inside its range, and a locked setting at its locked value.
+ */
+function checkRunSettings(
+  issues: Issues,
+  settings: Level['settings'],
+  options: TrainOptions,
+): void {
+  const path = 'reference.options';
+  const opt = settings.optimizer;
+  if (!opt.choices.includes(options.optimizer)) {
+    issues.add(
+      `${path}.optimizer`,
+      `must be one of the level's choices (${opt.choices.join(', ')}), got ${show(options.optimizer)}`,
+    );
+  } else if (opt.locked && options.optimizer !== opt.value) {
+    issues.add(
+      `${path}.optimizer`,
+      `must be the locked ${show(opt.value)}, got ${show(options.optimizer)}`,
+    );
+  }
+  for (const key of ['lr', 'batch', 'l2'] as const) {
+    const s = settings[key];
+    const v = options[key];
+    if (s.locked && v !== s.value) {
+      issues.add(`${path}.${key}`, `must be the locked value ${s.value}, got ${v}`);
+    } else if (v < s.min || v > s.max) {
+      issues.add(
+        `${path}.${key}`,
+        `must be within the level's range ${s.min} to ${s.max}, got ${v}`,
+      );
+    }
+  }
+}
