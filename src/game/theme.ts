@@ -48,7 +48,12 @@ export function textStyle(
   color: string = CSS.text,
   weight: 400 | 600 = 400,
 ): { fontFamily: string; fontSize: string; color: string; fontStyle: string } {
-  return { fontFamily: FONT, fontSize: `${size}px`, color, fontStyle: weight === 600 ? '600' : 'normal' };
+  return {
+    fontFamily: FONT,
+    fontSize: `${size}px`,
+    color,
+    fontStyle: weight === 600 ? '600' : 'normal',
+  };
 }
 
 /** Viridis, sampled at 9 stops: perceptually uniform and readable without colour vision. */

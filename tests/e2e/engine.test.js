@@ -1,56 +1,29 @@
-// Browser tests: the built page in Debian's Chromium, driven by Playwright, served by Vite's
-// preview API. Run with `npm run test:e2e` (after `apt-get install -y chromium`).
+// Browser tests of the engine behind the game page: the worker's trainer (reached through the
+// game's test hook) against the command line, and its message protocol.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { preview } from 'vite';
-import { chromium } from 'playwright-core';
+import { openBrowser, root } from './browser.js';
 
-const root = new URL('../..', import.meta.url).pathname;
-const artifacts = join(root, 'test-results');
-let server;
-let context;
+let browser;
 let page;
-let url;
-let profile;
 
 before(async () => {
-  await mkdir(artifacts, { recursive: true });
-  server = await preview({ root, preview: { port: 0, host: '127.0.0.1' }, logLevel: 'warn' });
-  url = server.resolvedUrls.local[0];
-  profile = await mkdtemp(join(tmpdir(), 'nj-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  page = await context.newPage();
-  page.on('pageerror', (error) => console.error('page error:', error));
-  await page.goto(url);
+  browser = await openBrowser();
+  page = browser.page;
+  await page.goto(browser.url);
   await page.waitForFunction(() => window.neuralJourney?.ready === true);
 });
 
-after(async () => {
-  await context?.close();
-  await new Promise((resolve) => server?.httpServer.close(resolve));
-  if (profile) await rm(profile, { recursive: true, force: true });
-});
+after(() => browser?.close());
 
 /** Trains in the page's worker and with the command line; returns both reports. */
 async function trainBoth({ spec, data, options, steps, seed }) {
-  const browser = await page.evaluate(
+  const inPage = await page.evaluate(
     async ({ spec, data, options, steps, seed }) => {
       const { trainer } = window.neuralJourney;
       await trainer.create(spec, { name: data, seed }, options, seed);
@@ -78,7 +51,7 @@ async function trainBoth({ spec, data, options, steps, seed }) {
     '--json',
   ]);
   await rm(dir, { recursive: true, force: true });
-  return { browser, cli: JSON.parse(stdout) };
+  return { inPage, cli: JSON.parse(stdout) };
 }
 
 test('the worker trains to the same weightsHash as the command line', async () => {
@@ -111,11 +84,11 @@ test('the worker trains to the same weightsHash as the command line', async () =
     },
   ];
   for (const run of runs) {
-    const { browser, cli } = await trainBoth(run);
-    assert.equal(browser.step, run.steps);
+    const { inPage, cli } = await trainBoth(run);
+    assert.equal(inPage.step, run.steps);
     assert.equal(cli.steps, run.steps);
-    assert.match(browser.hash, /^[0-9a-f]{64}$/);
-    assert.equal(browser.hash, cli.weightsHash, `${run.data}: browser and command line differ`);
+    assert.match(inPage.hash, /^[0-9a-f]{64}$/);
+    assert.equal(inPage.hash, cli.weightsHash, `${run.data}: browser and command line differ`);
   }
 });
 
@@ -176,19 +149,4 @@ test('the worker protocol: snapshot, restore, evaluate, predict, errors', async 
   assert.ok(Math.abs(out.probs.slice(0, 3).reduce((s, p) => s + p, 0) - 1) < 1e-5);
   assert.equal(out.error, 'layers[0].units must be an integer from 1 to 4096, got 0');
   assert.equal(out.lrError, 'options.lr must be a number from 1e-7 to 10, got NaN');
-});
-
-test('the page trains an example from a click and shows the result', async () => {
-  await page.selectOption('#example', 'xor');
-  await page.click('#train');
-  await page.waitForFunction(
-    () => document.querySelector('#status')?.textContent?.includes('test loss'),
-    null,
-    {
-      timeout: 30_000,
-    },
-  );
-  const status = await page.textContent('#status');
-  assert.match(status, /accuracy \d+\.\d%/);
-  await page.screenshot({ path: join(artifacts, 'engine-page.png') });
 });

@@ -1,0 +1,330 @@
+/**
+ * One layer of the workbench stack, as a piece of the block kit: same corner radius as every
+ * panel, an icon drawn with Graphics per block type, the title ("Dense 16 · relu"), the output
+ * shape written under it (`[16]`) and the parameter count as a badge with its formula
+ * (`2×16 + 16 = 48`). Shapes and counts are handed in by the Workbench from `buildNetwork`; the
+ * block never computes them. It is a keyboard `Focusable`: ←/→ change units (or the dropout
+ * rate), A cycles the activation, Shift+↑/↓ move the block, Delete removes it.
+ */
+import * as Phaser from 'phaser';
+import type { Activation, LayerSpec } from '../../engine/spec.js';
+import { COLORS, CSS, MOTION, RADIUS, TEXT, reducedMotion, textStyle } from '../theme.js';
+import { FocusManager, worldRect, type Direction, type Focusable } from '../ui/focus.js';
+import { drawIcon as drawUiIcon } from '../ui/icons.js';
+import { Tooltip } from '../ui/tooltip.js';
+
+export const BLOCK_WIDTH = 440;
+export const BLOCK_HEIGHT = 62;
+
+/** What the block reports to the Workbench; the Workbench owns the draft and rebuilds. */
+export interface LayerBlockEvents {
+  change(layer: LayerSpec): void;
+  remove(): void;
+  /** Move by one place (keyboard) … */
+  move(delta: -1 | 1): void;
+  /** … or drop at a y (drag); the Workbench turns it into an index. */
+  drop(y: number): void;
+}
+
+export interface LayerBlockOptions {
+  x: number;
+  y: number;
+  layer: LayerSpec;
+  activations: readonly Activation[];
+  maxUnits: number;
+  /** Locked by the teacher: the block shows but cannot be edited. */
+  editable: boolean;
+  events: LayerBlockEvents;
+}
+
+/** The per-layer facts from `buildNetwork`'s summary. */
+export interface BlockInfo {
+  shape: number[];
+  params: number;
+  formula: string;
+}
+
+const UNIT_STEPS = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256];
+
+export class LayerBlock extends Phaser.GameObjects.Container implements Focusable {
+  layer: LayerSpec;
+  private readonly bg: Phaser.GameObjects.Graphics;
+  private readonly title: Phaser.GameObjects.Text;
+  private readonly shapeText: Phaser.GameObjects.Text;
+  private readonly badge: Phaser.GameObjects.Graphics;
+  private readonly badgeText: Phaser.GameObjects.Text;
+  private readonly formulaText: Phaser.GameObjects.Text;
+  private readonly buttons: Phaser.GameObjects.Text[] = [];
+  private focused = false;
+  private dragging = false;
+
+  constructor(
+    scene: Phaser.Scene,
+    private readonly o: LayerBlockOptions,
+  ) {
+    super(scene, o.x, o.y);
+    this.layer = structuredClone(o.layer);
+    this.bg = scene.add.graphics();
+    const icon = scene.add.graphics();
+    drawIcon(icon, this.layer.type, 14, 13);
+    this.title = scene.add.text(62, 7, '', textStyle(TEXT.label, CSS.text, 600));
+    this.shapeText = scene.add.text(62, 35, '', textStyle(TEXT.small, CSS.data));
+    this.badge = scene.add.graphics();
+    this.badgeText = scene.add
+      .text(0, 35, '', textStyle(TEXT.small, '#14171f', 600))
+      .setOrigin(0.5, 0);
+    this.formulaText = scene.add.text(0, 35, '', textStyle(TEXT.small, CSS.textDim));
+    this.add([
+      this.bg,
+      icon,
+      this.title,
+      this.shapeText,
+      this.badge,
+      this.badgeText,
+      this.formulaText,
+    ]);
+
+    if (o.editable) {
+      const dense = this.layer.type === 'dense';
+      this.addButton(
+        '−',
+        BLOCK_WIDTH - 112,
+        dense ? 'Fewer units (←)' : 'Drop fewer units (←)',
+        () => this.adjustSize(-1),
+      );
+      this.addButton('+', BLOCK_WIDTH - 84, dense ? 'More units (→)' : 'Drop more units (→)', () =>
+        this.adjustSize(1),
+      );
+      if (this.layer.type === 'dense' && o.activations.length > 1) {
+        this.addButton('ƒ', BLOCK_WIDTH - 56, 'Next activation function (A)', () =>
+          this.cycleActivation(),
+        );
+      }
+      this.addButton('✕', BLOCK_WIDTH - 28, 'Remove this layer (Delete)', () => o.events.remove());
+      this.setSize(BLOCK_WIDTH, BLOCK_HEIGHT);
+      this.setInteractive(
+        new Phaser.Geom.Rectangle(BLOCK_WIDTH / 2, BLOCK_HEIGHT / 2, BLOCK_WIDTH, BLOCK_HEIGHT),
+        Phaser.Geom.Rectangle.Contains,
+      );
+      scene.input.setDraggable(this);
+      this.on('dragstart', () => {
+        this.dragging = true;
+        this.setDepth(50).setAlpha(0.9);
+      });
+      this.on('drag', (_p: Phaser.Input.Pointer, _x: number, y: number) => this.setY(y));
+      this.on('dragend', () => {
+        this.dragging = false;
+        this.setDepth(0).setAlpha(1);
+        o.events.drop(this.y);
+      });
+    }
+    this.refreshTitle();
+    this.redraw();
+    scene.add.existing(this);
+    FocusManager.for(scene).add(this);
+    if (!reducedMotion()) {
+      this.setAlpha(0).setX(o.x - 24);
+      scene.tweens.add({
+        targets: this,
+        alpha: 1,
+        x: o.x,
+        duration: MOTION.normal,
+        ease: MOTION.ease,
+      });
+    }
+  }
+
+  /**
+   * Shows the summary facts on the second row — shape, then the parameter badge, then its
+   * formula — or a problem with this layer (marked with ⚠ and a word, never colour alone).
+   */
+  setInfo(info: BlockInfo | null, problem: string | null): void {
+    const shape = info ? `output [${info.shape.join(', ')}]` : '';
+    this.shapeText.setText(problem ? `${shape}${shape ? ' ' : ''}⚠ check below` : shape);
+    this.shapeText.setColor(problem ? CSS.warning : CSS.data);
+    this.badge.clear();
+    this.badgeText.setText('');
+    this.formulaText.setText('');
+    if (!info) return;
+    this.badgeText.setText(`${info.params} params`);
+    const w = this.badgeText.width + 16;
+    const bx = 62 + this.shapeText.width + 12;
+    this.badge.fillStyle(COLORS.weights, 1).fillRoundedRect(bx, 33, w, 22, 11);
+    this.badgeText.setX(bx + w / 2);
+    if (info.params > 0) this.formulaText.setText(info.formula).setX(bx + w + 10);
+  }
+
+  /** Slides the block to its place in the stack (instantly under reduced motion). */
+  slideTo(y: number): void {
+    if (this.dragging) return;
+    if (reducedMotion()) this.setY(y);
+    else this.scene.tweens.add({ targets: this, y, duration: MOTION.normal, ease: MOTION.ease });
+  }
+
+  focusLabel(): string {
+    const l = this.layer;
+    return l.type === 'dense'
+      ? `dense ${l.units}`
+      : l.type === 'dropout'
+        ? `dropout ${l.rate}`
+        : l.activation;
+  }
+
+  focusBounds(): Phaser.Geom.Rectangle {
+    return worldRect(this, BLOCK_WIDTH, BLOCK_HEIGHT);
+  }
+  canFocus(): boolean {
+    return this.active && this.visible;
+  }
+  setFocused(focused: boolean): void {
+    this.focused = focused;
+    this.redraw();
+  }
+  tooltipText(): string {
+    return this.o.editable
+      ? '←/→ size · A activation · Shift+↑/↓ move · Delete remove'
+      : 'This layer is locked by your teacher';
+  }
+  adjust(direction: Direction, large: boolean): boolean {
+    if (!this.o.editable) return false;
+    if (large && (direction === 'up' || direction === 'down')) {
+      this.o.events.move(direction === 'up' ? -1 : 1);
+      return true;
+    }
+    if (direction === 'left' || direction === 'right') {
+      this.adjustSize(direction === 'left' ? -1 : 1);
+      return true;
+    }
+    return false;
+  }
+
+  /** Keys the focus manager does not route: the Workbench forwards them to the focused block. */
+  key(event: KeyboardEvent): boolean {
+    if (!this.o.editable) return false;
+    if (event.key === 'Delete' || event.key === 'Backspace') {
+      this.o.events.remove();
+      return true;
+    }
+    if (event.key === 'a' || event.key === 'A') {
+      this.cycleActivation();
+      return true;
+    }
+    return false;
+  }
+
+  override destroy(fromScene?: boolean): void {
+    if (this.scene) FocusManager.peek(this.scene)?.remove(this);
+    super.destroy(fromScene);
+  }
+
+  private adjustSize(delta: -1 | 1): void {
+    const l = this.layer;
+    if (l.type === 'dense') {
+      const i = UNIT_STEPS.findIndex((u) => u >= l.units);
+      const at =
+        i < 0 ? UNIT_STEPS.length - 1 : UNIT_STEPS[i] === l.units ? i : delta > 0 ? i - 1 : i;
+      const next = UNIT_STEPS[Phaser.Math.Clamp(at + delta, 0, UNIT_STEPS.length - 1)]!;
+      l.units = Math.min(next, this.o.maxUnits);
+    } else if (l.type === 'dropout') {
+      l.rate = Math.round(Phaser.Math.Clamp(l.rate + delta * 0.05, 0, 0.9) * 100) / 100;
+    } else return;
+    this.refreshTitle();
+    this.o.events.change(structuredClone(l));
+  }
+
+  private cycleActivation(): void {
+    const l = this.layer;
+    if (l.type !== 'dense') return;
+    const list: (Activation | undefined)[] = [
+      undefined,
+      ...this.o.activations.filter((a) => a !== 'identity'),
+    ];
+    const i = list.indexOf(l.activation === 'identity' ? undefined : l.activation);
+    const next = list[(i + 1) % list.length];
+    if (next === undefined) delete l.activation;
+    else l.activation = next;
+    this.refreshTitle();
+    this.o.events.change(structuredClone(l));
+  }
+
+  private refreshTitle(): void {
+    const l = this.layer;
+    this.title.setText(
+      l.type === 'dense'
+        ? `Dense ${l.units}${l.activation && l.activation !== 'identity' ? ` · ${l.activation}` : ' · no activation'}`
+        : l.type === 'dropout'
+          ? `Dropout ${Math.round(l.rate * 100)}%`
+          : `Activation · ${l.activation}`,
+    );
+  }
+
+  private redraw(): void {
+    const g = this.bg.clear();
+    g.fillStyle(this.focused ? COLORS.panelRaised : COLORS.panel, 1);
+    g.fillRoundedRect(0, 0, BLOCK_WIDTH, BLOCK_HEIGHT, RADIUS);
+    // The focus manager draws the keyboard ring; the block only brightens, so a mouse click
+    // does not leave a stray outline.
+    g.lineStyle(1, this.focused ? COLORS.textDim : COLORS.line, 1);
+    g.strokeRoundedRect(0, 0, BLOCK_WIDTH, BLOCK_HEIGHT, RADIUS);
+    if (!this.o.editable) {
+      // Locked by a teacher link: a lock icon (the tooltip says why), not only a dimmer block.
+      g.fillStyle(COLORS.locked, 0.25).fillRoundedRect(0, 0, BLOCK_WIDTH, BLOCK_HEIGHT, RADIUS);
+      drawUiIcon(g, 'lock', BLOCK_WIDTH - 70, 19, 16, COLORS.textDim);
+    }
+  }
+
+  private addButton(label: string, x: number, tip: string, onClick: () => void): void {
+    const t = this.scene.add
+      .text(x, 19, label, textStyle(TEXT.label, CSS.textDim, 600))
+      .setOrigin(0.5)
+      .setPadding(6, 2, 6, 2)
+      .setInteractive({ useHandCursor: true });
+    t.on('pointerover', () => {
+      t.setColor(CSS.text);
+      Tooltip.for(this.scene).show(tip, t.getBounds(), t);
+    });
+    t.on('pointerout', () => {
+      t.setColor(CSS.textDim);
+      Tooltip.for(this.scene).hide(t);
+    });
+    t.on(
+      'pointerdown',
+      (_p: Phaser.Input.Pointer, _x: number, _y: number, e: Phaser.Types.Input.EventData) => {
+        e.stopPropagation();
+        onClick();
+      },
+    );
+    this.buttons.push(t);
+    this.add(t);
+  }
+}
+
+/** The block-type icon: dense = two columns of nodes fully wired; dropout = some nodes struck out. */
+export function drawIcon(
+  g: Phaser.GameObjects.Graphics,
+  type: LayerSpec['type'],
+  x: number,
+  y: number,
+): void {
+  g.fillStyle(COLORS.panelRaised, 1).fillRoundedRect(x - 4, y - 4, 44, 44, RADIUS / 2);
+  const left = [y + 6, y + 18, y + 30];
+  const right = [y + 10, y + 26];
+  if (type === 'dense') {
+    g.lineStyle(1.5, COLORS.weights, 0.9);
+    for (const a of left) for (const b of right) g.lineBetween(x + 6, a, x + 30, b);
+    g.fillStyle(COLORS.data, 1);
+    for (const a of left) g.fillCircle(x + 6, a, 4);
+    for (const b of right) g.fillCircle(x + 30, b, 4);
+  } else if (type === 'dropout') {
+    g.fillStyle(COLORS.data, 1);
+    left.forEach((a, i) => (i === 1 ? null : g.fillCircle(x + 18, a, 4)));
+    g.lineStyle(2, COLORS.textDim, 1).strokeCircle(x + 18, left[1]!, 4);
+    g.lineBetween(x + 10, left[1]! - 7, x + 26, left[1]! + 7);
+  } else {
+    g.lineStyle(2, COLORS.loss, 1).beginPath();
+    g.moveTo(x + 2, y + 30)
+      .lineTo(x + 18, y + 30)
+      .lineTo(x + 34, y + 6)
+      .strokePath();
+  }
+}

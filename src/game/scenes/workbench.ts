@@ -1,0 +1,631 @@
+/**
+ * The Workbench: where the player builds a network from the blocks a level allows and sets the
+ * training options it opens. Each layer shows its output shape and parameter count with the
+ * formula (from the engine's `buildNetwork`, never computed here); a meter compares the total
+ * with the level's star budget; the level's rules (`checkSpec`) and the engine's shape checks
+ * are listed in words and block "Train" until fixed. Every edit updates the share hash.
+ *
+ * Entered from the Briefing (levelId), the Result ("retry", with a draft), a share link, or the
+ * Sandbox (levelId null, with data). Leaves for Training with {levelId, draft, data}.
+ */
+import * as Phaser from 'phaser';
+import { DEFAULT_OPTIONS, OPTIMIZERS, type OptimizerName } from '../../engine/options.js';
+import {
+  SpecError,
+  type Activation,
+  buildNetwork,
+  type LayerSpec,
+  type ModelSpec,
+  type Network,
+  type TaskShape,
+} from '../../engine/spec.js';
+import type { DataRequest } from '../../engine/trainer.js';
+import { checkSpec, dataRequest, levelById } from '../../levels/index.js';
+import type { Level } from '../../levels/types.js';
+import { dataShape } from '../data-shape.js';
+import { BLOCK_HEIGHT, BLOCK_WIDTH, LayerBlock, type BlockInfo } from '../objects/layer-block.js';
+import { services } from '../services.js';
+import { encodeShare } from '../state/share.js';
+import { encodeTeacher, isEditable, type Control } from '../state/teacher.js';
+import { COLORS, CSS, HEIGHT, RADIUS, TEXT, WIDTH, textStyle } from '../theme.js';
+import { Button } from '../ui/button.js';
+import { Choice } from '../ui/choice.js';
+import { FocusManager } from '../ui/focus.js';
+import { Slider, formatNumber } from '../ui/slider.js';
+import { SCENES, type Draft, type WorkbenchData } from './keys.js';
+
+/** What the sandbox offers: everything the engine can train, within sizes that stay smooth. */
+const SANDBOX_RULES = {
+  blocks: { dense: true, dropout: true, maxLayers: 8, maxUnits: 64 },
+  activations: ['relu', 'tanh', 'sigmoid', 'leaky_relu'] as Activation[],
+  settings: {
+    optimizer: { value: 'adam' as OptimizerName, locked: false, choices: [...OPTIMIZERS] },
+    lr: { value: 0.01, locked: false, min: 1e-4, max: 1 },
+    batch: { value: 32, locked: false, min: 1, max: 256 },
+    l2: { value: 0, locked: false, min: 0, max: 0.1 },
+  },
+  stepBudget: 5000,
+};
+
+const OPTIMIZER_TIPS: Record<OptimizerName, string> = {
+  sgd: 'Plain gradient descent: step against the gradient',
+  momentum: 'Gradient descent that keeps rolling in the direction it was going',
+  rmsprop: 'Scales each step by the recent size of that weight’s gradients',
+  adam: 'Momentum plus per-weight step sizes (Kingma & Ba, 2014)',
+  adamw: 'Adam with weight decay kept apart from the gradient',
+};
+
+const STACK_X = 318;
+const STACK_TOP = 132;
+const SIDE_X = 800;
+
+export class Workbench extends Phaser.Scene {
+  private level: Level | null = null;
+  private dataRequest: DataRequest | undefined;
+  private shape: TaskShape | null = null;
+  private draft!: Draft;
+  private blocks: LayerBlock[] = [];
+  private focusBase = 0;
+  private problemsText!: Phaser.GameObjects.Text;
+  private trainButton!: Button;
+  private addButtons: Button[] = [];
+  private meter!: Phaser.GameObjects.Graphics;
+  private meterText!: Phaser.GameObjects.Text;
+  private outputText!: Phaser.GameObjects.Text;
+  private problems: string[] = [];
+
+  constructor() {
+    super(SCENES.workbench);
+  }
+
+  init(data: WorkbenchData): void {
+    this.level = data.levelId ? (levelById(data.levelId) ?? null) : null;
+    this.dataRequest = this.level ? dataRequest(this.level) : data.data;
+    this.blocks = [];
+    this.addButtons = [];
+    this.problems = [];
+    try {
+      this.shape = this.dataRequest ? dataShape(this.dataRequest) : null;
+    } catch {
+      this.shape = null;
+    }
+    this.draft = structuredClone(data.draft ?? this.startDraft());
+  }
+
+  create(): void {
+    this.cameras.main.setBackgroundColor(COLORS.background);
+    const focus = FocusManager.for(this);
+    const level = this.level;
+
+    new Button(this, {
+      x: 24,
+      y: 16,
+      label: level ? 'Map' : 'Data',
+      icon: 'back',
+      tooltip: level ? 'Back to the journey map' : 'Back to choosing the data',
+      onClick: () => (level ? this.scene.start(SCENES.map) : this.scene.start(SCENES.sandbox)),
+      variant: 'ghost',
+    });
+    this.add.text(130, 14, level ? level.title : 'Sandbox', textStyle(TEXT.title, CSS.text, 600));
+    this.add.text(130, 50, this.goalLine(), textStyle(TEXT.small, CSS.textDim));
+
+    // Left: the palette and the budget.
+    this.panel(16, 84, 282, 620);
+    this.add.text(32, 96, 'Blocks', textStyle(TEXT.label, CSS.text, 600));
+    const blocks = this.rules().blocks;
+    if (blocks.dense && !services().hash.teacher.hide.has('layers')) {
+      this.addButtons.push(
+        new Button(this, {
+          x: 32,
+          y: 128,
+          width: 250,
+          label: 'Dense layer',
+          icon: 'plus',
+          tooltip: 'Add a fully connected layer before the output layer',
+          onClick: () =>
+            this.addLayer({
+              type: 'dense',
+              units: 4,
+              activation: this.rules().activations[0] ?? 'relu',
+            }),
+        }),
+      );
+    }
+    if (blocks.dropout && !services().hash.teacher.hide.has('dropout')) {
+      this.addButtons.push(
+        new Button(this, {
+          x: 32,
+          y: 180,
+          width: 250,
+          label: 'Dropout',
+          icon: 'plus',
+          tooltip: 'Add dropout: randomly silences units while training, against over-fitting',
+          onClick: () => this.addLayer({ type: 'dropout', rate: 0.2 }),
+        }),
+      );
+    }
+    this.add.text(32, 250, 'Parameters', textStyle(TEXT.label, CSS.text, 600));
+    this.meter = this.add.graphics();
+    this.meterText = this.add.text(32, 304, '', textStyle(TEXT.small, CSS.textDim));
+    this.meterText.setWordWrapWidth(250);
+    this.add
+      .text(32, 380, this.dataLine(), textStyle(TEXT.small, CSS.data))
+      .setWordWrapWidth(250)
+      .setLineSpacing(4);
+    this.add
+      .text(
+        32,
+        560,
+        'Keys: Tab moves between controls · on a layer: ←/→ size, A activation, Shift+↑/↓ move, Delete remove',
+        textStyle(TEXT.small, CSS.textDim),
+      )
+      .setWordWrapWidth(250)
+      .setLineSpacing(4);
+
+    // Middle: the stack.
+    this.add.text(STACK_X, 96, 'Your network', textStyle(TEXT.label, CSS.text, 600));
+    this.add
+      .text(
+        STACK_X + BLOCK_WIDTH,
+        100,
+        this.shape ? `input [${this.shape.inputs}]` : 'input',
+        textStyle(TEXT.small, CSS.data),
+      )
+      .setOrigin(1, 0);
+    this.outputText = this.add.text(STACK_X, 0, '', textStyle(TEXT.small, CSS.textDim));
+    this.focusBase = 1 + this.addButtons.length;
+    this.draft.spec.layers.forEach((layer) =>
+      this.blocks.push(this.makeBlock(layer, this.blocks.length)),
+    );
+
+    // Right: training settings.
+    this.panel(SIDE_X - 16, 84, WIDTH - SIDE_X, 620);
+    this.add.text(SIDE_X, 96, 'Training settings', textStyle(TEXT.label, CSS.text, 600));
+    this.buildSettings();
+    this.problemsText = this.add
+      .text(SIDE_X, 520, '', textStyle(TEXT.small, CSS.warning))
+      .setWordWrapWidth(WIDTH - SIDE_X - 40)
+      .setLineSpacing(3);
+    this.trainButton = new Button(this, {
+      x: WIDTH - 24 - 200,
+      y: HEIGHT - 24 - 52,
+      width: 200,
+      height: 52,
+      label: 'Train',
+      icon: 'play',
+      variant: 'primary',
+      tooltip: 'Start training this network (Enter)',
+      onClick: () => this.train(),
+    });
+
+    this.input.keyboard?.on('keydown', (event: KeyboardEvent) => {
+      const current = FocusManager.peek(this)?.current;
+      if (current instanceof LayerBlock && current.key(event)) event.preventDefault();
+    });
+    this.refresh();
+    focus.focus(this.blocks[0] ?? this.trainButton, false);
+  }
+
+  /** The draft a level starts from: its start network and its settings' starting values. */
+  private startDraft(): Draft {
+    const s = this.rules().settings;
+    return {
+      spec: this.level ? structuredClone(this.level.start) : sandboxStart(this.shape),
+      options: {
+        ...DEFAULT_OPTIONS,
+        optimizer: s.optimizer.value,
+        lr: s.lr.value,
+        batch: s.batch.value,
+        l2: s.l2.value,
+      },
+      seed: 1,
+    };
+  }
+
+  private rules(): {
+    blocks: { dense: boolean; dropout: boolean; maxLayers: number; maxUnits: number };
+    activations: readonly Activation[];
+    settings: typeof SANDBOX_RULES.settings;
+    stepBudget: number;
+  } {
+    const l = this.level;
+    if (!l) return SANDBOX_RULES;
+    return {
+      blocks: l.blocks,
+      activations: l.blocks.activations,
+      settings: l.settings as typeof SANDBOX_RULES.settings,
+      stepBudget: l.stepBudget,
+    };
+  }
+
+  private editable(control: Control, levelLocked = false): boolean {
+    return isEditable(control, services().hash.teacher, levelLocked);
+  }
+
+  private buildSettings(): void {
+    const s = this.rules().settings;
+    const t = services().hash.teacher;
+    const o = this.draft.options;
+    let y = 128;
+    const changed = (): void => this.refresh();
+    if (!t.hide.has('optimizer')) {
+      new Choice<OptimizerName>(this, {
+        x: SIDE_X,
+        y,
+        label: 'Optimizer',
+        options: s.optimizer.choices.map((c) => ({
+          value: c,
+          label:
+            c === 'rmsprop'
+              ? 'RMSProp'
+              : c === 'sgd'
+                ? 'SGD'
+                : c === 'adamw'
+                  ? 'AdamW'
+                  : c[0]!.toUpperCase() + c.slice(1),
+          tooltip: OPTIMIZER_TIPS[c],
+        })),
+        value: o.optimizer,
+        tooltip: 'How each step uses the gradient',
+        locked: !this.editable('optimizer', s.optimizer.locked),
+        onChange: (v) => {
+          o.optimizer = v;
+          changed();
+        },
+      });
+      y += 72;
+    }
+    const slider = (
+      control: Control,
+      label: string,
+      setting: { value: number; locked: boolean; min: number; max: number },
+      value: number,
+      scale: 'linear' | 'log',
+      tooltip: string,
+      apply: (v: number) => void,
+      format?: (v: number) => string,
+      step?: number,
+    ): void => {
+      if (t.hide.has(control)) return;
+      new Slider(this, {
+        x: SIDE_X,
+        y,
+        width: WIDTH - SIDE_X - 40,
+        label,
+        min: setting.min,
+        max: setting.max,
+        value,
+        scale: scale === 'log' && setting.min > 0 ? 'log' : 'linear',
+        step,
+        format,
+        locked: !this.editable(control, setting.locked),
+        tooltip,
+        onChange: (v) => {
+          apply(v);
+          changed();
+        },
+      });
+      y += 66;
+    };
+    slider(
+      'lr',
+      'Learning rate',
+      s.lr,
+      o.lr,
+      'log',
+      'How big each step is (log scale: each notch multiplies)',
+      (v) => (o.lr = v),
+    );
+    slider(
+      'batch',
+      'Batch size',
+      s.batch,
+      o.batch,
+      'log',
+      'How many examples each step averages over',
+      (v) => (o.batch = Math.max(1, Math.round(v))),
+      (v) => String(Math.round(v)),
+    );
+    slider(
+      'l2',
+      'L2 penalty',
+      s.l2,
+      o.l2,
+      'linear',
+      'Pulls weights toward zero: a simpler, smoother fit',
+      (v) => (o.l2 = v),
+    );
+    slider(
+      'seed',
+      'Seed',
+      { value: this.draft.seed, locked: false, min: 0, max: 999 },
+      this.draft.seed,
+      'linear',
+      'Picks the starting weights; the same seed repeats the same run',
+      (v) => (this.draft.seed = Math.round(v)),
+      (v) => String(Math.round(v)),
+      1,
+    );
+    const budget = this.rules().stepBudget;
+    const stars = this.level?.stars;
+    this.add.text(
+      SIDE_X,
+      y + 6,
+      `Step budget: ${budget} steps` + (stars ? ` · ★★★ within ${stars.steps}` : ''),
+      textStyle(TEXT.small, CSS.textDim),
+    );
+  }
+
+  private makeBlock(layer: LayerSpec, index: number): LayerBlock {
+    const rules = this.rules();
+    const editable = layer.type === 'dropout' ? this.editable('dropout') : this.editable('layers');
+    const block: LayerBlock = new LayerBlock(this, {
+      x: STACK_X,
+      y: this.slotY(index, this.draft.spec.layers.length),
+      layer,
+      activations: rules.activations,
+      maxUnits: rules.blocks.maxUnits,
+      editable,
+      events: {
+        change: (l) => {
+          this.draft.spec.layers[this.blocks.indexOf(block)] = l;
+          this.refresh();
+        },
+        remove: () => this.removeLayer(block),
+        move: (delta) => this.moveLayer(block, this.blocks.indexOf(block) + delta),
+        drop: (y) => this.moveLayer(block, Math.round((y - STACK_TOP) / this.spacing())),
+      },
+    });
+    FocusManager.for(this).remove(block);
+    FocusManager.for(this).add(block, this.focusBase + index);
+    return block;
+  }
+
+  private spacing(n = this.draft.spec.layers.length): number {
+    return Math.max(
+      BLOCK_HEIGHT + 4,
+      Math.min(BLOCK_HEIGHT + 12, (HEIGHT - 60 - STACK_TOP) / Math.max(n, 1)),
+    );
+  }
+
+  private slotY(index: number, n: number): number {
+    return STACK_TOP + index * this.spacing(n);
+  }
+
+  /** New layers go in just before the output layer, so the network keeps its output width. */
+  private addLayer(layer: LayerSpec): void {
+    const layers = this.draft.spec.layers;
+    if (layers.length >= this.rules().blocks.maxLayers) {
+      this.problemsText.setText(
+        `⚠ This level allows at most ${this.rules().blocks.maxLayers} layers.`,
+      );
+      return;
+    }
+    const lastDense = layers.map((l) => l.type).lastIndexOf('dense');
+    const at = lastDense < 0 ? layers.length : lastDense;
+    layers.splice(at, 0, layer);
+    const block = this.makeBlock(layer, at);
+    this.blocks.splice(at, 0, block);
+    this.relayout();
+    FocusManager.for(this).focus(block);
+  }
+
+  private removeLayer(block: LayerBlock): void {
+    const i = this.blocks.indexOf(block);
+    if (i < 0 || this.blocks.length <= 1) return;
+    this.blocks.splice(i, 1);
+    this.draft.spec.layers.splice(i, 1);
+    block.destroy();
+    this.relayout();
+    const next = this.blocks[Math.min(i, this.blocks.length - 1)];
+    if (next) FocusManager.for(this).focus(next);
+  }
+
+  private moveLayer(block: LayerBlock, to: number): void {
+    const from = this.blocks.indexOf(block);
+    const target = Phaser.Math.Clamp(to, 0, this.blocks.length - 1);
+    if (from >= 0 && target !== from) {
+      const [layer] = this.draft.spec.layers.splice(from, 1);
+      this.draft.spec.layers.splice(target, 0, layer!);
+      this.blocks.splice(from, 1);
+      this.blocks.splice(target, 0, block);
+    }
+    this.relayout();
+    FocusManager.for(this).focus(block);
+  }
+
+  /** Slides every block to its slot and brings the Tab order in line with the stack. */
+  private relayout(): void {
+    const focus = FocusManager.for(this);
+    const current = focus.current;
+    const n = this.blocks.length;
+    this.blocks.forEach((b, i) => {
+      b.slideTo(this.slotY(i, n));
+      focus.remove(b);
+      focus.add(b, this.focusBase + i);
+    });
+    if (current) focus.focus(current);
+    this.refresh();
+  }
+
+  /** Rebuilds everything derived from the draft: block facts, meter, problems, hash. */
+  private refresh(): void {
+    const spec = this.draft.spec;
+    const problems: string[] = this.level ? checkSpec(this.level, spec) : [];
+    const perLayer = new Map<number, string>();
+    let network: Network | null = null;
+    if (!this.shape) {
+      problems.push('The data could not be read; go back and pick it again.');
+    } else {
+      try {
+        network = buildNetwork(spec, this.shape);
+      } catch (error) {
+        if (!(error instanceof SpecError)) throw error;
+        for (const issue of error.issues) {
+          const m = /^layers\[(\d+)\]/.exec(issue);
+          if (m) perLayer.set(Number(m[1]), tidy(issue.replace(/^layers\[\d+\](\.\w+)?\s*/, '')));
+          problems.push(tidy(issue));
+        }
+        network = relaxedBuild(spec, this.shape);
+      }
+    }
+    this.blocks.forEach((block, i) =>
+      block.setInfo(network ? blockInfo(network, i) : null, perLayer.get(i) ?? null),
+    );
+    const n = this.blocks.length;
+    const outY = this.slotY(n, n) - 4;
+    this.outputText.setY(outY).setText(this.outputLine());
+    this.drawMeter(network?.totalParams ?? null);
+    this.problems = problems;
+    this.problemsText.setText(problems.length ? problems.map((p) => `⚠ ${p}`).join('\n') : '');
+    this.trainButton.setDisabled(problems.length > 0);
+    this.trainButton.setTooltip(
+      problems.length ? 'Fix the problems listed above first' : 'Start training this network',
+    );
+    for (const b of this.addButtons)
+      b.setDisabled(
+        spec.layers.length >= this.rules().blocks.maxLayers || !this.editable('layers'),
+      );
+    this.updateHash();
+  }
+
+  private drawMeter(params: number | null): void {
+    const g = this.meter.clear();
+    const x = 32;
+    const y = 282;
+    const w = 250;
+    const budget = this.level?.stars.params ?? null;
+    g.fillStyle(COLORS.panelRaised, 1).fillRoundedRect(x, y, w, 14, 7);
+    if (params === null) {
+      this.meterText.setText('—');
+      return;
+    }
+    const cap = budget ? budget * 1.5 : Math.max(params, 1);
+    const fill = Math.min(1, params / cap);
+    const over = budget !== null && params > budget;
+    g.fillStyle(over ? COLORS.warning : COLORS.weights, 1).fillRoundedRect(
+      x,
+      y,
+      Math.max(8, w * fill),
+      14,
+      7,
+    );
+    if (budget) {
+      const bx = x + (w * budget) / cap;
+      g.lineStyle(2, COLORS.text, 1).lineBetween(bx, y - 4, bx, y + 18);
+    }
+    this.meterText.setText(
+      budget === null
+        ? `${params} parameters`
+        : over
+          ? `${params} parameters — over the ★★ budget of ${budget}`
+          : `${params} of ${budget} parameters — within the ★★ budget`,
+    );
+    this.meterText.setColor(over ? CSS.warning : CSS.textDim);
+  }
+
+  private updateHash(): void {
+    if (typeof history === 'undefined') return;
+    const dataName =
+      !this.level && this.dataRequest && 'name' in this.dataRequest ? this.dataRequest.name : null;
+    const teacher = encodeTeacher(services().hash.teacher);
+    const hash = encodeShare({
+      levelId: this.level?.id ?? null,
+      data: dataName,
+      draft: this.draft,
+    });
+    history.replaceState(history.state, '', `#${hash}${teacher ? `&${teacher}` : ''}`);
+  }
+
+  private train(): void {
+    if (this.problems.length) return;
+    this.scene.start(SCENES.training, {
+      levelId: this.level?.id ?? null,
+      draft: structuredClone(this.draft),
+      data: this.level ? undefined : this.dataRequest,
+    });
+  }
+
+  private goalLine(): string {
+    const l = this.level;
+    if (!l) return 'Free play: any network, any settings. Train to see what happens.';
+    const g = l.goal;
+    const what =
+      g.metric === 'accuracy'
+        ? `${g.split} accuracy ≥ ${Math.round(g.threshold * 1000) / 10}%`
+        : `${g.split} loss ≤ ${formatNumber(g.threshold)}`;
+    return `Goal: ${what} within ${l.stepBudget} steps · ★★ ≤ ${l.stars.params} parameters · ★★★ also ≤ ${l.stars.steps} steps`;
+  }
+
+  private dataLine(): string {
+    const s = this.shape;
+    if (!s) return 'Data: unknown';
+    const out =
+      s.task === 'regression'
+        ? `${s.outputs} number${s.outputs > 1 ? 's' : ''} to predict`
+        : s.task === 'binary'
+          ? 'a yes/no answer'
+          : `one of ${s.outputs} classes`;
+    return `Data: ${s.dataName ?? 'your file'}\n${s.inputs} input${s.inputs > 1 ? 's' : ''} → ${out}`;
+  }
+
+  private outputLine(): string {
+    const s = this.shape;
+    if (!s) return '';
+    const want =
+      s.task === 'multiclass'
+        ? `${s.outputs} units (one score per class)`
+        : s.task === 'binary'
+          ? '1 unit (a yes/no score)'
+          : `${s.outputs} unit${s.outputs > 1 ? 's' : ''}`;
+    return `↓ output: the last dense layer needs ${want}`;
+  }
+
+  private panel(x: number, y: number, w: number, h: number): void {
+    this.add.graphics().fillStyle(COLORS.panel, 1).fillRoundedRect(x, y, w, h, RADIUS);
+  }
+}
+
+/** A one-hidden-layer start for free play, its output as wide as the data needs. */
+function sandboxStart(shape: TaskShape | null): ModelSpec {
+  return {
+    layers: [
+      { type: 'dense', units: 8, activation: 'tanh' },
+      { type: 'dense', units: shape?.outputs ?? 1 },
+    ],
+  };
+}
+
+/** Engine messages name `layers[2]`; the player counts layers from 1 as the stack shows them. */
+function tidy(issue: string): string {
+  return issue.replace(/layers\[(\d+)\](\.(\w+))?/g, (_m, i: string, _d, field?: string) => {
+    const n = Number(i) + 1;
+    return field ? `Layer ${n}'s ${field}` : `Layer ${n}`;
+  });
+}
+
+/**
+ * Shapes for display while the network is not yet valid (e.g. the output width is being edited):
+ * the same `buildNetwork`, asked to accept whatever the last layer gives as a regression.
+ */
+function relaxedBuild(spec: ModelSpec, shape: TaskShape): Network | null {
+  const units = [...spec.layers].reverse().find((l) => l.type === 'dense');
+  if (!units || units.type !== 'dense') return null;
+  try {
+    return buildNetwork(
+      { ...spec, loss: 'mse' },
+      { ...shape, outputs: units.units, task: 'regression' },
+    );
+  } catch {
+    return null;
+  }
+}
+
+/** The facts a block shows, from the summary rows of spec layer `i`. */
+function blockInfo(network: Network, i: number): BlockInfo | null {
+  const rows = network.summary.filter((r) => r.layer === i);
+  if (!rows.length) return null;
+  const dense = rows.find((r) => r.kind === 'dense');
+  const last = rows[rows.length - 1]!;
+  return { shape: last.outputShape, params: dense?.params ?? 0, formula: dense?.formula ?? '0' };
+}

@@ -1,0 +1,74 @@
+/**
+ * The game's long-lived services, made once at boot and shared by every scene: the one training
+ * worker, the save store over localStorage, and what the URL hash carried (a shared draft,
+ * teacher flags, a notice about a damaged link). No Phaser here: scenes ask for `services()`;
+ * `main.ts` calls `bootServices()` before the game starts.
+ *
+ * Why a module-level singleton instead of Phaser's registry: the values are typed, there is
+ * exactly one of each per page, and the browser tests reach the same trainer through
+ * `window.neuralJourney`.
+ */
+import { startTrainer, type TrainerClient } from '../web/trainer-client.js';
+import { SaveStore, browserStorage } from './state/saves.js';
+import { decodeHash, type DecodedHash } from './state/share.js';
+
+export interface Services {
+  /** The one worker-backed trainer (Comlink); every scene that trains uses it. */
+  readonly trainer: TrainerClient;
+  /** Progress, kept solutions and settings, saved in localStorage (memory only if blocked). */
+  readonly saves: SaveStore;
+  /** The URL hash as decoded at boot (shared draft, teacher flags, target, notice). */
+  readonly hash: DecodedHash;
+}
+
+let current: Services | null = null;
+/** Messages for the player not yet shown (save problems, a damaged link). */
+const pending: string[] = [];
+
+/** Creates the services; called once by `main.ts` before Phaser starts. Idempotent. */
+export function bootServices(hash: string = location.hash): Services {
+  if (current) return current;
+  const { trainer } = startTrainer();
+  const saves = new SaveStore(browserStorage());
+  const decoded = decodeHash(hash);
+  pending.push(...saves.notices);
+  if (decoded.notice) pending.push(decoded.notice);
+  current = { trainer, saves, hash: decoded };
+  return current;
+}
+
+/** The services made at boot. Throws if called before `bootServices` (a programming error). */
+export function services(): Services {
+  if (!current) throw new Error('services() called before bootServices()');
+  return current;
+}
+
+/**
+ * Returns the player messages not shown yet and forgets them, so each is shown once (the Title
+ * scene shows them as notices). Later save failures are read from `saves.notices` too.
+ */
+export function takeNotices(): string[] {
+  const saves = current?.saves;
+  if (saves) {
+    for (const notice of saves.notices) if (!pending.includes(notice)) pending.push(notice);
+    saves.notices.length = 0;
+  }
+  return pending.splice(0, pending.length);
+}
+
+let ready = false;
+
+/** Boot calls this once the font is loaded and the trainer has answered. */
+export function markReady(): void {
+  ready = true;
+}
+
+/** Whether Boot finished (the test hook's `ready`). */
+export function isReady(): boolean {
+  return ready;
+}
+
+/** Queues a message for the player (shown by the next scene that shows notices). */
+export function addNotice(text: string): void {
+  if (!pending.includes(text)) pending.push(text);
+}

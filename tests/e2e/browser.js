@@ -1,0 +1,91 @@
+// Shared setup of the browser tests: the built game served by Vite's preview API and Debian's
+// Chromium driven by Playwright, plus helpers that act the way a player does (clicks on the
+// canvas at a control's place, found through the game's read-only test hook).
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { preview } from 'vite';
+import { chromium } from 'playwright-core';
+
+export const root = new URL('../..', import.meta.url).pathname;
+export const artifacts = join(root, 'test-results');
+
+/** Starts the preview server and a fresh Chromium profile; `close()` stops both. */
+export async function openBrowser() {
+  await mkdir(artifacts, { recursive: true });
+  const server = await preview({ root, preview: { port: 0, host: '127.0.0.1' }, logLevel: 'warn' });
+  const url = server.resolvedUrls.local[0];
+  const profile = await mkdtemp(join(tmpdir(), 'nj-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1280, height: 720 },
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const errors = [];
+  const page = await context.newPage();
+  page.on('pageerror', (error) => errors.push(error.message));
+  return {
+    url,
+    page,
+    context,
+    errors,
+    async close() {
+      await context.close();
+      await new Promise((resolve) => server.httpServer.close(resolve));
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Opens the game at `url` as a fresh page load. (A plain `goto` to the same page with another
+ * hash only fires `hashchange`; a player pasting a link gets a new load, and so does this.)
+ */
+export async function load(page, url) {
+  await page.goto('about:blank');
+  await page.goto(url);
+}
+
+/** Waits until the game booted and `scene` is the top scene. */
+export async function waitForScene(page, scene, timeout = 20_000) {
+  await page.waitForFunction(
+    (key) => window.neuralJourney?.ready === true && window.neuralJourney.scene === key,
+    scene,
+    { timeout },
+  );
+  // Let the scene's entrance tweens settle before acting on it.
+  await page.waitForTimeout(300);
+}
+
+/** The top scene's controls as the game lists them (label and rectangle in 1280×720). */
+export function controls(page) {
+  return page.evaluate(() => window.neuralJourney.controls());
+}
+
+/** Clicks the control whose label equals `label` (or matches it, for a RegExp). */
+export async function click(page, label) {
+  const list = await controls(page);
+  const hit = list.find((c) => (label instanceof RegExp ? label.test(c.label) : c.label === label));
+  if (!hit)
+    throw new Error(`no control ${label}; the scene has ${list.map((c) => c.label).join(' | ')}`);
+  const box = await page.locator('canvas').boundingBox();
+  const scale = box.width / 1280;
+  await page.mouse.click(
+    box.x + (hit.x + hit.width / 2) * scale,
+    box.y + (hit.y + hit.height / 2) * scale,
+  );
+}
+
+/** Saves a screenshot of the page as a test artifact. */
+export function shot(page, name) {
+  return page.screenshot({ path: join(artifacts, `${name}.png`) });
+}
