@@ -111,6 +111,20 @@ test('a share link restores the workbench', async () => {
   await shot(page, 'share-restored');
 });
 
+test('a teacher link hides and locks the chosen controls', async () => {
+  const link =
+    '#level=c2-circles&layers=dense:6:relu,dense:1&optimizer=adam&lr=0.02&batch=32&l2=0&seed=5&hide=optimizer,seed&lock=lr';
+  await load(page, `${browser.url}${link}`);
+  await waitForScene(page, 'Workbench');
+  const labels = (await controls(page)).map((c) => c.label);
+  assert.ok(!labels.includes('Optimizer') && !labels.includes('Seed'), labels.join(' | '));
+  // The locked learning rate ignores the arrow keys: the link's value stays in the hash.
+  await click(page, 'Learning rate');
+  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+  assert.match(await page.evaluate(() => location.hash), /lr=0\.02(&|$)/);
+  await shot(page, 'teacher-link');
+});
+
 test('a bad share link shows what is wrong and falls back to the default', async () => {
   await load(page, `${browser.url}#level=c2-xor&layers=dense:0&lr=NaN`);
   await page.waitForFunction(() => window.neuralJourney?.ready === true);
