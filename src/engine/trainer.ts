@@ -32,6 +32,8 @@ export interface SessionInfo {
     inputs: number;
     outputs: number;
     rows: Record<SplitName, number>;
+    /** Names of the classes (bundled sets, a CSV's labels); absent for numbered classes. */
+    classNames?: string[];
   };
 }
 
@@ -93,6 +95,7 @@ export function createTrainer(loadModule: () => Promise<WebAssembly.Module>): Tr
           inputs: data.inputs,
           outputs: data.outputs,
           rows: { train: data.train.n, validation: data.validation.n, test: data.test.n },
+          ...(data.classNames ? { classNames: [...data.classNames] } : {}),
         },
       };
     },

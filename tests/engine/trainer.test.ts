@@ -51,6 +51,17 @@ describe('trainer over a message channel', () => {
     expect(await trainer.evaluate('test')).toEqual(direct.evaluate('test'));
   });
 
+  it('reports the class names of a bundled set', async () => {
+    const info = await trainer.create(
+      { layers: [{ type: 'dense', units: 3 }] },
+      { name: 'iris', seed: 1 },
+      {},
+      1,
+    );
+    expect(info.data.classNames).toEqual(['setosa', 'versicolor', 'virginica']);
+    await trainer.create(spec, { name: 'moons', seed: 11 }, { optimizer: 'adam', lr: 0.02 }, 11);
+  });
+
   it('moves snapshots across and rewinds', async () => {
     const snap = await trainer.snapshot();
     const a = await trainer.step(20);

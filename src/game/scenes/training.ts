@@ -966,10 +966,12 @@ export class Training extends Phaser.Scene {
   private legend(classes: number, y: number): void {
     const g = this.add.graphics();
     if (!classes) return;
+    const names = this.info?.data.classNames;
+    let x = 40;
     for (let k = 0; k < Math.min(classes, 7); k++) {
-      const x = 40 + k * 58;
       drawMarker(g, k, x, y + 10, 6);
-      this.add.text(x + 10, y, `${k}`, textStyle(TEXT.small, CSS.text));
+      const label = this.add.text(x + 10, y, names?.[k] ?? `${k}`, textStyle(TEXT.small, CSS.text));
+      x += Math.max(58, label.width + 32);
     }
     this.caption(
       32,
