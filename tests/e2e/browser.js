@@ -71,18 +71,36 @@ export function controls(page) {
   return page.evaluate(() => window.neuralJourney.controls());
 }
 
-/** Clicks the control whose label equals `label` (or matches it, for a RegExp). */
-export async function click(page, label) {
+/** Page coordinates of the centre of the control labelled `label` (a string or a RegExp). */
+async function locate(page, label) {
   const list = await controls(page);
   const hit = list.find((c) => (label instanceof RegExp ? label.test(c.label) : c.label === label));
   if (!hit)
     throw new Error(`no control ${label}; the scene has ${list.map((c) => c.label).join(' | ')}`);
+  return toPage(page, hit.x + hit.width / 2, hit.y + hit.height / 2);
+}
+
+/** Converts game coordinates (1280×720) to page coordinates of the scaled canvas. */
+async function toPage(page, x, y) {
   const box = await page.locator('canvas').boundingBox();
   const scale = box.width / 1280;
-  await page.mouse.click(
-    box.x + (hit.x + hit.width / 2) * scale,
-    box.y + (hit.y + hit.height / 2) * scale,
-  );
+  return { x: box.x + x * scale, y: box.y + y * scale };
+}
+
+/** Clicks the control whose label equals `label` (or matches it, for a RegExp). */
+export async function click(page, label) {
+  const at = await locate(page, label);
+  await page.mouse.click(at.x, at.y);
+}
+
+/** Drags the control labelled `label` to the game point (x, y) with the mouse. */
+export async function drag(page, label, x, y) {
+  const from = await locate(page, label);
+  const to = await toPage(page, x, y);
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move(to.x, to.y, { steps: 12 });
+  await page.mouse.up();
 }
 
 /** Saves a screenshot of the page as a test artifact. */

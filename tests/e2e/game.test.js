@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { openBrowser, click, controls, load, root, shot, waitForScene } from './browser.js';
+import { openBrowser, click, controls, drag, load, root, shot, waitForScene } from './browser.js';
 
 let browser;
 let page;
@@ -52,8 +52,13 @@ test('loads with Phaser in its own chunk and at most 600 kB (gzip) of other JS b
 test('wins the XOR level through the UI, and the star is still there after a reload', async () => {
   await load(page, `${browser.url}${XOR_LINK}`);
   await waitForScene(page, 'Workbench');
-  // Build a hidden layer: add a dense layer, widen it with the arrow keys, change its activation.
-  await click(page, 'Dense layer');
+  // Build a hidden layer: drag a dense layer from the palette onto the stack, above the output
+  // layer; widen it with the arrow keys; change its activation.
+  await drag(page, 'Dense layer', 540, 140);
+  assert.deepEqual(
+    (await controls(page)).filter((c) => c.label.startsWith('dense')).map((c) => c.label),
+    ['dense 4', 'dense 1'],
+  );
   await click(page, /^dense 4$/);
   for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
   await page.keyboard.press('a');

@@ -268,23 +268,27 @@ export class Training extends Phaser.Scene {
     if (this.phase === 'running' && !this.busy) void this.tick(time);
   }
 
-  /** Makes the session (same seed → same starting weights) and the pictures the data calls for. */
-  private async start(): Promise<void> {
-    const trainer = services().trainer;
+  /** Creates the worker's session for the draft; on a refusal shows why and returns false. */
+  private async createSession(): Promise<boolean> {
     try {
-      this.info = await trainer.create(
+      this.info = await services().trainer.create(
         this.draft.spec,
         this.request,
         this.draft.options,
         this.draft.seed,
       );
+      return true;
     } catch (error) {
       this.phase = 'error';
       this.status.setText(`⚠ ${(error as Error).message}`).setColor(CSS.warning);
       this.updateButtons();
-      return;
+      return false;
     }
-    if (!this.scene.isActive()) return;
+  }
+
+  /** Makes the session (same seed → same starting weights) and the pictures the data calls for. */
+  private async start(): Promise<void> {
+    if (!(await this.createSession()) || !this.info || !this.scene.isActive()) return;
     await this.buildViews(this.info);
     this.phase = 'paused';
     this.status.setText('Ready. Press Play (or Space) to train.').setColor(CSS.textDim);
@@ -659,18 +663,7 @@ export class Training extends Phaser.Scene {
     this.closeOverlay();
     this.phase = 'loading';
     this.status.setText('Rewinding…');
-    try {
-      this.info = await services().trainer.create(
-        this.draft.spec,
-        this.request,
-        this.draft.options,
-        this.draft.seed,
-      );
-    } catch (error) {
-      this.phase = 'error';
-      this.status.setText(`⚠ ${(error as Error).message}`).setColor(CSS.warning);
-      return;
-    }
+    if (!(await this.createSession())) return;
     this.clearRun();
     this.phase = 'paused';
     await this.refreshVisuals(true);

@@ -122,13 +122,8 @@ export class Workbench extends Phaser.Scene {
           label: 'Dense layer',
           icon: 'plus',
           tooltip: 'Add a fully connected layer before the output layer',
-          onClick: () =>
-            this.addLayer({
-              type: 'dense',
-              units: 4,
-              activation: this.rules().activations[0] ?? 'relu',
-            }),
-        }),
+          onClick: () => this.addLayer(this.newDense()),
+        }).enableDragOut((x, y) => this.dropLayer(this.newDense(), x, y)),
       );
     }
     if (blocks.dropout && !services().hash.teacher.hide.has('dropout')) {
@@ -141,7 +136,7 @@ export class Workbench extends Phaser.Scene {
           icon: 'plus',
           tooltip: 'Add dropout: randomly silences units while training, against over-fitting',
           onClick: () => this.addLayer({ type: 'dropout', rate: 0.2 }),
-        }),
+        }).enableDragOut((x, y) => this.dropLayer({ type: 'dropout', rate: 0.2 }, x, y)),
       );
     }
     this.add.text(32, 250, 'Parameters', textStyle(TEXT.label, CSS.text, 600));
@@ -392,8 +387,22 @@ export class Workbench extends Phaser.Scene {
     return STACK_TOP + index * this.spacing(n);
   }
 
-  /** New layers go in just before the output layer, so the network keeps its output width. */
-  private addLayer(layer: LayerSpec): void {
+  private newDense(): LayerSpec {
+    return { type: 'dense', units: 4, activation: this.rules().activations[0] ?? 'relu' };
+  }
+
+  /** A block dragged from the palette: dropped on the stack it goes where it was let go. */
+  private dropLayer(layer: LayerSpec, x: number, y: number): void {
+    if (x < STACK_X - 20 || x > STACK_X + BLOCK_WIDTH + 20) return;
+    const n = this.draft.spec.layers.length;
+    this.addLayer(layer, Math.max(0, Math.min(n, Math.round((y - STACK_TOP) / this.spacing()))));
+  }
+
+  /**
+   * Adds a layer at `at`, or by default just before the output layer, so the network keeps its
+   * output width.
+   */
+  private addLayer(layer: LayerSpec, at?: number): void {
     const layers = this.draft.spec.layers;
     if (layers.length >= this.rules().blocks.maxLayers) {
       this.problemsText.setText(
@@ -402,7 +411,7 @@ export class Workbench extends Phaser.Scene {
       return;
     }
     const lastDense = layers.map((l) => l.type).lastIndexOf('dense');
-    const at = lastDense < 0 ? layers.length : lastDense;
+    at ??= lastDense < 0 ? layers.length : lastDense;
     layers.splice(at, 0, layer);
     const block = this.makeBlock(layer, at);
     this.blocks.splice(at, 0, block);

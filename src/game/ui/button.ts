@@ -79,6 +79,31 @@ export class Button extends Widget {
     });
   }
 
+  /**
+   * Lets the player also drag the button out, as a ghost of itself, and drop it somewhere: the
+   * workbench palette's "drag a block onto the stack". `onDrop` gets the drop point in world
+   * coordinates. A press released on the button stays a click; a drag never clicks.
+   */
+  enableDragOut(onDrop: (x: number, y: number) => void): this {
+    this.scene.input.setDraggable(this.hit);
+    let ghost: Phaser.GameObjects.Graphics | null = null;
+    this.hit.on('dragstart', () => {
+      this.pressed = false;
+      ghost = this.scene.add.graphics().setDepth(100).setAlpha(0.85);
+      ghost.fillStyle(COLORS.panelRaised, 1).fillRoundedRect(0, 0, this.width, this.height, RADIUS);
+      ghost.lineStyle(2, COLORS.focus, 1).strokeRoundedRect(0, 0, this.width, this.height, RADIUS);
+    });
+    this.hit.on('drag', (pointer: Phaser.Input.Pointer) => {
+      ghost?.setPosition(pointer.worldX - this.width / 2, pointer.worldY - this.height / 2);
+    });
+    this.hit.on('dragend', (pointer: Phaser.Input.Pointer) => {
+      ghost?.destroy();
+      ghost = null;
+      if (this.enabled) onDrop(pointer.worldX, pointer.worldY);
+    });
+    return this;
+  }
+
   /** Changes the label (the width grows to fit unless a width was given). */
   setLabel(label: string): this {
     this.text.setText(label);
