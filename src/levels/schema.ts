@@ -30,6 +30,7 @@ import {
   checkInt,
   checkKeys,
   checkNumber,
+  defaultLoss,
   isObject,
   parseSpec,
   show,
@@ -260,7 +261,24 @@ export function parseLevel(raw: unknown, file?: string): Level {
   const shape = dataOk ? dataShape(obj['data'] as Level['data']) : null;
   const start = checkNetwork(issues, 'start', obj['start'], shape);
   const reference = checkRun(issues, 'reference', obj['reference'], shape, false);
-  checkRun(issues, 'naive', obj['naive'], shape, true);
+  const naive = checkRun(issues, 'naive', obj['naive'], shape, true);
+  // A loss goal compares loss values, which only means something when both networks are
+  // scored by the same loss: the task's own (MSE, BCE or CCE).
+  if (shape && isObject(goal) && goal['metric'] === 'loss') {
+    const want = defaultLoss(shape.task);
+    for (const [name, run] of [
+      ['reference', reference],
+      ['naive', naive],
+    ] as const) {
+      const loss = run?.spec.loss ?? want;
+      if (run && loss !== want) {
+        issues.add(
+          `${name}.spec.loss`,
+          `must be ${want} when the goal is a loss (losses of different kinds cannot be compared), got "${loss}"`,
+        );
+      }
+    }
+  }
   if (budgetOk) {
     for (const name of ['reference', 'naive'] as const) {
       const run = obj[name];

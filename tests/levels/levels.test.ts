@@ -225,6 +225,16 @@ describe('parseLevel error messages name the field', () => {
     expect(errorOf(raw)).toBe('');
   });
 
+  it("refuses a loss goal scored with another loss than the task's", () => {
+    const raw = xor();
+    raw['goal'] = { metric: 'loss', split: 'validation', threshold: 0.3 };
+    const naive = raw['naive'] as Record<string, Record<string, unknown>>;
+    naive['spec'] = { ...naive['spec'], loss: 'mse' };
+    expect(errorOf(raw)).toContain(
+      'naive.spec.loss must be bce when the goal is a loss (losses of different kinds cannot be compared), got "mse"',
+    );
+  });
+
   it('refuses something that is not an object', () => {
     expect(errorOf(null, 'levels/x.json')).toBe('levels/x.json: level must be an object, got null');
   });
