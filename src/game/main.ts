@@ -9,7 +9,7 @@
 import * as Phaser from 'phaser';
 import { COLORS, HEIGHT, WIDTH } from './theme.js';
 import { SCENES } from './scenes/keys.js';
-import { FocusManager } from './ui/focus.js';
+import { FocusManager, type ControlInfo } from './ui/focus.js';
 import { bootServices, isReady } from './services.js';
 import type { TrainerClient } from '../web/trainer-client.js';
 import { Boot } from './scenes/boot.js';
@@ -31,7 +31,7 @@ export interface NeuralJourneyHook {
   /** Keys of all running scenes, bottom to top. */
   readonly scenes: readonly string[];
   /** The top scene's keyboard-focusable controls, labelled, in game coordinates (1280×720). */
-  controls(): Array<{ label: string; x: number; y: number; width: number; height: number }>;
+  controls(): ControlInfo[];
   /** Progress of the Training scene's run, or null before the first one. */
   readonly training: unknown;
 }

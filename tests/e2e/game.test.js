@@ -102,6 +102,59 @@ test('wins the XOR level through the UI, and the star is still there after a rel
   assert.deepEqual(browser.errors, []);
 });
 
+test('the workbench and the training view work from the keyboard alone', async () => {
+  await load(page, `${browser.url}${XOR_LINK}`);
+  await waitForScene(page, 'Workbench');
+  const focused = async () => (await controls(page)).find((c) => c.focused)?.label ?? null;
+  /** Presses Tab until the control labelled `label` has the focus. */
+  const tabTo = async (label) => {
+    for (let i = 0; i < 30 && (await focused()) !== label; i++) await page.keyboard.press('Tab');
+    assert.equal(await focused(), label);
+  };
+  await tabTo('Dense layer');
+  await page.keyboard.press('Enter');
+  assert.equal(await focused(), 'dense 4', 'the new layer takes the focus');
+  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('a');
+  assert.equal(await focused(), 'dense 8');
+  await tabTo('Learning rate');
+  await page.keyboard.press('ArrowLeft');
+  assert.doesNotMatch(
+    await page.evaluate(() => location.hash),
+    /lr=0\.3(&|$)/,
+    'the arrow moved the rate',
+  );
+  await tabTo('Train');
+  await page.keyboard.press('Enter');
+  await waitForScene(page, 'Training');
+  await page.waitForFunction(() => (window.neuralJourney.training?.step ?? 0) > 0, null, {
+    timeout: 10_000,
+  });
+  await page.keyboard.press(' '); // pause
+  await page.waitForTimeout(300);
+  const paused = await page.evaluate(() => window.neuralJourney.training.step);
+  await page.waitForTimeout(300);
+  assert.equal(
+    await page.evaluate(() => window.neuralJourney.training.step),
+    paused,
+    'Space paused',
+  );
+  await page.keyboard.press('s'); // one step
+  await page.waitForFunction(
+    (before) => window.neuralJourney.training.step === before + 1,
+    paused,
+    {
+      timeout: 5_000,
+    },
+  );
+  await page.keyboard.press(' '); // play on to the end
+  await page.waitForFunction(() => window.neuralJourney.training?.done === true, null, {
+    timeout: 60_000,
+  });
+  await waitForScene(page, 'Result');
+  assert.deepEqual(browser.errors, []);
+});
+
 test('a share link restores the workbench', async () => {
   const link =
     '#level=c2-circles&layers=dense:6:relu,dense:3:tanh,dense:1&optimizer=adam&lr=0.02&batch=32&l2=0&seed=5';

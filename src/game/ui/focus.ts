@@ -64,6 +64,16 @@ export function isShown(object: Phaser.GameObjects.GameObject): boolean {
   return true;
 }
 
+/** A focusable control as the browser tests see it: label, world rectangle, focus. */
+export interface ControlInfo {
+  label: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  focused: boolean;
+}
+
 export class FocusManager {
   /** The scene's manager, created on first use and destroyed when the scene shuts down. */
   static for(scene: Phaser.Scene): FocusManager {
@@ -113,12 +123,11 @@ export class FocusManager {
     return this.currentItem;
   }
 
-  /** Adds an item at the end of the Tab order (or at `index`). */
   /**
    * The focusable items in focus order with their labels and world rectangles: what the browser
    * tests read to click a control the way a player would.
    */
-  describe(): Array<{ label: string; x: number; y: number; width: number; height: number }> {
+  describe(): ControlInfo[] {
     return this.items
       .filter((item) => item.canFocus())
       .map((item) => {
@@ -129,10 +138,12 @@ export class FocusManager {
           y: r.y,
           width: r.width,
           height: r.height,
+          focused: item === this.currentItem,
         };
       });
   }
 
+  /** Adds an item at the end of the Tab order (or at `index`). */
   add(item: Focusable, index?: number): void {
     if (this.items.includes(item)) return;
     if (index === undefined) this.items.push(item);
