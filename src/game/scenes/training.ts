@@ -363,6 +363,7 @@ export class Training extends Phaser.Scene {
         520,
         'Rows: the true class; columns: the network’s answer. The outlined diagonal is correct.',
       );
+      this.legend(classes, 580, false);
     } else {
       this.title(32, 'Predicted vs true (validation)');
       this.scatter = new Scatter(this, { x: 66, y: 130, size: 350 });
@@ -955,8 +956,8 @@ export class Training extends Phaser.Scene {
       .setLineSpacing(3);
   }
 
-  /** Class markers with their names: the boundary map's key (shape and colour per class). */
-  private legend(classes: number, y: number): void {
+  /** Class markers with their names: the key of the boundary map and of the confusion matrix. */
+  private legend(classes: number, y: number, boundaryCaption = true): void {
     const g = this.add.graphics();
     if (!classes) return;
     const names = this.info?.data.classNames;
@@ -966,6 +967,7 @@ export class Training extends Phaser.Scene {
       const label = this.add.text(x + 10, y, names?.[k] ?? `${k}`, textStyle(TEXT.small, CSS.text));
       x += Math.max(58, label.width + 32);
     }
+    if (!boundaryCaption) return;
     this.caption(
       32,
       y + 30,
