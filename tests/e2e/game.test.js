@@ -62,8 +62,12 @@ test('wins the XOR level through the UI, and the star is still there after a rel
   await click(page, /^dense 4$/);
   for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
   await page.keyboard.press('a');
-  const labels = (await controls(page)).map((c) => c.label);
-  assert.ok(labels.includes('dense 8'), `layers now: ${labels.join(' | ')}`);
+  // Phaser handles keys on its next frame: wait for the layer to show the change.
+  await page.waitForFunction(
+    () => window.neuralJourney.controls().some((c) => c.label === 'dense 8'),
+    null,
+    { timeout: 5_000 },
+  );
   await shot(page, 'scene-workbench');
 
   const started = Date.now();
@@ -106,24 +110,31 @@ test('the workbench and the training view work from the keyboard alone', async (
   await load(page, `${browser.url}${XOR_LINK}`);
   await waitForScene(page, 'Workbench');
   const focused = async () => (await controls(page)).find((c) => c.focused)?.label ?? null;
+  /** Waits (Phaser handles keys on its next frame) until the focus is on `label`. */
+  const focusIs = (label) =>
+    page.waitForFunction(
+      (want) => window.neuralJourney.controls().find((c) => c.focused)?.label === want,
+      label,
+      { timeout: 5_000 },
+    );
   /** Presses Tab until the control labelled `label` has the focus. */
   const tabTo = async (label) => {
-    for (let i = 0; i < 30 && (await focused()) !== label; i++) await page.keyboard.press('Tab');
-    assert.equal(await focused(), label);
+    for (let i = 0; i < 30 && (await focused()) !== label; i++) {
+      await page.keyboard.press('Tab');
+      await page.waitForTimeout(50);
+    }
+    await focusIs(label);
   };
   await tabTo('Dense layer');
   await page.keyboard.press('Enter');
-  assert.equal(await focused(), 'dense 4', 'the new layer takes the focus');
+  await focusIs('dense 4'); // the new layer takes the focus
   for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
   await page.keyboard.press('a');
-  assert.equal(await focused(), 'dense 8');
+  await focusIs('dense 8');
   await tabTo('Learning rate');
   await page.keyboard.press('ArrowLeft');
-  assert.doesNotMatch(
-    await page.evaluate(() => location.hash),
-    /lr=0\.3(&|$)/,
-    'the arrow moved the rate',
-  );
+  // The share link follows the workbench; the rate moved off the link's 0.3.
+  await page.waitForFunction(() => !/lr=0\.3(&|$)/.test(location.hash), null, { timeout: 5_000 });
   await tabTo('Train');
   await page.keyboard.press('Enter');
   await waitForScene(page, 'Training');
@@ -179,6 +190,7 @@ test('a teacher link hides and locks the chosen controls', async () => {
   // The locked learning rate ignores the arrow keys: the link's value stays in the hash.
   await click(page, 'Learning rate');
   for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+  await page.waitForTimeout(500); // several frames: time for the keys to have been handled
   assert.match(await page.evaluate(() => location.hash), /lr=0\.02(&|$)/);
   await shot(page, 'teacher-link');
 });
