@@ -1,10 +1,10 @@
 /**
  * Training speed of our engine on the two reference networks of the benchmark, through the
- * public session API (one kernel call per `step(n)`), with the same shapes, losses, optimizer
+ * public learner API (one kernel call per `step(n)`), with the same shapes, losses, optimizer
  * and batch size as the TensorFlow.js peers in `tfjs.ts`.
  */
 import type { Dataset, Split } from '../src/data/dataset.js';
-import { Session } from '../src/engine/session.js';
+import { Learner } from '../src/engine/learner.js';
 import { loadKernelModule } from '../src/node/kernel-file.js';
 import { measure, type BenchOptions, type BenchResult } from './harness.js';
 
@@ -85,7 +85,7 @@ export async function benchEngine(options: BenchOptions): Promise<BenchResult[]>
     },
   ];
   return runs.map((run) => {
-    const session = new Session(
+    const learner = new Learner(
       module,
       run.spec,
       run.data,
@@ -93,8 +93,8 @@ export async function benchEngine(options: BenchOptions): Promise<BenchResult[]>
       1,
     );
     const steps = options.quick ? Math.max(10, run.steps / 50) : run.steps;
-    const result = measure('mlp', run.name, 'steps/s', () => session.step(steps).ran, options);
-    session.dispose();
+    const result = measure('mlp', run.name, 'steps/s', () => learner.step(steps).ran, options);
+    learner.dispose();
     return result;
   });
 }

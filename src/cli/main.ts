@@ -12,7 +12,7 @@ import { DataError, type Dataset } from '../data/dataset.js';
 import { LIMITS } from '../engine/limits.js';
 import { ModelFileError, decodeModel, encodeModel } from '../engine/model-file.js';
 import { OPTIMIZERS, parseOptions } from '../engine/options.js';
-import { Session, type Evaluation } from '../engine/session.js';
+import { Learner, type Evaluation } from '../engine/learner.js';
 import { SpecError, parseSpec, type ModelSpec } from '../engine/spec.js';
 import { loadKernelModule } from '../node/kernel-file.js';
 
@@ -132,11 +132,11 @@ async function loadData(
 
 /** Loss and accuracy of each split, shaped for the JSON report. */
 function report(
-  session: Session,
+  learner: Learner,
 ): Record<string, { loss: number; accuracy: number | null; rows: number }> {
   const out: Record<string, { loss: number; accuracy: number | null; rows: number }> = {};
   for (const split of ['train', 'validation', 'test'] as const) {
-    const e: Evaluation = session.evaluate(split);
+    const e: Evaluation = learner.evaluate(split);
     out[split] = { loss: e.loss, accuracy: e.accuracy, rows: e.rows };
   }
   return out;
@@ -221,8 +221,8 @@ async function train(flags: Map<string, string>): Promise<Outcome> {
   }
   const target = flags.get('target');
   const data = await loadData(module, flags, seed, target);
-  const session = new Session(module, spec, data, options, seed);
-  if (loaded) session.loadStateDict(loaded.params, loaded.step);
+  const learner = new Learner(module, spec, data, options, seed);
+  if (loaded) learner.loadStateDict(loaded.params, loaded.step);
 
   const progress = new Progress(steps, json && !process.stderr.isTTY);
   const chunk = Math.max(1, Math.min(1000, Math.ceil(steps / 100)));
@@ -231,7 +231,7 @@ async function train(flags: Map<string, string>): Promise<Outcome> {
   let diverged = null;
   while (done < steps) {
     const t0 = performance.now();
-    const r = session.step(Math.min(chunk, steps - done));
+    const r = learner.step(Math.min(chunk, steps - done));
     seconds += (performance.now() - t0) / 1000;
     done += r.ran;
     progress.update(done, r.lastLoss);
@@ -246,20 +246,20 @@ async function train(flags: Map<string, string>): Promise<Outcome> {
     task: data.task,
     seed,
     optimizer: options,
-    params: session.network.totalParams,
-    steps: session.stepCount,
+    params: learner.network.totalParams,
+    steps: learner.stepCount,
     stepsPerSecond: seconds > 0 ? Math.round(done / seconds) : null,
-    ...report(session),
-    weightsHash: await session.weightsHash(),
+    ...report(learner),
+    weightsHash: await learner.weightsHash(),
     diverged,
   };
   const savePath = flags.get('save');
   if (savePath && !diverged) {
     const text = encodeModel({
-      spec: session.network.spec,
+      spec: learner.network.spec,
       optimizer: options,
-      step: session.stepCount,
-      params: session.stateDict(),
+      step: learner.stepCount,
+      params: learner.stateDict(),
       data: target ? { name: data.name, seed, target } : { name: data.name, seed },
     });
     await writeFile(savePath, text);
@@ -284,19 +284,19 @@ async function evaluate(flags: Map<string, string>): Promise<Outcome> {
   const seed = numberFlag(flags, 'seed', true) ?? model.data?.seed ?? 1;
   const target = flags.get('target') ?? model.data?.target;
   const data = await loadData(module, flags, seed, target);
-  const session = new Session(module, model.spec, data, model.optimizer, seed);
-  session.loadStateDict(model.params, model.step);
+  const learner = new Learner(module, model.spec, data, model.optimizer, seed);
+  learner.loadStateDict(model.params, model.step);
   const result = {
     command: 'eval',
     data: data.name,
     task: data.task,
     seed,
     optimizer: model.optimizer,
-    params: session.network.totalParams,
+    params: learner.network.totalParams,
     steps: model.step,
     stepsPerSecond: null,
-    ...report(session),
-    weightsHash: await session.weightsHash(),
+    ...report(learner),
+    weightsHash: await learner.weightsHash(),
     diverged: null,
   };
   return {

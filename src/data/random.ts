@@ -30,7 +30,7 @@ const MAX_BELOW = 0x7fffffff;
 
 /**
  * Creates a `DataRandom` over its own kernel instance (its own memory), so data generation never
- * disturbs a training session's PRNG or arena. Called by `makeDataset`/`makeCsvDataset` with the
+ * disturbs a learner's PRNG or arena. Called by `makeDataset`/`makeCsvDataset` with the
  * same compiled module the engine uses; `seed` must be an integer from 0 to 4294967295.
  */
 export function kernelRandom(module: WebAssembly.Module, seed: number): DataRandom {

@@ -206,7 +206,7 @@ function kernelImports(): WebAssembly.Imports {
   };
 }
 
-/** Instantiates a compiled kernel module; each training session owns one instance. */
+/** Instantiates a compiled kernel module; each learner owns one instance. */
 export function instantiateKernel(module: WebAssembly.Module): KernelExports {
   const instance = new WebAssembly.Instance(module, kernelImports());
   return instance.exports as unknown as KernelExports;
@@ -214,7 +214,7 @@ export function instantiateKernel(module: WebAssembly.Module): KernelExports {
 
 /**
  * Makes sure the kernel memory holds at least `bytes` bytes, growing it once if needed.
- * Called by the planner before a session starts, never during training.
+ * Called by the planner before a learner starts, never during training.
  */
 export function ensureMemory(kernel: KernelExports, bytes: number): void {
   const have = kernel.memory.buffer.byteLength;

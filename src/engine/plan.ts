@@ -43,7 +43,7 @@ export interface DataSizes {
 /** Words of the program header and of one op record (see `assembly/program.ts`). */
 export const HEADER_WORDS = 64;
 export const OP_WORDS = 12;
-/** Steps one `program_train` call may run; the session splits longer requests. */
+/** Steps one `program_train` call may run; the learner splits longer requests. */
 export const HISTORY_CAPACITY = 1024;
 /** Rows evaluated per forward pass when scoring a whole split. */
 export const EVAL_ROWS = 256;

@@ -1,20 +1,20 @@
 /**
- * The trainer API: the session API as plain, structured-clone-friendly calls, so the same
+ * The trainer API: the learner API as plain, structured-clone-friendly calls, so the same
  * object is exposed through Comlink in a Web Worker (`src/web/trainer.worker.ts`) and called
- * directly in Node. It owns one session at a time and builds the data inside the worker, so only
+ * directly in Node. It owns one learner at a time and builds the data inside the worker, so only
  * small messages cross the thread boundary while training.
  */
 import { makeCsvDataset, makeDataset } from '../data/index.js';
 import type { Dataset } from '../data/dataset.js';
 import type { LayerSummary } from './spec.js';
 import {
-  Session,
+  Learner,
   type Evaluation,
   type Snapshot,
   type SplitName,
   type StepResult,
   type TensorInfo,
-} from './session.js';
+} from './learner.js';
 
 /** Which data to train on: a generator or bundled set by name, or CSV text the player chose. */
 export type DataRequest =
@@ -22,7 +22,7 @@ export type DataRequest =
   | { csv: string; seed: number; target?: string; fileName?: string };
 
 /** What `create` reports back: enough for a workbench to draw the network. */
-export interface SessionInfo {
+export interface LearnerInfo {
   summary: LayerSummary[];
   totalParams: number;
   tensors: TensorInfo[];
@@ -38,7 +38,7 @@ export interface SessionInfo {
 }
 
 export interface TrainerApi {
-  create(spec: unknown, data: DataRequest, options: unknown, seed: number): Promise<SessionInfo>;
+  create(spec: unknown, data: DataRequest, options: unknown, seed: number): Promise<LearnerInfo>;
   step(n: number): StepResult;
   evaluate(split: SplitName): Evaluation;
   predict(x: Float32Array): Float32Array;
@@ -57,10 +57,10 @@ export interface TrainerApi {
  */
 export function createTrainer(loadModule: () => Promise<WebAssembly.Module>): TrainerApi {
   let module: Promise<WebAssembly.Module> | null = null;
-  let session: Session | null = null;
-  const live = (): Session => {
-    if (!session) throw new Error('no training session: call create first');
-    return session;
+  let learner: Learner | null = null;
+  const live = (): Learner => {
+    if (!learner) throw new Error('no learner: call create first');
+    return learner;
   };
   return {
     async create(spec, request, options, seed) {
@@ -81,10 +81,10 @@ export function createTrainer(loadModule: () => Promise<WebAssembly.Module>): Tr
               noise: request.noise,
               arms: request.arms,
             });
-      // Built before the old one is dropped: a bad spec must not cost the player their session.
-      const created = new Session(m, spec, data, options, seed);
-      session?.dispose();
-      session = created;
+      // Built before the old one is dropped: a bad spec must not cost the player the network they had.
+      const created = new Learner(m, spec, data, options, seed);
+      learner?.dispose();
+      learner = created;
       return {
         summary: created.summary,
         totalParams: created.network.totalParams,
@@ -109,8 +109,8 @@ export function createTrainer(loadModule: () => Promise<WebAssembly.Module>): Tr
     reset: () => live().reset(),
     weightsHash: () => live().weightsHash(),
     dispose() {
-      session?.dispose();
-      session = null;
+      learner?.dispose();
+      learner = null;
     },
   };
 }

@@ -1,6 +1,6 @@
 /**
  * The shape of a data request — inputs, outputs and kind of task — known on the main thread
- * before any session exists, so the Workbench can call `buildNetwork` on every edit (shapes,
+ * before any learner exists, so the Workbench can call `buildNetwork` on every edit (shapes,
  * parameter counts and formulas come from the engine, never from the scene). Generators and
  * bundled sets publish their shapes in their registries; a player's CSV is parsed once with
  * the same `parseCsv` the worker uses, so both agree.

@@ -5,7 +5,7 @@
  * No Phaser and no DOM: this module imports in Node (Vitest, tools) and in the browser (Vite).
  */
 import { makeDataset } from '../data/index.js';
-import { Session } from '../engine/session.js';
+import { Learner } from '../engine/learner.js';
 import { SpecError, type ModelSpec } from '../engine/spec.js';
 import type { DataRequest } from '../engine/trainer.js';
 import { blockViolations, parseLevel } from './schema.js';
@@ -189,7 +189,7 @@ export interface LevelRunResult {
 export function runLevel(module: WebAssembly.Module, level: Level, run: LevelRun): LevelRunResult {
   const { name, ...options } = dataRequest(level);
   const data = makeDataset(name, { module, ...options });
-  const session = new Session(module, run.spec, data, run.options, run.seed);
+  const learner = new Learner(module, run.spec, data, run.options, run.seed);
   try {
     const limit = Math.min(run.steps, level.stepBudget);
     let steps = 0;
@@ -197,9 +197,9 @@ export function runLevel(module: WebAssembly.Module, level: Level, run: LevelRun
     let passed = false;
     let diverged = false;
     while (steps < limit) {
-      const result = session.step(Math.min(CHECK_EVERY, limit - steps));
+      const result = learner.step(Math.min(CHECK_EVERY, limit - steps));
       steps = result.step;
-      const evaluation = session.evaluate(level.goal.split);
+      const evaluation = learner.evaluate(level.goal.split);
       achieved = level.goal.metric === 'loss' ? evaluation.loss : (evaluation.accuracy ?? NaN);
       // A diverged run fails even if its last numbers happen to look fine: the game stops it.
       if (result.diverged) {
@@ -212,8 +212,8 @@ export function runLevel(module: WebAssembly.Module, level: Level, run: LevelRun
         break;
       }
     }
-    return { passed, steps, achieved, params: session.network.totalParams, diverged };
+    return { passed, steps, achieved, params: learner.network.totalParams, diverged };
   } finally {
-    session.dispose();
+    learner.dispose();
   }
 }

@@ -6,7 +6,7 @@
  */
 import type { ModelSpec, Activation } from '../engine/spec.js';
 import type { OptimizerName, TrainOptions } from '../engine/options.js';
-import type { SplitName } from '../engine/session.js';
+import type { SplitName } from '../engine/learner.js';
 
 /** One training setup: a network, its options, a seed and a number of steps. */
 export interface LevelRun {

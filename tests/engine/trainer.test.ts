@@ -1,7 +1,7 @@
 import * as Comlink from 'comlink';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeDataset } from '../../src/data/index.js';
-import { Session } from '../../src/engine/session.js';
+import { Learner } from '../../src/engine/learner.js';
 import { createTrainer, type TrainerApi } from '../../src/engine/trainer.js';
 import { loadKernelModule } from '../../src/node/kernel-file.js';
 
@@ -27,7 +27,7 @@ const spec = {
 };
 
 describe('trainer over a message channel', () => {
-  it('trains to the same weights as a session called directly', async () => {
+  it('trains to the same weights as a learner called directly', async () => {
     const info = await trainer.create(
       spec,
       { name: 'moons', seed: 11 },
@@ -39,7 +39,7 @@ describe('trainer over a message channel', () => {
     const result = await trainer.step(250);
     expect(result.step).toBe(250);
     const module = await loadKernelModule('simd');
-    const direct = new Session(
+    const direct = new Learner(
       module,
       spec,
       makeDataset('moons', { module, seed: 11 }),
@@ -73,7 +73,7 @@ describe('trainer over a message channel', () => {
     expect(weights).toHaveLength(12);
   });
 
-  it('sends errors back with their message, and keeps the previous session', async () => {
+  it('sends errors back with their message, and keeps the previous learner', async () => {
     await expect(
       trainer.create({ layers: [{ type: 'dense', units: -1 }] }, { name: 'moons', seed: 1 }, {}, 1),
     ).rejects.toThrow('layers[0].units must be an integer from 1 to 4096, got -1');

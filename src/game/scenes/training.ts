@@ -14,8 +14,8 @@
  * why, with a "rewind and lower the learning rate" action.
  */
 import * as Phaser from 'phaser';
-import type { SplitName } from '../../engine/session.js';
-import type { DataRequest, SessionInfo } from '../../engine/trainer.js';
+import type { SplitName } from '../../engine/learner.js';
+import type { DataRequest, LearnerInfo } from '../../engine/trainer.js';
 import { CHECK_EVERY, dataRequest, goalMet, levelById, starsFor } from '../../levels/index.js';
 import type { Attempt, Level } from '../../levels/types.js';
 import { Confusion, confusionCounts } from '../objects/confusion.js';
@@ -83,7 +83,7 @@ export class Training extends Phaser.Scene {
   private level: Level | null = null;
   private draft!: Draft;
   private request!: DataRequest;
-  private info: SessionInfo | null = null;
+  private info: LearnerInfo | null = null;
   private phase: Phase = 'loading';
   private busy = false;
   private stepCount = 0;
@@ -268,8 +268,8 @@ export class Training extends Phaser.Scene {
     if (this.phase === 'running' && !this.busy) void this.tick(time);
   }
 
-  /** Creates the worker's session for the draft; on a refusal shows why and returns false. */
-  private async createSession(): Promise<boolean> {
+  /** Creates the worker's learner for the draft; on a refusal shows why and returns false. */
+  private async createLearner(): Promise<boolean> {
     try {
       this.info = await services().trainer.create(
         this.draft.spec,
@@ -286,9 +286,9 @@ export class Training extends Phaser.Scene {
     }
   }
 
-  /** Makes the session (same seed → same starting weights) and the pictures the data calls for. */
+  /** Makes the learner (same seed → same starting weights) and the pictures the data calls for. */
   private async start(): Promise<void> {
-    if (!(await this.createSession()) || !this.info || !this.scene.isActive()) return;
+    if (!(await this.createLearner()) || !this.info || !this.scene.isActive()) return;
     await this.buildViews(this.info);
     this.phase = 'paused';
     this.status.setText('Ready. Press Play (or Space) to train.').setColor(CSS.textDim);
@@ -298,7 +298,7 @@ export class Training extends Phaser.Scene {
     this.togglePlay();
   }
 
-  private async buildViews(info: SessionInfo): Promise<void> {
+  private async buildViews(info: LearnerInfo): Promise<void> {
     const trainer = services().trainer;
     const { inputs, task, outputs } = info.data;
     const spec = this.draft.spec;
@@ -484,7 +484,7 @@ export class Training extends Phaser.Scene {
     const t0 = performance.now();
     // All calls go out at once and the worker runs them in order, so a fast speed costs one
     // round trip per frame instead of two per check. If the goal turns out met before the last
-    // chunk, the run is rewound to the snapshot and replayed to exactly that step (the session
+    // chunk, the run is rewound to the snapshot and replayed to exactly that step (the learner
     // is deterministic), so "stop as soon as the goal is met" still holds.
     const snapshot = chunks.length > 1 ? trainer.snapshot() : null;
     let at = this.stepCount;
@@ -664,7 +664,7 @@ export class Training extends Phaser.Scene {
     this.closeOverlay();
     this.phase = 'loading';
     this.status.setText('Rewinding…');
-    if (!(await this.createSession())) return;
+    if (!(await this.createLearner())) return;
     this.clearRun();
     this.phase = 'paused';
     await this.refreshVisuals(true);
@@ -776,7 +776,7 @@ export class Training extends Phaser.Scene {
 
   private paintBoundary(
     out: Float32Array,
-    task: SessionInfo['data']['task'],
+    task: LearnerInfo['data']['task'],
     outputs: number,
   ): void {
     const map = this.boundary!;
@@ -920,7 +920,7 @@ export class Training extends Phaser.Scene {
   }
 
   /** Fills an otherwise empty right panel with the layer table: shapes and parameter formulas. */
-  private summaryPanel(info: SessionInfo): void {
+  private summaryPanel(info: LearnerInfo): void {
     this.title(900, 'The network, layer by layer');
     const lines = [`input [${info.data.inputs}]`];
     for (const r of info.summary) {

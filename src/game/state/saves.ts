@@ -247,7 +247,7 @@ export class SaveStore {
       // Never write to a save we could not read: it might hold progress we would destroy.
       this.storage = null;
       this.notices.push(
-        'Your saved progress could not be opened (the browser blocked it), so this session ' +
+        'Your saved progress could not be opened (the browser blocked it), so this visit ' +
           'starts fresh and lasts only until the page is closed.',
       );
       return;

@@ -1,8 +1,8 @@
 /**
- * A training session: one network, its optimizer and its data in one kernel instance.
+ * A learner: one network, its optimizer and its data in one kernel instance.
  * create → step(n) → evaluate / predict / read → snapshot / restore → dispose. The same class
  * runs in Node (tests, the command line, the verifier) and behind Comlink in a Web Worker.
- * After `createSession` nothing allocates kernel memory again, so typed-array views made here
+ * After `createLearner` nothing allocates kernel memory again, so typed-array views made here
  * stay valid and training allocates no JS buffers.
  */
 import type { Dataset, Split } from '../data/dataset.js';
@@ -82,7 +82,7 @@ export function checkSeed(seed: unknown, path = 'seed'): number {
 /** The training stream gets its own seed so that changing dropout never changes the init. */
 const TRAIN_STREAM = 0x9e3779b9;
 
-export class Session {
+export class Learner {
   readonly network: Network;
   readonly options: TrainOptions;
   readonly plan: Plan;
@@ -426,7 +426,7 @@ export class Session {
     };
   }
 
-  /** Rewinds to a snapshot of this session; also clears a divergence. */
+  /** Rewinds to a snapshot of this learner; also clears a divergence. */
   restore(snapshot: Snapshot): void {
     const mem = this.live().memory.buffer;
     const { params, optimizer, state } = this.plan.regions;
@@ -449,13 +449,13 @@ export class Session {
     this.restore(this.initial);
   }
 
-  /** Releases the kernel instance; the session cannot be used afterwards. */
+  /** Releases the kernel instance; the learner cannot be used afterwards. */
   dispose(): void {
     this.kernel = null;
   }
 
   private live(): KernelExports {
-    if (!this.kernel) throw new Error('this training session was disposed');
+    if (!this.kernel) throw new Error('this learner was disposed');
     return this.kernel;
   }
 
@@ -485,14 +485,14 @@ export class Session {
 }
 
 /** Convenience constructor mirroring the issue's create(spec, data, hyperparameters, seed). */
-export function createSession(
+export function createLearner(
   module: WebAssembly.Module,
   spec: unknown,
   data: Dataset,
   options: unknown,
   seed: number,
-): Session {
-  return new Session(module, spec, data, options, seed);
+): Learner {
+  return new Learner(module, spec, data, options, seed);
 }
 
 /** SHA-256 (hex) over float32 arrays concatenated as little-endian bytes. */

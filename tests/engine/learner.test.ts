@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { makeDataset } from '../../src/data/index.js';
 import type { Dataset } from '../../src/data/dataset.js';
 import { decodeModel, encodeModel } from '../../src/engine/model-file.js';
-import { Session } from '../../src/engine/session.js';
+import { Learner } from '../../src/engine/learner.js';
 import { loadKernelModule } from '../../src/node/kernel-file.js';
 
 let module: WebAssembly.Module;
@@ -24,7 +24,7 @@ beforeAll(async () => {
 describe('determinism', () => {
   it('the same spec, data and seed give the same weightsHash; another seed does not', async () => {
     const run = async (seed: number): Promise<string> => {
-      const s = new Session(module, XOR, data['xor']!, { lr: 0.05 }, seed);
+      const s = new Learner(module, XOR, data['xor']!, { lr: 0.05 }, seed);
       s.step(200);
       return s.weightsHash();
     };
@@ -34,7 +34,7 @@ describe('determinism', () => {
   });
 
   it('runs 1,000 steps on the same memory.buffer object (no growth, no JS buffers)', () => {
-    const s = new Session(
+    const s = new Learner(
       module,
       {
         layers: [
@@ -55,14 +55,14 @@ describe('determinism', () => {
   });
 
   it('splitting the steps over calls changes nothing', async () => {
-    const a = new Session(
+    const a = new Learner(
       module,
       XOR,
       data['xor']!,
       { optimizer: 'momentum', lr: 0.1, nesterov: true },
       3,
     );
-    const b = new Session(
+    const b = new Learner(
       module,
       XOR,
       data['xor']!,
@@ -75,7 +75,7 @@ describe('determinism', () => {
   });
 
   it('snapshot/restore rewinds bit-identically, and reset returns to the same starting weights', async () => {
-    const s = new Session(module, XOR, data['xor']!, { optimizer: 'rmsprop', lr: 0.01 }, 9);
+    const s = new Learner(module, XOR, data['xor']!, { optimizer: 'rmsprop', lr: 0.01 }, 9);
     const start = await s.weightsHash();
     s.step(30);
     const snap = s.snapshot();
@@ -93,7 +93,7 @@ describe('determinism', () => {
 
 describe('training reaches the goals of the engine', () => {
   it('XOR: a 2-4-1 tanh network with Adam reaches BCE < 0.05', () => {
-    const s = new Session(module, XOR, data['xor']!, { optimizer: 'adam', lr: 0.03 }, 1);
+    const s = new Learner(module, XOR, data['xor']!, { optimizer: 'adam', lr: 0.03 }, 1);
     s.step(3000);
     const train = s.evaluate('train');
     console.log(
@@ -110,7 +110,7 @@ describe('training reaches the goals of the engine', () => {
         { type: 'dense', units: 3 },
       ],
     };
-    const s = new Session(module, spec, data['spiral']!, { optimizer: 'adam', lr: 0.01 }, 1);
+    const s = new Learner(module, spec, data['spiral']!, { optimizer: 'adam', lr: 0.01 }, 1);
     s.step(3000);
     const test = s.evaluate('test');
     console.log(`spiral: test accuracy ${test.accuracy}, loss ${test.loss.toFixed(4)}`);
@@ -118,7 +118,7 @@ describe('training reaches the goals of the engine', () => {
   });
 
   it('iris: softmax regression reaches at least 93% test accuracy', () => {
-    const s = new Session(
+    const s = new Learner(
       module,
       { layers: [{ type: 'dense', units: 3, activation: 'softmax' }] },
       data['iris']!,
@@ -139,8 +139,8 @@ describe('training reaches the goals of the engine', () => {
       ],
     };
     const norm = (a: ArrayLike<number>): number => Array.from(a).reduce((s, x) => s + x * x, 0);
-    const plain = new Session(module, spec, data['xor']!, { optimizer: 'sgd', lr: 0.1 }, 1);
-    const decayed = new Session(
+    const plain = new Learner(module, spec, data['xor']!, { optimizer: 'sgd', lr: 0.1 }, 1);
+    const decayed = new Learner(
       module,
       spec,
       data['xor']!,
@@ -151,7 +151,7 @@ describe('training reaches the goals of the engine', () => {
     decayed.step(500);
     expect(norm(decayed.read('0.weight'))).toBeLessThan(0.7 * norm(plain.read('0.weight')));
     // With plain SGD and clipping at c, no parameter moves further than lr·c in one step.
-    const clipped = new Session(
+    const clipped = new Learner(
       module,
       spec,
       data['xor']!,
@@ -168,7 +168,7 @@ describe('training reaches the goals of the engine', () => {
   });
 
   it('line: linear regression with SGD fits the noisy line', () => {
-    const s = new Session(
+    const s = new Learner(
       module,
       { layers: [{ type: 'dense', units: 1 }] },
       data['line']!,
@@ -185,7 +185,7 @@ describe('training reaches the goals of the engine', () => {
 
 describe('divergence and bad input', () => {
   it('a learning rate far too high is caught, explained and recoverable', () => {
-    const s = new Session(
+    const s = new Learner(
       module,
       { layers: [{ type: 'dense', units: 1 }] },
       data['diabetes']!,
@@ -205,16 +205,16 @@ describe('divergence and bad input', () => {
   });
 
   it('refuses bad options with the field named, and a bad seed', () => {
-    expect(() => new Session(module, XOR, data['xor']!, { lr: Number.NaN }, 1)).toThrow(
+    expect(() => new Learner(module, XOR, data['xor']!, { lr: Number.NaN }, 1)).toThrow(
       'options.lr must be a number from 1e-7 to 10, got NaN',
     );
-    expect(() => new Session(module, XOR, data['xor']!, {}, -1)).toThrow(
+    expect(() => new Learner(module, XOR, data['xor']!, {}, -1)).toThrow(
       'seed must be an integer from 0 to 4294967295, got -1',
     );
   });
 
   it('refuses a model file whose shapes do not fit, and keeps the weights it had', async () => {
-    const s = new Session(module, XOR, data['xor']!, {}, 1);
+    const s = new Learner(module, XOR, data['xor']!, {}, 1);
     const before = await s.weightsHash();
     const params = s.stateDict();
     params[0] = { ...params[0]!, shape: [2, 4] };
@@ -233,7 +233,7 @@ describe('reading the network', () => {
         { type: 'dense', units: 1, activation: 'sigmoid' },
       ],
     };
-    const a = new Session(
+    const a = new Learner(
       module,
       spec,
       data['breast-cancer']!,
@@ -248,7 +248,7 @@ describe('reading the network', () => {
       params: a.stateDict(),
     });
     const model = decodeModel(text);
-    const b = new Session(module, model.spec, data['breast-cancer']!, model.optimizer, 99);
+    const b = new Learner(module, model.spec, data['breast-cancer']!, model.optimizer, 99);
     b.loadStateDict(model.params, model.step);
     for (const split of ['train', 'validation', 'test'] as const) {
       expect(b.evaluate(split)).toEqual(a.evaluate(split));
@@ -263,7 +263,7 @@ describe('reading the network', () => {
         { type: 'dense', units: 3 },
       ],
     };
-    const s = new Session(module, spec, data['spiral']!, {}, 1);
+    const s = new Learner(module, spec, data['spiral']!, {}, 1);
     s.step(300);
     const test = data['spiral']!.test;
     const probs = s.predict(test.x);
@@ -277,7 +277,7 @@ describe('reading the network', () => {
   });
 
   it('probe returns hidden activations consistent with the weights', () => {
-    const s = new Session(module, XOR, data['xor']!, {}, 1);
+    const s = new Learner(module, XOR, data['xor']!, {}, 1);
     s.step(100);
     const x = new Float32Array([0.5, -1, 2, 0.25, 0, 0]);
     const { '0.out': pre, '1.out': post } = s.probe(x, ['0.out', '1.out']);
@@ -294,7 +294,7 @@ describe('reading the network', () => {
   });
 
   it('names tensors the UI can read, with shapes', () => {
-    const s = new Session(module, XOR, data['xor']!, {}, 1);
+    const s = new Learner(module, XOR, data['xor']!, {}, 1);
     const names = s.tensors().map((t) => t.name);
     expect(names).toEqual(
       expect.arrayContaining([
