@@ -7,15 +7,17 @@
  * the bundled sets are already in the module graph, so there is nothing to await; the caller
  * (worker or test) already holds the compiled kernel module it passes in.
  */
-import { BUNDLED_NAMES, bundledTable, isBundledName } from './bundled.js';
+import { BUNDLED_NAMES, BUNDLED_SHAPES, bundledTable, isBundledName } from './bundled.js';
 import { parseCsv, type CsvOptions } from './csv.js';
 import { DataError, type Dataset } from './dataset.js';
 import {
+  GENERATOR_DEFAULTS,
   GENERATOR_NAMES,
   GENERATORS,
   isGeneratorName,
   type GeneratorOptions,
 } from './generators.js';
+import type { TaskShape } from '../engine/spec.js';
 import { kernelRandom } from './random.js';
 import { buildDataset, type BuildOptions } from './split.js';
 
@@ -28,6 +30,34 @@ export * from './split.js';
 
 /** Every name `makeDataset` accepts: the generators, then the bundled real sets. */
 export const DATASET_NAMES: readonly string[] = Object.freeze([...GENERATOR_NAMES, ...BUNDLED_NAMES]);
+
+/**
+ * Inputs, outputs and task of a named data set, known without generating it: what the level
+ * validator and the workbench need to check a network against its data. Null for an unknown
+ * name. `arms` is the spiral generator's class count.
+ */
+export function namedDataShape(name: string, options: { arms?: number } = {}): TaskShape | null {
+  if (isGeneratorName(name)) {
+    const task = GENERATORS[name].task;
+    const classes = name === 'spiral' ? (options.arms ?? GENERATOR_DEFAULTS.spiral.arms ?? 3) : 2;
+    return {
+      inputs: name === 'line' ? 1 : 2,
+      outputs: task === 'multiclass' ? classes : 1,
+      task,
+      dataName: name,
+    };
+  }
+  if (isBundledName(name)) {
+    const s = BUNDLED_SHAPES[name];
+    return {
+      inputs: s.inputs,
+      outputs: s.task === 'multiclass' ? (s.classes ?? 2) : 1,
+      task: s.task,
+      dataName: name,
+    };
+  }
+  return null;
+}
 
 /** What a seeded data set needs: the seed, and the compiled kernel for random numbers and sin/cos. */
 export interface SeedOptions {

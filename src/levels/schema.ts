@@ -8,15 +8,14 @@
  * Imports nothing from the browser or Node.
  */
 import {
-  BUNDLED_SHAPES,
   DATASET_NAMES,
-  GENERATORS,
   MAX_ARMS,
   MAX_NOISE,
   MAX_POINTS,
   MIN_POINTS,
   isBundledName,
   isGeneratorName,
+  namedDataShape,
   resolveGeneratorOptions,
 } from '../data/index.js';
 import { LIMITS } from '../engine/limits.js';
@@ -92,31 +91,9 @@ export function countWords(text: string): number {
   return text.split(/\s+/).filter((w) => w !== '').length;
 }
 
-/**
- * What a level's data looks like to a network, known from the name alone (no data is made):
- * the generators' registry and the bundled sets' declared shapes.
- */
+/** Inputs, outputs and task of a level's data (null for an unknown name). */
 export function dataShape(data: Level['data']): TaskShape | null {
-  if (isGeneratorName(data.name)) {
-    const g = GENERATORS[data.name];
-    const classes = data.name === 'spiral' ? (data.arms ?? g.defaults.arms ?? 3) : 2;
-    return {
-      inputs: data.name === 'line' ? 1 : 2,
-      outputs: g.task === 'multiclass' ? classes : 1,
-      task: g.task,
-      dataName: data.name,
-    };
-  }
-  if (isBundledName(data.name)) {
-    const s = BUNDLED_SHAPES[data.name];
-    return {
-      inputs: s.inputs,
-      outputs: s.task === 'multiclass' ? (s.classes ?? 2) : 1,
-      task: s.task,
-      dataName: data.name,
-    };
-  }
-  return null;
+  return namedDataShape(data.name, data);
 }
 
 /**
