@@ -92,11 +92,14 @@ export const OPTIMIZER_CODE: Record<OptimizerName, number> = {
   adamw: 4,
 };
 
-/** How many parameter-sized state buffers each optimizer keeps. */
-export const OPTIMIZER_STATE_BUFFERS: Record<OptimizerName, number> = {
-  sgd: 0,
-  momentum: 1,
-  rmsprop: 1,
-  adam: 2,
-  adamw: 2,
+/**
+ * The parameter-sized state buffers each optimizer keeps, under PyTorch's names for them (the
+ * kernel's program points at the first and second in this order).
+ */
+export const OPTIMIZER_STATE: Record<OptimizerName, readonly string[]> = {
+  sgd: [],
+  momentum: ['velocity'],
+  rmsprop: ['square_avg'],
+  adam: ['exp_avg', 'exp_avg_sq'],
+  adamw: ['exp_avg', 'exp_avg_sq'],
 };

@@ -6,7 +6,7 @@
  * Gradients and activation gradients are adjacent, so one fill clears them each step.
  */
 import { LIMITS } from './limits.js';
-import { OPTIMIZER_STATE_BUFFERS, type TrainOptions } from './options.js';
+import { OPTIMIZER_STATE, type TrainOptions } from './options.js';
 import { SpecError, type Network } from './spec.js';
 
 export const REGIONS = [
@@ -106,16 +106,7 @@ export function planArena(network: Network, options: TrainOptions, data: DataSiz
   for (const op of network.ops) add(`${op.module}.out.grad`, [rows, outWidth(op)]);
 
   open('optimizer');
-  const stateNames: Record<TrainOptions['optimizer'], string[]> = {
-    sgd: [],
-    momentum: ['velocity'],
-    rmsprop: ['square_avg'],
-    adam: ['exp_avg', 'exp_avg_sq'],
-    adamw: ['exp_avg', 'exp_avg_sq'],
-  };
-  for (let i = 0; i < OPTIMIZER_STATE_BUFFERS[options.optimizer]; i++) {
-    add(`optimizer.${stateNames[options.optimizer][i]}`, [paramBytes / 4]);
-  }
+  for (const name of OPTIMIZER_STATE[options.optimizer]) add(`optimizer.${name}`, [paramBytes / 4]);
 
   open('state');
   const dense = network.ops.filter((op) => op.kind === 'dense').length;
