@@ -16,19 +16,11 @@ async function train(...args: string[]): Promise<{ code: number; json: Report; s
 }
 
 describe('neural-journey train', () => {
+  const xorRun = (seed: string) =>
+    train('--spec', xor, '--data', 'xor', '--steps', '300', '--seed', seed, '--lr', '0.03');
+
   it('reports one JSON object, and the same seed twice gives the same weightsHash', async () => {
-    const a = await train(
-      '--spec',
-      xor,
-      '--data',
-      'xor',
-      '--steps',
-      '300',
-      '--seed',
-      '4',
-      '--lr',
-      '0.03',
-    );
+    const a = await xorRun('4');
     expect(a.code).toBe(0);
     expect(a.json).toMatchObject({
       command: 'train',
@@ -44,31 +36,9 @@ describe('neural-journey train', () => {
       expect(a.json[split].loss).toBeGreaterThan(0);
       expect(a.json[split].accuracy).toBeGreaterThanOrEqual(0);
     }
-    const b = await train(
-      '--spec',
-      xor,
-      '--data',
-      'xor',
-      '--steps',
-      '300',
-      '--seed',
-      '4',
-      '--lr',
-      '0.03',
-    );
+    const b = await xorRun('4');
     expect(b.json['weightsHash']).toBe(a.json['weightsHash']);
-    const c = await train(
-      '--spec',
-      xor,
-      '--data',
-      'xor',
-      '--steps',
-      '300',
-      '--seed',
-      '5',
-      '--lr',
-      '0.03',
-    );
+    const c = await xorRun('5');
     expect(c.json['weightsHash']).not.toBe(a.json['weightsHash']);
   });
 
