@@ -10,7 +10,7 @@ import * as Phaser from 'phaser';
 import { COLORS, HEIGHT, WIDTH } from './theme.js';
 import { SCENES } from './scenes/keys.js';
 import { FocusManager, type ControlInfo } from './ui/focus.js';
-import { bootServices, isReady } from './services.js';
+import { bootServices, isReady, trainingProgress, type TrainingProgress } from './services.js';
 import type { TrainerClient } from '../web/trainer-client.js';
 import { Boot } from './scenes/boot.js';
 import { Title } from './scenes/title.js';
@@ -33,7 +33,7 @@ export interface NeuralJourneyHook {
   /** The top scene's keyboard-focusable controls, labelled, in game coordinates (1280×720). */
   controls(): ControlInfo[];
   /** Progress of the Training scene's run, or null before the first one. */
-  readonly training: unknown;
+  readonly training: TrainingProgress | null;
 }
 
 // Not a `declare global`: src/web/main.ts (the old engine page) declares its own shape, and
@@ -95,7 +95,7 @@ host.neuralJourney = Object.freeze({
     return top ? (FocusManager.peek(top)?.describe() ?? []) : [];
   },
   get training() {
-    return (window as unknown as { neuralJourneyTraining?: unknown }).neuralJourneyTraining ?? null;
+    return trainingProgress();
   },
 });
 

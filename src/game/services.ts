@@ -72,3 +72,24 @@ export function isReady(): boolean {
 export function addNotice(text: string): void {
   if (!pending.includes(text)) pending.push(text);
 }
+
+/** How the last training run stands, as the browser tests' hook reports it. */
+export interface TrainingProgress {
+  step: number;
+  loss: number | null;
+  done: boolean;
+  passed: boolean;
+  diverged: string | null;
+}
+
+let training: TrainingProgress | null = null;
+
+/** The Training scene calls this after every chunk of steps and when the run ends. */
+export function reportTraining(progress: TrainingProgress): void {
+  training = progress;
+}
+
+/** The last reported progress, or null before the first run. */
+export function trainingProgress(): TrainingProgress | null {
+  return training;
+}

@@ -140,6 +140,22 @@ export function goalMet(
 }
 
 /**
+ * What a goal check after `steps` of at most `limit` steps decides: stop as a win when the goal
+ * is met (a goal with `atEnd` only counts once the limit is reached), stop as a loss at the
+ * limit, otherwise train on. The game and `runLevel` both judge with this one rule.
+ */
+export function checkGoal(
+  goal: LevelGoal,
+  evaluation: { loss: number; accuracy: number | null },
+  steps: number,
+  limit: number,
+): 'continue' | 'passed' | 'failed' {
+  const atLimit = steps >= limit;
+  if ((!goal.atEnd || atLimit) && goalMet(goal, evaluation)) return 'passed';
+  return atLimit ? 'failed' : 'continue';
+}
+
+/**
  * Stars for a run: 0 when the goal was missed; 1 for passing; 2 when the network also stays
  * within `stars.params` parameters; 3 when it also met the goal within `stars.steps` steps.
  * The third star builds on the second, so a huge network that trains fast still earns two at
@@ -206,9 +222,9 @@ export function runLevel(module: WebAssembly.Module, level: Level, run: LevelRun
         diverged = true;
         break;
       }
-      if (level.goal.atEnd && steps < limit) continue;
-      if (goalMet(level.goal, evaluation)) {
-        passed = true;
+      const verdict = checkGoal(level.goal, evaluation, steps, limit);
+      if (verdict !== 'continue') {
+        passed = verdict === 'passed';
         break;
       }
     }

@@ -6,6 +6,7 @@ import {
   CHAPTERS,
   CHECK_EVERY,
   LEVELS,
+  checkGoal,
   checkSpec,
   dataRequest,
   goalMet,
@@ -320,6 +321,19 @@ describe('rules', () => {
     expect(goalMet(acc, { loss: 9, accuracy: 0.9 })).toBe(true);
     expect(goalMet(acc, { loss: 0, accuracy: 0.89 })).toBe(false);
     expect(goalMet(acc, { loss: 0, accuracy: null })).toBe(false);
+  });
+
+  it('checkGoal: a met goal wins early unless it is judged at the end; the limit decides', () => {
+    const goal = { metric: 'loss' as const, split: 'validation' as const, threshold: 0.5 };
+    const good = { loss: 0.4, accuracy: null };
+    const bad = { loss: 0.6, accuracy: null };
+    expect(checkGoal(goal, good, 100, 1000)).toBe('passed');
+    expect(checkGoal(goal, bad, 100, 1000)).toBe('continue');
+    expect(checkGoal(goal, bad, 1000, 1000)).toBe('failed');
+    const atEnd = { ...goal, atEnd: true };
+    expect(checkGoal(atEnd, good, 100, 1000)).toBe('continue');
+    expect(checkGoal(atEnd, good, 1000, 1000)).toBe('passed');
+    expect(checkGoal(atEnd, bad, 1000, 1000)).toBe('failed');
   });
 
   it('dataRequest passes only the fields the level sets', () => {

@@ -16,7 +16,14 @@
 import * as Phaser from 'phaser';
 import type { SplitName } from '../../engine/learner.js';
 import type { DataRequest, LearnerInfo } from '../../engine/trainer.js';
-import { CHECK_EVERY, dataRequest, goalMet, levelById, starsFor } from '../../levels/index.js';
+import {
+  CHECK_EVERY,
+  checkGoal,
+  dataRequest,
+  goalMet,
+  levelById,
+  starsFor,
+} from '../../levels/index.js';
 import type { Attempt, Level } from '../../levels/types.js';
 import { Confusion, confusionCounts } from '../objects/confusion.js';
 import {
@@ -32,7 +39,7 @@ import { LossChart, fmt } from '../objects/loss-chart.js';
 import { NetworkView } from '../objects/network-view.js';
 import { NeuronMaps } from '../objects/neuron-maps.js';
 import { Scatter } from '../objects/scatter.js';
-import { services } from '../services.js';
+import { reportTraining, services, type TrainingProgress } from '../services.js';
 import { SPEEDS } from '../state/saves.js';
 import { isEditable } from '../state/teacher.js';
 import {
@@ -68,15 +75,6 @@ const NEURON_GRID = 28;
 const MAX_POINTS = 500;
 
 type Phase = 'loading' | 'paused' | 'running' | 'done' | 'diverged' | 'error';
-
-/** What the browser tests read while training. */
-export interface TrainingProgress {
-  step: number;
-  loss: number | null;
-  done: boolean;
-  passed: boolean;
-  diverged: string | null;
-}
 
 export class Training extends Phaser.Scene {
   private levelId: string | null = null;
@@ -540,16 +538,18 @@ export class Training extends Phaser.Scene {
       const val = validation ?? goal;
       this.validation = { loss: val.loss, accuracy: val.accuracy };
       this.chart.addValidation(this.stepCount, val.loss);
-      const met = this.level ? goalMet(this.level.goal, goal) : false;
-      // A goal judged at the end (overfitting levels) must hold after the whole budget.
-      const early = met && !this.level?.goal.atEnd;
-      if (early || this.stepCount >= this.stepBudget) {
+      const verdict = this.level
+        ? checkGoal(this.level.goal, goal, this.stepCount, this.stepBudget)
+        : this.stepCount >= this.stepBudget
+          ? 'failed'
+          : 'continue';
+      if (verdict !== 'continue') {
         if (k < results.length - 1 && snapshot) {
           await trainer.restore(await snapshot);
           const replay = chunks.slice(0, k + 1).reduce((a, b) => a + b, 0);
           await trainer.step(replay);
         }
-        await this.finish(met);
+        await this.finish(verdict === 'passed');
         return;
       }
     }
@@ -889,13 +889,7 @@ export class Training extends Phaser.Scene {
       passed: this.passed,
       diverged: diverged ?? (this.phase === 'diverged' ? 'diverged' : null),
     };
-    const w = window as unknown as {
-      neuralJourney?: object;
-      neuralJourneyTraining?: TrainingProgress;
-    };
-    w.neuralJourneyTraining = progress;
-    const hook = w.neuralJourney as { training?: TrainingProgress } | undefined;
-    if (hook && Object.isExtensible(hook)) hook.training = progress;
+    reportTraining(progress);
   }
 
   /** Back to edit; the draft carries a rewound learning rate, and the Workbench re-shares it. */
