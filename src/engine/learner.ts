@@ -2,7 +2,7 @@
  * A learner: one network, its optimizer and its data in one kernel instance.
  * create → step(n) → evaluate / predict / read → snapshot / restore → dispose. The same class
  * runs in Node (tests, the command line, the verifier) and behind Comlink in a Web Worker.
- * After `createLearner` nothing allocates kernel memory again, so typed-array views made here
+ * After the constructor nothing allocates kernel memory again, so typed-array views made here
  * stay valid and training allocates no JS buffers.
  */
 import type { Dataset, Split } from '../data/dataset.js';
@@ -482,17 +482,6 @@ export class Learner {
       throw new Error(`data ${path} must hold ${expected} values, got ${values.length}`);
     (this.view(name) as Float32Array).set(values);
   }
-}
-
-/** Convenience constructor mirroring the issue's create(spec, data, hyperparameters, seed). */
-export function createLearner(
-  module: WebAssembly.Module,
-  spec: unknown,
-  data: Dataset,
-  options: unknown,
-  seed: number,
-): Learner {
-  return new Learner(module, spec, data, options, seed);
 }
 
 /** SHA-256 (hex) over float32 arrays concatenated as little-endian bytes. */
