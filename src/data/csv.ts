@@ -10,6 +10,7 @@
  * blank lines are skipped; a leading UTF-8 byte order mark is ignored. Feature columns must be
  * numeric (plain decimal, optional exponent: `-1.5e3`); the target column may hold labels.
  */
+import { LIMITS, clip, overLimit } from '../engine/limits.js';
 import { DataError, type Task } from './dataset.js';
 import type { Table } from './split.js';
 
@@ -37,7 +38,8 @@ export interface CsvOptions {
    * holds class labels; if all are numbers, it holds classes only when every value is an integer
    * and there are 2 to `MAX_INFERRED_CLASSES` (10) distinct values with at least two rows per
    * class on average; otherwise it is regression. Two classes make the task binary, more
-   * multiclass. Empty, NaN and Infinity targets are errors whatever the task.
+   * multiclass. Empty, NaN and Infinity targets, and numbers beyond the 32-bit float range
+   * (`1e39`), are errors whatever the task.
    */
   readonly task?: Task;
   /** Name of the resulting table/data set. Defaults to "csv". */
@@ -155,7 +157,13 @@ function isDelimiter(c: number): boolean {
 
 /** Shortens a cell for an error message so a huge cell cannot flood the screen. */
 function show(value: string): string {
-  return JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value);
+  return JSON.stringify(clip(value));
+}
+
+/** Column names for a message: the first dozen, then how many there are in all. */
+function showNames(names: readonly string[]): string {
+  const shown = names.slice(0, 12).map(show).join(', ');
+  return names.length > 12 ? `${shown}, … (${names.length} in all)` : shown;
 }
 
 /** Parses one numeric cell, or returns why it is not one (the tail of an error message). */
@@ -197,6 +205,11 @@ class FloatBuffer {
  */
 export function parseCsv(text: string, options: CsvOptions = {}): Table {
   if (typeof text !== 'string') throw new DataError('CSV input must be text');
+  if (text.length > LIMITS.maxCsvBytes) {
+    throw new DataError(
+      `the CSV text ${overLimit(text.length, LIMITS.maxCsvBytes)} (counting characters)`,
+    );
+  }
   if (options.task !== undefined && !TASKS.includes(options.task)) {
     throw new DataError(`task must be one of ${TASKS.join(', ')}, got ${show(String(options.task))}`);
   }
@@ -292,8 +305,14 @@ export function parseCsv(text: string, options: CsvOptions = {}): Table {
       numeric[i] = v;
       continue;
     }
-    // Empty and NaN/Infinity cells are errors for every task: they are missing values, not labels.
-    if (targets[i] === '' || NON_FINITE.test(targets[i]) || options.task === 'regression') {
+    // Empty, NaN/Infinity and out-of-range numbers (1e39, 1e400) are errors for every task: they
+    // are missing or broken values, not labels, and must not turn a numeric column into classes.
+    if (
+      targets[i] === '' ||
+      NON_FINITE.test(targets[i]) ||
+      NUMBER.test(targets[i]) ||
+      options.task === 'regression'
+    ) {
       throw targetError(i, v);
     }
     allNumeric = false;
@@ -330,7 +349,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): Table {
   }
   if (k > MAX_CLASSES) {
     throw new DataError(
-      `${label(target)}: ${k} distinct target values; classification supports at most ${MAX_CLASSES} classes (is this the right target column? columns: ${names.map(show).join(', ')})`,
+      `${label(target)}: ${k} distinct target values; classification supports at most ${MAX_CLASSES} classes (is this the right target column? columns: ${showNames(names)})`,
     );
   }
   const index = new Map<string | number, number>();
@@ -349,7 +368,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): Table {
 /** Column index of the requested target; lists the columns when it is not there. */
 function resolveTarget(names: readonly string[], target: string | number | undefined): number {
   const columns = names.length;
-  const list = names.map(show).join(', ');
+  const list = showNames(names);
   if (target === undefined) return columns - 1;
   if (typeof target === 'number') {
     if (!Number.isInteger(target) || target >= columns || target < -columns) {

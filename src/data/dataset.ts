@@ -33,6 +33,14 @@ export interface Dataset {
   readonly test: Split;
   /** per-feature mean/std fitted on train and applied to all splits (null if not standardised) */
   readonly standardization: { readonly mean: readonly number[]; readonly std: readonly number[] } | null;
+  /**
+   * Regression only: per-target mean/std fitted on the training targets and applied to the targets
+   * of all splits, so `y` holds (target − mean) / std and a loss is in units of std². Null (or
+   * absent, on a data set built by hand) when the targets are the source's own numbers. A
+   * prediction p of the network means p · std + mean in the source's units; a mean squared error
+   * L means L · std² there (for one target).
+   */
+  readonly targetStandardization?: { readonly mean: readonly number[]; readonly std: readonly number[] } | null;
 }
 
 /**

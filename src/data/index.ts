@@ -72,7 +72,8 @@ export interface SeedOptions {
  * `GENERATORS` for which one reads which); giving them for a bundled set is an error.
  * `standardize` defaults to false for generated sets (they are already centred and unit-scale, and
  * the player sees the same coordinates the network gets; a fitted line keeps its true slope) and
- * to true for bundled sets.
+ * to true for bundled sets. `standardizeTarget` defaults to false for both: the levels on the
+ * bundled regression set (diabetes) are written for its raw targets.
  */
 export interface MakeDatasetOptions extends SeedOptions, GeneratorOptions, BuildOptions {}
 
@@ -83,11 +84,17 @@ export interface MakeDatasetOptions extends SeedOptions, GeneratorOptions, Build
  * allowed names.
  */
 export function makeDataset(name: string, options: MakeDatasetOptions): Dataset {
-  const { seed, module, fractions, standardize, stratify, ...generatorOptions } = options;
+  const { seed, module, fractions, standardize, standardizeTarget, stratify, ...generatorOptions } =
+    options;
   if (isGeneratorName(name)) {
     const rand = kernelRandom(module, seed);
     const table = GENERATORS[name].generate(rand, generatorOptions);
-    return buildDataset(table, rand, { fractions, standardize: standardize ?? false, stratify });
+    return buildDataset(table, rand, {
+      fractions,
+      standardize: standardize ?? false,
+      standardizeTarget: standardizeTarget ?? false,
+      stratify,
+    });
   }
   if (isBundledName(name)) {
     const extra = Object.entries(generatorOptions).find(([, v]) => v !== undefined);
@@ -97,7 +104,12 @@ export function makeDataset(name: string, options: MakeDatasetOptions): Dataset 
       );
     }
     const table = bundledTable(name);
-    return buildDataset(table, kernelRandom(module, seed), { fractions, standardize, stratify });
+    return buildDataset(table, kernelRandom(module, seed), {
+      fractions,
+      standardize,
+      standardizeTarget: standardizeTarget ?? false,
+      stratify,
+    });
   }
   throw new DataError(
     `unknown data set ${JSON.stringify(String(name))}; allowed: ${DATASET_NAMES.join(', ')}`,
@@ -109,15 +121,20 @@ export interface CsvDatasetOptions extends SeedOptions, CsvOptions, BuildOptions
 
 /**
  * Parses a player's CSV (see `parseCsv` for the format and the task inference rule) and splits
- * and standardises it (standardisation on by default) exactly like a bundled set. Called by the
- * "bring your own data" screen; throws `DataError` with line/column for bad input.
+ * and standardises it exactly like a bundled set (feature standardisation on by default), and
+ * also standardises a regression target by default (`standardizeTarget`), because a CSV's
+ * target is in the player's own units: prices in the hundreds of thousands would otherwise
+ * need thousands of steps just to move the output to the mean. Called by the "bring your own
+ * data" screen; throws `DataError` with line/column for bad input.
  */
 export function makeCsvDataset(text: string, options: CsvDatasetOptions): Dataset {
-  const { seed, module, fractions, standardize, stratify, target, task, name } = options;
+  const { seed, module, fractions, standardize, standardizeTarget, stratify, target, task, name } =
+    options;
   const rand = kernelRandom(module, seed);
   return buildDataset(parseCsv(text, { target, task, name }), rand, {
     fractions,
     standardize,
+    standardizeTarget: standardizeTarget ?? true,
     stratify,
   });
 }

@@ -13,7 +13,8 @@ import {
   type CsvOptions,
 } from '../../src/data/csv.js';
 import { DataError } from '../../src/data/dataset.js';
-import { makeCsvDataset } from '../../src/data/index.js';
+import { makeCsvDataset, makeDataset } from '../../src/data/index.js';
+import { LIMITS } from '../../src/engine/limits.js';
 import { loadKernelModule } from '../../src/node/kernel-file.js';
 
 let module: WebAssembly.Module;
@@ -161,6 +162,32 @@ describe('parseCsv: errors name the line, the column and what is allowed', () =>
     rejects('a,b\n1,2\n0x10,1', 'line 3, column 1 ("a"): "0x10" is not a number');
   });
 
+  it('a target cell beyond the float range, or not finite, never turns a numeric column into classes', () => {
+    for (const cell of ['1e400', '-1e400', '1e39', 'Infinity', '-inf', 'NaN']) {
+      const csv = numericCsv(30, (i) => (i === 12 ? cell : i * 0.5));
+      const why = /nan|inf/i.test(cell) ? 'is not a finite number' : 'is out of range';
+      rejects(csv, `line 14, column 3 ("t"): "${cell}" ${why}`);
+      // Also among text labels, and whatever the task.
+      rejects(numericCsv(30, (i) => (i === 12 ? cell : ['a', 'b'][i % 2]!)), `line 14, column 3 ("t"): "${cell}"`);
+      rejects(csv, `line 14, column 3 ("t"): "${cell}"`, { task: 'multiclass' });
+    }
+    rejects('a,b\n1,2\n1e400,1', 'line 3, column 1 ("a"): "1e400" is out of range');
+    expect(parseCsv(numericCsv(30, (i) => (i === 12 ? '3.4e38' : i * 0.5))).task).toBe('regression');
+  });
+
+  it('cuts long cells and long lists of column names in messages', () => {
+    const long = 'z'.repeat(200);
+    rejects(`a,b\n1,2\n${long},1`, `"${'z'.repeat(60)}…" is not a number`);
+    const names = Array.from({ length: 30 }, (_, j) => `c${j}`);
+    rejects(`${names.join(',')}\n${names.map(() => 1).join(',')}`, '"c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9", "c10", "c11", … (30 in all)', {
+      target: 'nope',
+    });
+  });
+
+  it('refuses CSV text longer than the limit before reading it', () => {
+    rejects(' '.repeat(LIMITS.maxCsvBytes + 1), `the CSV text is ${LIMITS.maxCsvBytes + 1} bytes; the limit is ${LIMITS.maxCsvBytes} bytes (100.0 MiB) (counting characters)`);
+  });
+
   it('a ragged row', () => {
     rejects('a,b,c\n1,2,3\n4,5\n', 'line 3: 2 fields, but the header has 3 columns; every row needs one value per column');
     rejects('a,b,c\n1,2,3,4,5\n', 'line 2: more than 3 fields, but the header has 3 columns');
@@ -257,5 +284,23 @@ describe('makeCsvDataset', () => {
     });
     expect([d.task, d.targetName, d.standardization]).toEqual(['regression', 'a', null]);
     expect([d.train.n, d.validation.n, d.test.n]).toEqual([50, 20, 20]);
+  });
+
+  it('standardises a regression target by default, and only then', () => {
+    const csv = numericCsv(100, (i) => 300_000 + 1000 * i);
+    const d = makeCsvDataset(csv, { seed: 1, module });
+    expect(d.task).toBe('regression');
+    const s = d.targetStandardization!;
+    expect(s.mean[0]).toBeGreaterThan(300_000);
+    expect(s.std[0]).toBeGreaterThan(10_000);
+    expect(Math.max(...d.train.y.map(Math.abs))).toBeLessThan(3);
+    const raw = makeCsvDataset(csv, { seed: 1, module, standardizeTarget: false });
+    expect(raw.targetStandardization).toBeNull();
+    expect(Math.min(...raw.train.y)).toBeGreaterThanOrEqual(300_000);
+    expect(makeCsvDataset(FLOWERS, { seed: 1, module, fractions: { train: 0.5, validation: 0.25, test: 0.25 } }).targetStandardization).toBeNull();
+    // The bundled and generated regression sets keep their raw targets.
+    expect(makeDataset('diabetes', { seed: 1, module }).targetStandardization).toBeNull();
+    expect(Math.max(...makeDataset('diabetes', { seed: 1, module }).train.y)).toBeGreaterThan(100);
+    expect(makeDataset('line', { seed: 1, module }).targetStandardization).toBeNull();
   });
 });

@@ -184,6 +184,31 @@ describe('buildDataset', () => {
     expect(buildDataset(t, rand(9), { standardize: false }).test.x).not.toEqual(d.test.x);
   });
 
+  it('standardises regression targets on request, with train statistics, and records them', () => {
+    const t = table(300);
+    const y = Float32Array.from(t.x.filter((_, i) => i % 3 === 2), (id) => 250_000 + 1000 * id);
+    const regression: Table = { ...t, task: 'regression', outputs: 1, classNames: undefined, y };
+    const raw = buildDataset(regression, rand(4));
+    expect(raw.targetStandardization).toBeNull();
+    const d = buildDataset(regression, rand(4), { standardizeTarget: true });
+    const s = d.targetStandardization!;
+    let sum = 0;
+    let sq = 0;
+    for (const v of d.train.y) sum += v;
+    for (const v of d.train.y) sq += (v - sum / d.train.n) ** 2;
+    expect(sum / d.train.n).toBeCloseTo(0, 5);
+    expect(Math.sqrt(sq / d.train.n)).toBeCloseTo(1, 4);
+    expect(s.mean[0]).toBeGreaterThan(250_000);
+    for (const split of ['train', 'validation', 'test'] as const) {
+      for (let i = 0; i < d[split].n; i++) {
+        expect(d[split].y[i]! * s.std[0]! + s.mean[0]!).toBeCloseTo(raw[split].y[i]!, 0);
+      }
+    }
+    expect(d.train.x).toEqual(raw.train.x);
+    // Classification labels are never rescaled.
+    expect(buildDataset(t, rand(4), { standardizeTarget: true }).targetStandardization).toBeNull();
+  });
+
   it('rejects an inconsistent table, naming the field', () => {
     const t = table(30);
     expect(() => buildDataset({ ...t, n: 31 }, rand())).toThrow(/x has 90 values, expected n × inputs = 93/);
