@@ -7,8 +7,8 @@
  */
 import type { Dataset, Split } from '../data/dataset.js';
 import { ensureMemory, instantiateKernel, type KernelExports } from './kernel.js';
-import { LIMITS } from './limits.js';
-import { parseOptions, type TrainOptions } from './options.js';
+import { LIMITS, clip } from './limits.js';
+import { OPTIMIZER_STATE, parseOptions, type OptimizerName, type TrainOptions } from './options.js';
 import { HISTORY_CAPACITY, planArena, type Plan, type Tensor } from './plan.js';
 import { H, writeProgram } from './program.js';
 import {
@@ -27,9 +27,16 @@ const SPLIT_INDEX: Record<SplitName, number> = { train: 0, validation: 1, test: 
 
 /** Why a run stopped producing numbers, phrased for a player, with the fix to try. */
 export interface Divergence {
-  /** The step (1-based) whose loss or gradient was not a finite number. */
+  /**
+   * The step (1-based) whose loss or gradient was not a finite number; for `weights`, and for a
+   * split's loss found by `checkFinite`, the last step whose update ran before the check.
+   */
   step: number;
-  quantity: 'loss' | 'gradient';
+  /**
+   * What was not a finite number: a batch's loss or the gradient (caught by the kernel before
+   * the update), the weights after an update, or (from `checkFinite`) a whole split's loss.
+   */
+  quantity: 'loss' | 'gradient' | 'weights';
   cause: 'learning-rate' | 'exploding-gradient';
   message: string;
 }
@@ -64,6 +71,29 @@ export interface Snapshot {
   state: ArrayBuffer;
 }
 
+/**
+ * Everything besides the parameters and the step count that the next training step depends on:
+ * what a model file keeps so that training can continue exactly where it stopped. Produced by
+ * `trainingState`, applied by `loadTrainingState`.
+ */
+export interface TrainingState {
+  /** The optimizer the buffers belong to. */
+  optimizer: OptimizerName;
+  /** Updates the Adam/AdamW state has taken (PyTorch's `step` of the optimizer state); else 0. */
+  t: number;
+  /** Adam's running products β1^t and β2^t (float64) for the bias corrections; 1 at the start. */
+  beta1Power: number;
+  beta2Power: number;
+  /** Position of the next batch's first row in `order`; the training row count means "reshuffle first". */
+  cursor: number;
+  /** The training random stream (dropout masks and shuffles): xoshiro128** state, four uint32 words. */
+  rng: number[];
+  /** The current shuffled order of the training rows: a permutation of 0 … rows − 1. */
+  order: Int32Array;
+  /** The optimizer's buffers (`OPTIMIZER_STATE`), one entry per buffer and parameter. */
+  buffers: Array<{ buffer: string; param: string; shape: number[]; values: Float32Array }>;
+}
+
 /** Public description of a tensor for the UI and model files. */
 export interface TensorInfo {
   name: string;
@@ -95,6 +125,13 @@ export class Learner {
   private readonly histLoss: Float32Array;
   private readonly histNorm: Float32Array;
   private readonly histCorrect: Int32Array;
+  /** Every parameter slot (padding included, which stays 0), for the finiteness check. */
+  private readonly paramBlock: Float32Array;
+  /** The regression targets' standardisation, to report losses in the data's own units. */
+  private readonly targetScale: {
+    readonly mean: readonly number[];
+    readonly std: readonly number[];
+  } | null;
   private readonly initial: Snapshot;
   private readonly result: StepResult = {
     step: 0,
@@ -129,6 +166,21 @@ export class Learner {
       }
     }
     if (data.train.n < 1) throw new SpecError(['data.train must hold at least one row']);
+    if (this.options.batch > data.train.n) {
+      throw new SpecError([
+        `options.batch must be at most ${data.train.n}, the rows of the training split, got ${this.options.batch}`,
+      ]);
+    }
+    this.targetScale = data.task === 'regression' ? (data.targetStandardization ?? null) : null;
+    if (
+      this.targetScale &&
+      (this.targetScale.mean.length !== data.outputs ||
+        this.targetScale.std.length !== data.outputs)
+    ) {
+      throw new SpecError([
+        `data.targetStandardization must hold one mean and one std per target (${data.outputs})`,
+      ]);
+    }
     this.network = buildNetwork(spec, {
       inputs: data.inputs,
       outputs: data.outputs,
@@ -155,6 +207,11 @@ export class Learner {
     this.histLoss = this.view('history.loss') as Float32Array;
     this.histNorm = this.view('history.gradNorm') as Float32Array;
     this.histCorrect = this.view('history.correct') as Int32Array;
+    this.paramBlock = new Float32Array(
+      buffer,
+      this.base + this.plan.regions.params.start,
+      this.plan.paramSlots,
+    );
 
     for (const split of ['train', 'validation', 'test'] as const) {
       this.copyIn(`${split}.x`, data[split].x, data[split].n * data.inputs, `${split}.x`);
@@ -178,10 +235,19 @@ export class Learner {
     this.initial = this.snapshot();
   }
 
-  /** Runs `n` training steps (in as few kernel calls as the history buffer allows). */
+  /**
+   * Runs `n` training steps (in as few kernel calls as the history buffer allows). After the
+   * last one the weights are checked: an update that left a weight infinite or NaN is reported
+   * as a divergence (`quantity: 'weights'`) like a loss or gradient the kernel caught.
+   */
   step(n = 1): StepResult {
     const k = this.live();
     const r = this.result;
+    if (n > LIMITS.maxStepCount - this.words[H.STEP]!) {
+      throw new RangeError(
+        `${n} more steps would take the step counter (${this.words[H.STEP]}) past ${LIMITS.maxStepCount}, the most it can hold`,
+      );
+    }
     if (this.divergence) {
       r.ran = 0;
       r.diverged = this.divergence;
@@ -213,6 +279,15 @@ export class Learner {
         break;
       }
     }
+    if (!this.divergence && ran > 0 && !this.paramsFinite()) {
+      const step = this.words[H.STEP]!;
+      this.divergence = this.diagnose(
+        'weights',
+        step,
+        r.gradNorm,
+        `The weights stopped being numbers after step ${step}`,
+      );
+    }
     r.step = this.words[H.STEP]!;
     r.ran = ran;
     r.trainLoss = ran > 0 ? lossSum / ran : NaN;
@@ -227,10 +302,26 @@ export class Learner {
     return r;
   }
 
+  /** The divergence the kernel reported by stopping a chunk after `doneInChunk` steps. */
   private explain(doneInChunk: number): Divergence {
     const quantity = this.words[H.STATUS] === 1 ? 'loss' : 'gradient';
     const step = this.words[H.STEP]! + 1;
     const lastNorm = doneInChunk > 0 ? this.histNorm[doneInChunk - 1]! : this.result.gradNorm;
+    return this.diagnose(
+      quantity,
+      step,
+      lastNorm,
+      `The ${quantity} stopped being a number at step ${step}`,
+    );
+  }
+
+  /** Names the likely cause of a divergence after `lead` (what happened, where) and the fix. */
+  private diagnose(
+    quantity: Divergence['quantity'],
+    step: number,
+    lastNorm: number,
+    lead: string,
+  ): Divergence {
     const lr = this.options.lr;
     // A run that never learned blew up because each update overshoots (the learning rate); a
     // run that had been learning and then saw its gradient jump had an exploding gradient.
@@ -246,7 +337,7 @@ export class Learner {
         quantity,
         cause: 'exploding-gradient',
         message:
-          `The ${quantity} stopped being a number at step ${step}: the gradient grew from ` +
+          `${lead}: the gradient grew from ` +
           `${fmt(this.firstNorm)} to ${fmt(lastNorm)} and exploded. Clip the gradient ` +
           `(for example to 1) or lower the learning rate (${fmt(lr)}).`,
       };
@@ -256,9 +347,93 @@ export class Learner {
       quantity,
       cause: 'learning-rate',
       message:
-        `The ${quantity} stopped being a number at step ${step}: the learning rate ${fmt(lr)} is ` +
-        `probably too high, so each update overshoots and the loss blows up. Try ${fmt(lr / 10)}.`,
+        `${lead}: the learning rate ${fmt(lr)} is ` +
+        `probably too high, so each update overshoots and the ` +
+        `${quantity === 'weights' ? 'weights blow' : 'loss blows'} up. Try ${fmt(lr / 10)}.`,
     };
+  }
+
+  /**
+   * Checks what `step` cannot see cheaply: that every weight is a finite number and that the
+   * loss over each whole split is too (weights near 1e20 are finite, but their squared errors
+   * overflow). Returns the run's divergence, this one or an earlier one, or null; a divergence
+   * found here stops later `step` calls like any other, until `restore`/`reset`. Meant for the
+   * end of a run (the command line calls it before reporting or saving): it evaluates all splits.
+   */
+  checkFinite(): Divergence | null {
+    if (this.divergence) return this.divergence;
+    const step = this.stepCount;
+    if (!this.paramsFinite()) {
+      this.divergence = this.diagnose(
+        'weights',
+        step,
+        this.result.gradNorm,
+        `The weights stopped being numbers after step ${step}`,
+      );
+      return this.divergence;
+    }
+    for (const split of ['train', 'validation', 'test'] as const) {
+      const e = this.evaluate(split);
+      if (!Number.isFinite(e.loss)) {
+        let largest = 0;
+        for (let i = 0; i < this.paramBlock.length; i++) {
+          largest = Math.max(largest, Math.abs(this.paramBlock[i]!));
+        }
+        this.divergence = this.diagnose(
+          'loss',
+          step,
+          this.result.gradNorm,
+          `After step ${step} the ${split} loss is not a finite number (the largest weight is ${fmt(largest)})`,
+        );
+        return this.divergence;
+      }
+    }
+    return null;
+  }
+
+  /** The loss of the first batch since the learner was made, restored or loaded (NaN before). */
+  get firstBatchLoss(): number {
+    return this.firstLoss;
+  }
+
+  /**
+   * The regression targets' standardisation the learner trains on (from the data set), or null
+   * when the targets are the data's own numbers (or the task is classification).
+   */
+  get targetStandardization(): {
+    readonly mean: readonly number[];
+    readonly std: readonly number[];
+  } | null {
+    return this.targetScale;
+  }
+
+  /**
+   * The mean squared error of a split in the data's own units, undoing the target
+   * standardisation: mean over rows and targets of ((prediction − target) · std)². Null when the
+   * targets were not standardised (a regression loss is then already in the data's units).
+   */
+  lossInTargetUnits(split: SplitName): number | null {
+    const scale = this.targetScale;
+    if (!scale) return null;
+    const rows = this.words[H.SPLITS + 3 * SPLIT_INDEX[split] + 2]!;
+    if (rows === 0) return 0;
+    const width = this.network.outputs;
+    const predicted = this.predict(this.view(`${split}.x`) as Float32Array, rows);
+    const target = this.view(`${split}.y`);
+    let sum = 0;
+    for (let i = 0; i < predicted.length; i++) {
+      const d = (predicted[i]! - target[i]!) * scale.std[i % width]!;
+      sum += d * d;
+    }
+    return sum / predicted.length;
+  }
+
+  private paramsFinite(): boolean {
+    const block = this.paramBlock;
+    for (let i = 0; i < block.length; i++) {
+      if (!Number.isFinite(block[i]!)) return false;
+    }
+    return true;
   }
 
   /** Mean loss and accuracy over a whole split, without dropout. */
@@ -363,13 +538,15 @@ export class Learner {
 
   /**
    * Replaces the parameters (e.g. from a model file), after checking that names and shapes match
-   * exactly. Optimizer state is reset; `step` sets the step counter.
+   * exactly. Optimizer state is reset (`loadTrainingState`, called after this, brings a saved one
+   * back); `step` sets the step counter, from 0 to `LIMITS.maxStepCount`.
    */
   loadStateDict(
     entries: ReadonlyArray<{ name: string; shape: readonly number[]; values: ArrayLike<number> }>,
     step = 0,
   ): void {
     const issues = new Issues();
+    checkInt(issues, 'step', step, 0, LIMITS.maxStepCount);
     const given = new Map(entries.map((e) => [e.name, e]));
     for (const t of this.plan.params) {
       const e = given.get(t.name);
@@ -391,13 +568,17 @@ export class Learner {
         }
       }
     }
-    for (const name of given.keys()) {
-      if (!this.plan.byName.has(name) || !name.match(/\.(weight|bias)$/)) {
-        issues.add(
-          `params["${name}"]`,
-          `is not a parameter of this network (it has ${this.plan.params.map((t) => t.name).join(', ')})`,
-        );
-      }
+    const foreign = [...given.keys()].filter(
+      (name) => !this.plan.byName.has(name) || !name.match(/\.(weight|bias)$/),
+    );
+    for (const name of foreign.slice(0, 10)) {
+      issues.add(
+        `params["${clip(name)}"]`,
+        `is not a parameter of this network (it has ${this.plan.params.map((t) => t.name).join(', ')})`,
+      );
+    }
+    if (foreign.length > 10) {
+      issues.add('params', `hold ${foreign.length - 10} more tensors this network does not have`);
     }
     issues.throwIfAny();
     for (const t of this.plan.params)
@@ -409,6 +590,144 @@ export class Learner {
     this.f64[H.BC1 / 2] = 1;
     this.f64[H.BC2 / 2] = 1;
     this.divergence = null;
+    this.firstNorm = 0;
+    this.firstLoss = NaN;
+    this.minLoss = Infinity;
+  }
+
+  /**
+   * A copy of the optimizer state and the training counters (see `TrainingState`): with the
+   * parameters and the step count, what continues this run bit-identically in a new learner
+   * built from the same spec, data, options and seed.
+   */
+  trainingState(): TrainingState {
+    const buffers: TrainingState['buffers'] = [];
+    for (const buffer of OPTIMIZER_STATE[this.options.optimizer]) {
+      const block = this.view(`optimizer.${buffer}`) as Float32Array;
+      for (const p of this.plan.params) {
+        const at = p.offset / 4;
+        buffers.push({
+          buffer,
+          param: p.name,
+          shape: [...p.shape],
+          values: block.slice(at, at + p.length),
+        });
+      }
+    }
+    const rows = this.words[H.NTRAIN]!;
+    return {
+      optimizer: this.options.optimizer,
+      t: this.words[H.T]!,
+      beta1Power: this.f64[H.BC1 / 2]!,
+      beta2Power: this.f64[H.BC2 / 2]!,
+      cursor: this.words[H.CURSOR]!,
+      rng: Array.from(this.view('rng.train'), (w) => w >>> 0),
+      order: (this.view('order') as Int32Array).slice(0, rows),
+      buffers,
+    };
+  }
+
+  /**
+   * Brings back a `trainingState` (from a model file, say) after `loadStateDict` has set the
+   * parameters and the step. Everything is checked first and nothing changes on a refusal: the
+   * state must belong to this learner's optimizer, its buffers must match the parameters by
+   * name and shape and hold finite numbers, and its shuffle order must be a permutation of this
+   * data's training rows (state saved for other data is refused by its size).
+   */
+  loadTrainingState(state: TrainingState): void {
+    const issues = new Issues();
+    const optimizer = this.options.optimizer;
+    if (state.optimizer !== optimizer) {
+      issues.add(
+        'state.optimizer',
+        `is ${JSON.stringify(clip(String(state.optimizer)))}, but this run trains with ${optimizer}: saved optimizer state can only continue the optimizer it belongs to`,
+      );
+    }
+    checkInt(issues, 'state.t', state.t, 0, LIMITS.maxStepCount);
+    for (const key of ['beta1Power', 'beta2Power'] as const) {
+      const v = state[key];
+      if (typeof v !== 'number' || !(v >= 0 && v <= 1)) {
+        issues.add(`state.${key}`, `must be a number from 0 to 1, got ${fmt(Number(v))}`);
+      }
+    }
+    const rows = this.words[H.NTRAIN]!;
+    checkInt(issues, 'state.cursor', state.cursor, 0, rows);
+    if (
+      !Array.isArray(state.rng) ||
+      state.rng.length !== 4 ||
+      state.rng.some((w) => !Number.isInteger(w) || w < 0 || w > 0xffffffff)
+    ) {
+      issues.add('state.rng', 'must be four integers from 0 to 4294967295');
+    } else if (state.rng.every((w) => w === 0)) {
+      issues.add('state.rng', 'must not be all zero (a random stream never leaves that state)');
+    }
+    if (state.order.length !== rows) {
+      issues.add(
+        'state.order',
+        `holds ${state.order.length} rows, but the training split has ${rows}: this state was saved for other data`,
+      );
+    } else {
+      const seen = new Uint8Array(rows);
+      for (let i = 0; i < rows; i++) {
+        const row = state.order[i]!;
+        if (!Number.isInteger(row) || row < 0 || row >= rows || seen[row]) {
+          issues.add(
+            'state.order',
+            `must list each training row 0 to ${rows - 1} once; entry ${i} is ${row}`,
+          );
+          break;
+        }
+        seen[row] = 1;
+      }
+    }
+    const wanted = new Map<string, Tensor>();
+    for (const buffer of OPTIMIZER_STATE[optimizer]) {
+      for (const p of this.plan.params) wanted.set(`${buffer}/${p.name}`, p);
+    }
+    const given = new Map<string, TrainingState['buffers'][number]>();
+    for (const b of state.buffers) {
+      const path = `state.buffers.${clip(b.buffer)}["${clip(b.param)}"]`;
+      const key = `${b.buffer}/${b.param}`;
+      const p = wanted.get(key);
+      if (!p) {
+        if (given.size + issues.list.length < 50) {
+          issues.add(
+            path,
+            `is not a state buffer of ${optimizer} on this network (it keeps ${OPTIMIZER_STATE[optimizer].join(', ') || 'none'} for ${this.plan.params.map((t) => t.name).join(', ')})`,
+          );
+        }
+        continue;
+      }
+      if (given.has(key)) {
+        issues.add(path, 'is given twice');
+      } else if (b.shape.length !== p.shape.length || b.shape.some((d, i) => d !== p.shape[i])) {
+        issues.add(path, `must have shape [${p.shape.join(', ')}], got [${b.shape.join(', ')}]`);
+      } else if (b.values.length !== p.length) {
+        issues.add(path, `must hold ${p.length} values, got ${b.values.length}`);
+      } else if (!b.values.every(Number.isFinite)) {
+        issues.add(path, 'must hold finite numbers only');
+      }
+      given.set(key, b);
+    }
+    for (const [key, p] of wanted) {
+      if (!given.has(key)) {
+        const [buffer] = key.split('/');
+        issues.add(`state.buffers.${buffer}`, `lack "${p.name}" (shape [${p.shape.join(', ')}])`);
+      }
+    }
+    issues.throwIfAny();
+
+    for (const [key, p] of wanted) {
+      const [buffer] = key.split('/');
+      const at = p.offset / 4;
+      (this.view(`optimizer.${buffer}`) as Float32Array).set(given.get(key)!.values, at);
+    }
+    (this.view('rng.train') as Int32Array).set(state.rng.map((w) => w | 0));
+    (this.view('order') as Int32Array).set(state.order);
+    this.words[H.T] = state.t;
+    this.f64[H.BC1 / 2] = state.beta1Power;
+    this.f64[H.BC2 / 2] = state.beta2Power;
+    this.words[H.CURSOR] = state.cursor;
   }
 
   /** SHA-256 (hex) of the parameters' little-endian float32 bytes in state-dict order. */
@@ -505,8 +824,10 @@ function littleEndian(): boolean {
   return new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 }
 
+/** Three significant digits, with an exponent for large numbers (2.55e+20, not 21 digits). */
 function fmt(x: number): string {
-  return Number(x.toPrecision(3)).toString();
+  const rounded = Number(x.toPrecision(3));
+  return Math.abs(rounded) >= 1e6 ? rounded.toExponential() : rounded.toString();
 }
 
 export type { Split };

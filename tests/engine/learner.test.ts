@@ -1,8 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { makeDataset } from '../../src/data/index.js';
+import { makeCsvDataset, makeDataset } from '../../src/data/index.js';
 import type { Dataset } from '../../src/data/dataset.js';
 import { decodeModel, encodeModel } from '../../src/engine/model-file.js';
-import { Learner } from '../../src/engine/learner.js';
+import { Learner, type TrainingState } from '../../src/engine/learner.js';
+import { LIMITS } from '../../src/engine/limits.js';
+import { SpecError } from '../../src/engine/spec.js';
 import { loadKernelModule } from '../../src/node/kernel-file.js';
 
 let module: WebAssembly.Module;
@@ -308,5 +310,252 @@ describe('reading the network', () => {
     );
     expect(s.read('0.weight')).toHaveLength(8);
     expect(s.summary.map((l) => l.formula)).toEqual(['2×4 + 4 = 12', '0', '4×1 + 1 = 5']);
+  });
+});
+
+describe('divergence after the last update', () => {
+  const LINEAR = { layers: [{ type: 'dense', units: 1 }] };
+
+  it('step reports weights that the last update made infinite, and stops there', () => {
+    const s = new Learner(module, XOR, data['xor']!, { optimizer: 'sgd', lr: 10, l2: 6 }, 1);
+    const snap = s.snapshot();
+    const r = s.step(22);
+    expect(r.ran).toBe(22);
+    expect(r.diverged).toMatchObject({ step: 22, quantity: 'weights', cause: 'learning-rate' });
+    expect(r.diverged!.message).toMatch(
+      /^The weights stopped being numbers after step 22: the learning rate 10 is probably too high, so each update overshoots and the weights blow up\. Try 1\.$/,
+    );
+    expect(s.checkFinite()).toBe(r.diverged);
+    expect(s.step(5).ran).toBe(0);
+    s.restore(snap);
+    expect(s.step(5).diverged).toBeNull();
+    expect(s.checkFinite()).toBeNull();
+  });
+
+  it('checkFinite finds a split loss that overflows although every weight is finite', () => {
+    const s = new Learner(module, LINEAR, data['line']!, { optimizer: 'sgd', lr: 10 }, 1);
+    const r = s.step(16);
+    expect(r.diverged).toBeNull();
+    expect(s.read('0.weight').every(Number.isFinite)).toBe(true);
+    const d = s.checkFinite();
+    expect(d).toMatchObject({ step: 16, quantity: 'loss', cause: 'learning-rate' });
+    expect(d!.message).toMatch(
+      /^After step 16 the train loss is not a finite number \(the largest weight is [\d.]+e\+20\): the learning rate 10/,
+    );
+    expect(s.step(1).ran).toBe(0);
+  });
+
+  it('the first batch loss is kept for comparisons, and reset by restore', () => {
+    const s = new Learner(module, XOR, data['xor']!, { lr: 0.03 }, 1);
+    expect(s.firstBatchLoss).toBeNaN();
+    const first = s.step(1).lastLoss;
+    s.step(50);
+    expect(s.firstBatchLoss).toBe(first);
+    s.reset();
+    expect(s.firstBatchLoss).toBeNaN();
+  });
+});
+
+describe('limits the learner enforces', () => {
+  it('a batch larger than the training rows is refused with both numbers', () => {
+    const rows = data['xor']!.train.n;
+    expect(() => new Learner(module, XOR, data['xor']!, { batch: rows + 1 }, 1)).toThrow(
+      new SpecError([
+        `options.batch must be at most ${rows}, the rows of the training split, got ${rows + 1}`,
+      ]),
+    );
+    expect(() => new Learner(module, XOR, data['xor']!, { batch: rows }, 1)).not.toThrow();
+  });
+
+  it('the step counter cannot pass its maximum', () => {
+    const s = new Learner(module, XOR, data['xor']!, {}, 1);
+    expect(() => s.loadStateDict(s.stateDict(), LIMITS.maxStepCount + 1)).toThrow(
+      'step must be an integer from 0 to 2147483647, got 2147483648',
+    );
+    s.loadStateDict(s.stateDict(), LIMITS.maxStepCount - 2);
+    expect(() => s.step(3)).toThrow(RangeError);
+    expect(s.step(2).step).toBe(LIMITS.maxStepCount);
+    expect(() => s.step(1)).toThrow(/past 2147483647/);
+  });
+});
+
+describe('training state: a saved run continues bit-identically', () => {
+  const DROPOUT = {
+    layers: [
+      { type: 'dense', units: 16, activation: 'relu' },
+      { type: 'dropout', rate: 0.3 },
+      { type: 'dense', units: 3 },
+    ],
+  };
+
+  for (const optimizer of ['sgd', 'momentum', 'rmsprop', 'adam', 'adamw'] as const) {
+    it(`${optimizer}: 300 steps, then 300 in a new learner given the state, equal 600 in one`, async () => {
+      const options = { optimizer, lr: 0.02, nesterov: optimizer === 'momentum' };
+      const whole = new Learner(module, DROPOUT, data['spiral']!, options, 4);
+      whole.step(600);
+      const a = new Learner(module, DROPOUT, data['spiral']!, options, 4);
+      a.step(300);
+      const b = new Learner(module, DROPOUT, data['spiral']!, options, 4);
+      b.loadStateDict(a.stateDict(), a.stepCount);
+      b.loadTrainingState(a.trainingState());
+      b.step(300);
+      expect(b.stepCount).toBe(600);
+      expect(await b.weightsHash()).toBe(await whole.weightsHash());
+      // Without the state, the same parameters continue differently.
+      const c = new Learner(module, DROPOUT, data['spiral']!, options, 4);
+      c.loadStateDict(a.stateDict(), a.stepCount);
+      c.step(300);
+      expect(await c.weightsHash()).not.toBe(await whole.weightsHash());
+    });
+  }
+
+  it('lists the buffers of the optimizer per parameter, and the counters', () => {
+    const s = new Learner(module, XOR, data['xor']!, { optimizer: 'adam' }, 1);
+    s.step(7);
+    const state = s.trainingState();
+    expect(state.optimizer).toBe('adam');
+    expect(state.t).toBe(7);
+    expect(state.beta1Power).toBeCloseTo(0.9 ** 7, 6);
+    expect(state.beta2Power).toBeCloseTo(0.999 ** 7, 6);
+    expect(state.cursor).toBe(7 * 32);
+    expect(state.order).toHaveLength(data['xor']!.train.n);
+    expect([...state.order].sort((x, y) => x - y)).toEqual(
+      Array.from({ length: data['xor']!.train.n }, (_, i) => i),
+    );
+    expect(state.buffers.map((b) => `${b.buffer} ${b.param} [${b.shape}]`)).toEqual([
+      'exp_avg 0.weight [4,2]',
+      'exp_avg 0.bias [4]',
+      'exp_avg 2.weight [1,4]',
+      'exp_avg 2.bias [1]',
+      'exp_avg_sq 0.weight [4,2]',
+      'exp_avg_sq 0.bias [4]',
+      'exp_avg_sq 2.weight [1,4]',
+      'exp_avg_sq 2.bias [1]',
+    ]);
+    expect(state.buffers[0]!.values).toEqual(
+      (s.read('optimizer.exp_avg') as Float32Array).slice(0, 8),
+    );
+    expect(
+      new Learner(module, XOR, data['xor']!, { optimizer: 'sgd' }, 1).trainingState().buffers,
+    ).toEqual([]);
+  });
+
+  it('refuses state of another optimizer or other data, or a damaged one, and changes nothing', async () => {
+    const adam = new Learner(module, XOR, data['xor']!, { optimizer: 'adam' }, 1);
+    adam.step(20);
+    const state = adam.trainingState();
+    const target = new Learner(module, XOR, data['xor']!, { optimizer: 'momentum' }, 1);
+    target.step(3);
+    const before = target.trainingState();
+    const hash = await target.weightsHash();
+    const refuse = (s: TrainingState, message: string): void => {
+      expect(() => target.loadTrainingState(s)).toThrow(SpecError);
+      expect(() => target.loadTrainingState(s)).toThrow(message);
+      expect(target.trainingState()).toEqual(before);
+    };
+    refuse(
+      state,
+      'state.optimizer is "adam", but this run trains with momentum: saved optimizer state can only continue the optimizer it belongs to',
+    );
+    const sameOptimizer = new Learner(module, XOR, data['xor']!, { optimizer: 'adam' }, 1);
+    const check = (s: TrainingState, message: string): void => {
+      expect(() => sameOptimizer.loadTrainingState(s)).toThrow(message);
+    };
+    const circles = makeDataset('circles', { module, seed: 1, n: 300 });
+    const other = new Learner(module, XOR, circles, { optimizer: 'adam' }, 1);
+    expect(() => other.loadTrainingState(state)).toThrow(
+      `state.order holds ${data['xor']!.train.n} rows, but the training split has ${circles.train.n}: this state was saved for other data`,
+    );
+    const order = state.order.slice();
+    order[5] = order[6]!;
+    check(
+      { ...state, order },
+      `state.order must list each training row 0 to ${data['xor']!.train.n - 1} once; entry 6 is`,
+    );
+    check(
+      { ...state, cursor: 10_000 },
+      `state.cursor must be an integer from 0 to ${data['xor']!.train.n}, got 10000`,
+    );
+    check({ ...state, rng: [0, 0, 0, 0] }, 'state.rng must not be all zero');
+    check({ ...state, beta1Power: 2 }, 'state.beta1Power must be a number from 0 to 1, got 2');
+    check(
+      { ...state, buffers: state.buffers.slice(1) },
+      'state.buffers.exp_avg lack "0.weight" (shape [4, 2])',
+    );
+    const wrongShape = state.buffers.map((b, i) => (i === 0 ? { ...b, shape: [2, 4] } : b));
+    check(
+      { ...state, buffers: wrongShape },
+      'state.buffers.exp_avg["0.weight"] must have shape [4, 2], got [2, 4]',
+    );
+    const nan = state.buffers.map((b, i) =>
+      i === 1 ? { ...b, values: new Float32Array(4).fill(NaN) } : b,
+    );
+    check(
+      { ...state, buffers: nan },
+      'state.buffers.exp_avg["0.bias"] must hold finite numbers only',
+    );
+    expect(await target.weightsHash()).toBe(hash);
+  });
+});
+
+describe('a regression CSV in its own units', () => {
+  /** Size (m²), rooms and age (years) of 300 houses, and a price ≈ 300,000 ± 80,000. */
+  function houses(): string {
+    let seed = 5;
+    const rand = (): number => {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      return seed / 2 ** 32;
+    };
+    const lines = ['size,rooms,age,price'];
+    for (let i = 0; i < 300; i++) {
+      const size = 50 + 150 * rand();
+      const rooms = 1 + Math.floor(5 * rand());
+      const age = Math.floor(80 * rand());
+      const noise = (rand() + rand() + rand() - 1.5) * 20000;
+      const price = 84000 + 1800 * size + 9000 * rooms - 900 * age + noise;
+      lines.push(`${size.toFixed(1)},${rooms},${age},${Math.round(price)}`);
+    }
+    return lines.join('\n');
+  }
+  const MLP = {
+    layers: [
+      { type: 'dense', units: 16, activation: 'relu' },
+      { type: 'dense', units: 1 },
+    ],
+  };
+
+  it('standardised prices train to a loss far below predicting the mean; raw prices do not', () => {
+    const d = makeCsvDataset(houses(), { module, seed: 1, target: 'price' });
+    const scale = d.targetStandardization!;
+    expect(scale.mean[0]).toBeGreaterThan(270_000);
+    expect(scale.mean[0]).toBeLessThan(330_000);
+    expect(scale.std[0]).toBeGreaterThan(60_000);
+    expect(scale.std[0]).toBeLessThan(100_000);
+    // Variance of the validation prices, in price units: the error of always predicting their mean.
+    const prices = Array.from(d.validation.y, (y) => y * scale.std[0]! + scale.mean[0]!);
+    const mean = prices.reduce((a, b) => a + b, 0) / prices.length;
+    const variance = prices.reduce((a, p) => a + (p - mean) ** 2, 0) / prices.length;
+
+    const s = new Learner(module, MLP, d, { optimizer: 'adam', lr: 0.01 }, 1);
+    s.step(400);
+    const mse = s.lossInTargetUnits('validation')!;
+    console.log(
+      `houses: validation MSE ${mse.toExponential(3)}, price variance ${variance.toExponential(3)}`,
+    );
+    expect(mse).toBeLessThan(0.1 * variance);
+    expect(mse / (s.evaluate('validation').loss * scale.std[0]! ** 2)).toBeCloseTo(1, 4);
+    expect(s.targetStandardization).toBe(scale);
+
+    const raw = makeCsvDataset(houses(), {
+      module,
+      seed: 1,
+      target: 'price',
+      standardizeTarget: false,
+    });
+    expect(raw.targetStandardization).toBeNull();
+    const r = new Learner(module, MLP, raw, { optimizer: 'adam', lr: 0.01 }, 1);
+    r.step(400);
+    expect(r.lossInTargetUnits('validation')).toBeNull();
+    expect(r.evaluate('validation').loss).toBeGreaterThan(10 * variance);
   });
 });
