@@ -783,15 +783,20 @@ const MAX_LINE = 400;
 /**
  * An error message ready for the terminal: every line prefixed with the program's name, echoed
  * quoted strings cut to `LIMITS.maxEcho` characters (the engine's own messages quote the values
- * they echo; one already cut, with its "…", is left alone), over-long lines cut, and at most
- * `MAX_LINES` lines.
+ * they echo; one already cut, with its "…", is left alone), so are unquoted runs without spaces
+ * (a spec's unknown field name is echoed bare), over-long lines cut, and at most `MAX_LINES`
+ * lines.
  */
 function tidy(message: string): string {
   const lines = message.split('\n').map((line) =>
     clip(
-      line.replace(/"((?:[^"\\]|\\.)*)"/g, (whole, inner: string) =>
-        inner.length > LIMITS.maxEcho + 1 ? `"${clip(inner)}"` : whole,
-      ),
+      line
+        .replace(/"((?:[^"\\]|\\.)*)"/g, (whole, inner: string) =>
+          inner.length > LIMITS.maxEcho + 1 ? `"${clip(inner)}"` : whole,
+        )
+        .replace(/\S+/g, (run) =>
+          run.length > LIMITS.maxEcho + 1 && !run.includes('…') ? clip(run) : run,
+        ),
       MAX_LINE,
     ),
   );

@@ -2,6 +2,9 @@
  * Argument parsing (Node's util.parseArgs in strict mode): every refusal is exit code 2 with a
  * message naming the flag, and the optimizer flags reach the training options.
  */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseArgs, run } from '../../src/cli/main.js';
 
@@ -125,6 +128,22 @@ describe('optimizer flags reach the training options', () => {
 });
 
 describe('echoed values are cut to a readable length', () => {
+  it('a spec with a long unknown field name and a long bad value', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'nj-args-'));
+    const spec = join(dir, 'spec.json');
+    const long = 'k'.repeat(5000);
+    await writeFile(
+      spec,
+      JSON.stringify({ layers: [{ type: 'dense', units: 1, activation: long }], [long]: 1 }),
+    );
+    const out = await run(['train', '--spec', spec, '--data', 'xor']);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain(`${spec}: ${'k'.repeat(60)}… is not a known field`);
+    expect(out.stderr).toContain(`layers[0].activation must be one of`);
+    expect(out.stderr).toContain(`got "${'k'.repeat(60)}…"`);
+    expect(out.stderr).not.toContain('k'.repeat(61));
+  });
+
   it('a long value, command or option name is shown with its first 60 characters and …', async () => {
     const long = 'x'.repeat(500);
     for (const args of [[...xor, '--lr', long], [long], [...xor, `--${long}`]]) {
