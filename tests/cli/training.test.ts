@@ -278,6 +278,34 @@ describe('eval', () => {
     );
   });
 
+  it('scores a model on a set smaller than its training batch (the batch only shapes training)', async () => {
+    const path = join(dir, 'batch.model.json');
+    const trained = await trainJson(
+      '--spec',
+      lin,
+      '--data',
+      'xor',
+      '--steps',
+      '5',
+      '--batch',
+      '64',
+      '--save',
+      path,
+    );
+    expect(trained.code).toBe(0);
+    const csv = join(dir, 'tiny.csv');
+    await writeFile(
+      csv,
+      ['x,y,label', ...Array.from({ length: 20 }, (_, i) => `${i % 3},${i % 4},${i % 2}`)].join(
+        '\n',
+      ),
+    );
+    const out = await run(['eval', '--load', path, '--data', csv, '--json']);
+    expect(out.code).toBe(0);
+    expect(JSON.parse(out.stdout).train.rows).toBe(14);
+    expect(out.stderr).toContain('which is other data');
+  });
+
   it('a batch larger than the training rows is refused with both numbers', async () => {
     const out = await run([
       'train',
