@@ -13,7 +13,7 @@ import { sigmoid_forward, sigmoid_backward } from './ops/sigmoid';
 import { tanh_forward, tanh_backward } from './ops/tanh';
 import { softmax_forward, softmax_backward } from './ops/softmax';
 import { dropout_forward, dropout_backward } from './ops/dropout';
-import { mse_forward, mse_backward } from './ops/mse';
+import { mse_forward, mse_backward, accuracy_threshold } from './ops/mse';
 import { bce_logits_forward, bce_logits_backward, accuracy_binary } from './ops/bce_logits';
 import { softmax_ce_forward, softmax_ce_backward, accuracy_multiclass } from './ops/softmax_ce';
 import { l2_backward } from './ops/l2';
@@ -72,6 +72,7 @@ const H_STATUS: i32 = 50; // 0 ok, 1 loss not finite, 2 gradient norm not finite
 const H_EVAL_CORRECT: i32 = 51;
 const H_EVAL_LOSS: i32 = 52; // f64 (words 52–53)
 const H_ROWS: i32 = 54;
+const H_SCORE: i32 = 55; // 1: an MSE output on 0/1 targets is scored as a yes/no answer at 0.5
 
 // Op kinds and activation functions.
 const OP_DENSE: i32 = 1;
@@ -188,9 +189,12 @@ function lossBackward(p: usize, rows: i32): void {
   else softmax_ce_backward(hp(p, H_DLOGITS), hp(p, H_HEAD), hp(p, H_YBUF), rows, width);
 }
 
-/** Correct answers among the rows (classification), or 0 for regression. */
+/** Correct answers among the rows (classification, or MSE scored at 0.5), else 0. */
 function correct(p: usize, rows: i32): i32 {
   const kind = hi(p, H_LOSS);
+  if (kind == 0 && hi(p, H_SCORE) == 1) {
+    return accuracy_threshold(hp(p, H_LOGITS), hp(p, H_YBUF), rows * hi(p, H_OUT_W));
+  }
   if (kind == 1) return accuracy_binary(hp(p, H_LOGITS), hp(p, H_YBUF), rows * hi(p, H_OUT_W));
   if (kind == 2) return accuracy_multiclass(hp(p, H_HEAD), hp(p, H_YBUF), rows, hi(p, H_OUT_W));
   return 0;

@@ -37,3 +37,19 @@ export function mse_backward(dpred: usize, pred: usize, target: usize, N: i32): 
     store<f32>(dpred + o, load<f32>(dpred + o) + (d + d) / n);
   }
 }
+
+/**
+ * Number of correct yes/no answers of a network trained with squared error on 0/1 targets, read
+ * the way a least-squares classifier is: count of i with (pred[i] > 0.5) == (target[i] > 0.5).
+ * An output of exactly 0.5, or NaN, counts as class 0. Chapter 1 scores the straight line so.
+ */
+export function accuracy_threshold(pred: usize, target: usize, N: i32): i32 {
+  let count = 0;
+  for (let i = 0; i < N; i++) {
+    const o = <usize>i << 2;
+    const p = load<f32>(pred + o) > 0.5;
+    const t = load<f32>(target + o) > 0.5;
+    count += i32(p == t);
+  }
+  return count;
+}

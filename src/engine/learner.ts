@@ -292,12 +292,9 @@ export class Learner {
     r.ran = ran;
     r.trainLoss = ran > 0 ? lossSum / ran : NaN;
     r.trainAccuracy =
-      this.network.spec.loss === 'mse' || ran === 0
+      this.network.task === 'regression' || ran === 0
         ? null
-        : correctSum /
-          (ran *
-            this.options.batch *
-            (this.network.spec.loss === 'bce' ? this.network.outputs : 1));
+        : correctSum / (ran * this.options.batch * this.answersPerRow());
     r.diverged = this.divergence;
     return r;
   }
@@ -436,15 +433,34 @@ export class Learner {
     return true;
   }
 
+  /**
+   * Yes/no answers per row are one per output (a network trained with squared error on a yes/no
+   * task is scored the same way, its output read as yes above 0.5); a row of classes is one answer.
+   */
+  private answersPerRow(): number {
+    return this.network.task === 'multiclass' ? 1 : this.network.outputs;
+  }
+
+  /** What this learner trains: the network as built, its full options and its seed. */
+  describe(): { spec: Network['spec']; options: TrainOptions; seed: number; step: number } {
+    return {
+      spec: structuredClone(this.network.spec),
+      options: { ...this.options },
+      seed: this.seed,
+      step: this.stepCount,
+    };
+  }
+
   /** Mean loss and accuracy over a whole split, without dropout. */
   evaluate(split: SplitName): Evaluation {
     const k = this.live();
     const loss = k.program_eval(this.program, SPLIT_INDEX[split], 0);
     const rows = this.words[H.SPLITS + 3 * SPLIT_INDEX[split] + 2]!;
     const correct = this.words[H.EVAL_CORRECT]!;
-    const perRow = this.network.spec.loss === 'bce' ? this.network.outputs : 1;
     const accuracy =
-      this.network.spec.loss === 'mse' || rows === 0 ? null : correct / (rows * perRow);
+      this.network.task === 'regression' || rows === 0
+        ? null
+        : correct / (rows * this.answersPerRow());
     return { split, loss, accuracy, rows };
   }
 

@@ -54,6 +54,7 @@ export const H = {
   EVAL_CORRECT: 51,
   EVAL_LOSS: 52,
   ROWS: 54,
+  SCORE: 55,
 } as const;
 
 const LOSS_CODE = { mse: 0, bce: 1, cce: 2 } as const;
@@ -130,6 +131,8 @@ export function writeProgram(
   words[H.HIST_NORM] = ptr('history.gradNorm');
   words[H.HIST_CORRECT] = ptr('history.correct');
   words[H.ROWS] = plan.rows;
+  // A yes/no task trained with squared error is still scored as yes/no: output above 0.5 is yes.
+  words[H.SCORE] = network.task === 'binary' && network.spec.loss === 'mse' ? 1 : 0;
 
   ops.forEach((op, i) => {
     const r = HEADER_WORDS + i * OP_WORDS;

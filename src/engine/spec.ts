@@ -253,6 +253,8 @@ export interface Network {
   outputs: number;
   summary: LayerSummary[];
   totalParams: number;
+  /** The task of the data it was built for: it decides how answers are scored. */
+  task: TaskShape['task'];
 }
 
 /**
@@ -381,7 +383,14 @@ export function buildNetwork(spec: ModelSpec, shape: TaskShape): Network {
     }
   }
   issues.throwIfAny();
-  return { spec: { ...spec, inputs, loss }, ops, outputs: width, summary, totalParams: total };
+  return {
+    spec: { ...spec, inputs, loss },
+    ops,
+    outputs: width,
+    summary,
+    totalParams: total,
+    task: shape.task,
+  };
 }
 
 /** He initialisation suits ReLU-like units; Xavier/Glorot suits the symmetric squashing ones. */

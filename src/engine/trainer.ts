@@ -18,7 +18,15 @@ import {
 
 /** Which data to train on: a generator or bundled set by name, or CSV text the player chose. */
 export type DataRequest =
-  | { name: string; seed: number; n?: number; noise?: number; arms?: number }
+  | {
+      name: string;
+      seed: number;
+      n?: number;
+      noise?: number;
+      arms?: number;
+      far?: number;
+      features?: string[];
+    }
   | { csv: string; seed: number; target?: string; fileName?: string };
 
 /** What `create` reports back: enough for a workbench to draw the network. */
@@ -48,6 +56,8 @@ export interface TrainerApi {
   restore(snapshot: Snapshot): void;
   reset(): void;
   weightsHash(): Promise<string>;
+  /** The network, options and seed the current learner trains, and its step: what really runs. */
+  describe(): ReturnType<Learner['describe']>;
   dispose(): void;
 }
 
@@ -80,6 +90,8 @@ export function createTrainer(loadModule: () => Promise<WebAssembly.Module>): Tr
               n: request.n,
               noise: request.noise,
               arms: request.arms,
+              far: request.far,
+              features: request.features,
             });
       // Built before the old one is dropped: a bad spec must not cost the player the network they had.
       const created = new Learner(m, spec, data, options, seed);
@@ -108,6 +120,7 @@ export function createTrainer(loadModule: () => Promise<WebAssembly.Module>): Tr
     restore: (snapshot) => live().restore(snapshot),
     reset: () => live().reset(),
     weightsHash: () => live().weightsHash(),
+    describe: () => live().describe(),
     dispose() {
       learner?.dispose();
       learner = null;

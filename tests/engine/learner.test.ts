@@ -185,6 +185,36 @@ describe('training reaches the goals of the engine', () => {
   });
 });
 
+describe('a yes/no task trained with squared error', () => {
+  it('is scored by reading its output as yes above 0.5, the way the chapter 1 line is', () => {
+    const s = new Learner(
+      module,
+      { layers: [{ type: 'dense', units: 1 }], loss: 'mse' },
+      data['breast-cancer']!,
+      { optimizer: 'sgd', lr: 0.01 },
+      1,
+    );
+    const r = s.step(200);
+    expect(r.trainAccuracy).not.toBeNull();
+    const test = s.evaluate('test');
+    const x = data['breast-cancer']!.test.x;
+    const y = data['breast-cancer']!.test.y;
+    const out = s.predict(x);
+    const right = Array.from(out).filter((v, i) => v > 0.5 === y[i]! > 0.5).length;
+    expect(test.accuracy).toBeCloseTo(right / y.length, 12);
+    expect(test.accuracy!).toBeGreaterThan(0.8);
+  });
+
+  it('describe() reports the network, options and seed it trains, and its step', () => {
+    const s = new Learner(module, XOR, data['xor']!, { optimizer: 'sgd', lr: 0.2, batch: 8 }, 7);
+    s.step(3);
+    const d = s.describe();
+    expect(d.spec).toMatchObject({ inputs: 2, loss: 'bce', layers: XOR.layers });
+    expect(d.options).toMatchObject({ optimizer: 'sgd', lr: 0.2, batch: 8, l2: 0 });
+    expect([d.seed, d.step]).toEqual([7, 3]);
+  });
+});
+
 describe('divergence and bad input', () => {
   it('a learning rate far too high is caught, explained and recoverable', () => {
     const s = new Learner(

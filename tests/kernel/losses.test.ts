@@ -175,6 +175,20 @@ describe.each(VARIANTS)('bce_logits (%s build)', (variant) => {
     expect(Array.from(sat)).toEqual([0.25, -0.25, 0, 0]);
   });
 
+  it('accuracy_threshold counts (output > 0.5) == (y > 0.5): the line scored as yes/no', async () => {
+    const h = await harness(variant);
+    const p = Float32Array.of(0.9, 0.2, 0.5, 1.7, -3, NaN);
+    const y = Float32Array.of(1, 0, 0, 0, 1, 0);
+    // right, right, right (0.5 is class 0), wrong, wrong, right (NaN is class 0)
+    expect(h.k.accuracy_threshold(h.alloc(6, p), h.alloc(6, y), 6)).toBe(4);
+    for (const n of SIZES) {
+      const ps = testValues(n, n + 60, 2);
+      const ys = binaryTargets(n, n + 61);
+      const want = ps.filter((v, i) => v > 0.5 === ys[i] > 0.5).length;
+      expect(h.k.accuracy_threshold(h.alloc(n, ps), h.alloc(n, ys), n)).toBe(want);
+    }
+  });
+
   it('accuracy_binary counts (z > 0) == (y > 0.5)', async () => {
     const h = await harness(variant);
     const z = Float32Array.of(2, -1, 0, 0.3, -5, 7);
