@@ -67,6 +67,29 @@ export function bundledTable(name: BundledName): BundledTable {
   return table;
 }
 
+/**
+ * The table with only the named feature columns, in the order given: how a level shows a real
+ * data set on a plane (two measurements) instead of in thirty dimensions. `undefined` keeps every
+ * column. Unknown or repeated names are a DataError that lists the set's feature names.
+ */
+export function selectFeatures(table: BundledTable, features?: readonly string[]): BundledTable {
+  if (features === undefined) return table;
+  const known = table.featureNames;
+  const bad = features.find((f, i) => !known.includes(f) || features.indexOf(f) !== i);
+  if (features.length === 0 || bad !== undefined) {
+    const what = features.length === 0 ? 'is empty' : `has ${JSON.stringify(bad?.slice(0, 60))}`;
+    throw new DataError(
+      `${table.name}: option "features" ${what}; it must list distinct feature names of ${table.name}: ${known.join(', ')}`,
+    );
+  }
+  const columns = features.map((f) => known.indexOf(f));
+  const x = new Float32Array(table.n * columns.length);
+  for (let r = 0; r < table.n; r++) {
+    columns.forEach((c, j) => (x[r * columns.length + j] = table.x[r * table.inputs + c]!));
+  }
+  return { ...table, inputs: columns.length, featureNames: [...features], x };
+}
+
 function validateAsset(name: BundledName, asset: unknown): BundledTable {
   const shape = BUNDLED_SHAPES[name];
   const bad = (field: string, what: string): DataError =>

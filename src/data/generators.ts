@@ -24,6 +24,8 @@ export interface GeneratorOptions {
   readonly noise?: number;
   /** spiral only: number of arms = classes. */
   readonly arms?: number;
+  /** blobs only: the share of blob B's points that lie far out, beyond the blob (0 to 0.5). */
+  readonly far?: number;
   /** line only: the true slope a in y = a·x + b. */
   readonly slope?: number;
   /** line only: the true intercept b in y = a·x + b. */
@@ -38,6 +40,7 @@ export interface GeneratorDefaults {
   readonly n: number;
   readonly noise: number;
   readonly arms?: number;
+  readonly far?: number;
   readonly slope?: number;
   readonly intercept?: number;
 }
@@ -60,6 +63,11 @@ export const MAX_POINTS = 100_000;
 export const MAX_NOISE = 10;
 /** Most spiral arms; more would not fit visually in the unit disc. */
 export const MAX_ARMS = 10;
+/** Largest share of far-out points in `blobs`: beyond half they are no longer the exception. */
+export const MAX_FAR = 0.5;
+/** Where the far-out B points of `blobs` gather, on the diagonal, and how widely they spread. */
+const FAR_CENTRE = 5;
+const FAR_SPREAD = 0.8;
 
 const TWO_PI = 6.283185307179586;
 const PI = 3.141592653589793;
@@ -67,7 +75,7 @@ const PI = 3.141592653589793;
 /** Which options each generator understands; anything else is an error, not silently ignored. */
 const ALLOWED: Record<GeneratorName, readonly (keyof GeneratorOptions)[]> = {
   line: ['n', 'noise', 'slope', 'intercept'],
-  blobs: ['n', 'noise'],
+  blobs: ['n', 'noise', 'far'],
   xor: ['n', 'noise'],
   circles: ['n', 'noise'],
   moons: ['n', 'noise'],
@@ -105,6 +113,15 @@ export function resolveGeneratorOptions(
     );
   }
   const out: GeneratorDefaults = { ...d, n, noise };
+  if (name === 'blobs') {
+    const far = options.far ?? d.far!;
+    if (typeof far !== 'number' || !Number.isFinite(far) || far < 0 || far > MAX_FAR) {
+      throw new DataError(
+        `blobs: option "far" must be a number from 0 to ${MAX_FAR}, got ${String(far)}`,
+      );
+    }
+    return { ...out, far };
+  }
   if (name === 'spiral') {
     const arms = options.arms ?? d.arms!;
     if (!Number.isInteger(arms) || arms < 2 || arms > MAX_ARMS) {
@@ -133,7 +150,7 @@ export function resolveGeneratorOptions(
 /** Defaults per generator; see each generator's doc comment for the geometry. */
 export const GENERATOR_DEFAULTS: Readonly<Record<GeneratorName, GeneratorDefaults>> = Object.freeze({
   line: { n: 200, noise: 0.1, slope: 2, intercept: 1 },
-  blobs: { n: 600, noise: 0.5 },
+  blobs: { n: 600, noise: 0.5, far: 0 },
   xor: { n: 600, noise: 0.05 },
   circles: { n: 600, noise: 0.05 },
   moons: { n: 600, noise: 0.1 },
@@ -205,15 +222,25 @@ function classify2d(
 }
 
 /**
- * `blobs`: two round Gaussian clouds centred at (-1, -1) (label 0) and (1, 1) (label 1) with
- * standard deviation `noise` (default 0.5, barely touching). Linearly separable: the first
- * classification level (logistic regression).
+ * `blobs`: two round Gaussian clouds centred at (-1, -1) (label 0, "blob A") and (1, 1) (label
+ * 1, "blob B") with standard deviation `noise` (default 0.5, barely touching). Linearly
+ * separable: the first classification level (logistic regression). With `far` > 0 that share of
+ * B's points (spread evenly over B's points, no extra random draws) sit far out in a loose group
+ * around (5, 5) instead (spread FAR_SPREAD plus the noise): easy to call, yet they drag a least-squares line off the boundary
+ * because it tries to give them exactly 1, while a sigmoid simply saturates there.
  */
 export function blobs(rand: DataRandom, options: GeneratorOptions = {}): Table {
   const o = resolveGeneratorOptions('blobs', options);
-  return classify2d('blobs', rand, o.n, o.noise, ['blob A', 'blob B'], (label) =>
-    label === 0 ? [-1, -1] : [1, 1],
-  );
+  const far = o.far ?? 0;
+  return classify2d('blobs', rand, o.n, o.noise, ['blob A', 'blob B'], (label, i) => {
+    if (label === 0) return [-1, -1];
+    const k = (i - 1) / 2;
+    if (far > 0 && Math.floor((k + 1) * far) > Math.floor(k * far)) {
+      // A loose group: FAR_SPREAD of its own, plus the noise classify2d adds to every point.
+      return [FAR_CENTRE + FAR_SPREAD * rand.normal(), FAR_CENTRE + FAR_SPREAD * rand.normal()];
+    }
+    return [1, 1];
+  });
 }
 
 /**

@@ -7,7 +7,13 @@
  * the bundled sets are already in the module graph, so there is nothing to await; the caller
  * (worker or test) already holds the compiled kernel module it passes in.
  */
-import { BUNDLED_NAMES, BUNDLED_SHAPES, bundledTable, isBundledName } from './bundled.js';
+import {
+  BUNDLED_NAMES,
+  BUNDLED_SHAPES,
+  bundledTable,
+  isBundledName,
+  selectFeatures,
+} from './bundled.js';
 import { parseCsv, type CsvOptions } from './csv.js';
 import { DataError, type Dataset } from './dataset.js';
 import {
@@ -36,7 +42,10 @@ export const DATASET_NAMES: readonly string[] = Object.freeze([...GENERATOR_NAME
  * validator and the workbench need to check a network against its data. Null for an unknown
  * name. `arms` is the spiral generator's class count.
  */
-export function namedDataShape(name: string, options: { arms?: number } = {}): TaskShape | null {
+export function namedDataShape(
+  name: string,
+  options: { arms?: number; features?: readonly string[] } = {},
+): TaskShape | null {
   if (isGeneratorName(name)) {
     const task = GENERATORS[name].task;
     const classes = name === 'spiral' ? (options.arms ?? GENERATOR_DEFAULTS.spiral.arms ?? 3) : 2;
@@ -50,7 +59,7 @@ export function namedDataShape(name: string, options: { arms?: number } = {}): T
   if (isBundledName(name)) {
     const s = BUNDLED_SHAPES[name];
     return {
-      inputs: s.inputs,
+      inputs: options.features?.length ?? s.inputs,
       outputs: s.task === 'multiclass' ? (s.classes ?? 2) : 1,
       task: s.task,
       dataName: name,
@@ -75,7 +84,10 @@ export interface SeedOptions {
  * to true for bundled sets. `standardizeTarget` defaults to false for both: the levels on the
  * bundled regression set (diabetes) are written for its raw targets.
  */
-export interface MakeDatasetOptions extends SeedOptions, GeneratorOptions, BuildOptions {}
+export interface MakeDatasetOptions extends SeedOptions, GeneratorOptions, BuildOptions {
+  /** Bundled sets only: keep just these feature columns, in this order (see `selectFeatures`). */
+  readonly features?: readonly string[];
+}
 
 /**
  * Resolves a data set name to a split `Dataset`. Called by the level loader and the trainer
@@ -84,8 +96,19 @@ export interface MakeDatasetOptions extends SeedOptions, GeneratorOptions, Build
  * allowed names.
  */
 export function makeDataset(name: string, options: MakeDatasetOptions): Dataset {
-  const { seed, module, fractions, standardize, standardizeTarget, stratify, ...generatorOptions } =
-    options;
+  const {
+    seed,
+    module,
+    fractions,
+    standardize,
+    standardizeTarget,
+    stratify,
+    features,
+    ...generatorOptions
+  } = options;
+  if (features !== undefined && !isBundledName(name)) {
+    throw new DataError(`${name}: option "features" applies only to the bundled real data sets`);
+  }
   if (isGeneratorName(name)) {
     const rand = kernelRandom(module, seed);
     const table = GENERATORS[name].generate(rand, generatorOptions);
@@ -103,7 +126,7 @@ export function makeDataset(name: string, options: MakeDatasetOptions): Dataset 
         `${name}: option "${extra[0]}" applies only to generated data sets (${GENERATOR_NAMES.join(', ')})`,
       );
     }
-    const table = bundledTable(name);
+    const table = selectFeatures(bundledTable(name), features);
     return buildDataset(table, kernelRandom(module, seed), {
       fractions,
       standardize,

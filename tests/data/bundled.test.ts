@@ -79,6 +79,36 @@ describe('bundled tables', () => {
   });
 });
 
+describe('a chosen few features', () => {
+  it('keeps only the named columns, in order, with the same rows', () => {
+    const all = makeDataset('breast-cancer', { seed: 4, module, standardize: false });
+    const two = makeDataset('breast-cancer', {
+      seed: 4,
+      module,
+      standardize: false,
+      features: ['worst area', 'mean radius'],
+    });
+    const names = all.featureNames;
+    const [a, r] = [names.indexOf('worst area'), names.indexOf('mean radius')];
+    expect(two.inputs).toBe(2);
+    expect(two.featureNames).toEqual(['worst area', 'mean radius']);
+    expect(Array.from(two.test.y)).toEqual(Array.from(all.test.y));
+    for (let i = 0; i < all.test.n; i++) {
+      expect(two.test.x[2 * i]).toBe(all.test.x[i * 30 + a]);
+      expect(two.test.x[2 * i + 1]).toBe(all.test.x[i * 30 + r]);
+    }
+  });
+
+  it('refuses unknown, repeated or missing names, and features on generated sets', () => {
+    const make = (features: string[], name = 'iris') => () =>
+      makeDataset(name, { seed: 1, module, features });
+    expect(make(['sepal length (cm)', 'petal girth'])).toThrow(/iris: option "features" has "petal girth"/);
+    expect(make(['sepal length (cm)', 'sepal length (cm)'])).toThrow(/distinct feature names/);
+    expect(make([])).toThrow(/is empty/);
+    expect(make(['x1'], 'xor')).toThrow(/applies only to the bundled real data sets/);
+  });
+});
+
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const sources = fileURLToPath(new URL('../../../shared/datasets/uci', import.meta.url));
 

@@ -212,3 +212,27 @@ describe('generator options', () => {
     }
   });
 });
+
+describe('blobs with far-out points', () => {
+  it('moves exactly the share `far` of blob B out to a group around (5, 5), A untouched', () => {
+    const plain = blobs(rand(3), { n: 400, noise: 0.5 });
+    const t = blobs(rand(3), { n: 400, noise: 0.5, far: 0.25 });
+    let far = 0;
+    for (let i = 0; i < t.n; i++) {
+      const d = Math.hypot(t.x[2 * i]! - 5, t.x[2 * i + 1]! - 5);
+      if (d < 3.5) {
+        expect(t.y[i]).toBe(1);
+        far++;
+      }
+    }
+    expect(far).toBe(50); // a quarter of B's 200 points
+    expect(counts(t)).toEqual([200, 200]);
+    // far = 0 draws nothing extra: the same points as without the option.
+    expect(bytes(blobs(rand(3), { n: 400, noise: 0.5, far: 0 }))).toEqual(bytes(plain));
+  });
+
+  it('refuses a share outside 0 to 0.5, and far on other sets', () => {
+    expect(() => blobs(rand(), { far: 0.6 })).toThrow(/blobs: option "far" must be a number from 0 to 0.5/);
+    expect(() => xor(rand(), { far: 0.1 })).toThrow(/xor: option "far" is not used/);
+  });
+});
