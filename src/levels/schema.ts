@@ -10,6 +10,8 @@
 import {
   DATASET_NAMES,
   MAX_ARMS,
+  MAX_FAR,
+  bundledTable,
   MAX_NOISE,
   MAX_POINTS,
   MIN_POINTS,
@@ -22,6 +24,7 @@ import { LIMITS } from '../engine/limits.js';
 import { OPTIMIZERS, parseOptions, type TrainOptions } from '../engine/options.js';
 import {
   ACTIVATIONS,
+  LOSSES,
   Issues,
   SpecError,
   buildNetwork,
@@ -33,10 +36,11 @@ import {
   isObject,
   parseSpec,
   show,
-  type Activation,
   type ModelSpec,
   type TaskShape,
 } from '../engine/spec.js';
+import { specViolations } from './rules.js';
+import { hasIdea, parseTeaches } from './teaches.js';
 import type { Level } from './types.js';
 
 /** The interactive figures the Briefing scene can draw (the `figure` field). */
@@ -77,6 +81,7 @@ const LEVEL_KEYS = [
   'goal',
   'stepBudget',
   'stars',
+  'teaches',
   'reference',
   'naive',
 ] as const;
@@ -94,64 +99,6 @@ export function countWords(text: string): number {
 /** Inputs, outputs and task of a level's data (null for an unknown name). */
 export function dataShape(data: Level['data']): TaskShape | null {
   return namedDataShape(data.name, data);
-}
-
-/**
- * The workbench rules a network breaks, in plain words for the player ("This level allows at
- * most 3 layers"). Empty when the network is allowed. Shared by the level validator (the start
- * network and the reference must obey their own level) and by the game (`checkSpec`).
- *
- * Decisions: `maxLayers` counts every block (dense, dropout, activation), like the engine's
- * LIMITS.maxLayers, because each one is a block the player places. `identity` (or no activation)
- * is always allowed. When `blocks.dense` is false the dense layers are fixed as in `start`
- * (same count, same units): the player tunes the settings, not the shape.
- */
-export function blockViolations(
-  blocks: Level['blocks'],
-  start: ModelSpec,
-  spec: ModelSpec,
-): string[] {
-  const out: string[] = [];
-  const layers = spec.layers;
-  if (layers.length > blocks.maxLayers) {
-    out.push(
-      `This level allows at most ${blocks.maxLayers} layer${blocks.maxLayers === 1 ? '' : 's'}; this network has ${layers.length}.`,
-    );
-  }
-  const allowed = new Set<Activation>(['identity', ...blocks.activations]);
-  const offered = blocks.activations.length ? blocks.activations.join(', ') : 'none';
-  const refused = new Set<string>();
-  layers.forEach((layer, i) => {
-    if (layer.type === 'dense' && layer.units > blocks.maxUnits) {
-      out.push(
-        `Layer ${i + 1} has ${layer.units} units; this level allows at most ${blocks.maxUnits}.`,
-      );
-    }
-    if (layer.type === 'dropout' && !blocks.dropout && !refused.has('dropout')) {
-      refused.add('dropout');
-      out.push('This level has no dropout block.');
-    }
-    const fn = layer.type === 'dropout' ? undefined : layer.activation;
-    if (fn !== undefined && !allowed.has(fn) && !refused.has(fn)) {
-      refused.add(fn);
-      out.push(`This level does not offer the ${fn} activation (it offers: ${offered}).`);
-    }
-  });
-  if (!blocks.dense) {
-    const units = (s: ModelSpec): number[] =>
-      s.layers.flatMap((l) => (l.type === 'dense' ? [l.units] : []));
-    const want = units(start);
-    const got = units(spec);
-    if (want.length !== got.length || want.some((u, i) => u !== got[i])) {
-      const count = (u: number): string => `${u} unit${u === 1 ? '' : 's'}`;
-      const shape =
-        want.length === 1
-          ? `one layer of ${count(want[0]!)}`
-          : `${want.length} layers: ${want.map(count).join(', then ')}`;
-      out.push(`This level keeps the dense layers as they start (${shape}).`);
-    }
-  }
-  return out;
 }
 
 /**
@@ -273,18 +220,37 @@ export function parseLevel(raw: unknown, file?: string): Level {
   }
 
   // --- consistency: the level's own rules hold for its start and its reference --------------
-  if (blocksOk && start) {
-    const blocks = obj['blocks'] as Level['blocks'];
-    for (const v of blockViolations(blocks, start, start))
+  const teaches = obj['teaches'] === undefined ? null : parseTeaches(issues, obj['teaches']);
+  if (obj['teaches'] === undefined) {
+    issues.add('teaches', 'is required: the idea of the level as a rule, e.g. {"idea": "dropout", "rule": [{"kind": "dropout", "above": 0}]}');
+  }
+  if (blocksOk && start && shape) {
+    const raw = obj['blocks'] as Level['blocks'];
+    const blocks = { ...raw, losses: raw.losses ?? [defaultLoss(shape.task)] };
+    if (!blocks.losses.includes(defaultLoss(shape.task)) && start.loss === undefined) {
+      issues.add('blocks.losses', `must include ${defaultLoss(shape.task)}, the loss of the start network`);
+    }
+    for (const v of specViolations(blocks, start, start))
       issues.add('start', `breaks the level's blocks: ${v}`);
     if (reference) {
-      for (const v of blockViolations(blocks, start, reference.spec)) {
+      for (const v of specViolations(blocks, start, reference.spec)) {
         issues.add('reference.spec', `breaks the level's blocks: ${v}`);
       }
     }
   }
   if (settingsOk && reference) {
     checkRunSettings(issues, obj['settings'] as Level['settings'], reference.options);
+  }
+  if (teaches && shape) {
+    if (shape.task === 'regression' && teaches.rule.some((c) => c.kind === 'probability')) {
+      issues.add('teaches.rule', 'cannot ask for a probability on a regression task');
+    }
+    if (reference && !hasIdea(teaches, reference)) {
+      issues.add('reference', `must have the level's idea (${teaches.idea}) to show it wins`);
+    }
+    if (naive && hasIdea(teaches, naive)) {
+      issues.add('naive', `must not have the level's idea (${teaches.idea}): it is the old way`);
+    }
   }
   if (issues.list.length) fail();
   return structuredClone(obj) as unknown as Level;
@@ -329,7 +295,8 @@ function checkObject(
 }
 
 function checkData(issues: Issues, value: unknown): boolean {
-  if (!checkObject(issues, 'data', value, ['name', 'seed'], ['n', 'noise', 'arms'])) return false;
+  const extra = ['n', 'noise', 'arms', 'far'] as const;
+  if (!checkObject(issues, 'data', value, ['name', 'seed'], [...extra, 'features'])) return false;
   const before = issues.list.length;
   const name = value['name'];
   checkChoice(issues, 'data.name', name, DATASET_NAMES);
@@ -337,11 +304,31 @@ function checkData(issues: Issues, value: unknown): boolean {
   if (value['n'] !== undefined) checkInt(issues, 'data.n', value['n'], MIN_POINTS, MAX_POINTS);
   if (value['noise'] !== undefined) checkNumber(issues, 'data.noise', value['noise'], 0, MAX_NOISE);
   if (value['arms'] !== undefined) checkInt(issues, 'data.arms', value['arms'], 2, MAX_ARMS);
+  if (value['far'] !== undefined) checkNumber(issues, 'data.far', value['far'], 0, MAX_FAR);
   if (issues.list.length > before) return false;
-  const given = (['n', 'noise', 'arms'] as const).filter((k) => value[k] !== undefined);
+  const given = extra.filter((k) => value[k] !== undefined);
   if (isBundledName(name as string) && given.length) {
     issues.add(`data.${given[0]}`, `applies only to generated data sets, not to ${show(name)}`);
     return false;
+  }
+  const features = value['features'];
+  if (features !== undefined) {
+    if (!isBundledName(name as string)) {
+      issues.add('data.features', `applies only to the bundled real data sets, not to ${show(name)}`);
+      return false;
+    }
+    const known = bundledTable(name as never).featureNames;
+    if (
+      !Array.isArray(features) ||
+      features.length === 0 ||
+      features.some((f, i) => typeof f !== 'string' || !known.includes(f) || features.indexOf(f) !== i)
+    ) {
+      issues.add(
+        'data.features',
+        `must be a list of distinct feature names of ${String(name)} (${known.join(', ')}), got ${show(features)}`,
+      );
+      return false;
+    }
   }
   if (isGeneratorName(name as string)) {
     try {
@@ -349,6 +336,7 @@ function checkData(issues: Issues, value: unknown): boolean {
         n: value['n'] as number | undefined,
         noise: value['noise'] as number | undefined,
         arms: value['arms'] as number | undefined,
+        far: value['far'] as number | undefined,
       });
     } catch (e) {
       issues.add('data', (e as Error).message);
@@ -360,7 +348,7 @@ function checkData(issues: Issues, value: unknown): boolean {
 
 function checkBlocks(issues: Issues, value: unknown): boolean {
   const keys = ['dense', 'dropout', 'activations', 'maxLayers', 'maxUnits'];
-  if (!checkObject(issues, 'blocks', value, keys)) return false;
+  if (!checkObject(issues, 'blocks', value, keys, ['losses'])) return false;
   const before = issues.list.length;
   checkBool(issues, 'blocks.dense', value['dense']);
   checkBool(issues, 'blocks.dropout', value['dropout']);
@@ -375,6 +363,17 @@ function checkBlocks(issues: Issues, value: unknown): boolean {
   }
   checkInt(issues, 'blocks.maxLayers', value['maxLayers'], 1, LIMITS.maxLayers);
   checkInt(issues, 'blocks.maxUnits', value['maxUnits'], 1, LIMITS.maxUnits);
+  const losses = value['losses'];
+  if (losses !== undefined) {
+    if (!Array.isArray(losses) || losses.length === 0) {
+      issues.add('blocks.losses', `must be a non-empty list of losses, got ${show(losses)}`);
+    } else {
+      losses.forEach((l, i) => checkChoice(issues, `blocks.losses[${i}]`, l, LOSSES));
+      if (new Set(losses).size !== losses.length) {
+        issues.add('blocks.losses', 'must not list a loss twice');
+      }
+    }
+  }
   return issues.list.length === before;
 }
 

@@ -4,9 +4,17 @@
  * use, the goal and the budget, plus a `reference` network that proves it can be won and a
  * `naive` one (the previous era's idea) that proves it teaches something new.
  */
-import type { ModelSpec, Activation } from '../engine/spec.js';
+import type { ModelSpec, Activation, Loss } from '../engine/spec.js';
 import type { OptimizerName, TrainOptions } from '../engine/options.js';
 import type { SplitName } from '../engine/learner.js';
+import type { Teaches } from './teaches.js';
+
+/** A network, its full training options and a seed: what one press of Train runs. */
+export interface Setup {
+  spec: ModelSpec;
+  options: TrainOptions;
+  seed: number;
+}
 
 /** One training setup: a network, its options, a seed and a number of steps. */
 export interface LevelRun {
@@ -62,7 +70,16 @@ export interface Level {
     | 'hidden-units'
     | 'optimizer-race'
     | 'overfit-curve';
-  data: { name: string; seed: number; n?: number; noise?: number; arms?: number };
+  data: {
+    name: string;
+    seed: number;
+    n?: number;
+    noise?: number;
+    arms?: number;
+    far?: number;
+    /** Bundled sets only: the feature columns to keep, e.g. two measurements to plot. */
+    features?: string[];
+  };
   /** What the workbench offers. */
   blocks: {
     dense: boolean;
@@ -70,6 +87,8 @@ export interface Level {
     activations: Activation[];
     maxLayers: number;
     maxUnits: number;
+    /** The losses the player may choose from; left out, only the task's own loss. */
+    losses?: Loss[];
   };
   settings: {
     optimizer: Setting<OptimizerName> & { choices: OptimizerName[] };
@@ -84,6 +103,8 @@ export interface Level {
   stepBudget: number;
   /** Extra stars: two for also staying at or under `params`, three for also finishing within `steps`. */
   stars: { params: number; steps: number };
+  /** The idea this level introduces, as a rule the level audit checks setups against. */
+  teaches: Teaches;
   reference: LevelRun;
   naive: LevelRun & { lesson: string };
 }

@@ -12,6 +12,7 @@ import {
   goalMet,
   isUnlocked,
   levelById,
+  rulesOf,
   runLevel,
   starsFor,
 } from '../../src/levels/index.js';
@@ -176,7 +177,7 @@ describe('parseLevel error messages name the field', () => {
     settings['batch']!['min'] = 64;
     const msg = errorOf(raw, 'levels/c2-xor-copy.json');
     expect(msg).toContain('id must match the file name "c2-xor-copy"');
-    expect(msg).toContain('settings.lr.value must be a number from 0.001 to 3, got 5');
+    expect(msg).toContain('settings.lr.value must be a number from 0.01 to 3, got 5');
     expect(msg).toContain('settings.batch.min must not exceed max 32, got 64');
     // The reference must be reachable with the level's own settings.
     const off = xor();
@@ -188,7 +189,7 @@ describe('parseLevel error messages name the field', () => {
     const msg2 = errorOf(off);
     expect(msg2).toContain("reference.options.optimizer must be one of the level's choices (sgd)");
     expect(msg2).toContain(
-      "reference.options.lr must be within the level's range 0.001 to 3, got 5",
+      "reference.options.lr must be within the level's range 0.01 to 3, got 5",
     );
     const locked = xor();
     (locked['reference'] as Record<string, unknown>)['options'] = {
@@ -270,8 +271,8 @@ describe('rules', () => {
 
   it('checkSpec: allowed networks pass; each rule speaks in plain words', () => {
     const l = level();
-    expect(checkSpec(l, l.start)).toEqual([]);
-    expect(checkSpec(l, l.reference.spec)).toEqual([]);
+    expect(checkSpec(rulesOf(l), l.start)).toEqual([]);
+    expect(checkSpec(rulesOf(l), l.reference.spec)).toEqual([]);
     const tooDeep = {
       layers: [
         { type: 'dense' as const, units: 4, activation: 'relu' as const },
@@ -280,11 +281,11 @@ describe('rules', () => {
         { type: 'dense' as const, units: 1, activation: 'sigmoid' as const },
       ],
     };
-    expect(checkSpec(l, tooDeep)).toEqual([
+    expect(checkSpec(rulesOf(l), tooDeep)).toEqual([
       'This level allows at most 3 layers; this network has 4.',
     ]);
     expect(
-      checkSpec(l, {
+      checkSpec(rulesOf(l), {
         layers: [
           { type: 'dense', units: 64, activation: 'leaky_relu' },
           { type: 'dropout', rate: 0.5 },
@@ -298,9 +299,9 @@ describe('rules', () => {
     ]);
     // A level with fixed dense layers refuses a different shape.
     const line = levelById('c0-line')!;
-    expect(checkSpec(line, line.start)).toEqual([]);
+    expect(checkSpec(rulesOf(line), line.start)).toEqual([]);
     expect(
-      checkSpec(line, {
+      checkSpec(rulesOf(line), {
         layers: [
           { type: 'dense', units: 1 },
           { type: 'dense', units: 1 },

@@ -20,7 +20,7 @@ import {
   type TaskShape,
 } from '../../engine/spec.js';
 import type { DataRequest } from '../../engine/trainer.js';
-import { checkSpec, dataRequest, levelById } from '../../levels/index.js';
+import { checkSpec, dataRequest, levelById, rulesOf } from '../../levels/index.js';
 import type { Level } from '../../levels/types.js';
 import { dataShape } from '../data-shape.js';
 import { BLOCK_HEIGHT, BLOCK_WIDTH, LayerBlock, type BlockInfo } from '../objects/layer-block.js';
@@ -460,7 +460,7 @@ export class Workbench extends Phaser.Scene {
   /** Rebuilds everything derived from the draft: block facts, meter, problems, hash. */
   private refresh(): void {
     const spec = this.draft.spec;
-    const problems: string[] = this.level ? checkSpec(this.level, spec) : [];
+    const problems: string[] = this.level ? checkSpec(rulesOf(this.level), spec) : [];
     const perLayer = new Map<number, string>();
     let network: Network | null = null;
     if (!this.shape) {

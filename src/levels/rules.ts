@@ -1,0 +1,296 @@
+/**
+ * What a workbench allows, for a level or for the sandbox, and the one function that makes any
+ * incoming setup (a share link, a teacher link, a kept solution, a save from an older version)
+ * obey it: `conformSetup`. The workbench shows the conformed setup and the Training scene trains
+ * exactly it, so what the player sees is what trains and no link can lift a level's lock or
+ * range. Pure: no Phaser, no DOM.
+ */
+import { namedDataShape } from '../data/index.js';
+import { DEFAULT_OPTIONS, OPTIMIZERS, type TrainOptions } from '../engine/options.js';
+import {
+  defaultLoss,
+  type Activation,
+  type LayerSpec,
+  type Loss,
+  type ModelSpec,
+  type TaskShape,
+} from '../engine/spec.js';
+import { optimizerName } from './teaches.js';
+import type { Level, RangeSetting, Setup } from './types.js';
+
+/** Unit counts the workbench's −/+ buttons step through (capped by `maxUnits`). */
+export const UNIT_STEPS = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256] as const;
+/** The dropout block's range and step in the workbench: 0 to 90% in 5% steps. */
+export const DROPOUT_MAX = 0.9;
+export const DROPOUT_STEP = 0.05;
+/** A new dropout block's rate. */
+export const DROPOUT_DEFAULT = 0.2;
+/** The seed slider's range: small numbers a player can type, say and share. */
+export const SEED_RANGE = { min: 0, max: 999 } as const;
+
+/** The blocks a workbench offers. `losses` lists the losses the player may choose from. */
+export interface Blocks {
+  dense: boolean;
+  dropout: boolean;
+  activations: Activation[];
+  maxLayers: number;
+  maxUnits: number;
+  losses: Loss[];
+}
+
+/** Everything a workbench lets the player set, and what it starts from. */
+export interface WorkbenchRules {
+  blocks: Blocks;
+  settings: Level['settings'];
+  /** The network the workbench starts from (and keeps when dense layers are fixed). */
+  start: ModelSpec;
+  stepBudget: number;
+}
+
+/** The workbench rules of a level (the losses it offers depend on its data's task). */
+export function rulesOf(level: Level): WorkbenchRules {
+  const task = namedDataShape(level.data.name, level.data)?.task ?? 'regression';
+  return {
+    blocks: { ...level.blocks, losses: level.blocks.losses ?? [defaultLoss(task)] },
+    settings: level.settings,
+    start: level.start,
+    stepBudget: level.stepBudget,
+  };
+}
+
+/** Most steps a sandbox run takes: there is no goal to stop it. */
+export const SANDBOX_STEPS = 5000;
+
+/**
+ * The sandbox: everything the engine trains, within sizes that stay smooth live, and every loss
+ * that fits the data (squared error on a yes/no task is the chapter 1 straight line).
+ */
+export function sandboxRules(shape: TaskShape | null): WorkbenchRules {
+  const task = shape?.task ?? 'regression';
+  return {
+    blocks: {
+      dense: true,
+      dropout: true,
+      activations: ['relu', 'tanh', 'sigmoid', 'leaky_relu'],
+      maxLayers: 8,
+      maxUnits: 64,
+      losses: task === 'binary' ? ['bce', 'mse'] : [defaultLoss(task)],
+    },
+    settings: {
+      optimizer: { value: 'adam', locked: false, choices: [...OPTIMIZERS] },
+      lr: { value: 0.01, locked: false, min: 1e-4, max: 1 },
+      batch: { value: 32, locked: false, min: 1, max: 256 },
+      l2: { value: 0, locked: false, min: 0, max: 0.1 },
+    },
+    start: {
+      layers: [
+        { type: 'dense', units: 8, activation: 'tanh' },
+        { type: 'dense', units: shape?.outputs ?? 1 },
+      ],
+    },
+    stepBudget: SANDBOX_STEPS,
+  };
+}
+
+/** The setup a workbench starts from: its start network, its settings' values, seed 1. */
+export function startSetup(rules: WorkbenchRules): Setup {
+  const s = rules.settings;
+  return {
+    spec: structuredClone(rules.start),
+    options: {
+      ...DEFAULT_OPTIONS,
+      optimizer: s.optimizer.value,
+      lr: s.lr.value,
+      batch: s.batch.value,
+      l2: s.l2.value,
+    },
+    seed: 1,
+  };
+}
+
+/**
+ * The rules `spec` breaks, in plain words for the player ("This level allows at most 3 layers;
+ * this network has 4."). Empty when the network is allowed. Shape errors (a wrong output width)
+ * are the engine's: `buildNetwork` reports those.
+ *
+ * `maxLayers` counts every block (dense, dropout, activation), like the engine's limit, because
+ * each is a block the player places. `identity` (no activation) is always allowed. When
+ * `blocks.dense` is false the dense layers stay as in `start`: the same count, the same units and
+ * the same hidden activations; only the output layer may add or drop its squash (a sigmoid or a
+ * softmax, when offered). The player then tunes the settings, the output and the blocks around
+ * the layers, not the network itself. A loss the spec names must be one the workbench offers.
+ */
+export function specViolations(blocks: Blocks, start: ModelSpec, spec: ModelSpec): string[] {
+  const out: string[] = [];
+  const layers = spec.layers;
+  if (layers.length > blocks.maxLayers) {
+    out.push(
+      `This level allows at most ${blocks.maxLayers} layer${blocks.maxLayers === 1 ? '' : 's'}; this network has ${layers.length}.`,
+    );
+  }
+  const allowed = new Set<Activation>(['identity', ...blocks.activations]);
+  const offered = blocks.activations.length ? blocks.activations.join(', ') : 'none';
+  const refused = new Set<string>();
+  layers.forEach((layer, i) => {
+    if (layer.type === 'dense' && layer.units > blocks.maxUnits) {
+      out.push(
+        `Layer ${i + 1} has ${layer.units} units; this level allows at most ${blocks.maxUnits}.`,
+      );
+    }
+    if (layer.type === 'dropout' && !blocks.dropout && !refused.has('dropout')) {
+      refused.add('dropout');
+      out.push('This level has no dropout block.');
+    }
+    if (layer.type === 'dropout' && blocks.dropout && layer.rate > DROPOUT_MAX) {
+      out.push(
+        `Layer ${i + 1} drops ${Math.round(layer.rate * 100)}%; dropout may drop at most ${DROPOUT_MAX * 100}%.`,
+      );
+    }
+    const fn = layer.type === 'dropout' ? undefined : layer.activation;
+    if (fn !== undefined && !allowed.has(fn) && !refused.has(fn)) {
+      refused.add(fn);
+      out.push(`This level does not offer the ${fn} activation (it offers: ${offered}).`);
+    }
+  });
+  if (!blocks.dense && !sameDenseLayers(start, spec)) {
+    out.push(`This level keeps the dense layers as they start (${describeDense(start)}).`);
+  }
+  if (spec.loss !== undefined && !blocks.losses.includes(spec.loss)) {
+    out.push(
+      `This level does not offer the ${LOSS_WORDS[spec.loss]} loss (it offers: ${blocks.losses.map((l) => LOSS_WORDS[l]).join(', ')}).`,
+    );
+  }
+  return out;
+}
+
+type DenseSpec = Extract<LayerSpec, { type: 'dense' }>;
+
+function denseLayers(spec: ModelSpec): DenseSpec[] {
+  return spec.layers.filter((l): l is DenseSpec => l.type === 'dense');
+}
+
+/** Same dense layers: count and units everywhere, and activations on all but the last. */
+function sameDenseLayers(start: ModelSpec, spec: ModelSpec): boolean {
+  const a = denseLayers(start);
+  const b = denseLayers(spec);
+  const act = (l: DenseSpec): Activation => l.activation ?? 'identity';
+  return (
+    a.length === b.length &&
+    a.every((l, i) => l.units === b[i]!.units && (i === a.length - 1 || act(l) === act(b[i]!)))
+  );
+}
+
+/** "one layer of 1 unit", "2 layers: 32 units with relu, then 3 units". */
+function describeDense(start: ModelSpec): string {
+  const layers = denseLayers(start);
+  const one = (l: DenseSpec, last: boolean): string =>
+    `${l.units} unit${l.units === 1 ? '' : 's'}` +
+    (!last && l.activation && l.activation !== 'identity' ? ` with ${l.activation}` : '');
+  return layers.length === 1
+    ? `one layer of ${one(layers[0]!, true)}`
+    : `${layers.length} layers: ${layers.map((l, i) => one(l, i === layers.length - 1)).join(', then ')}`;
+}
+
+/** Losses as a player reads them. */
+export const LOSS_WORDS: Record<Loss, string> = {
+  mse: 'squared error',
+  bce: 'cross-entropy',
+  cce: 'categorical cross-entropy',
+};
+
+/** The rules a network breaks on this workbench (see `specViolations`). */
+export function checkSpec(rules: WorkbenchRules, spec: ModelSpec): string[] {
+  return specViolations(rules.blocks, rules.start, spec);
+}
+
+/** Options the workbench has no control for: a setup must leave them at their defaults. */
+export const HIDDEN_OPTIONS = [
+  'clip',
+  'momentum',
+  'nesterov',
+  'beta1',
+  'beta2',
+  'alpha',
+  'eps',
+  'weightDecay',
+] as const satisfies readonly (keyof TrainOptions)[];
+
+const OPTION_WORDS: Record<(typeof HIDDEN_OPTIONS)[number], string> = {
+  clip: 'gradient clip',
+  momentum: 'momentum',
+  nesterov: 'Nesterov setting',
+  beta1: 'beta1',
+  beta2: 'beta2',
+  alpha: 'RMSProp alpha',
+  eps: 'epsilon',
+  weightDecay: 'weight decay',
+};
+
+/** What `conformSetup` returns: the setup to show and train, and what it had to change. */
+export interface Conformed {
+  setup: Setup;
+  /** One plain sentence per value that was not used, naming it, what is allowed and what is. */
+  changes: string[];
+}
+
+/**
+ * Makes a setup obey the rules: a network that breaks them is replaced by the start network,
+ * and every setting outside its range (or off its locked value), every option the workbench
+ * cannot show and a seed outside the slider are replaced by the workbench's own values. `from`
+ * names where the setup came from in the sentences ("The link").
+ */
+export function conformSetup(rules: WorkbenchRules, setup: Setup, from = 'The link'): Conformed {
+  const changes: string[] = [];
+  const s = rules.settings;
+  const out: Setup = {
+    spec: structuredClone(setup.spec),
+    options: { ...setup.options },
+    seed: setup.seed,
+  };
+  const problems = checkSpec(rules, setup.spec);
+  if (problems.length) {
+    out.spec = structuredClone(rules.start);
+    changes.push(
+      `${from}'s network does not fit here (${problems.join(' ')}); the starting network is used instead.`,
+    );
+  }
+  const opt = s.optimizer;
+  if (!opt.choices.includes(out.options.optimizer) || (opt.locked && out.options.optimizer !== opt.value)) {
+    const allowed = opt.locked ? [opt.value] : opt.choices;
+    changes.push(
+      `${from} asks for ${optimizerName(out.options.optimizer)}, but here the optimizer is ${allowed.map(optimizerName).join(' or ')}; ${optimizerName(opt.value)} is used.`,
+    );
+    out.options.optimizer = opt.value;
+  }
+  const ranges: [keyof Pick<TrainOptions, 'lr' | 'batch' | 'l2'>, string, RangeSetting][] = [
+    ['lr', 'learning rate', s.lr],
+    ['batch', 'batch size', s.batch],
+    ['l2', 'L2 penalty', s.l2],
+  ];
+  for (const [key, words, range] of ranges) {
+    const v = out.options[key];
+    const ok = range.locked ? v === range.value : v >= range.min && v <= range.max;
+    if (!ok) {
+      const allowed = range.locked || range.min === range.max
+        ? `it is fixed at ${range.value}`
+        : `it may go from ${range.min} to ${range.max}`;
+      changes.push(`${from}'s ${words} ${String(v)} is not allowed here (${allowed}); ${range.value} is used.`);
+      out.options[key] = range.value;
+    }
+  }
+  for (const key of HIDDEN_OPTIONS) {
+    if (!Object.is(out.options[key], DEFAULT_OPTIONS[key])) {
+      changes.push(
+        `${from} sets a ${OPTION_WORDS[key]} of ${String(out.options[key])}, which has no control here; the default ${String(DEFAULT_OPTIONS[key])} is used.`,
+      );
+      (out.options as unknown as Record<string, unknown>)[key] = DEFAULT_OPTIONS[key];
+    }
+  }
+  if (!Number.isInteger(out.seed) || out.seed < SEED_RANGE.min || out.seed > SEED_RANGE.max) {
+    changes.push(
+      `${from}'s seed ${String(out.seed)} is outside the seed slider (${SEED_RANGE.min} to ${SEED_RANGE.max}); seed 1 is used.`,
+    );
+    out.seed = 1;
+  }
+  return { setup: out, changes };
+}

@@ -1,0 +1,109 @@
+/**
+ * Random setups from everything a workbench allows, the way a curious player might build them:
+ * the layer count, widths from the workbench's unit steps, every offered activation (or none),
+ * dropout blocks wherever they fit, every offered loss and optimizer, each open setting over its
+ * whole range (the ends included, as a player who drags a slider to its stop), seeds 1 to 5.
+ * The level audit draws from here. Randomness comes from the kernel (`DataRandom`).
+ */
+import type { DataRandom } from '../data/random.js';
+import type { Activation, LayerSpec, ModelSpec, TaskShape } from '../engine/spec.js';
+import {
+  DROPOUT_MAX,
+  DROPOUT_STEP,
+  UNIT_STEPS,
+  startSetup,
+  type WorkbenchRules,
+} from './rules.js';
+import type { RangeSetting, Setup } from './types.js';
+
+/** The seeds a sampled setup uses: a player rarely goes further than the first few. */
+export const SAMPLE_SEEDS = 5;
+
+type Rand = Pick<DataRandom, 'uniform' | 'below'>;
+
+function pick<T>(rand: Rand, list: readonly T[]): T {
+  return list[rand.below(list.length)]!;
+}
+
+/**
+ * A value of a numeric setting: its locked value, else one of its ends now and then (a slider
+ * pushed to the stop), else log-uniform over the range when the range is positive (the
+ * learning-rate and batch sliders are logarithmic) and uniform otherwise.
+ */
+function sampleRange(rand: Rand, s: RangeSetting, integer: boolean): number {
+  if (s.locked || s.min === s.max) return s.value;
+  const r = rand.uniform();
+  let v: number;
+  if (r < 0.15) v = s.min;
+  else if (r < 0.25) v = s.max;
+  else if (s.min > 0) v = s.min * (s.max / s.min) ** rand.uniform();
+  else v = s.min + (s.max - s.min) * rand.uniform();
+  return integer ? Math.min(s.max, Math.max(s.min, Math.round(v))) : v;
+}
+
+/** The activations a hidden layer may take: none, or any offered one but softmax. */
+function hiddenActivations(rules: WorkbenchRules): (Activation | undefined)[] {
+  return [undefined, ...rules.blocks.activations.filter((a) => a !== 'softmax' && a !== 'identity')];
+}
+
+/** The output layer's activation: none, or the squashing one the task allows, when offered. */
+function outputActivations(rules: WorkbenchRules, task: TaskShape['task']): (Activation | undefined)[] {
+  const squash = task === 'multiclass' ? 'softmax' : task === 'binary' ? 'sigmoid' : null;
+  return squash && rules.blocks.activations.includes(squash) ? [undefined, squash] : [undefined];
+}
+
+function dense(units: number, activation: Activation | undefined): LayerSpec {
+  return activation ? { type: 'dense', units, activation } : { type: 'dense', units };
+}
+
+/** A network within the rules, with the data's output width. */
+function sampleSpec(rules: WorkbenchRules, shape: TaskShape, rand: Rand): ModelSpec {
+  const b = rules.blocks;
+  const units = UNIT_STEPS.filter((u) => u <= b.maxUnits);
+  const hiddenActs = hiddenActivations(rules);
+  // Hidden layers: free when dense layers are open, else exactly those of the start network.
+  let hidden: LayerSpec[];
+  if (b.dense) {
+    const count = rand.below(b.maxLayers);
+    hidden = Array.from({ length: count }, () =>
+      dense(rand.uniform() < 0.1 ? b.maxUnits : pick(rand, units), pick(rand, hiddenActs)),
+    );
+  } else {
+    const all = rules.start.layers.filter((l) => l.type === 'dense');
+    hidden = all.slice(0, -1).map((l) => structuredClone(l));
+  }
+  const layers: LayerSpec[] = [];
+  // Dropout goes after hidden layers, as far as the layer budget allows.
+  let room = b.maxLayers - hidden.length - 1;
+  const wantsDropout = b.dropout && rand.uniform() < 0.6;
+  const steps = Math.round(DROPOUT_MAX / DROPOUT_STEP);
+  for (const h of hidden) {
+    layers.push(h);
+    if (wantsDropout && room > 0 && rand.uniform() < 0.7) {
+      const rate = Math.round((1 + rand.below(steps)) * DROPOUT_STEP * 100) / 100;
+      layers.push({ type: 'dropout', rate });
+      room--;
+    }
+  }
+  layers.push(dense(shape.outputs, pick(rand, outputActivations(rules, shape.task))));
+  const spec: ModelSpec = { layers };
+  if (b.losses.length > 1) spec.loss = pick(rand, b.losses);
+  return spec;
+}
+
+/** One random setup a player could build on this workbench. */
+export function sampleSetup(rules: WorkbenchRules, shape: TaskShape, rand: Rand): Setup {
+  const base = startSetup(rules);
+  const s = rules.settings;
+  return {
+    spec: sampleSpec(rules, shape, rand),
+    options: {
+      ...base.options,
+      optimizer: s.optimizer.locked ? s.optimizer.value : pick(rand, s.optimizer.choices),
+      lr: sampleRange(rand, s.lr, false),
+      batch: sampleRange(rand, s.batch, true),
+      l2: sampleRange(rand, s.l2, false),
+    },
+    seed: 1 + rand.below(SAMPLE_SEEDS),
+  };
+}

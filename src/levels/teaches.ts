@@ -1,0 +1,206 @@
+/**
+ * What a level teaches, as a rule a machine can check: `"teaches": {"idea": "dropout", "rule":
+ * [{"kind": "dropout", "above": 0}]}`. A setup (network, options, seed) "has the idea" when it
+ * meets every condition of the rule. The level audit (`audit.ts`) uses it to prove that setups
+ * without the idea lose and setups with it can win; the game uses the words to say what a level
+ * is about. Pure: no Phaser, no DOM.
+ */
+import { OPTIMIZERS, type OptimizerName, type TrainOptions } from '../engine/options.js';
+import {
+  Issues,
+  checkChoice,
+  checkKeys,
+  checkNumber,
+  isObject,
+  show,
+  type Activation,
+  type ModelSpec,
+} from '../engine/spec.js';
+
+/** One condition of an idea. Every kind is listed in `CONDITION_KINDS`. */
+export type Condition =
+  /** The learning rate lies in [min, max]: neither crawling nor overshooting. */
+  | { kind: 'learning-rate'; min: number; max: number }
+  /** The output is a probability: a sigmoid or softmax last, or a cross-entropy loss. */
+  | { kind: 'probability' }
+  /** At least one hidden dense layer bent by a non-linear activation before the output layer. */
+  | { kind: 'hidden-layer' }
+  /** The optimizer is one of these. */
+  | { kind: 'optimizer'; in: OptimizerName[] }
+  /** The L2 penalty is above this value. */
+  | { kind: 'l2'; above: number }
+  /** Some dropout block drops more than this share of its inputs. */
+  | { kind: 'dropout'; above: number };
+
+export const CONDITION_KINDS = [
+  'learning-rate',
+  'probability',
+  'hidden-layer',
+  'optimizer',
+  'l2',
+  'dropout',
+] as const satisfies readonly Condition['kind'][];
+
+/** A level's idea: a short name for it and the rule that recognises it in a setup. */
+export interface Teaches {
+  /** A few words, e.g. "dropout" or "a hidden layer". */
+  idea: string;
+  /** Every condition must hold. */
+  rule: Condition[];
+}
+
+/** What the rule looks at: the network and the training options of one run. */
+export interface SetupLike {
+  spec: ModelSpec;
+  options: Pick<TrainOptions, 'optimizer' | 'lr' | 'l2'>;
+}
+
+const NONLINEAR: ReadonlySet<Activation> = new Set(['relu', 'leaky_relu', 'sigmoid', 'tanh']);
+
+/** Whether one condition holds for a setup. */
+export function meets(condition: Condition, setup: SetupLike): boolean {
+  const { spec, options } = setup;
+  switch (condition.kind) {
+    case 'learning-rate':
+      return options.lr >= condition.min && options.lr <= condition.max;
+    case 'probability': {
+      // No loss named means the task's own: cross-entropy on a yes/no or class task (the only
+      // tasks the schema lets this condition be used on).
+      if (spec.loss !== 'mse') return true;
+      const last = lastActivation(spec);
+      return last === 'sigmoid' || last === 'softmax';
+    }
+    case 'hidden-layer':
+      return hasBentHiddenLayer(spec);
+    case 'optimizer':
+      return condition.in.includes(options.optimizer);
+    case 'l2':
+      return options.l2 > condition.above;
+    case 'dropout':
+      return spec.layers.some((l) => l.type === 'dropout' && l.rate > condition.above);
+  }
+}
+
+/** Whether a setup has the level's idea: every condition of its rule holds. */
+export function hasIdea(teaches: Teaches, setup: SetupLike): boolean {
+  return teaches.rule.every((c) => meets(c, setup));
+}
+
+/** The activation applied last in the network (`identity` when none). */
+function lastActivation(spec: ModelSpec): Activation {
+  for (let i = spec.layers.length - 1; i >= 0; i--) {
+    const l = spec.layers[i]!;
+    if (l.type === 'activation') return l.activation;
+    if (l.type === 'dense') return l.activation ?? 'identity';
+  }
+  return 'identity';
+}
+
+/**
+ * True when some dense layer before the last one is followed, before the next dense layer, by a
+ * non-linear activation (its own or an activation block). Without one, stacked dense layers
+ * collapse into a single straight boundary.
+ */
+function hasBentHiddenLayer(spec: ModelSpec): boolean {
+  const layers = spec.layers;
+  const lastDense = layers.map((l) => l.type).lastIndexOf('dense');
+  let afterDense = false;
+  for (let i = 0; i < lastDense; i++) {
+    const l = layers[i]!;
+    if (l.type === 'dense') {
+      afterDense = true;
+      if (l.activation && NONLINEAR.has(l.activation)) return true;
+    } else if (l.type === 'activation' && afterDense && NONLINEAR.has(l.activation)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** The condition in plain words for a player: what a setup needs to have the idea. */
+export function conditionWords(condition: Condition): string {
+  switch (condition.kind) {
+    case 'learning-rate':
+      return `a learning rate from ${condition.min} to ${condition.max}`;
+    case 'probability':
+      return 'an output squashed into a probability (sigmoid and cross-entropy)';
+    case 'hidden-layer':
+      return 'a hidden layer with a non-linear activation';
+    case 'optimizer':
+      return `the ${condition.in.map(optimizerName).join(' or ')} optimizer`;
+    case 'l2':
+      return condition.above === 0 ? 'an L2 penalty' : `an L2 penalty above ${condition.above}`;
+    case 'dropout':
+      return condition.above === 0 ? 'a dropout block' : `dropout above ${condition.above}`;
+  }
+}
+
+/** Optimizer names as the workbench writes them. */
+export function optimizerName(name: OptimizerName): string {
+  return { sgd: 'SGD', momentum: 'Momentum', rmsprop: 'RMSProp', adam: 'Adam', adamw: 'AdamW' }[
+    name
+  ];
+}
+
+/**
+ * Validates the `teaches` field of a level file, reporting under `teaches…` paths. Returns the
+ * value when it is well formed, otherwise null (the findings are in `issues`).
+ */
+export function parseTeaches(issues: Issues, raw: unknown): Teaches | null {
+  const before = issues.list.length;
+  if (!isObject(raw)) {
+    issues.add('teaches', `must be an object with idea and rule, got ${show(raw)}`);
+    return null;
+  }
+  checkKeys(issues, 'teaches', raw, ['idea', 'rule']);
+  const idea = raw['idea'];
+  if (typeof idea !== 'string' || idea.trim() === '' || idea.length > 60) {
+    issues.add('teaches.idea', `must be a non-empty text of at most 60 characters, got ${show(idea)}`);
+  }
+  const rule = raw['rule'];
+  if (!Array.isArray(rule) || rule.length === 0) {
+    issues.add('teaches.rule', `must be a non-empty list of conditions, got ${show(rule)}`);
+    return null;
+  }
+  rule.forEach((c, i) => checkCondition(issues, `teaches.rule[${i}]`, c));
+  return issues.list.length === before ? (structuredClone(raw) as unknown as Teaches) : null;
+}
+
+function checkCondition(issues: Issues, path: string, c: unknown): void {
+  if (!isObject(c)) {
+    issues.add(path, `must be an object like {"kind": "dropout", "above": 0}, got ${show(c)}`);
+    return;
+  }
+  if (!checkChoice(issues, `${path}.kind`, c['kind'], CONDITION_KINDS)) return;
+  switch (c['kind']) {
+    case 'learning-rate':
+      checkKeys(issues, path, c, ['kind', 'min', 'max']);
+      if (
+        checkNumber(issues, `${path}.min`, c['min'], 0, 10) &&
+        checkNumber(issues, `${path}.max`, c['max'], 0, 10) &&
+        (c['min'] as number) > (c['max'] as number)
+      ) {
+        issues.add(`${path}.min`, `must not exceed max ${String(c['max'])}, got ${show(c['min'])}`);
+      }
+      break;
+    case 'probability':
+    case 'hidden-layer':
+      checkKeys(issues, path, c, ['kind']);
+      break;
+    case 'optimizer': {
+      checkKeys(issues, path, c, ['kind', 'in']);
+      const list = c['in'];
+      if (!Array.isArray(list) || list.length === 0) {
+        issues.add(`${path}.in`, `must be a non-empty list of optimizers, got ${show(list)}`);
+      } else {
+        list.forEach((o, i) => checkChoice(issues, `${path}.in[${i}]`, o, OPTIMIZERS));
+      }
+      break;
+    }
+    case 'l2':
+    case 'dropout':
+      checkKeys(issues, path, c, ['kind', 'above']);
+      checkNumber(issues, `${path}.above`, c['above'], 0, c['kind'] === 'l2' ? 10 : 1, true);
+      break;
+  }
+}

@@ -1,0 +1,159 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { namedDataShape, kernelRandom } from '../../src/data/index.js';
+import { DEFAULT_OPTIONS } from '../../src/engine/options.js';
+import {
+  LEVELS,
+  checkSpec,
+  conformSetup,
+  hasIdea,
+  levelById,
+  meets,
+  rulesOf,
+  sandboxRules,
+  startSetup,
+} from '../../src/levels/index.js';
+import { auditLevel, auditTable, type AuditResult } from '../../src/levels/audit.js';
+import { sampleSetup } from '../../src/levels/sample.js';
+import type { Setup } from '../../src/levels/types.js';
+import { loadKernelModule } from '../../src/node/kernel-file.js';
+
+let module: WebAssembly.Module;
+beforeAll(async () => {
+  module = await loadKernelModule('simd');
+});
+
+/** The setups CI audits per level: enough to see a 10% win rate, quick enough for every push. */
+const CI_SETUPS = 40;
+
+describe('every level teaches its idea (the level audit)', () => {
+  const results: AuditResult[] = [];
+  for (const level of LEVELS) {
+    it(level.id, () => {
+      const result = auditLevel(module, level, CI_SETUPS, 1);
+      results.push(result);
+      expect(result.failures, level.id).toEqual([]);
+      if (results.length === LEVELS.length) console.log(auditTable(LEVELS, results));
+    });
+  }
+});
+
+describe('the sampler draws only what a workbench allows', () => {
+  it('every sampled setup obeys its level and needs no change to be trained', () => {
+    const rand = kernelRandom(module, 3);
+    for (const level of LEVELS) {
+      const rules = rulesOf(level);
+      const shape = namedDataShape(level.data.name, level.data)!;
+      for (let i = 0; i < 60; i++) {
+        const setup = sampleSetup(rules, shape, rand);
+        expect(checkSpec(rules, setup.spec), level.id).toEqual([]);
+        expect(conformSetup(rules, setup).changes, level.id).toEqual([]);
+        expect(setup.seed).toBeGreaterThanOrEqual(1);
+        expect(setup.seed).toBeLessThanOrEqual(5);
+      }
+    }
+  });
+
+  it('draws both halves of each idea', () => {
+    const rand = kernelRandom(module, 4);
+    for (const level of LEVELS) {
+      const rules = rulesOf(level);
+      const shape = namedDataShape(level.data.name, level.data)!;
+      const ideas = Array.from({ length: 200 }, () =>
+        hasIdea(level.teaches, sampleSetup(rules, shape, rand)),
+      );
+      expect(ideas.some(Boolean), `${level.id} with`).toBe(true);
+      expect(ideas.some((x) => !x), `${level.id} without`).toBe(true);
+    }
+  });
+});
+
+describe('ideas as rules', () => {
+  const setup = (layers: Setup['spec']['layers'], options = {}, loss?: 'mse'): Setup => ({
+    spec: loss ? { layers, loss } : { layers },
+    options: { ...DEFAULT_OPTIONS, ...options },
+    seed: 1,
+  });
+  const out = { type: 'dense' as const, units: 1 };
+
+  it('a hidden layer counts only when an activation bends it', () => {
+    const rule = { kind: 'hidden-layer' as const };
+    expect(meets(rule, setup([out]))).toBe(false);
+    expect(meets(rule, setup([{ type: 'dense', units: 8 }, out]))).toBe(false);
+    expect(meets(rule, setup([{ type: 'dense', units: 8, activation: 'relu' }, out]))).toBe(true);
+    expect(
+      meets(rule, setup([{ type: 'dense', units: 8 }, { type: 'activation', activation: 'tanh' }, out])),
+    ).toBe(true);
+    // An activation on the output layer is not a hidden layer.
+    expect(meets(rule, setup([{ type: 'dense', units: 1, activation: 'sigmoid' }]))).toBe(false);
+  });
+
+  it('a probability is a squashed output or a cross-entropy loss; the squared-error line is not', () => {
+    const rule = { kind: 'probability' as const };
+    expect(meets(rule, setup([out], {}, 'mse'))).toBe(false);
+    expect(meets(rule, setup([{ ...out, activation: 'sigmoid' }], {}, 'mse'))).toBe(true);
+    expect(meets(rule, setup([out]))).toBe(true);
+  });
+
+  it('learning-rate windows include their ends; optimizer, L2 and dropout rules', () => {
+    const lr = { kind: 'learning-rate' as const, min: 0.01, max: 1 };
+    expect([0.0099, 0.01, 1, 1.01].map((v) => meets(lr, setup([out], { lr: v })))).toEqual([
+      false,
+      true,
+      true,
+      false,
+    ]);
+    expect(meets({ kind: 'optimizer', in: ['adam'] }, setup([out], { optimizer: 'sgd' }))).toBe(false);
+    expect(meets({ kind: 'l2', above: 0 }, setup([out], { l2: 0 }))).toBe(false);
+    expect(meets({ kind: 'l2', above: 0 }, setup([out], { l2: 1e-4 }))).toBe(true);
+    const dropped = setup([{ type: 'dense', units: 8 }, { type: 'dropout', rate: 0.3 }, out]);
+    expect(meets({ kind: 'dropout', above: 0 }, dropped)).toBe(true);
+    expect(meets({ kind: 'dropout', above: 0.5 }, dropped)).toBe(false);
+  });
+});
+
+describe('conformSetup: no link lifts a lock or a range', () => {
+  it('the c3-dropout link trains what the level allows, and says what it changed', () => {
+    const level = levelById('c3-dropout')!;
+    const rules = rulesOf(level);
+    const link: Setup = {
+      spec: {
+        layers: [
+          { type: 'dense', units: 8, activation: 'relu' },
+          { type: 'dense', units: 1, activation: 'sigmoid' },
+        ],
+      },
+      options: { ...DEFAULT_OPTIONS, optimizer: 'sgd', lr: 0.5, l2: 0.05, batch: 8 },
+      seed: 1,
+    };
+    const { setup, changes } = conformSetup(rules, link);
+    expect(setup.spec).toEqual(level.start);
+    expect(setup.options).toMatchObject({ optimizer: 'adam', lr: 0.003, batch: 32, l2: 0 });
+    expect(changes.join(' ')).toMatch(/network does not fit/);
+    expect(changes.join(' ')).toMatch(/SGD.*Adam/);
+    expect(changes.join(' ')).toMatch(/learning rate 0\.5 .*fixed at 0\.003/);
+    expect(changes.join(' ')).toMatch(/batch size 8 .*fixed at 32/);
+    expect(changes.join(' ')).toMatch(/L2 penalty 0\.05 .*fixed at 0/);
+  });
+
+  it('keeps what is allowed, and refuses options the workbench cannot show and seeds off the slider', () => {
+    const level = levelById('c2-xor')!;
+    const rules = rulesOf(level);
+    const start = startSetup(rules);
+    expect(conformSetup(rules, start)).toEqual({ setup: start, changes: [] });
+    const odd = { ...start, options: { ...start.options, clip: 1, lr: 0.5 }, seed: 5000 };
+    const { setup, changes } = conformSetup(rules, odd, 'The saved run');
+    expect(setup.options.clip).toBe(0);
+    expect(setup.options.lr).toBe(0.5);
+    expect(setup.seed).toBe(1);
+    expect(changes).toHaveLength(2);
+    expect(changes[0]).toMatch(/^The saved run sets a gradient clip of 1/);
+  });
+
+  it('the sandbox offers squared error on yes/no data and refuses it on classes', () => {
+    const binary = sandboxRules({ inputs: 2, outputs: 1, task: 'binary' });
+    const classes = sandboxRules({ inputs: 2, outputs: 3, task: 'multiclass' });
+    const spec = { layers: [{ type: 'dense' as const, units: 1 }], loss: 'mse' as const };
+    expect(checkSpec(binary, spec)).toEqual([]);
+    expect(checkSpec(classes, spec).join(' ')).toMatch(/does not offer the squared error loss/);
+  });
+});
