@@ -36,8 +36,12 @@ async function work(job: Job): Promise<AuditResult[]> {
   const module = await loadKernelModule('simd');
   const levels = readLevels();
   return job.ids.map((id) => {
-    const result = auditLevel(module, levels.find((l) => l.id === id)!, job.setups, job.seed, () =>
-      performance.now(),
+    const result = auditLevel(
+      module,
+      levels.find((l) => l.id === id)!,
+      job.setups,
+      job.seed,
+      () => performance.now(),
     );
     const mark = result.failures.length ? '✗' : '✓';
     process.stderr.write(`${mark} ${id} (${(result.milliseconds / 1000).toFixed(1)} s)\n`);

@@ -110,6 +110,7 @@ export interface KernelExports {
   softmax_ce_forward(probs: Ptr, logits: Ptr, labels: Ptr, B: number, C: number): number;
   softmax_ce_backward(dlogits: Ptr, probs: Ptr, labels: Ptr, B: number, C: number): void;
   accuracy_binary(logits: Ptr, target: Ptr, N: number): number;
+  accuracy_threshold(pred: Ptr, target: Ptr, N: number): number;
   accuracy_multiclass(scores: Ptr, labels: Ptr, B: number, C: number): number;
 
   // regularisation

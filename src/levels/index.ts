@@ -41,7 +41,7 @@ export const CHAPTERS: readonly Chapter[] = Object.freeze([
   {
     index: 2,
     title: 'Going deeper',
-    years: '1969–2014',
+    years: '1969–2011',
     blurb:
       'One line cannot split every puzzle. Hidden layers bend the boundary, and a smarter optimizer gets there in time.',
   },
@@ -115,4 +115,3 @@ export function isUnlocked(
   if (i === 0) return true;
   return (starsByLevel[LEVELS[i - 1]!.id] ?? 0) >= 1;
 }
-

@@ -255,7 +255,10 @@ export function conformSetup(rules: WorkbenchRules, setup: Setup, from = 'The li
     );
   }
   const opt = s.optimizer;
-  if (!opt.choices.includes(out.options.optimizer) || (opt.locked && out.options.optimizer !== opt.value)) {
+  if (
+    !opt.choices.includes(out.options.optimizer) ||
+    (opt.locked && out.options.optimizer !== opt.value)
+  ) {
     const allowed = opt.locked ? [opt.value] : opt.choices;
     changes.push(
       `${from} asks for ${optimizerName(out.options.optimizer)}, but here the optimizer is ${allowed.map(optimizerName).join(' or ')}; ${optimizerName(opt.value)} is used.`,
@@ -271,10 +274,13 @@ export function conformSetup(rules: WorkbenchRules, setup: Setup, from = 'The li
     const v = out.options[key];
     const ok = range.locked ? v === range.value : v >= range.min && v <= range.max;
     if (!ok) {
-      const allowed = range.locked || range.min === range.max
-        ? `it is fixed at ${range.value}`
-        : `it may go from ${range.min} to ${range.max}`;
-      changes.push(`${from}'s ${words} ${String(v)} is not allowed here (${allowed}); ${range.value} is used.`);
+      const allowed =
+        range.locked || range.min === range.max
+          ? `it is fixed at ${range.value}`
+          : `it may go from ${range.min} to ${range.max}`;
+      changes.push(
+        `${from}'s ${words} ${String(v)} is not allowed here (${allowed}); ${range.value} is used.`,
+      );
       out.options[key] = range.value;
     }
   }

@@ -7,13 +7,7 @@
  */
 import type { DataRandom } from '../data/random.js';
 import type { Activation, LayerSpec, ModelSpec, TaskShape } from '../engine/spec.js';
-import {
-  DROPOUT_MAX,
-  DROPOUT_STEP,
-  UNIT_STEPS,
-  startSetup,
-  type WorkbenchRules,
-} from './rules.js';
+import { DROPOUT_MAX, DROPOUT_STEP, UNIT_STEPS, startSetup, type WorkbenchRules } from './rules.js';
 import type { RangeSetting, Setup } from './types.js';
 
 /** The seeds a sampled setup uses: a player rarely goes further than the first few. */
@@ -43,11 +37,17 @@ function sampleRange(rand: Rand, s: RangeSetting, integer: boolean): number {
 
 /** The activations a hidden layer may take: none, or any offered one but softmax. */
 function hiddenActivations(rules: WorkbenchRules): (Activation | undefined)[] {
-  return [undefined, ...rules.blocks.activations.filter((a) => a !== 'softmax' && a !== 'identity')];
+  return [
+    undefined,
+    ...rules.blocks.activations.filter((a) => a !== 'softmax' && a !== 'identity'),
+  ];
 }
 
 /** The output layer's activation: none, or the squashing one the task allows, when offered. */
-function outputActivations(rules: WorkbenchRules, task: TaskShape['task']): (Activation | undefined)[] {
+function outputActivations(
+  rules: WorkbenchRules,
+  task: TaskShape['task'],
+): (Activation | undefined)[] {
   const squash = task === 'multiclass' ? 'softmax' : task === 'binary' ? 'sigmoid' : null;
   return squash && rules.blocks.activations.includes(squash) ? [undefined, squash] : [undefined];
 }

@@ -222,13 +222,19 @@ export function parseLevel(raw: unknown, file?: string): Level {
   // --- consistency: the level's own rules hold for its start and its reference --------------
   const teaches = obj['teaches'] === undefined ? null : parseTeaches(issues, obj['teaches']);
   if (obj['teaches'] === undefined) {
-    issues.add('teaches', 'is required: the idea of the level as a rule, e.g. {"idea": "dropout", "rule": [{"kind": "dropout", "above": 0}]}');
+    issues.add(
+      'teaches',
+      'is required: the idea of the level as a rule, e.g. {"idea": "dropout", "rule": [{"kind": "dropout", "above": 0}]}',
+    );
   }
   if (blocksOk && start && shape) {
     const raw = obj['blocks'] as Level['blocks'];
     const blocks = { ...raw, losses: raw.losses ?? [defaultLoss(shape.task)] };
     if (!blocks.losses.includes(defaultLoss(shape.task)) && start.loss === undefined) {
-      issues.add('blocks.losses', `must include ${defaultLoss(shape.task)}, the loss of the start network`);
+      issues.add(
+        'blocks.losses',
+        `must include ${defaultLoss(shape.task)}, the loss of the start network`,
+      );
     }
     for (const v of specViolations(blocks, start, start))
       issues.add('start', `breaks the level's blocks: ${v}`);
@@ -314,14 +320,19 @@ function checkData(issues: Issues, value: unknown): boolean {
   const features = value['features'];
   if (features !== undefined) {
     if (!isBundledName(name as string)) {
-      issues.add('data.features', `applies only to the bundled real data sets, not to ${show(name)}`);
+      issues.add(
+        'data.features',
+        `applies only to the bundled real data sets, not to ${show(name)}`,
+      );
       return false;
     }
     const known = bundledTable(name as never).featureNames;
     if (
       !Array.isArray(features) ||
       features.length === 0 ||
-      features.some((f, i) => typeof f !== 'string' || !known.includes(f) || features.indexOf(f) !== i)
+      features.some(
+        (f, i) => typeof f !== 'string' || !known.includes(f) || features.indexOf(f) !== i,
+      )
     ) {
       issues.add(
         'data.features',

@@ -155,7 +155,10 @@ export function parseTeaches(issues: Issues, raw: unknown): Teaches | null {
   checkKeys(issues, 'teaches', raw, ['idea', 'rule']);
   const idea = raw['idea'];
   if (typeof idea !== 'string' || idea.trim() === '' || idea.length > 60) {
-    issues.add('teaches.idea', `must be a non-empty text of at most 60 characters, got ${show(idea)}`);
+    issues.add(
+      'teaches.idea',
+      `must be a non-empty text of at most 60 characters, got ${show(idea)}`,
+    );
   }
   const rule = raw['rule'];
   if (!Array.isArray(rule) || rule.length === 0) {

@@ -109,6 +109,26 @@ export interface Level {
   naive: LevelRun & { lesson: string };
 }
 
+/**
+ * How a finished run went, beyond its verdict: what the Result's advice reads to tell how it
+ * failed (diverged, still falling at the budget, stuck from the start, overfitting, close).
+ * Points are in step order; losses are the task's own loss in training units.
+ */
+export interface RunOutcome {
+  passed: boolean;
+  /** The run stopped because a loss, gradient or weight stopped being a finite number. */
+  diverged: boolean;
+  /** Steps trained, and the most the level allowed. */
+  steps: number;
+  budget: number;
+  /** The goal metric on the goal split at the end (NaN when there is none). */
+  goalValue: number;
+  /** Mean training loss of each chunk of steps, at the step the chunk ended. */
+  train: { step: number; loss: number }[];
+  /** Validation loss at each goal check. */
+  validation: { step: number; loss: number }[];
+}
+
 /** What happened in one attempt, as the rules judge it. */
 export interface Attempt {
   levelId: string;

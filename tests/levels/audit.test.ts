@@ -62,7 +62,10 @@ describe('the sampler draws only what a workbench allows', () => {
         hasIdea(level.teaches, sampleSetup(rules, shape, rand)),
       );
       expect(ideas.some(Boolean), `${level.id} with`).toBe(true);
-      expect(ideas.some((x) => !x), `${level.id} without`).toBe(true);
+      expect(
+        ideas.some((x) => !x),
+        `${level.id} without`,
+      ).toBe(true);
     }
   });
 });
@@ -81,7 +84,10 @@ describe('ideas as rules', () => {
     expect(meets(rule, setup([{ type: 'dense', units: 8 }, out]))).toBe(false);
     expect(meets(rule, setup([{ type: 'dense', units: 8, activation: 'relu' }, out]))).toBe(true);
     expect(
-      meets(rule, setup([{ type: 'dense', units: 8 }, { type: 'activation', activation: 'tanh' }, out])),
+      meets(
+        rule,
+        setup([{ type: 'dense', units: 8 }, { type: 'activation', activation: 'tanh' }, out]),
+      ),
     ).toBe(true);
     // An activation on the output layer is not a hidden layer.
     expect(meets(rule, setup([{ type: 'dense', units: 1, activation: 'sigmoid' }]))).toBe(false);
@@ -102,7 +108,9 @@ describe('ideas as rules', () => {
       true,
       false,
     ]);
-    expect(meets({ kind: 'optimizer', in: ['adam'] }, setup([out], { optimizer: 'sgd' }))).toBe(false);
+    expect(meets({ kind: 'optimizer', in: ['adam'] }, setup([out], { optimizer: 'sgd' }))).toBe(
+      false,
+    );
     expect(meets({ kind: 'l2', above: 0 }, setup([out], { l2: 0 }))).toBe(false);
     expect(meets({ kind: 'l2', above: 0 }, setup([out], { l2: 1e-4 }))).toBe(true);
     const dropped = setup([{ type: 'dense', units: 8 }, { type: 'dropout', rate: 0.3 }, out]);

@@ -4,7 +4,7 @@
  */
 import type { ModelSpec } from '../../engine/spec.js';
 import type { TrainOptions } from '../../engine/options.js';
-import type { Attempt } from '../../levels/types.js';
+import type { Attempt, RunOutcome } from '../../levels/types.js';
 import type { DataRequest } from '../../engine/trainer.js';
 
 export const SCENES = {
@@ -43,4 +43,6 @@ export interface TrainingData {
 }
 export interface ResultData {
   attempt: Attempt;
+  /** How the run went, for the advice; absent when a result is shown without its run. */
+  outcome?: RunOutcome;
 }

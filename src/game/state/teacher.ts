@@ -14,6 +14,7 @@ export const CONTROLS = [
   'seed',
   'layers',
   'dropout',
+  'loss',
   'speed',
 ] as const;
 export type Control = (typeof CONTROLS)[number];
