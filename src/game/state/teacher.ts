@@ -4,20 +4,10 @@
  * exercise ("find a learning rate that works; everything else is fixed"). See
  * `docs/sharing.md`. Pure: no browser globals.
  */
+import { CONTROLS, type Control } from '../../levels/advice.js';
 
-/** The controls a teacher link can hide or lock, in the order links list them. */
-export const CONTROLS = [
-  'optimizer',
-  'lr',
-  'batch',
-  'l2',
-  'seed',
-  'layers',
-  'dropout',
-  'loss',
-  'speed',
-] as const;
-export type Control = (typeof CONTROLS)[number];
+/** The controls a teacher link can hide or lock: defined with the level rules, which need them. */
+export { CONTROLS, type Control };
 
 /** What a teacher link asks for. Hidden controls are not shown; locked ones show but cannot change. */
 export interface TeacherFlags {
