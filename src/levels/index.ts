@@ -103,8 +103,9 @@ export function levelById(id: string): Level | undefined {
 
 /**
  * Whether a level can be played: the first level is always open; each next one opens once the
- * level before it (in journey order, across chapters) has at least one star. Unknown ids are
- * locked.
+ * level before it (in journey order, across chapters) has at least one star; and a level with a
+ * star of its own is open whatever came before it — it was won, perhaps through a share link,
+ * so the map must never show its stars on a padlock. Unknown ids are locked.
  */
 export function isUnlocked(
   levelId: string,
@@ -112,6 +113,6 @@ export function isUnlocked(
 ): boolean {
   const i = LEVELS.findIndex((l) => l.id === levelId);
   if (i < 0) return false;
-  if (i === 0) return true;
+  if (i === 0 || (starsByLevel[levelId] ?? 0) >= 1) return true;
   return (starsByLevel[LEVELS[i - 1]!.id] ?? 0) >= 1;
 }

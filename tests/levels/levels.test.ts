@@ -245,7 +245,7 @@ describe('parseLevel error messages name the field', () => {
 describe('rules', () => {
   const level = (): Level => structuredClone(levelById('c2-xor')!);
 
-  it('isUnlocked: the first level is open, each next one after a star on the previous', () => {
+  it('isUnlocked: the first level is open, each next one after a star on the previous, and any with a star', () => {
     const [a, b, c] = LEVELS;
     expect(isUnlocked(a!.id, {})).toBe(true);
     expect(isUnlocked(b!.id, {})).toBe(false);
@@ -257,6 +257,13 @@ describe('rules', () => {
     // Across a chapter boundary: the first level of chapter 1 needs the last of chapter 0.
     const firstOf1 = LEVELS.findIndex((l) => l.chapter === 1);
     expect(isUnlocked(LEVELS[firstOf1]!.id, { [LEVELS[firstOf1 - 1]!.id]: 1 })).toBe(true);
+    // A level won out of order (through a share link) is open, and opens the one after it.
+    const last = LEVELS.at(-1)!;
+    expect(isUnlocked(last.id, { [last.id]: 1 })).toBe(true);
+    expect(isUnlocked(c!.id, { [c!.id]: 2 })).toBe(true);
+    expect(isUnlocked(LEVELS[3]!.id, { [c!.id]: 2 })).toBe(true);
+    expect(isUnlocked(last.id, { [last.id]: 0 })).toBe(false);
+    expect(isUnlocked('c9-missing', { 'c9-missing': 3 })).toBe(false);
   });
 
   it('starsFor: 0 failed, 1 passed, 2 small enough, 3 small and quick', () => {
