@@ -29,6 +29,12 @@ export type DataRequest =
     }
   | { csv: string; seed: number; target?: string; fileName?: string };
 
+/** How regression targets were scaled for training, to show values in the data's own units. */
+export interface TargetScale {
+  mean: number;
+  std: number;
+}
+
 /** What `create` reports back: enough for a workbench to draw the network. */
 export interface LearnerInfo {
   summary: LayerSummary[];
@@ -42,7 +48,41 @@ export interface LearnerInfo {
     rows: Record<SplitName, number>;
     /** Names of the classes (bundled sets, a CSV's labels); absent for numbered classes. */
     classNames?: string[];
+    /** The first target's scaling when targets were standardised for training, else null. */
+    targetScale: TargetScale | null;
   };
+}
+
+/** A look at a data set before any network exists: its shape, names and some training rows. */
+export interface DataPreview {
+  name: string;
+  task: Dataset['task'];
+  inputs: number;
+  outputs: number;
+  rows: Record<SplitName, number>;
+  featureNames: string[];
+  targetName: string;
+  classNames?: string[];
+  /** Up to PREVIEW_ROWS training rows as the network sees them: x [rows, inputs], y [rows]. */
+  x: Float32Array;
+  y: Float32Array;
+  /** Smallest and largest value of each feature over the whole training split. */
+  min: number[];
+  max: number[];
+  targetScale: TargetScale | null;
+}
+
+/** Most training rows a preview carries: enough to see the shape of the data. */
+export const PREVIEW_ROWS = 300;
+
+/** A run trained start to end on the side: the previous era's model, to show it failing. */
+export interface GhostRun {
+  /** At every goal check: the step, the mean training loss since the last check, the validation loss and the goal metric on the goal split (NaN for a missing accuracy). */
+  checks: { step: number; train: number; validation: number; goal: number }[];
+  /** Predictions over the grid handed in, at every check (empty without a grid). */
+  frames: { step: number; out: Float32Array }[];
+  diverged: boolean;
+  params: number;
 }
 
 export interface TrainerApi {
@@ -58,6 +98,19 @@ export interface TrainerApi {
   weightsHash(): Promise<string>;
   /** The network, options and seed the current learner trains, and its step: what really runs. */
   describe(): ReturnType<Learner['describe']>;
+  /** Shape, names and some rows of a data set, without touching the current learner. */
+  preview(data: DataRequest): Promise<DataPreview>;
+  /**
+   * Trains `run` to its end in a learner of its own, checking every `every` steps as a level does
+   * (`split` and `metric` of its goal), and predicting over `grid` at each check. The current
+   * learner is left as it was.
+   */
+  ghost(
+    run: { spec: unknown; options: unknown; seed: number; steps: number },
+    data: DataRequest,
+    goal: { split: SplitName; metric: 'loss' | 'accuracy'; every: number },
+    grid: Float32Array | null,
+  ): Promise<GhostRun>;
   dispose(): void;
 }
 
@@ -65,6 +118,25 @@ export interface TrainerApi {
  * Makes a trainer. `loadModule` compiles the kernel once (from disk in Node, by `fetch` in the
  * browser); it is called lazily so the worker can answer messages right away.
  */
+/** Per-feature smallest and largest training values: the frame of a plot of the data. */
+function featureBounds(data: Dataset): { min: number[]; max: number[] } {
+  const min = new Array<number>(data.inputs).fill(Infinity);
+  const max = new Array<number>(data.inputs).fill(-Infinity);
+  const x = data.train.x;
+  for (let i = 0; i < x.length; i++) {
+    const f = i % data.inputs;
+    if (x[i]! < min[f]!) min[f] = x[i]!;
+    if (x[i]! > max[f]!) max[f] = x[i]!;
+  }
+  return { min, max };
+}
+
+/** The first target's scaling, when the data's targets were standardised for training. */
+function targetScale(data: Dataset): TargetScale | null {
+  const t = data.targetStandardization;
+  return t ? { mean: t.mean[0]!, std: t.std[0]! } : null;
+}
+
 export function createTrainer(loadModule: () => Promise<WebAssembly.Module>): TrainerApi {
   let module: Promise<WebAssembly.Module> | null = null;
   let learner: Learner | null = null;
@@ -72,27 +144,31 @@ export function createTrainer(loadModule: () => Promise<WebAssembly.Module>): Tr
     if (!learner) throw new Error('no learner: call create first');
     return learner;
   };
+  const load = async (request: DataRequest): Promise<{ m: WebAssembly.Module; data: Dataset }> => {
+    module ??= loadModule();
+    const m = await module;
+    const data =
+      'csv' in request
+        ? makeCsvDataset(request.csv, {
+            module: m,
+            seed: request.seed,
+            target: request.target,
+            name: request.fileName,
+          })
+        : makeDataset(request.name, {
+            module: m,
+            seed: request.seed,
+            n: request.n,
+            noise: request.noise,
+            arms: request.arms,
+            far: request.far,
+            features: request.features,
+          });
+    return { m, data };
+  };
   return {
     async create(spec, request, options, seed) {
-      module ??= loadModule();
-      const m = await module;
-      const data =
-        'csv' in request
-          ? makeCsvDataset(request.csv, {
-              module: m,
-              seed: request.seed,
-              target: request.target,
-              name: request.fileName,
-            })
-          : await makeDataset(request.name, {
-              module: m,
-              seed: request.seed,
-              n: request.n,
-              noise: request.noise,
-              arms: request.arms,
-              far: request.far,
-              features: request.features,
-            });
+      const { m, data } = await load(request);
       // Built before the old one is dropped: a bad spec must not cost the player the network they had.
       const created = new Learner(m, spec, data, options, seed);
       learner?.dispose();
@@ -108,8 +184,55 @@ export function createTrainer(loadModule: () => Promise<WebAssembly.Module>): Tr
           outputs: data.outputs,
           rows: { train: data.train.n, validation: data.validation.n, test: data.test.n },
           ...(data.classNames ? { classNames: [...data.classNames] } : {}),
+          targetScale: targetScale(data),
         },
       };
+    },
+    async preview(request) {
+      const { data } = await load(request);
+      const rows = Math.min(PREVIEW_ROWS, data.train.n);
+      const yWidth = data.train.y.length / Math.max(1, data.train.n);
+      const y = new Float32Array(rows);
+      for (let i = 0; i < rows; i++) y[i] = data.train.y[i * yWidth]!;
+      return {
+        name: data.name,
+        task: data.task,
+        inputs: data.inputs,
+        outputs: data.outputs,
+        rows: { train: data.train.n, validation: data.validation.n, test: data.test.n },
+        featureNames: [...data.featureNames],
+        targetName: data.targetName,
+        ...(data.classNames ? { classNames: [...data.classNames] } : {}),
+        x: data.train.x.slice(0, rows * data.inputs),
+        y,
+        ...featureBounds(data),
+        targetScale: targetScale(data),
+      };
+    },
+    async ghost(run, request, goal, grid) {
+      const { m, data } = await load(request);
+      const side = new Learner(m, run.spec, data, run.options, run.seed);
+      try {
+        const checks: GhostRun['checks'] = [];
+        const frames: GhostRun['frames'] = [];
+        let diverged = false;
+        while (side.stepCount < run.steps && !diverged) {
+          const r = side.step(Math.min(goal.every, run.steps - side.stepCount));
+          diverged = r.diverged !== null;
+          const at = side.evaluate(goal.split);
+          const validation = goal.split === 'validation' ? at : side.evaluate('validation');
+          checks.push({
+            step: r.step,
+            train: r.trainLoss,
+            validation: validation.loss,
+            goal: goal.metric === 'loss' ? at.loss : (at.accuracy ?? NaN),
+          });
+          if (grid) frames.push({ step: r.step, out: side.predict(grid) });
+        }
+        return { checks, frames, diverged, params: side.network.totalParams };
+      } finally {
+        side.dispose();
+      }
     },
     step: (n) => ({ ...live().step(n) }),
     evaluate: (split) => live().evaluate(split),

@@ -479,11 +479,14 @@ function checkRun(
   shape: TaskShape | null,
   naive: boolean,
 ): { spec: ModelSpec; options: TrainOptions } | null {
-  const keys = ['spec', 'options', 'seed', 'steps', ...(naive ? ['lesson'] : [])];
+  const keys = ['spec', 'options', 'seed', 'steps', ...(naive ? ['title', 'lesson'] : [])];
   if (!checkObject(issues, path, value, keys)) return null;
   checkInt(issues, `${path}.seed`, value['seed'], 0, 0xffffffff);
   checkInt(issues, `${path}.steps`, value['steps'], 1, MAX_STEP_BUDGET);
-  if (naive) checkText(issues, `${path}.lesson`, value['lesson'], 400);
+  if (naive) {
+    checkText(issues, `${path}.title`, value['title'], 60);
+    checkText(issues, `${path}.lesson`, value['lesson'], 400);
+  }
   const spec = checkNetwork(issues, `${path}.spec`, value['spec'], shape);
   let options: TrainOptions | null = null;
   if (!isObject(value['options'])) {

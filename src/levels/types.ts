@@ -106,7 +106,11 @@ export interface Level {
   /** The idea this level introduces, as a rule the level audit checks setups against. */
   teaches: Teaches;
   reference: LevelRun;
-  naive: LevelRun & { lesson: string };
+  /**
+   * The previous era's model: `title` names it in a few words ("plain SGD"), `lesson` says in
+   * one or two sentences why it misses the goal; the training view shows both beside the run.
+   */
+  naive: LevelRun & { title: string; lesson: string };
 }
 
 /**

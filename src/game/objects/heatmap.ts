@@ -70,7 +70,20 @@ export function extentOf(x: ArrayLike<number>, margin = 0.15): Extent {
     yMin = Math.min(yMin, x[i + 1]!);
     yMax = Math.max(yMax, x[i + 1]!);
   }
-  if (!Number.isFinite(xMin)) return { xMin: -1, xMax: 1, yMin: -1, yMax: 1 };
+  return extentOfBounds([xMin, yMin], [xMax, yMax], margin);
+}
+
+/** The same box from each coordinate's smallest and largest value (a data preview's bounds). */
+export function extentOfBounds(
+  min: readonly number[],
+  max: readonly number[],
+  margin = 0.15,
+): Extent {
+  const [xMin, yMin] = [min[0] ?? Infinity, min[1] ?? Infinity];
+  const [xMax, yMax] = [max[0] ?? -Infinity, max[1] ?? -Infinity];
+  if (!Number.isFinite(xMin) || !Number.isFinite(yMin)) {
+    return { xMin: -1, xMax: 1, yMin: -1, yMax: 1 };
+  }
   const half = (Math.max(xMax - xMin, yMax - yMin, 1e-6) * (1 + 2 * margin)) / 2;
   const cx = (xMin + xMax) / 2;
   const cy = (yMin + yMax) / 2;

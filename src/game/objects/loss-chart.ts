@@ -1,8 +1,10 @@
 /**
  * The loss curves of a training run: train loss (the loss colour) and validation loss (dashed,
- * the data colour), the goal's target as a labelled line, on a linear or logarithmic axis. The
- * Training scene appends points after each chunk of steps; the curve "draws itself" because each
- * redraw only adds a segment's worth of new data.
+ * the data colour), the goal's target as a line with its value on the axis, on a linear or
+ * logarithmic axis, and optionally a grey "ghost": the previous era's model's validation loss on
+ * the same data, drawn up to the step the player's run has reached. The Training scene appends
+ * points after each chunk of steps; the curve "draws itself" because each redraw only adds a
+ * segment's worth of new data. Every curve stays inside the frame, and no label sits inside it.
  */
 import * as Phaser from 'phaser';
 import { COLORS, CSS, TEXT, textStyle } from '../theme.js';
@@ -35,6 +37,8 @@ export class LossChart {
   private readonly labels: Phaser.GameObjects.Text[];
   private readonly train: Point[] = [];
   private readonly validation: Point[] = [];
+  private ghost: Point[] = [];
+  private ghostUntil = 0;
   private logScale: boolean;
 
   constructor(
@@ -49,7 +53,7 @@ export class LossChart {
       scene.add.text(0, 0, '', style).setOrigin(1, 0.5),
       scene.add.text(0, 0, '', style).setOrigin(1, 0),
       scene.add.text(0, 0, '', style),
-      scene.add.text(0, 0, '', style).setOrigin(1, 1).setColor(CSS.success),
+      scene.add.text(0, 0, '', style).setOrigin(1, 0.5).setColor(CSS.success),
     ];
     this.redraw();
   }
@@ -64,11 +68,22 @@ export class LossChart {
     if (Number.isFinite(value)) this.validation.push({ step, value });
   }
 
-  /** Forgets both curves (reset to the starting weights). */
+  /** Forgets both curves (reset to the starting weights); the ghost waits at step 0 again. */
   clear(): void {
     this.train.length = 0;
     this.validation.length = 0;
+    this.ghostUntil = 0;
     this.redraw();
+  }
+
+  /** The ghost curve (the whole run); it shows up to `showGhostUntil`'s step. */
+  setGhost(points: readonly Point[]): void {
+    this.ghost = points.filter((p) => Number.isFinite(p.value));
+  }
+
+  /** Reveals the ghost curve up to `step` (the player's run keeps pace with it). */
+  showGhostUntil(step: number): void {
+    this.ghostUntil = step;
   }
 
   setLogScale(on: boolean): void {
@@ -81,12 +96,14 @@ export class LossChart {
     const { x, y, width, height, stepBudget, target } = this.o;
     const g = this.g.clear();
 
-    const values = [...this.train, ...this.validation].map((p) => p.value);
+    const ghost = this.ghost.filter((p) => p.step <= this.ghostUntil);
+    const values = [...this.train, ...this.validation, ...ghost].map((p) => p.value);
     if (target !== null) values.push(target);
+    // A log axis cannot show 0 (a perfect batch): its floor is the smallest positive value.
+    const positive = values.filter((v) => v > 0);
     let hi = values.length ? Math.max(...values) : 1;
-    let lo = values.length ? Math.min(...values) : 0;
-    if (!this.logScale) lo = 0;
-    if (hi <= lo) hi = lo + 1;
+    const lo = this.logScale ? (positive.length ? Math.min(...positive) : 1e-3) : 0;
+    if (hi <= lo) hi = this.logScale ? lo * 10 : lo + 1;
     const fy = this.logScale
       ? (v: number): number =>
           y + height - ((log10(v) - log10(lo)) / Math.max(log10(hi) - log10(lo), 1e-6)) * height
@@ -104,8 +121,11 @@ export class LossChart {
       const ty = Phaser.Math.Clamp(fy(target), y, y + height);
       g.lineStyle(1.5, COLORS.success, 1);
       dashed(g, x, ty, x + width, ty, 6, 4);
-      this.label(4, x + width - 4, ty - 4, `goal ≤ ${fmt(target)}`);
+      // The goal's value sits on the axis, outside the plot, unless the top or bottom label is there.
+      const clear = Math.abs(ty - y) > 14 && Math.abs(ty - (y + height)) > 14;
+      this.label(4, x - 6, ty, clear ? fmt(target) : '');
     }
+    if (ghost.length) this.curve(ghost, COLORS.textDim, 2, true, fx, fy, 2);
     this.curve(this.train, COLORS.loss, 2.5, false, fx, fy);
     this.curve(this.validation, COLORS.data, 2, true, fx, fy);
   }
@@ -117,6 +137,7 @@ export class LossChart {
     dash: boolean,
     fx: (s: number) => number,
     fy: (v: number) => number,
+    dashOn = 5,
   ): void {
     if (!points.length) return;
     const g = this.g;
@@ -131,7 +152,7 @@ export class LossChart {
           py(points[i - 1]!.value),
           fx(points[i]!.step),
           py(points[i]!.value),
-          5,
+          dashOn,
           4,
         );
       }

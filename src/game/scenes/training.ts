@@ -10,21 +10,32 @@
  * main thread only draws), with `n` sized from the chosen speed and the measured step time so
  * frames stay smooth; the goal split is evaluated every CHECK_EVERY steps (chunks never cross a
  * check), training stops as soon as the goal is met or at the step budget, and a level run then
- * becomes an Attempt that is saved before the Result scene opens. A diverged run stops and says
- * why, with a "rewind and lower the learning rate" action.
+ * becomes an Attempt that is saved at once; the view stays (the player looks at what the network
+ * learned) until the player asks for the Result. A diverged run stops and says why, with a
+ * "rewind and lower the learning rate" action — or, where the learning rate is the level's idea,
+ * the way back to the workbench to choose one.
+ *
+ * Beside the run, the previous era's model trained on the same data (`ghost.ts`) keeps pace:
+ * its goal metric at the same step, its boundary on a small map, its loss curve in grey when the
+ * losses are of one kind, and the level's lesson once it has missed.
  */
 import * as Phaser from 'phaser';
-import type { SplitName } from '../../engine/learner.js';
+import type { Divergence, SplitName } from '../../engine/learner.js';
 import type { DataRequest, LearnerInfo } from '../../engine/trainer.js';
+import { defaultLoss } from '../../engine/spec.js';
 import {
   CHECK_EVERY,
   checkGoal,
+  conformSetup,
   dataRequest,
   goalMet,
   levelById,
+  rulesOf,
   starsFor,
 } from '../../levels/index.js';
-import type { Attempt, Level } from '../../levels/types.js';
+import type { Attempt, Level, RunOutcome } from '../../levels/types.js';
+import { ghostFor, type Ghost } from '../ghost.js';
+import { GhostStrip } from '../objects/ghost-strip.js';
 import { Confusion, confusionCounts } from '../objects/confusion.js';
 import {
   CLASS_COLORS,
@@ -39,7 +50,7 @@ import { LossChart, fmt } from '../objects/loss-chart.js';
 import { NetworkView } from '../objects/network-view.js';
 import { NeuronMaps } from '../objects/neuron-maps.js';
 import { Scatter } from '../objects/scatter.js';
-import { reportTraining, services, type TrainingProgress } from '../services.js';
+import { addNotice, reportTraining, services, type TrainingProgress } from '../services.js';
 import { SPEEDS } from '../state/saves.js';
 import { isEditable } from '../state/teacher.js';
 import {
@@ -58,7 +69,7 @@ import {
 import { Button } from '../ui/button.js';
 import { Choice } from '../ui/choice.js';
 import { FocusManager } from '../ui/focus.js';
-import { SCENES, type Draft, type TrainingData } from './keys.js';
+import { SCENES, type Draft, type ResultData, type TrainingData } from './keys.js';
 
 /** Steps per second at 1×; the speed setting multiplies it (8× ≈ 800 steps a second). */
 const STEPS_PER_SECOND = 100;
@@ -119,6 +130,17 @@ export class Training extends Phaser.Scene {
   private denseModules: number[] = [];
   private overlay: Phaser.GameObjects.Container | null = null;
   private validationSet: { x: Float32Array; y: Float32Array } | null = null;
+  private ghost: Ghost | null = null;
+  /** Lowest point drawn in the left panel so far: the ghost strip goes under it. */
+  private leftBottom = 0;
+  private ghostStrip: GhostStrip | null = null;
+  private ghostLegend!: Phaser.GameObjects.Text;
+  /** The run so far, for the Result's advice: train loss per chunk, validation loss per check. */
+  private outcome: Pick<RunOutcome, 'train' | 'validation'> = { train: [], validation: [] };
+  /** Steps owed to the clock below one per frame (the slow speeds). */
+  private carry = 0;
+  /** The recorded attempt of a finished level run, shown when the player asks for the Result. */
+  private result: ResultData | null = null;
 
   constructor() {
     super(SCENES.training);
@@ -128,6 +150,12 @@ export class Training extends Phaser.Scene {
     this.levelId = data.levelId;
     this.level = data.levelId ? (levelById(data.levelId) ?? null) : null;
     this.draft = structuredClone(data.draft);
+    if (this.level) {
+      // What trains is what the level allows, even if a caller skipped the Workbench.
+      const { setup, changes } = conformSetup(rulesOf(this.level), this.draft);
+      if (changes.length) addNotice(`Trained as this level allows: ${changes.join('; ')}.`);
+      this.draft = setup;
+    }
     this.request = this.level ? dataRequest(this.level) : data.data!;
     this.stepBudget = this.level?.stepBudget ?? 5000;
     this.phase = 'loading';
@@ -144,6 +172,12 @@ export class Training extends Phaser.Scene {
     this.fitData = this.validationSet = this.grid = this.extent = null;
     this.neuronTensor = null;
     this.denseModules = [];
+    this.ghost = null;
+    this.ghostStrip = null;
+    this.leftBottom = 0;
+    this.outcome = { train: [], validation: [] };
+    this.carry = 0;
+    this.result = null;
   }
 
   create(): void {
@@ -165,7 +199,7 @@ export class Training extends Phaser.Scene {
     this.add.text(170, 48, this.goalLine(), textStyle(TEXT.small, CSS.textDim));
 
     this.playButton = new Button(this, {
-      x: 640,
+      x: 612,
       y: 14,
       width: 110,
       label: 'Play',
@@ -175,7 +209,7 @@ export class Training extends Phaser.Scene {
       onClick: () => this.togglePlay(),
     });
     this.stepButton = new Button(this, {
-      x: 758,
+      x: 728,
       y: 14,
       width: 84,
       label: 'Step',
@@ -184,7 +218,7 @@ export class Training extends Phaser.Scene {
       onClick: () => void this.singleStep(),
     });
     this.resetButton = new Button(this, {
-      x: 850,
+      x: 818,
       y: 14,
       width: 92,
       label: 'Reset',
@@ -194,9 +228,14 @@ export class Training extends Phaser.Scene {
     });
     if (!teacher.hide.has('speed')) {
       new Choice<number>(this, {
-        x: 952,
+        x: 918,
         y: 18,
-        options: SPEEDS.map((s) => ({ value: s, label: `${s}×`, tooltip: `Train ${s}× as fast` })),
+        options: SPEEDS.map((s) => ({
+          value: s,
+          label: s === 0.25 ? '¼×' : `${s}×`,
+          tooltip:
+            s < 1 ? `Train slowly: ${s * STEPS_PER_SECOND} steps a second` : `Train ${s}× as fast`,
+        })),
         value: this.speed,
         tooltip: 'Training speed (how many steps per frame)',
         locked: !isEditable('speed', teacher, false),
@@ -207,10 +246,10 @@ export class Training extends Phaser.Scene {
       });
     }
     new Button(this, {
-      x: 1152,
+      x: 1168,
       y: 14,
-      width: 112,
-      label: 'Log scale',
+      width: 96,
+      label: 'Log',
       tooltip: 'Switch the loss axis between linear and logarithmic',
       onClick: () => {
         const on = !services().saves.settings().logScale;
@@ -242,9 +281,12 @@ export class Training extends Phaser.Scene {
       .lineBetween(626, 362, 634, 362);
     this.add.text(518, 352, 'train', textStyle(TEXT.small, CSS.loss));
     this.add.text(640, 352, 'validation (dashed)', textStyle(TEXT.small, CSS.data));
-    this.metrics = this.add.text(488, 384, '', textStyle(TEXT.body, CSS.text)).setLineSpacing(4);
+    this.ghostLegend = this.add
+      .text(488, 372, '┄ grey: the old way, validation', textStyle(TEXT.small, CSS.textDim))
+      .setVisible(false);
+    this.metrics = this.add.text(488, 396, '', textStyle(TEXT.body, CSS.text)).setLineSpacing(4);
     this.status = this.add
-      .text(488, 494, 'Preparing the network…', textStyle(TEXT.small, CSS.textDim))
+      .text(488, 500, 'Preparing the network…', textStyle(TEXT.small, CSS.textDim))
       .setWordWrapWidth(364);
 
     this.input.keyboard?.on('keydown', (e: KeyboardEvent) => {
@@ -286,8 +328,19 @@ export class Training extends Phaser.Scene {
 
   /** Makes the learner (same seed → same starting weights) and the pictures the data calls for. */
   private async start(): Promise<void> {
+    // Asked for first: usually the Workbench has had it trained already, so it costs nothing.
+    const ghost = this.level ? ghostFor(this.level).catch(() => null) : Promise.resolve(null);
     if (!(await this.createLearner()) || !this.info || !this.scene.isActive()) return;
     await this.buildViews(this.info);
+    this.ghost = await ghost;
+    if (!this.scene.isActive()) return;
+    this.showGhost();
+    const scale = this.info.data.targetScale;
+    if (scale) {
+      this.ghostLegend
+        .setText(`Losses in scaled units: targets were divided by ${fmt(scale.std)} to train`)
+        .setVisible(true);
+    }
     this.phase = 'paused';
     this.status.setText('Ready. Press Play (or Space) to train.').setColor(CSS.textDim);
     this.publish();
@@ -317,23 +370,31 @@ export class Training extends Phaser.Scene {
     const labels = new Float32Array(rows);
     for (let i = 0; i < rows; i++) labels[i] = y[i * yWidth]!;
 
-    // Left panel: what the network computes over its input space.
+    // Left panel: what the network computes over its input space; on a level the picture is a
+    // little smaller, to leave room under it for the old way's strip.
+    const size = this.level ? 330 : 380;
+    const below = 122 + size + 10;
     if (lineFit) {
       this.title(32, 'Loss landscape: MSE over (w, b)');
-      this.landscape = new Landscape(this, { x: 56, y: 122, size: 380 });
+      this.landscape = new Landscape(this, { x: 56 + (380 - size) / 2, y: 122, size });
       const w = (await trainer.read('0.weight')) as Float32Array;
       const b = (await trainer.read('0.bias')) as Float32Array;
       this.landscape.setData(x, labels, w[0]!, b[0]!);
       this.caption(
         32,
-        530,
+        below + 18,
         'Bands are equal-loss contours (brighter = lower loss). The purple line is the path gradient descent took; the orange dot is where the weights are now.',
       );
     } else if (inputs === 2) {
       this.title(32, classes ? 'Decision boundary' : 'Prediction over the input plane');
       this.extent = extentOf(x);
       this.grid = gridInputs(this.extent, GRID);
-      this.boundary = new Heatmap(this, { x: 46, y: 122, size: 380, resolution: GRID });
+      this.boundary = new Heatmap(this, {
+        x: 46 + (380 - size) / 2,
+        y: 122,
+        size,
+        resolution: GRID,
+      });
       const step = Math.max(1, Math.ceil(rows / MAX_POINTS));
       const px: number[] = [];
       const pc: number[] = [];
@@ -342,29 +403,31 @@ export class Training extends Phaser.Scene {
         pc.push(classes ? labels[i]! : 0);
       }
       this.boundary.plotPoints(px, classes ? pc : null, this.extent);
-      this.legend(classes, 530);
+      this.legend(classes, below);
     } else if (inputs === 1) {
       this.title(32, 'The data and the network’s curve');
       this.fitData = { x, y: labels };
-      this.fitArea = { left: 56, top: 122, size: 380 };
+      this.fitArea = { left: 56 + (380 - size) / 2, top: 122, size };
       this.fitPlot = this.add.graphics();
       this.caption(
         32,
-        530,
+        below,
         'Blue dots: the training data. Orange line: what the network predicts for each x.',
       );
     } else if (classes) {
       this.title(32, 'Confusion matrix (validation)');
-      this.confusion = new Confusion(this, { x: 56, y: 130, size: 360, classes });
-      this.caption(
+      const side = size - 20;
+      this.confusion = new Confusion(this, { x: 56, y: 130, size: side, classes });
+      const bottom = this.caption(
         32,
-        520,
+        130 + side + 10,
         'Rows: the true class; columns: the network’s answer. The outlined diagonal is correct.',
       );
-      this.legend(classes, 580, false);
+      this.legend(classes, bottom + 8, false);
     } else {
       this.title(32, 'Predicted vs true (validation)');
-      this.scatter = new Scatter(this, { x: 66, y: 130, size: 350 });
+      this.scatter = new Scatter(this, { x: 66, y: 130, size: size - 30 });
+      this.leftBottom = 130 + size - 30 + 26;
     }
 
     // Right panel: inside the network.
@@ -446,6 +509,49 @@ export class Training extends Phaser.Scene {
     this.network = new NetworkView(this, { x: 500, y: 566, width: 340, height: 118, widths });
   }
 
+  /**
+   * Puts the previous era's model beside the run: the strip under the left picture, and its
+   * validation loss on the chart when it is scored by the same loss as the player's network.
+   */
+  private showGhost(): void {
+    const ghost = this.ghost;
+    const info = this.info;
+    if (!ghost || !info || !this.level) return;
+    const task = info.data.task;
+    const outputs = info.data.outputs;
+    this.ghostStrip = new GhostStrip(this, {
+      x: 32,
+      y: this.leftBottom + 12,
+      width: 408,
+      ghost,
+      format: (v) => this.metricText(v),
+      paint:
+        ghost.picture === 'plane'
+          ? (map, out) => this.paintBoundary(map, out, task, outputs)
+          : null,
+    });
+    const loss = (spec: Draft['spec']): string => spec.loss ?? defaultLoss(task);
+    if (loss(this.level.naive.spec) === loss(this.draft.spec)) {
+      this.chart.setGhost(ghost.run.checks.map((c) => ({ step: c.step, value: c.validation })));
+      this.ghostLegend.setVisible(true);
+    }
+  }
+
+  /** Moves the ghost to the player's step: its strip, its chart curve and its line. */
+  private followGhost(): void {
+    this.ghostStrip?.update(this.stepCount);
+    this.chart.showGhostUntil(this.stepCount);
+  }
+
+  /** The ghost's prediction over the fit plot's x values at the player's step, if it has one. */
+  private ghostCurve(): Float32Array | null {
+    const g = this.ghost;
+    if (!g || g.picture !== 'curve') return null;
+    let frame: Float32Array | null = null;
+    for (const f of g.run.frames) if (f.step <= this.stepCount) frame = f.out;
+    return frame;
+  }
+
   /** One chunk of training; at most one call in flight. */
   private async tick(time: number): Promise<void> {
     this.busy = true;
@@ -454,7 +560,11 @@ export class Training extends Phaser.Scene {
       // a slow frame or a slow round trip to the worker gets a bigger next chunk, not a slower run.
       const elapsed = this.lastTick ? Math.min(time - this.lastTick, 250) : 16;
       this.lastTick = time;
-      const wanted = Math.max(1, Math.round((STEPS_PER_SECOND * this.speed * elapsed) / 1000));
+      // Below a step a frame (the slow speeds) the clock's fractions add up until a step is due.
+      this.carry += (STEPS_PER_SECOND * this.speed * elapsed) / 1000;
+      const wanted = Math.floor(this.carry);
+      if (wanted < 1) return;
+      this.carry -= wanted;
       await this.runSteps(Math.min(wanted, this.chunk));
       if (this.phase === 'running' && time - this.lastVisual >= VISUAL_EVERY_MS) {
         this.lastVisual = time;
@@ -527,9 +637,10 @@ export class Training extends Phaser.Scene {
         this.lastLoss = r.trainLoss;
         this.trainAccuracy = r.trainAccuracy;
         this.chart.addTrain(r.step, r.trainLoss);
+        this.outcome.train.push({ step: r.step, loss: r.trainLoss });
       }
       if (r.diverged) {
-        this.onDiverged(r.diverged.message, r.diverged.step);
+        this.onDiverged(r.diverged);
         return;
       }
       if (landscape) this.landscape?.addPoint(landscape[0]![0]!, landscape[1]![0]!);
@@ -538,6 +649,8 @@ export class Training extends Phaser.Scene {
       const val = validation ?? goal;
       this.validation = { loss: val.loss, accuracy: val.accuracy };
       this.chart.addValidation(this.stepCount, val.loss);
+      this.outcome.validation.push({ step: this.stepCount, loss: val.loss });
+      this.followGhost();
       const verdict = this.level
         ? checkGoal(this.level.goal, goal, this.stepCount, this.stepBudget)
         : this.stepCount >= this.stepBudget
@@ -589,29 +702,75 @@ export class Training extends Phaser.Scene {
       stars: starsFor(level, passed, this.info.totalParams, this.stepCount),
     };
     services().saves.record(attempt);
+    this.ghostStrip?.finish();
+    this.chart.showGhostUntil(Infinity);
+    this.chart.redraw();
+    this.result = {
+      attempt,
+      outcome: {
+        passed,
+        diverged: false,
+        steps: this.stepCount,
+        budget: this.stepBudget,
+        goalValue: achieved,
+        train: [...this.outcome.train],
+        validation: [...this.outcome.validation],
+      },
+    };
     this.status
       .setText(
         passed
-          ? `★ Goal met at step ${this.stepCount}!`
-          : `Step budget used up: the goal was not met (${this.metricText(achieved)}).`,
+          ? `★ Goal met at step ${this.stepCount}! Look at what the network learned, then press Result for your stars.`
+          : `Step budget used up: the goal was not met (${this.metricText(achieved)}). Press Result to see why and what to try.`,
       )
       .setColor(passed ? CSS.success : CSS.text);
-    this.time.delayedCall(passed ? 900 : 1400, () => {
-      if (this.scene.isActive()) this.scene.start(SCENES.result, { attempt });
-    });
+    this.updateButtons();
+    FocusManager.for(this).focus(this.playButton, false);
   }
 
-  private onDiverged(message: string, step: number): void {
+  /** Opens the Result of the finished run (the Play button turns into this when a run ends). */
+  private showResult(): void {
+    if (this.result) this.scene.start(SCENES.result, this.result);
+  }
+
+  /**
+   * Stops a run whose numbers blew up and says why in words that fit this workbench: the fix it
+   * offers is one the player can make here, and where finding the learning rate is the level's
+   * own task (chapter 0) it does not hand out a rate that would win.
+   */
+  private onDiverged(d: Divergence): void {
     this.phase = 'diverged';
+    const step = d.step;
     this.status.setText(`⚠ Stopped at step ${step}: the loss exploded.`).setColor(CSS.warning);
     this.updateButtons();
-    this.publish(message);
     this.chart.redraw();
     this.showMetrics();
     const teacher = services().hash.teacher;
-    const canLower = isEditable('lr', teacher, this.level?.settings.lr.locked ?? false);
+    const lrRange = this.level?.settings.lr;
+    const canLower =
+      isEditable('lr', teacher, lrRange?.locked ?? false) &&
+      (lrRange ? lrRange.min < this.draft.options.lr : true);
+    const lrIsIdea = this.level?.teaches.rule.some((c) => c.kind === 'learning-rate') ?? false;
+    const what = d.quantity === 'weights' ? 'weights' : d.quantity;
+    const cause =
+      d.cause === 'exploding-gradient'
+        ? 'The gradient grew and grew until it exploded.'
+        : `Each update overshot, so the loss blew up: a learning rate of ${fmt(this.draft.options.lr)} is too big here.`;
+    const fix = lrIsIdea
+      ? 'Go back and choose a smaller learning rate yourself: finding one that works is what this level is about.'
+      : canLower
+        ? 'Rewind to the same starting weights with a rate ten times smaller, or go back and change it.'
+        : isEditable('layers', teacher, !(this.level?.blocks.dense ?? true))
+          ? 'The learning rate is fixed here, so go back to the workbench and change the network.'
+          : 'The learning rate is fixed here: reset and try another seed on the workbench.';
+    const message = `The ${what} stopped being a number at step ${step}. ${cause} ${fix}`;
+    this.publish(message);
     const w = 620;
-    const h = 200;
+    const body = this.add
+      .text(24, 52, message, textStyle(TEXT.body, CSS.text))
+      .setWordWrapWidth(w - 48)
+      .setLineSpacing(3);
+    const h = Math.ceil(body.height) + 52 + 92;
     const c = this.add.container((WIDTH - w) / 2, (HEIGHT - h) / 2).setDepth(100);
     const g = this.add.graphics();
     g.fillStyle(COLORS.panelRaised, 0.98).fillRoundedRect(0, 0, w, h, RADIUS);
@@ -622,9 +781,6 @@ export class Training extends Phaser.Scene {
       '⚠ The loss exploded',
       textStyle(TEXT.label, CSS.warning, 600),
     );
-    const body = this.add
-      .text(24, 52, message, textStyle(TEXT.body, CSS.text))
-      .setWordWrapWidth(w - 48);
     c.add([g, head, body]);
     this.overlay = c;
     const lower = Math.max(this.level?.settings.lr.min ?? 1e-6, this.draft.options.lr / 10);
@@ -635,10 +791,15 @@ export class Training extends Phaser.Scene {
       label: `Rewind, learning rate ${fmt(lower)}`,
       icon: 'reset',
       variant: 'primary',
-      disabled: !canLower || lower >= this.draft.options.lr,
-      tooltip: 'Start again from the same weights with a 10× smaller learning rate',
+      disabled: !canLower || lrIsIdea || lower >= this.draft.options.lr,
+      tooltip: lrIsIdea
+        ? 'Finding the learning rate is this level’s task: choose it on the workbench'
+        : canLower
+          ? 'Start again from the same weights with a 10× smaller learning rate'
+          : 'The learning rate cannot be changed here',
       onClick: () => void this.rewind(lower),
     }).setDepth(101);
+    rewind.setVisible(canLower && !lrIsIdea);
     const back = new Button(this, {
       x: (WIDTH + w) / 2 - 24 - 200,
       y: (HEIGHT + h) / 2 - 64,
@@ -649,7 +810,7 @@ export class Training extends Phaser.Scene {
       onClick: () => this.backToWorkbench(this.draft),
     }).setDepth(101);
     this.overlayButtons = [rewind, back];
-    FocusManager.for(this).focus(rewind.disabled ? back : rewind, true);
+    FocusManager.for(this).focus(rewind.visible && !rewind.disabled ? rewind : back, true);
     if (!reducedMotion()) {
       c.setAlpha(0);
       this.tweens.add({ targets: c, alpha: 1, duration: MOTION.normal, ease: MOTION.ease });
@@ -679,8 +840,12 @@ export class Training extends Phaser.Scene {
   }
 
   private togglePlay(): void {
-    if (this.phase === 'running') this.phase = 'paused';
-    else if (this.phase === 'paused') {
+    if (this.phase === 'done') return this.showResult();
+    if (this.phase === 'running') {
+      this.phase = 'paused';
+      this.status.setText('Paused. Press Play (or Space) to go on, or Step for one step.');
+      this.status.setColor(CSS.textDim);
+    } else if (this.phase === 'paused') {
       this.phase = 'running';
       this.status.setText('Training…').setColor(CSS.textDim);
     }
@@ -725,7 +890,11 @@ export class Training extends Phaser.Scene {
     this.validation = null;
     this.goalValue = null;
     this.passed = false;
+    this.result = null;
+    this.outcome = { train: [], validation: [] };
+    this.carry = 0;
     this.chart.clear();
+    this.followGhost();
     this.landscape?.resetPath();
     this.showMetrics();
     this.publish();
@@ -752,7 +921,7 @@ export class Training extends Phaser.Scene {
       this.network ? Promise.all(this.denseModules.map((m) => trainer.read(`${m}.weight`))) : none,
     ]);
     if (!this.scene.isActive()) return;
-    if (grid) this.paintBoundary(grid, task, outputs);
+    if (grid && this.boundary) this.paintBoundary(this.boundary, grid, task, outputs);
     const a = acts && this.neuronTensor ? acts[this.neuronTensor] : undefined;
     if (a) this.neurons?.update(a);
     if (this.landscape && force && this.stepCount === 0) this.landscape.resetPath();
@@ -768,21 +937,31 @@ export class Training extends Phaser.Scene {
         const width = val.length / rows;
         const pred = new Float32Array(rows);
         for (let i = 0; i < rows; i++) pred[i] = val[i * width]!;
+        // In the data's own units when the targets were standardised for training.
+        const scale = this.info?.data.targetScale;
+        if (scale) {
+          for (let i = 0; i < rows; i++) {
+            truth[i] = truth[i]! * scale.std + scale.mean;
+            pred[i] = pred[i]! * scale.std + scale.mean;
+          }
+        }
         this.scatter.update(truth, pred);
       }
     }
     if (weights) this.network?.update(weights as Float32Array[]);
   }
 
+  /** Colours a map from predictions over its grid: the class, how sure, or the value. */
   private paintBoundary(
+    map: Heatmap,
     out: Float32Array,
     task: LearnerInfo['data']['task'],
     outputs: number,
   ): void {
-    const map = this.boundary!;
+    const n = map.options.resolution;
     if (task === 'multiclass') {
       map.fill((r, c) => {
-        const i = (r * GRID + c) * outputs;
+        const i = (r * n + c) * outputs;
         let best = 0;
         let second = -Infinity;
         for (let k = 1; k < outputs; k++) {
@@ -801,15 +980,15 @@ export class Training extends Phaser.Scene {
       });
     } else if (task === 'binary') {
       // predict gives probabilities for yes/no tasks: 0.5 is the boundary, grey on the scale.
-      map.fill((r, c) => darken(diverging(2 * out[r * GRID + c]! - 1)));
+      map.fill((r, c) => darken(diverging(2 * out[r * n + c]! - 1)));
     } else {
       let lo = Infinity;
       let hi = -Infinity;
-      for (let i = 0; i < GRID * GRID; i++) {
+      for (let i = 0; i < n * n; i++) {
         lo = Math.min(lo, out[i * outputs]!);
         hi = Math.max(hi, out[i * outputs]!);
       }
-      map.fill((r, c) => viridis((out[(r * GRID + c) * outputs]! - lo) / Math.max(hi - lo, 1e-9)));
+      map.fill((r, c) => viridis((out[(r * n + c) * outputs]! - lo) / Math.max(hi - lo, 1e-9)));
     }
   }
 
@@ -845,6 +1024,15 @@ export class Training extends Phaser.Scene {
     g.moveTo(px(xs[0]!), py(pred[0]!));
     for (let i = 1; i < 64; i++) g.lineTo(px(xs[i]!), py(pred[i * width]!));
     g.strokePath();
+    // The old way's line at the same step, in grey, over the same x values.
+    const ghost = this.ghostCurve();
+    const gx = this.ghost?.xs;
+    if (ghost && gx) {
+      g.lineStyle(2, COLORS.textDim, 1).beginPath();
+      g.moveTo(px(gx[0]!), py(ghost[0]!));
+      for (let i = 1; i < gx.length; i++) g.lineTo(px(gx[i]!), py(ghost[i]!));
+      g.strokePath();
+    }
   }
 
   private showMetrics(): void {
@@ -855,6 +1043,13 @@ export class Training extends Phaser.Scene {
       `Validation loss ${this.validation ? fmt(this.validation.loss) : '—'}` +
         (this.validation?.accuracy != null ? ` · accuracy ${pct(this.validation.accuracy)}` : ''),
     ];
+    // Targets standardised for training (a CSV's prices, say): say the error in the data's units.
+    const scale = this.info?.data.targetScale;
+    if (scale && this.validation) {
+      const loss = Math.max(this.validation.loss, 0);
+      const rms = Math.sqrt(loss) * scale.std;
+      lines.push(`In the data's units: ${fmt(loss * scale.std ** 2)}, miss ≈ ${fmt(rms)}`);
+    }
     if (this.level && this.goalValue) {
       const g = this.level.goal;
       const v = g.metric === 'loss' ? this.goalValue.loss : this.goalValue.accuracy;
@@ -872,11 +1067,30 @@ export class Training extends Phaser.Scene {
 
   private updateButtons(): void {
     const p = this.phase;
+    const result = p === 'done' && this.result !== null;
     this.playButton
-      .setLabel(p === 'running' ? 'Pause' : 'Play')
-      .setIcon(p === 'running' ? 'pause' : 'play');
-    this.playButton.setDisabled(p !== 'running' && p !== 'paused');
+      .setLabel(result ? 'Result' : p === 'running' ? 'Pause' : 'Play')
+      .setIcon(result ? 'next' : p === 'running' ? 'pause' : 'play');
+    this.playButton.setTooltip(
+      result
+        ? 'See the stars, the numbers and what to try next (Space)'
+        : p === 'running'
+          ? 'Pause training (Space)'
+          : p === 'paused'
+            ? 'Train continuously (Space)'
+            : p === 'done'
+              ? 'The run is over: Reset to train again from the same start'
+              : p === 'diverged'
+                ? 'The run stopped: rewind or go back to the workbench'
+                : 'Wait for the network to be ready',
+    );
+    this.playButton.setDisabled(p !== 'running' && p !== 'paused' && !result);
     this.stepButton.setDisabled(p !== 'running' && p !== 'paused');
+    this.stepButton.setTooltip(
+      p === 'running' || p === 'paused'
+        ? 'Train exactly one step, then stop (S)'
+        : 'The run is over: Reset to train again from the same start',
+    );
     this.resetButton.setDisabled(p === 'loading' || p === 'error');
   }
 
@@ -943,11 +1157,15 @@ export class Training extends Phaser.Scene {
     this.add.text(x, 88, text, textStyle(TEXT.label, CSS.text, 600));
   }
 
-  private caption(x: number, y: number, text: string, wrap = 404): void {
-    this.add
+  /** A caption under a picture; returns its bottom edge, and keeps the left panel's lowest. */
+  private caption(x: number, y: number, text: string, wrap = 404): number {
+    const t = this.add
       .text(x, y, text, textStyle(TEXT.small, CSS.textDim))
       .setWordWrapWidth(wrap)
       .setLineSpacing(3);
+    const bottom = t.y + t.height;
+    if (x < 472) this.leftBottom = Math.max(this.leftBottom, bottom);
+    return bottom;
   }
 
   /** Class markers with their names: the key of the boundary map and of the confusion matrix. */
@@ -961,10 +1179,11 @@ export class Training extends Phaser.Scene {
       const label = this.add.text(x + 10, y, names?.[k] ?? `${k}`, textStyle(TEXT.small, CSS.text));
       x += Math.max(58, label.width + 32);
     }
+    this.leftBottom = Math.max(this.leftBottom, y + 22);
     if (!boundaryCaption) return;
     this.caption(
       32,
-      y + 30,
+      y + 26,
       'Markers: the true class of each training point (colour and shape). Background: the network’s answer; paler = less sure.',
     );
   }

@@ -40,7 +40,7 @@ export interface Settings {
 }
 
 /** The training speed multipliers the game offers. */
-export const SPEEDS: readonly number[] = [1, 2, 4, 8];
+export const SPEEDS: readonly number[] = [0.25, 1, 2, 4, 8];
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   muted: false,
