@@ -8,7 +8,15 @@
  */
 import * as Phaser from 'phaser';
 import { COLORS, HEIGHT, WIDTH } from './theme.js';
-import { SCENES } from './scenes/keys.js';
+import {
+  SCENES,
+  type BriefingData,
+  type ResultData,
+  type SandboxData,
+  type TrainingData,
+} from './scenes/keys.js';
+import { services } from './services.js';
+import { runAddress, showAddress, type Address } from './state/address.js';
 import { FocusManager, type ControlInfo } from './ui/focus.js';
 import { bootServices, isReady, trainingProgress, type TrainingProgress } from './services.js';
 import type { TrainerClient } from '../web/trainer-client.js';
@@ -99,9 +107,47 @@ host.neuralJourney = Object.freeze({
   },
 });
 
+/**
+ * Where each scene puts the address bar when it opens, from the data it was started with. The
+ * Workbench and the Sandbox keep it up to date themselves as the player edits; Boot leaves the
+ * link it is reading alone.
+ */
+const ADDRESSES: Partial<Record<string, (data: unknown) => Address>> = {
+  [SCENES.title]: () => ({ kind: 'home' }),
+  [SCENES.map]: () => ({ kind: 'home' }),
+  [SCENES.sandbox]: (data) => {
+    const awaiting = (data as SandboxData).awaiting;
+    if (!awaiting) return { kind: 'home' };
+    const request = { csv: '', seed: 1, fileName: awaiting.fileName };
+    return awaiting.draft
+      ? runAddress(null, request, awaiting.draft)
+      : { kind: 'csv', fileName: awaiting.fileName };
+  },
+  [SCENES.briefing]: (data) => ({ kind: 'level', levelId: (data as BriefingData).levelId }),
+  [SCENES.training]: (data) => {
+    const d = data as TrainingData;
+    return runAddress(d.levelId, d.data, d.draft);
+  },
+  [SCENES.result]: (data) => {
+    const { attempt } = data as ResultData;
+    const draft = { spec: attempt.spec, options: attempt.options, seed: attempt.seed };
+    return { kind: 'run', state: { levelId: attempt.levelId, data: null, draft } };
+  },
+};
+
 // Scene keys are declared once in keys.ts; check the list here so a missing scene fails loudly.
 game.events.once(Phaser.Core.Events.READY, () => {
   for (const key of Object.values(SCENES)) {
-    if (!game.scene.getScene(key)) console.warn(`scene ${key} is not registered yet`);
+    const scene = game.scene.getScene(key);
+    if (!scene) {
+      console.warn(`scene ${key} is not registered yet`);
+      continue;
+    }
+    const address = ADDRESSES[key];
+    if (address) {
+      scene.events.on(Phaser.Scenes.Events.CREATE, () =>
+        showAddress(address(scene.sys.settings.data ?? {}), services().hash.teacher),
+      );
+    }
   }
 });

@@ -229,17 +229,19 @@ const OPTION_WORDS: Record<(typeof HIDDEN_OPTIONS)[number], string> = {
 /** What `conformSetup` returns: the setup to show and train, and what it had to change. */
 export interface Conformed {
   setup: Setup;
-  /** One plain sentence per value that was not used, naming it, what is allowed and what is. */
+  /**
+   * One short line per value that was not used: what was asked, what is used instead and why,
+   * e.g. "learning rate 0.5 → 0.003 (fixed here)".
+   */
   changes: string[];
 }
 
 /**
  * Makes a setup obey the rules: a network that breaks them is replaced by the start network,
  * and every setting outside its range (or off its locked value), every option the workbench
- * cannot show and a seed outside the slider are replaced by the workbench's own values. `from`
- * names where the setup came from in the sentences ("The link").
+ * cannot show and a seed outside the slider are replaced by the workbench's own values.
  */
-export function conformSetup(rules: WorkbenchRules, setup: Setup, from = 'The link'): Conformed {
+export function conformSetup(rules: WorkbenchRules, setup: Setup): Conformed {
   const changes: string[] = [];
   const s = rules.settings;
   const out: Setup = {
@@ -250,9 +252,7 @@ export function conformSetup(rules: WorkbenchRules, setup: Setup, from = 'The li
   const problems = checkSpec(rules, setup.spec);
   if (problems.length) {
     out.spec = structuredClone(rules.start);
-    changes.push(
-      `${from}'s network does not fit here (${problems.join(' ')}); the starting network is used instead.`,
-    );
+    changes.push(`network → the starting one: ${problems.join(' ')}`);
   }
   const opt = s.optimizer;
   if (
@@ -261,7 +261,7 @@ export function conformSetup(rules: WorkbenchRules, setup: Setup, from = 'The li
   ) {
     const allowed = opt.locked ? [opt.value] : opt.choices;
     changes.push(
-      `${from} asks for ${optimizerName(out.options.optimizer)}, but here the optimizer is ${allowed.map(optimizerName).join(' or ')}; ${optimizerName(opt.value)} is used.`,
+      `optimizer ${optimizerName(out.options.optimizer)} → ${optimizerName(opt.value)} (here: ${allowed.map(optimizerName).join(' or ')})`,
     );
     out.options.optimizer = opt.value;
   }
@@ -274,27 +274,25 @@ export function conformSetup(rules: WorkbenchRules, setup: Setup, from = 'The li
     const v = out.options[key];
     const ok = range.locked ? v === range.value : v >= range.min && v <= range.max;
     if (!ok) {
-      const allowed =
+      const why =
         range.locked || range.min === range.max
-          ? `it is fixed at ${range.value}`
-          : `it may go from ${range.min} to ${range.max}`;
-      changes.push(
-        `${from}'s ${words} ${String(v)} is not allowed here (${allowed}); ${range.value} is used.`,
-      );
+          ? 'fixed here'
+          : `here from ${range.min} to ${range.max}`;
+      changes.push(`${words} ${String(v)} → ${range.value} (${why})`);
       out.options[key] = range.value;
     }
   }
   for (const key of HIDDEN_OPTIONS) {
     if (!Object.is(out.options[key], DEFAULT_OPTIONS[key])) {
       changes.push(
-        `${from} sets a ${OPTION_WORDS[key]} of ${String(out.options[key])}, which has no control here; the default ${String(DEFAULT_OPTIONS[key])} is used.`,
+        `${OPTION_WORDS[key]} ${String(out.options[key])} → ${String(DEFAULT_OPTIONS[key])} (no control for it here)`,
       );
       (out.options as unknown as Record<string, unknown>)[key] = DEFAULT_OPTIONS[key];
     }
   }
   if (!Number.isInteger(out.seed) || out.seed < SEED_RANGE.min || out.seed > SEED_RANGE.max) {
     changes.push(
-      `${from}'s seed ${String(out.seed)} is outside the seed slider (${SEED_RANGE.min} to ${SEED_RANGE.max}); seed 1 is used.`,
+      `seed ${String(out.seed)} → 1 (the seed goes from ${SEED_RANGE.min} to ${SEED_RANGE.max})`,
     );
     out.seed = 1;
   }

@@ -371,8 +371,12 @@ describe('decodeHash: bad links get a notice and no draft', () => {
     ['bad inputs', `${good}&inputs=0`, /input count of 0; it must be an integer from 1 to 4096/],
     ['bad loss', `${good}&loss=hinge`, /loss of "hinge"; it must be one of mse, bce, cce/],
     ['no network', 'level=c2-xor&lr=0.1', /has no network \(layers=…\)/],
-    ['no level or data', 'layers=dense:1', /names neither a level .* nor a data set/],
-    ['both level and data', `${good}&data=xor`, /names both a level and a data set/],
+    ['no level or data', 'layers=dense:1', /names no level .*, data set .* or CSV file/],
+    [
+      'both level and data',
+      `${good}&data=xor`,
+      /names more than one of a level, a data set and a CSV file/,
+    ],
     [
       'level id with capitals',
       swap('level', 'C2-XOR'),

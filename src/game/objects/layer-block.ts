@@ -12,6 +12,7 @@ import { COLORS, CSS, MOTION, RADIUS, TEXT, reducedMotion, textStyle } from '../
 import { FocusManager, worldRect, type Direction, type Focusable } from '../ui/focus.js';
 import { drawIcon as drawUiIcon } from '../ui/icons.js';
 import { Tooltip } from '../ui/tooltip.js';
+import { DROPOUT_MAX, DROPOUT_STEP, UNIT_STEPS } from '../../levels/rules.js';
 
 export const BLOCK_WIDTH = 440;
 export const BLOCK_HEIGHT = 62;
@@ -30,10 +31,16 @@ export interface LayerBlockOptions {
   x: number;
   y: number;
   layer: LayerSpec;
+  /** The activations this block may cycle through (none is always one of them). */
   activations: readonly Activation[];
   maxUnits: number;
   /** Locked by the teacher: the block shows but cannot be edited. */
   editable: boolean;
+  /**
+   * Kept as it is by the level (its dense layers stay as they start): no resizing, moving or
+   * removing; only the activations listed, if any. The tooltip says so.
+   */
+  fixed?: boolean;
   events: LayerBlockEvents;
 }
 
@@ -43,8 +50,6 @@ export interface BlockInfo {
   params: number;
   formula: string;
 }
-
-const UNIT_STEPS = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256];
 
 export class LayerBlock extends Phaser.GameObjects.Container implements Focusable {
   layer: LayerSpec;
@@ -57,12 +62,18 @@ export class LayerBlock extends Phaser.GameObjects.Container implements Focusabl
   private readonly buttons: Phaser.GameObjects.Text[] = [];
   private focused = false;
   private dragging = false;
+  /** Where the block comes to rest: its slot in the stack. */
+  private restY: number;
+  /** The tweens moving the block now (sliding in, sliding to a slot). */
+  private readonly motions = new Set<Phaser.Tweens.Tween>();
+  private slide: Phaser.Tweens.Tween | null = null;
 
   constructor(
     scene: Phaser.Scene,
     private readonly o: LayerBlockOptions,
   ) {
     super(scene, o.x, o.y);
+    this.restY = o.y;
     this.layer = structuredClone(o.layer);
     this.bg = scene.add.graphics();
     const icon = scene.add.graphics();
@@ -86,21 +97,32 @@ export class LayerBlock extends Phaser.GameObjects.Container implements Focusabl
 
     if (o.editable) {
       const dense = this.layer.type === 'dense';
-      this.addButton(
-        '−',
-        BLOCK_WIDTH - 112,
-        dense ? 'Fewer units (←)' : 'Drop fewer units (←)',
-        () => this.adjustSize(-1),
-      );
-      this.addButton('+', BLOCK_WIDTH - 84, dense ? 'More units (→)' : 'Drop more units (→)', () =>
-        this.adjustSize(1),
-      );
-      if (this.layer.type === 'dense' && o.activations.length > 1) {
+      if (!o.fixed) {
+        this.addButton(
+          '−',
+          BLOCK_WIDTH - 112,
+          dense ? 'Fewer units (←)' : 'Drop fewer units (←)',
+          () => this.adjustSize(-1),
+        );
+        this.addButton(
+          '+',
+          BLOCK_WIDTH - 84,
+          dense ? 'More units (→)' : 'Drop more units (→)',
+          () => this.adjustSize(1),
+        );
+      }
+      if (this.canCycle()) {
         this.addButton('ƒ', BLOCK_WIDTH - 56, 'Next activation function (A)', () =>
           this.cycleActivation(),
         );
       }
-      this.addButton('✕', BLOCK_WIDTH - 28, 'Remove this layer (Delete)', () => o.events.remove());
+      if (!o.fixed) {
+        this.addButton('✕', BLOCK_WIDTH - 28, 'Remove this layer (Delete)', () =>
+          o.events.remove(),
+        );
+      }
+    }
+    if (o.editable && !o.fixed) {
       this.setSize(BLOCK_WIDTH, BLOCK_HEIGHT);
       this.setInteractive(
         new Phaser.Geom.Rectangle(BLOCK_WIDTH / 2, BLOCK_HEIGHT / 2, BLOCK_WIDTH, BLOCK_HEIGHT),
@@ -124,14 +146,43 @@ export class LayerBlock extends Phaser.GameObjects.Container implements Focusabl
     FocusManager.for(scene).add(this);
     if (!reducedMotion()) {
       this.setAlpha(0).setX(o.x - 24);
-      scene.tweens.add({
-        targets: this,
-        alpha: 1,
-        x: o.x,
-        duration: MOTION.normal,
-        ease: MOTION.ease,
-      });
+      this.animate({ alpha: 1, x: o.x });
     }
+  }
+
+  /**
+   * Tweens the block, ignoring the pointer until it rests: a click lands on the block at rest
+   * under the pointer or on nothing, never on a neighbour sliding past (or on this block, which
+   * a click-and-release would otherwise drop into the slot it is passing).
+   */
+  private animate(props: { alpha?: number; x?: number; y?: number }): Phaser.Tweens.Tween {
+    const tween = this.scene.tweens.add({
+      targets: this,
+      ...props,
+      duration: MOTION.normal,
+      ease: MOTION.ease,
+      onComplete: () => {
+        this.motions.delete(tween);
+        this.updateInput();
+      },
+      onStop: () => {
+        this.motions.delete(tween);
+        this.updateInput();
+      },
+    });
+    this.motions.add(tween);
+    this.updateInput();
+    return tween;
+  }
+
+  private updateInput(): void {
+    if (!this.o.editable || !this.input) return;
+    if (this.motions.size > 0) this.disableInteractive();
+    else this.setInteractive();
+  }
+
+  isMoving(): boolean {
+    return this.motions.size > 0;
   }
 
   /**
@@ -156,9 +207,12 @@ export class LayerBlock extends Phaser.GameObjects.Container implements Focusabl
 
   /** Slides the block to its place in the stack (instantly under reduced motion). */
   slideTo(y: number): void {
+    this.restY = y;
     if (this.dragging) return;
-    if (reducedMotion()) this.setY(y);
-    else this.scene.tweens.add({ targets: this, y, duration: MOTION.normal, ease: MOTION.ease });
+    this.slide?.stop();
+    this.slide = null;
+    if (reducedMotion() || this.y === y) this.setY(y);
+    else this.slide = this.animate({ y });
   }
 
   focusLabel(): string {
@@ -170,8 +224,15 @@ export class LayerBlock extends Phaser.GameObjects.Container implements Focusabl
         : l.activation;
   }
 
+  /** The block's place at rest (where a slide is taking it), so a click aimed there is right. */
   focusBounds(): Phaser.Geom.Rectangle {
-    return worldRect(this, BLOCK_WIDTH, BLOCK_HEIGHT);
+    const r = worldRect(this, BLOCK_WIDTH, BLOCK_HEIGHT);
+    return new Phaser.Geom.Rectangle(
+      r.x + (this.o.x - this.x),
+      r.y + (this.restY - this.y),
+      r.width,
+      r.height,
+    );
   }
   canFocus(): boolean {
     return this.active && this.visible;
@@ -181,12 +242,27 @@ export class LayerBlock extends Phaser.GameObjects.Container implements Focusabl
     this.redraw();
   }
   tooltipText(): string {
-    return this.o.editable
-      ? '←/→ size · A activation · Shift+↑/↓ move · Delete remove'
-      : 'This layer is locked by your teacher';
+    if (!this.o.editable) return "This layer is locked by the teacher's link";
+    if (this.o.fixed) {
+      return this.canCycle()
+        ? 'This level keeps this layer; A switches its squash on or off'
+        : 'This level keeps this layer as it is';
+    }
+    return '←/→ size · A activation · Shift+↑/↓ move · Delete remove';
   }
+
+  /** Whether the ƒ button and the A key have more than one activation to offer. */
+  private canCycle(): boolean {
+    return this.o.editable && this.layer.type === 'dense' && this.cycle().length > 1;
+  }
+
+  /** The activations A steps through: none first, then those offered to this block. */
+  private cycle(): (Activation | undefined)[] {
+    return [undefined, ...this.o.activations.filter((a) => a !== 'identity')];
+  }
+
   adjust(direction: Direction, large: boolean): boolean {
-    if (!this.o.editable) return false;
+    if (!this.o.editable || this.o.fixed) return false;
     if (large && (direction === 'up' || direction === 'down')) {
       this.o.events.move(direction === 'up' ? -1 : 1);
       return true;
@@ -201,11 +277,11 @@ export class LayerBlock extends Phaser.GameObjects.Container implements Focusabl
   /** Keys the focus manager does not route: the Workbench forwards them to the focused block. */
   key(event: KeyboardEvent): boolean {
     if (!this.o.editable) return false;
-    if (event.key === 'Delete' || event.key === 'Backspace') {
+    if ((event.key === 'Delete' || event.key === 'Backspace') && !this.o.fixed) {
       this.o.events.remove();
       return true;
     }
-    if (event.key === 'a' || event.key === 'A') {
+    if ((event.key === 'a' || event.key === 'A') && this.canCycle()) {
       this.cycleActivation();
       return true;
     }
@@ -226,7 +302,8 @@ export class LayerBlock extends Phaser.GameObjects.Container implements Focusabl
       const next = UNIT_STEPS[Phaser.Math.Clamp(at + delta, 0, UNIT_STEPS.length - 1)]!;
       l.units = Math.min(next, this.o.maxUnits);
     } else if (l.type === 'dropout') {
-      l.rate = Math.round(Phaser.Math.Clamp(l.rate + delta * 0.05, 0, 0.9) * 100) / 100;
+      const rate = Phaser.Math.Clamp(l.rate + delta * DROPOUT_STEP, DROPOUT_STEP, DROPOUT_MAX);
+      l.rate = Math.round(rate * 100) / 100;
     } else return;
     this.refreshTitle();
     this.o.events.change(structuredClone(l));
@@ -235,10 +312,7 @@ export class LayerBlock extends Phaser.GameObjects.Container implements Focusabl
   private cycleActivation(): void {
     const l = this.layer;
     if (l.type !== 'dense') return;
-    const list: (Activation | undefined)[] = [
-      undefined,
-      ...this.o.activations.filter((a) => a !== 'identity'),
-    ];
+    const list = this.cycle();
     const i = list.indexOf(l.activation === 'identity' ? undefined : l.activation);
     const next = list[(i + 1) % list.length];
     if (next === undefined) delete l.activation;
@@ -266,10 +340,13 @@ export class LayerBlock extends Phaser.GameObjects.Container implements Focusabl
     // does not leave a stray outline.
     g.lineStyle(1, this.focused ? COLORS.textDim : COLORS.line, 1);
     g.strokeRoundedRect(0, 0, BLOCK_WIDTH, BLOCK_HEIGHT, RADIUS);
-    if (!this.o.editable) {
-      // Locked by a teacher link: a lock icon (the tooltip says why), not only a dimmer block.
+    if (!this.o.editable || (this.o.fixed && !this.canCycle())) {
+      // Locked by a teacher link or kept by the level: a lock icon (the tooltip says why), not
+      // only a dimmer block.
       g.fillStyle(COLORS.locked, 0.25).fillRoundedRect(0, 0, BLOCK_WIDTH, BLOCK_HEIGHT, RADIUS);
-      drawUiIcon(g, 'lock', BLOCK_WIDTH - 70, 19, 16, COLORS.textDim);
+      drawUiIcon(g, 'lock', BLOCK_WIDTH - 28, 19, 16, COLORS.textDim);
+    } else if (this.o.fixed) {
+      drawUiIcon(g, 'lock', BLOCK_WIDTH - 84, 19, 16, COLORS.textDim);
     }
   }
 

@@ -5,8 +5,10 @@
  *
  * - a valid shared link (`#level=…&layers=…`) opens the Workbench with that draft (a `data=`
  *   link opens it in sandbox mode);
- * - a link whose draft was refused but that names a real level opens that level's Briefing,
- *   where the notice explains that the level's default network is used instead;
+ * - a `csv=` link opens the Sandbox, which asks for that file again (a link cannot carry it)
+ *   and then opens the Workbench with the link's draft;
+ * - a link that only names a level (`#level=c2-xor`), or whose draft was refused but names a
+ *   real level, opens that level's Briefing (a notice explains a refused draft);
  * - anything else goes to the Title, which shows any notices (damaged link, save problems).
  */
 import * as Phaser from 'phaser';
@@ -14,7 +16,7 @@ import { COLORS, CSS, FONT, HEIGHT, MOTION, TEXT, WIDTH } from '../theme.js';
 import { levelById } from '../../levels/index.js';
 import { addNotice, markReady, services } from '../services.js';
 import { addText } from '../ui/text.js';
-import { SCENES, type BriefingData, type WorkbenchData } from './keys.js';
+import { SCENES, type BriefingData, type SandboxData, type WorkbenchData } from './keys.js';
 
 /** Never keep the player on the boot screen forever: a slow font falls back after this. */
 const FONT_TIMEOUT_MS = 3000;
@@ -144,6 +146,11 @@ export class Boot extends Phaser.Scene {
             'does not have, so the journey starts at the title screen.',
         );
       }
+    } else if (state?.csv || (!state && hash.target?.csv)) {
+      const data: SandboxData = {
+        awaiting: { fileName: state?.csv ?? hash.target!.csv!, draft: state?.draft },
+      };
+      return this.go(SCENES.sandbox, data);
     } else if (state?.data && has(SCENES.workbench)) {
       // A sandbox link: the Workbench in sandbox mode. Data seed 1, as the Sandbox picks it.
       const data: WorkbenchData = {
@@ -155,6 +162,13 @@ export class Boot extends Phaser.Scene {
     } else if (!state && hash.target?.levelId && levelById(hash.target.levelId)) {
       const data: BriefingData = { levelId: hash.target.levelId };
       return this.go(SCENES.briefing, data);
+    } else if (!state && hash.target?.data && has(SCENES.workbench)) {
+      const data: WorkbenchData = { levelId: null, data: { name: hash.target.data, seed: 1 } };
+      return this.go(SCENES.workbench, data);
+    } else if (!state && hash.target?.levelId) {
+      addNotice(
+        `The link names a level "${hash.target.levelId}" that this version of the game does not have, so the journey starts at the title screen.`,
+      );
     }
     this.go(SCENES.title);
   }

@@ -35,11 +35,17 @@ export interface WorkbenchData {
   draft?: Draft;
   /** Sandbox only: the data to train on. */
   data?: DataRequest;
+  /** Where `draft` came from, named in the notice if it had to be changed; default "The link". */
+  source?: 'The link' | 'The saved run';
 }
 export interface TrainingData {
   levelId: string | null;
   draft: Draft;
   data?: DataRequest;
+}
+export interface SandboxData {
+  /** A `csv=` link: the file it was made with (by name), and its network if it had one. */
+  awaiting?: { fileName: string; draft?: Draft };
 }
 export interface ResultData {
   attempt: Attempt;

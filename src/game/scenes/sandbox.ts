@@ -15,7 +15,7 @@ import { COLORS, CSS, RADIUS, TEXT, WIDTH, textStyle } from '../theme.js';
 import { Button } from '../ui/button.js';
 import { FocusManager } from '../ui/focus.js';
 import { Notice } from '../ui/notice.js';
-import { SCENES, type WorkbenchData } from './keys.js';
+import { SCENES, type SandboxData, type WorkbenchData } from './keys.js';
 
 /** Largest file read: the CSV loader's own caps stop bigger tables anyway. */
 const MAX_FILE_BYTES = 20 * 1024 * 1024;
@@ -24,6 +24,9 @@ export class Sandbox extends Phaser.Scene {
   private picker: HTMLInputElement | null = null;
   private notice: Notice | null = null;
   private status!: Phaser.GameObjects.Text;
+  /** A `csv=` link waiting for its file: the name it was made with and its network. */
+  private awaiting: SandboxData['awaiting'];
+  private openButton!: Button;
   private readonly onDragOver = (e: DragEvent): void => {
     e.preventDefault();
     if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
@@ -36,6 +39,10 @@ export class Sandbox extends Phaser.Scene {
 
   constructor() {
     super(SCENES.sandbox);
+  }
+
+  init(data: SandboxData): void {
+    this.awaiting = data.awaiting;
   }
 
   create(): void {
@@ -88,28 +95,34 @@ export class Sandbox extends Phaser.Scene {
     g.lineStyle(2, COLORS.line, 1);
     for (let x = 60; x < WIDTH - 60; x += 18) g.lineBetween(x, y + 20, x + 9, y + 20);
     this.add.text(60, y + 36, 'Your own data', textStyle(TEXT.label, CSS.text, 600));
+    const awaiting = this.awaiting;
     this.add
       .text(
         60,
         y + 66,
-        'A CSV file with a header row of column names and one example per row. Feature columns must be numbers; ' +
-          'the last column is what the network learns to predict (numbers, or class labels such as "cat").',
-        textStyle(TEXT.body, CSS.textDim),
+        awaiting
+          ? `This link was made with a CSV file called "${awaiting.fileName}". A link cannot carry the file itself, so open it again here` +
+              (awaiting.draft
+                ? ' and the workbench opens with the network and settings of the link.'
+                : ' to build a network for it.')
+          : 'A CSV file with a header row of column names and one example per row. Feature columns must be numbers; ' +
+              'the last column is what the network learns to predict (numbers, or class labels such as "cat").',
+        textStyle(TEXT.body, awaiting ? CSS.text : CSS.textDim),
       )
       .setWordWrapWidth(WIDTH - 160)
       .setLineSpacing(4);
-    new Button(this, {
+    this.openButton = new Button(this, {
       x: 60,
       y: y + 140,
-      width: 220,
-      label: 'Open a CSV file…',
+      width: 260,
+      label: awaiting ? `Open ${shorten(awaiting.fileName)}…` : 'Open a CSV file…',
       icon: 'plus',
       variant: 'primary',
       tooltip: 'Choose a .csv file from your computer',
       onClick: () => this.picker?.click(),
     });
     this.add.text(
-      300,
+      340,
       y + 152,
       '…or drop a CSV file anywhere on this page.',
       textStyle(TEXT.body, CSS.textDim),
@@ -135,7 +148,8 @@ export class Sandbox extends Phaser.Scene {
       this.picker?.remove();
       this.picker = null;
     });
-    if (first) FocusManager.for(this).focus(first, false);
+    if (awaiting) FocusManager.for(this).focus(this.openButton, false);
+    else if (first) FocusManager.for(this).focus(first, false);
   }
 
   private async readFile(file: File): Promise<void> {
@@ -180,9 +194,15 @@ export class Sandbox extends Phaser.Scene {
   }
 
   private go(data: DataRequest): void {
-    const next: WorkbenchData = { levelId: null, data };
+    const draft = 'csv' in data ? this.awaiting?.draft : undefined;
+    const next: WorkbenchData = draft ? { levelId: null, data, draft } : { levelId: null, data };
     this.scene.start(SCENES.workbench, next);
   }
+}
+
+/** A file name short enough for a button. */
+function shorten(name: string): string {
+  return name.length > 18 ? `${name.slice(0, 17)}…` : name;
 }
 
 /** A tiny picture of each generated set, drawn from its geometry (no data needed). */

@@ -3,48 +3,62 @@
  * training options it opens. Each layer shows its output shape and parameter count with the
  * formula (from the engine's `buildNetwork`, never computed here); a meter compares the total
  * with the level's star budget; the level's rules (`checkSpec`) and the engine's shape checks
- * are listed in words and block "Train" until fixed. Every edit updates the share hash.
+ * are listed in words and block "Train" until fixed; the data itself is drawn small on the left.
+ * Every edit updates the address bar.
+ *
+ * What it shows is what trains: an incoming draft (a share or teacher link, a kept solution, a
+ * retry) first goes through `conformSetup`, which puts every value the level does not allow back
+ * to the level's own and says so in a notice.
  *
  * Entered from the Briefing (levelId), the Result ("retry", with a draft), a share link, or the
  * Sandbox (levelId null, with data). Leaves for Training with {levelId, draft, data}.
  */
 import * as Phaser from 'phaser';
-import { DEFAULT_OPTIONS, OPTIMIZERS, type OptimizerName } from '../../engine/options.js';
+import type { OptimizerName } from '../../engine/options.js';
 import {
   SpecError,
-  type Activation,
   buildNetwork,
   type LayerSpec,
+  type Loss,
   type ModelSpec,
   type Network,
   type TaskShape,
 } from '../../engine/spec.js';
-import type { DataRequest } from '../../engine/trainer.js';
-import { checkSpec, dataRequest, levelById, rulesOf } from '../../levels/index.js';
+import type { DataPreview, DataRequest } from '../../engine/trainer.js';
+import {
+  DROPOUT_DEFAULT,
+  LOSS_WORDS,
+  SEED_RANGE,
+  checkSpec,
+  conformSetup,
+  dataRequest,
+  levelById,
+  optimizerName,
+  rulesOf,
+  sandboxRules,
+  startSetup,
+  type WorkbenchRules,
+} from '../../levels/index.js';
 import type { Level } from '../../levels/types.js';
 import { dataShape } from '../data-shape.js';
+import { ghostFor, previewFor } from '../ghost.js';
+import { drawDataPreview } from '../objects/data-preview.js';
 import { BLOCK_HEIGHT, BLOCK_WIDTH, LayerBlock, type BlockInfo } from '../objects/layer-block.js';
-import { services } from '../services.js';
-import { encodeShare } from '../state/share.js';
-import { encodeTeacher, isEditable, type Control } from '../state/teacher.js';
+import { addNotice, services, takeNotices } from '../services.js';
+import { runAddress, showAddress } from '../state/address.js';
+import { isEditable, type Control } from '../state/teacher.js';
 import { COLORS, CSS, HEIGHT, RADIUS, TEXT, WIDTH, textStyle } from '../theme.js';
 import { Button } from '../ui/button.js';
 import { Choice } from '../ui/choice.js';
 import { FocusManager } from '../ui/focus.js';
+import { Notice } from '../ui/notice.js';
 import { Slider, formatNumber } from '../ui/slider.js';
 import { SCENES, type Draft, type WorkbenchData } from './keys.js';
 
-/** What the sandbox offers: everything the engine can train, within sizes that stay smooth. */
-const SANDBOX_RULES = {
-  blocks: { dense: true, dropout: true, maxLayers: 8, maxUnits: 64 },
-  activations: ['relu', 'tanh', 'sigmoid', 'leaky_relu'] as Activation[],
-  settings: {
-    optimizer: { value: 'adam' as OptimizerName, locked: false, choices: [...OPTIMIZERS] },
-    lr: { value: 0.01, locked: false, min: 1e-4, max: 1 },
-    batch: { value: 32, locked: false, min: 1, max: 256 },
-    l2: { value: 0, locked: false, min: 0, max: 0.1 },
-  },
-  stepBudget: 5000,
+const LOSS_TIPS: Record<Loss, string> = {
+  mse: 'The straight line of chapter 0: punish the squared distance from 0 or 1',
+  bce: 'Squash the answer into a probability; punish a confident wrong answer hard',
+  cce: 'One probability per class; punish a small probability for the right class',
 };
 
 const OPTIMIZER_TIPS: Record<OptimizerName, string> = {
@@ -63,7 +77,10 @@ export class Workbench extends Phaser.Scene {
   private level: Level | null = null;
   private dataRequest: DataRequest | undefined;
   private shape: TaskShape | null = null;
+  private rules!: WorkbenchRules;
   private draft!: Draft;
+  /** Training rows of the data, once the preview is in: a batch may not be larger. */
+  private trainRows: number | null = null;
   private blocks: LayerBlock[] = [];
   private focusBase = 0;
   private problemsText!: Phaser.GameObjects.Text;
@@ -89,7 +106,17 @@ export class Workbench extends Phaser.Scene {
     } catch {
       this.shape = null;
     }
-    this.draft = structuredClone(data.draft ?? this.startDraft());
+    this.rules = this.level ? rulesOf(this.level) : sandboxRules(this.shape);
+    this.trainRows = null;
+    const incoming = data.draft ?? startSetup(this.rules);
+    const { setup, changes } = conformSetup(this.rules, incoming);
+    if (changes.length) {
+      const what = data.source === 'The saved run' ? 'This saved run' : 'The link';
+      addNotice(
+        `${what} asked for more than ${this.level ? 'this level' : 'the sandbox'} allows, so the workbench shows what will train:\n• ${changes.join('\n• ')}`,
+      );
+    }
+    this.draft = setup;
   }
 
   create(): void {
@@ -112,7 +139,7 @@ export class Workbench extends Phaser.Scene {
     // Left: the palette and the budget.
     this.panel(16, 84, 282, 620);
     this.add.text(32, 96, 'Blocks', textStyle(TEXT.label, CSS.text, 600));
-    const blocks = this.rules().blocks;
+    const blocks = this.rules.blocks;
     if (blocks.dense && !services().hash.teacher.hide.has('layers')) {
       this.addButtons.push(
         new Button(this, {
@@ -130,32 +157,48 @@ export class Workbench extends Phaser.Scene {
       this.addButtons.push(
         new Button(this, {
           x: 32,
-          y: 180,
+          y: 128 + 52 * this.addButtons.length,
           width: 250,
           label: 'Dropout',
           icon: 'plus',
           tooltip: 'Add dropout: randomly silences units while training, against over-fitting',
-          onClick: () => this.addLayer({ type: 'dropout', rate: 0.2 }),
-        }).enableDragOut((x, y) => this.dropLayer({ type: 'dropout', rate: 0.2 }, x, y)),
+          onClick: () => this.addLayer({ type: 'dropout', rate: DROPOUT_DEFAULT }),
+        }).enableDragOut((x, y) =>
+          this.dropLayer({ type: 'dropout', rate: DROPOUT_DEFAULT }, x, y),
+        ),
       );
+    }
+    if (this.addButtons.length === 0) {
+      this.add
+        .text(
+          32,
+          132,
+          blocks.dense || blocks.dropout
+            ? "The teacher's link keeps the network's blocks as they are."
+            : 'This level keeps its network: change what the settings on the right allow.',
+          textStyle(TEXT.small, CSS.textDim),
+        )
+        .setWordWrapWidth(250)
+        .setLineSpacing(3);
     }
     this.add.text(32, 250, 'Parameters', textStyle(TEXT.label, CSS.text, 600));
     this.meter = this.add.graphics();
     this.meterText = this.add.text(32, 304, '', textStyle(TEXT.small, CSS.textDim));
     this.meterText.setWordWrapWidth(250);
-    this.add
-      .text(32, 380, this.dataLine(), textStyle(TEXT.small, CSS.data))
+    const dataTitle = this.add
+      .text(32, 352, this.dataLine(), textStyle(TEXT.small, CSS.data))
       .setWordWrapWidth(250)
       .setLineSpacing(4);
+    void this.showData(dataTitle.y + dataTitle.height + 10);
     this.add
       .text(
         32,
-        560,
+        612,
         'Keys: Tab moves between controls · on a layer: ←/→ size, A activation, Shift+↑/↓ move, Delete remove',
         textStyle(TEXT.small, CSS.textDim),
       )
       .setWordWrapWidth(250)
-      .setLineSpacing(4);
+      .setLineSpacing(3);
 
     // Middle: the stack.
     this.add.text(STACK_X, 96, 'Your network', textStyle(TEXT.label, CSS.text, 600));
@@ -199,72 +242,81 @@ export class Workbench extends Phaser.Scene {
     });
     this.refresh();
     focus.focus(this.blocks[0] ?? this.trainButton, false);
+    // Notices about the link or the save sit at the bottom, clear of the title and the goal.
+    Notice.stack(this, takeNotices(), { bottom: HEIGHT - 24, x: STACK_X, width: BLOCK_WIDTH + 20 });
+    // The old way is trained in the worker now, while the player builds: ready for Training.
+    if (this.level) void ghostFor(this.level).catch(() => undefined);
   }
 
-  /** The draft a level starts from: its start network and its settings' starting values. */
-  private startDraft(): Draft {
-    const s = this.rules().settings;
-    return {
-      spec: this.level ? structuredClone(this.level.start) : sandboxStart(this.shape),
-      options: {
-        ...DEFAULT_OPTIONS,
-        optimizer: s.optimizer.value,
-        lr: s.lr.value,
-        batch: s.batch.value,
-        l2: s.l2.value,
-      },
-      seed: 1,
-    };
-  }
-
-  private rules(): {
-    blocks: { dense: boolean; dropout: boolean; maxLayers: number; maxUnits: number };
-    activations: readonly Activation[];
-    settings: typeof SANDBOX_RULES.settings;
-    stepBudget: number;
-  } {
-    const l = this.level;
-    if (!l) return SANDBOX_RULES;
-    return {
-      blocks: l.blocks,
-      activations: l.blocks.activations,
-      settings: l.settings as typeof SANDBOX_RULES.settings,
-      stepBudget: l.stepBudget,
-    };
+  /** Draws the data under its heading once the worker's preview is in; learns the row count. */
+  private async showData(top: number): Promise<void> {
+    if (!this.dataRequest) return;
+    let preview: DataPreview;
+    try {
+      preview = await previewFor(this.dataRequest);
+    } catch {
+      return;
+    }
+    if (!this.scene.isActive()) return;
+    this.trainRows = preview.rows.train;
+    drawDataPreview(this, preview, { x: 32, y: top, width: 250, size: 130 });
+    this.refresh();
   }
 
   private editable(control: Control, levelLocked = false): boolean {
     return isEditable(control, services().hash.teacher, levelLocked);
   }
 
+  /** The tooltip's reason for a locked control: the level's rule or the teacher's link. */
+  private lockReason(control: Control, levelLocked: boolean): string {
+    return levelLocked ? 'fixed by this level' : `locked by the teacher's link (${control})`;
+  }
+
   private buildSettings(): void {
-    const s = this.rules().settings;
+    const s = this.rules.settings;
     const t = services().hash.teacher;
     const o = this.draft.options;
     let y = 128;
     const changed = (): void => this.refresh();
     if (!t.hide.has('optimizer')) {
+      const fixed = s.optimizer.locked || s.optimizer.choices.length === 1;
       new Choice<OptimizerName>(this, {
         x: SIDE_X,
         y,
         label: 'Optimizer',
         options: s.optimizer.choices.map((c) => ({
           value: c,
-          label:
-            c === 'rmsprop'
-              ? 'RMSProp'
-              : c === 'sgd'
-                ? 'SGD'
-                : c === 'adamw'
-                  ? 'AdamW'
-                  : c[0]!.toUpperCase() + c.slice(1),
+          label: optimizerName(c),
           tooltip: OPTIMIZER_TIPS[c],
         })),
         value: o.optimizer,
         tooltip: 'How each step uses the gradient',
-        locked: !this.editable('optimizer', s.optimizer.locked),
+        locked: !this.editable('optimizer', fixed),
+        lockReason: this.lockReason('optimizer', fixed),
         onChange: (v) => {
           o.optimizer = v;
+          changed();
+        },
+      });
+      y += 72;
+    }
+    const losses = this.rules.blocks.losses;
+    if (losses.length > 1 && !t.hide.has('loss')) {
+      new Choice<Loss>(this, {
+        x: SIDE_X,
+        y,
+        label: 'Loss',
+        options: losses.map((l) => ({
+          value: l,
+          label: capitalise(LOSS_WORDS[l]),
+          tooltip: LOSS_TIPS[l],
+        })),
+        value: this.draft.spec.loss ?? losses.find((l) => l !== 'mse') ?? losses[0]!,
+        tooltip: 'What the network is punished for while it learns',
+        locked: !this.editable('loss'),
+        lockReason: this.lockReason('loss', false),
+        onChange: (v) => {
+          this.draft.spec.loss = v;
           changed();
         },
       });
@@ -282,6 +334,7 @@ export class Workbench extends Phaser.Scene {
       step?: number,
     ): void => {
       if (t.hide.has(control)) return;
+      const fixed = setting.locked || setting.min === setting.max;
       new Slider(this, {
         x: SIDE_X,
         y,
@@ -293,7 +346,8 @@ export class Workbench extends Phaser.Scene {
         scale: scale === 'log' && setting.min > 0 ? 'log' : 'linear',
         step,
         format,
-        locked: !this.editable(control, setting.locked),
+        locked: !this.editable(control, fixed),
+        lockReason: this.lockReason(control, fixed),
         tooltip,
         onChange: (v) => {
           apply(v);
@@ -333,7 +387,7 @@ export class Workbench extends Phaser.Scene {
     slider(
       'seed',
       'Seed',
-      { value: this.draft.seed, locked: false, min: 0, max: 999 },
+      { value: this.draft.seed, locked: false, ...SEED_RANGE },
       this.draft.seed,
       'linear',
       'Picks the starting weights; the same seed repeats the same run',
@@ -341,7 +395,7 @@ export class Workbench extends Phaser.Scene {
       (v) => String(Math.round(v)),
       1,
     );
-    const budget = this.rules().stepBudget;
+    const budget = this.rules.stepBudget;
     const stars = this.level?.stars;
     this.add.text(
       SIDE_X,
@@ -352,15 +406,20 @@ export class Workbench extends Phaser.Scene {
   }
 
   private makeBlock(layer: LayerSpec, index: number): LayerBlock {
-    const rules = this.rules();
+    const rules = this.rules;
     const editable = layer.type === 'dropout' ? this.editable('dropout') : this.editable('layers');
+    // Dense layers the level keeps: only the output layer may switch its squash on or off.
+    const fixed = layer.type === 'dense' && !rules.blocks.dense;
+    const output = this.draft.spec.layers.map((l) => l.type).lastIndexOf('dense') === index;
+    const squash = rules.blocks.activations.filter((a) => a === 'sigmoid' || a === 'softmax');
     const block: LayerBlock = new LayerBlock(this, {
       x: STACK_X,
       y: this.slotY(index, this.draft.spec.layers.length),
       layer,
-      activations: rules.activations,
+      activations: fixed ? (output ? squash : []) : rules.blocks.activations,
       maxUnits: rules.blocks.maxUnits,
       editable,
+      fixed,
       events: {
         change: (l) => {
           this.draft.spec.layers[this.blocks.indexOf(block)] = l;
@@ -388,7 +447,8 @@ export class Workbench extends Phaser.Scene {
   }
 
   private newDense(): LayerSpec {
-    return { type: 'dense', units: 4, activation: this.rules().activations[0] ?? 'relu' };
+    const hidden = this.rules.blocks.activations.filter((a) => a !== 'softmax');
+    return { type: 'dense', units: 4, activation: hidden[0] ?? 'relu' };
   }
 
   /** A block dragged from the palette: dropped on the stack it goes where it was let go. */
@@ -404,9 +464,9 @@ export class Workbench extends Phaser.Scene {
    */
   private addLayer(layer: LayerSpec, at?: number): void {
     const layers = this.draft.spec.layers;
-    if (layers.length >= this.rules().blocks.maxLayers) {
+    if (layers.length >= this.rules.blocks.maxLayers) {
       this.problemsText.setText(
-        `⚠ This level allows at most ${this.rules().blocks.maxLayers} layers.`,
+        `⚠ This level allows at most ${this.rules.blocks.maxLayers} layers.`,
       );
       return;
     }
@@ -460,7 +520,12 @@ export class Workbench extends Phaser.Scene {
   /** Rebuilds everything derived from the draft: block facts, meter, problems, hash. */
   private refresh(): void {
     const spec = this.draft.spec;
-    const problems: string[] = this.level ? checkSpec(rulesOf(this.level), spec) : [];
+    const problems: string[] = checkSpec(this.rules, spec);
+    if (this.trainRows !== null && this.draft.options.batch > this.trainRows) {
+      problems.push(
+        `The batch of ${this.draft.options.batch} is larger than the ${this.trainRows} training rows; make it ${this.trainRows} or less.`,
+      );
+    }
     const perLayer = new Map<number, string>();
     let network: Network | null = null;
     if (!this.shape) {
@@ -491,10 +556,19 @@ export class Workbench extends Phaser.Scene {
     this.trainButton.setTooltip(
       problems.length ? 'Fix the problems listed above first' : 'Start training this network',
     );
-    for (const b of this.addButtons)
-      b.setDisabled(
-        spec.layers.length >= this.rules().blocks.maxLayers || !this.editable('layers'),
+    const full = spec.layers.length >= this.rules.blocks.maxLayers;
+    for (const b of this.addButtons) {
+      b.setDisabled(full || !this.editable('layers'));
+      b.setTooltip(
+        full
+          ? `The network already has the ${this.rules.blocks.maxLayers} layers this level allows`
+          : !this.editable('layers')
+            ? "The network is locked by the teacher's link"
+            : b === this.addButtons[0]
+              ? 'Add a fully connected layer before the output layer'
+              : 'Add dropout: randomly silences units while training, against over-fitting',
       );
+    }
     this.updateHash();
   }
 
@@ -534,16 +608,10 @@ export class Workbench extends Phaser.Scene {
   }
 
   private updateHash(): void {
-    if (typeof history === 'undefined') return;
-    const dataName =
-      !this.level && this.dataRequest && 'name' in this.dataRequest ? this.dataRequest.name : null;
-    const teacher = encodeTeacher(services().hash.teacher);
-    const hash = encodeShare({
-      levelId: this.level?.id ?? null,
-      data: dataName,
-      draft: this.draft,
-    });
-    history.replaceState(history.state, '', `#${hash}${teacher ? `&${teacher}` : ''}`);
+    showAddress(
+      runAddress(this.level?.id ?? null, this.dataRequest, this.draft),
+      services().hash.teacher,
+    );
   }
 
   private train(): void {
@@ -595,14 +663,8 @@ export class Workbench extends Phaser.Scene {
   }
 }
 
-/** A one-hidden-layer start for free play, its output as wide as the data needs. */
-function sandboxStart(shape: TaskShape | null): ModelSpec {
-  return {
-    layers: [
-      { type: 'dense', units: 8, activation: 'tanh' },
-      { type: 'dense', units: shape?.outputs ?? 1 },
-    ],
-  };
+function capitalise(text: string): string {
+  return text[0]!.toUpperCase() + text.slice(1);
 }
 
 /** Engine messages name `layers[2]`; the player counts layers from 1 as the stack shows them. */

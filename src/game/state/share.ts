@@ -26,15 +26,23 @@ import {
 import { DEFAULT_OPTIONS, parseOptions, type TrainOptions } from '../../engine/options.js';
 import { noTeacherFlags, parseTeacher, type TeacherFlags } from './teacher.js';
 
-/** What a share link carries. Exactly one of `levelId` (a level) and `data` (the sandbox) is set. */
+/**
+ * What a share link carries. Exactly one of `levelId` (a level), `data` (a sandbox data set) and
+ * `csv` (the sandbox with the player's own file, named but not carried: a link cannot hold the
+ * file, so the game asks for it again) is set.
+ */
 export interface SharedState {
   levelId: string | null;
   data: string | null;
+  csv?: string | null;
   draft: Draft;
 }
 
 /** Level ids and data-set names in links: short, lowercase, URL-safe. Validity is the caller's. */
 export const NAME_PATTERN = /^[a-z0-9-]{1,40}$/;
+
+/** A CSV file's name in a link: any characters, this long at most. */
+export const MAX_CSV_NAME = 80;
 
 /** Longer hashes are refused unread: a 64-layer network with every option fits in far less. */
 export const MAX_HASH_LENGTH = 8000;
@@ -59,6 +67,7 @@ const OPTION_KEYS: readonly string[] = [...MAIN_OPTIONS, ...EXTRA_OPTIONS];
 const STATE_KEYS: readonly string[] = [
   'level',
   'data',
+  'csv',
   'layers',
   'inputs',
   'loss',
@@ -114,6 +123,7 @@ export function encodeShare(state: SharedState): string {
   const parts: string[] = [];
   if (state.levelId !== null) parts.push(`level=${encodeURIComponent(state.levelId)}`);
   if (state.data !== null) parts.push(`data=${encodeURIComponent(state.data)}`);
+  if (state.csv) parts.push(`csv=${encodeURIComponent(state.csv)}`);
   parts.push(`layers=${spec.layers.map(encodeLayer).join(',')}`);
   if (spec.inputs !== undefined) parts.push(`inputs=${formatNumber(spec.inputs)}`);
   if (spec.loss !== undefined) parts.push(`loss=${spec.loss}`);
@@ -131,6 +141,7 @@ export function encodeShare(state: SharedState): string {
 export interface ShareTarget {
   levelId: string | null;
   data: string | null;
+  csv?: string;
 }
 
 export interface DecodedHash {
@@ -342,6 +353,17 @@ export function decodeHash(hash: string): DecodedHash {
 
   const level = values.get('level');
   const data = values.get('data');
+  const csv = values.get('csv');
+  // A link that names only where to go (`#level=c2-xor`) is a plain address: no draft, no notice.
+  if (values.size === 1 && (level !== undefined || data !== undefined || csv !== undefined)) {
+    if (level !== undefined && NAME_PATTERN.test(level))
+      result.target = { levelId: level, data: null };
+    else if (data !== undefined && NAME_PATTERN.test(data)) result.target = { levelId: null, data };
+    else if (csv !== undefined && csv !== '' && csv.length <= MAX_CSV_NAME) {
+      result.target = { levelId: null, data: null, csv };
+    }
+    if (result.target) return finish(null);
+  }
   let fallback = 'Starting from the default network instead.';
   for (const [name, value] of [
     ['level', level],
@@ -354,18 +376,32 @@ export function decodeHash(hash: string): DecodedHash {
       );
     }
   }
+  if (csv !== undefined && (csv === '' || csv.length > MAX_CSV_NAME)) {
+    problems.push(
+      `The shared link names a CSV file ${quote(csv)}; a file name must have 1 to ${MAX_CSV_NAME} characters.`,
+    );
+  }
   const levelOk = level !== undefined && NAME_PATTERN.test(level);
   const dataOk = data !== undefined && NAME_PATTERN.test(data);
-  if (level !== undefined && data !== undefined) {
-    problems.push('The shared link names both a level and a data set; it may name only one.');
+  const csvOk = csv !== undefined && csv !== '' && csv.length <= MAX_CSV_NAME;
+  const named = [level, data, csv].filter((v) => v !== undefined).length;
+  if (named > 1) {
+    problems.push(
+      'The shared link names more than one of a level, a data set and a CSV file; it may name only one.',
+    );
+  } else if (csvOk) {
+    result.target = { levelId: null, data: null, csv };
+    fallback = "Opening the sandbox with the sandbox's default network instead.";
   } else if (levelOk) {
     result.target = { levelId: level, data: null };
     fallback = "Starting from the level's default network instead.";
   } else if (dataOk) {
     result.target = { levelId: null, data };
     fallback = "Starting from the sandbox's default network instead.";
-  } else if (level === undefined && data === undefined) {
-    problems.push('The shared link names neither a level (level=…) nor a data set (data=…).');
+  } else if (named === 0) {
+    problems.push(
+      'The shared link names no level (level=…), data set (data=…) or CSV file (csv=…).',
+    );
   }
 
   let spec: ModelSpec | null = null;
@@ -410,6 +446,7 @@ export function decodeHash(hash: string): DecodedHash {
   result.state = {
     levelId: levelOk ? level : null,
     data: dataOk ? data : null,
+    ...(csvOk ? { csv } : {}),
     draft: { spec, options, seed: seed as number },
   };
   return finish(null);

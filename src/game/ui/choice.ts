@@ -35,6 +35,8 @@ export interface ChoiceOptions<T> {
   /** One line: what the choice controls. */
   tooltip: string;
   locked?: boolean;
+  /** Why it is locked, for the tooltip; default "locked in this level". */
+  lockReason?: string;
   onChange?: (value: T) => void;
 }
 
@@ -133,7 +135,8 @@ export class Choice<T extends string | number> extends Widget {
   override tooltipText(): string | null {
     const option = this.options.options[this.hoverIndex >= 0 ? this.hoverIndex : this.index];
     const tip = (this.hoverIndex >= 0 && option?.tooltip) || super.tooltipText();
-    return this.locked ? `${tip ?? ''} — locked in this level` : tip;
+    const why = this.options.lockReason ?? 'locked in this level';
+    return this.locked ? `${tip ?? ''} — ${why}` : tip;
   }
 
   override activate(): void {

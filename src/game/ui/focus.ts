@@ -39,6 +39,8 @@ export interface Focusable {
   focusLabel?(): string;
   /** True for round items (map nodes, handles): the ring is then a circle around the bounds. */
   readonly focusRound?: boolean;
+  /** True while the item slides to its place; `focusBounds` then already gives the place. */
+  isMoving?(): boolean;
 }
 
 const MANAGERS = new WeakMap<Phaser.Scene, FocusManager>();
@@ -72,6 +74,8 @@ export interface ControlInfo {
   width: number;
   height: number;
   focused: boolean;
+  /** Still sliding to the rectangle given (a click on it is ignored until it rests there). */
+  moving: boolean;
 }
 
 export class FocusManager {
@@ -139,6 +143,7 @@ export class FocusManager {
           width: r.width,
           height: r.height,
           focused: item === this.currentItem,
+          moving: item.isMoving?.() ?? false,
         };
       });
   }

@@ -19,8 +19,10 @@ export type NoticeKind = 'info' | 'warning';
 export interface NoticeOptions {
   text: string;
   kind?: NoticeKind;
-  /** Top edge; the banner is centred horizontally. Default 16. */
+  /** Top edge. Default 16. */
   y?: number;
+  /** Left edge; default: centred horizontally. */
+  x?: number;
   /** Default 720 (wraps long messages). */
   width?: number;
   /** Called after the player closed it. */
@@ -28,34 +30,38 @@ export interface NoticeOptions {
 }
 
 export class Notice extends Phaser.GameObjects.Container {
-  /** Shows each message as its own banner, stacked from `y` down. */
+  /**
+   * Shows each message as its own banner: stacked from `y` down, or with `bottom`, stacked up
+   * from `bottom` (the bottom edge of the lowest banner), so they sit clear of a scene's title.
+   */
   static stack(
     scene: Phaser.Scene,
     texts: readonly string[],
-    options: { y?: number; kind?: NoticeKind; width?: number } = {},
+    options: { y?: number; x?: number; bottom?: number; kind?: NoticeKind; width?: number } = {},
   ): Notice[] {
-    const top = options.y ?? 16;
     const notices: Notice[] = [];
-    const relayout = (): void => {
-      let y = top;
-      for (const n of notices) {
-        if (!n.scene) continue;
-        n.slideTo(y);
+    const place = (animate: boolean): void => {
+      const live = notices.filter((n) => n.scene);
+      const total = live.reduce((h, n) => h + n.height + 8, -8);
+      let y = options.bottom !== undefined ? options.bottom - total : (options.y ?? 16);
+      for (const n of live) {
+        if (animate) n.slideTo(y);
+        else n.setY(y);
         y += n.height + 8;
       }
     };
-    let y = top;
     for (const text of texts) {
-      const notice = new Notice(scene, {
-        text,
-        y,
-        kind: options.kind ?? 'warning',
-        width: options.width,
-        onDismiss: relayout,
-      });
-      notices.push(notice);
-      y += notice.height + 8;
+      notices.push(
+        new Notice(scene, {
+          text,
+          kind: options.kind ?? 'warning',
+          width: options.width,
+          x: options.x,
+          onDismiss: () => place(true),
+        }),
+      );
     }
+    place(false);
     return notices;
   }
 
@@ -64,7 +70,7 @@ export class Notice extends Phaser.GameObjects.Container {
 
   constructor(scene: Phaser.Scene, options: NoticeOptions) {
     const width = options.width ?? 720;
-    super(scene, Math.round((scene.scale.width - width) / 2), options.y ?? 16);
+    super(scene, options.x ?? Math.round((scene.scale.width - width) / 2), options.y ?? 16);
     this.onDismiss = options.onDismiss;
     const kind = options.kind ?? 'info';
     const text = scene.add.text(52, 14, options.text, {

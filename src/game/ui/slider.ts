@@ -33,6 +33,8 @@ export interface SliderOptions {
   /** Shows the value; default: up to 3 significant digits. */
   format?: (value: number) => string;
   locked?: boolean;
+  /** Why it is locked, for the tooltip; default "locked in this level". */
+  lockReason?: string;
   /** One line: what the setting does. */
   tooltip: string;
   /** Called on every change (while dragging, too). */
@@ -127,7 +129,8 @@ export class Slider extends Widget {
 
   override tooltipText(): string | null {
     const tip = super.tooltipText();
-    return this.locked ? `${tip ?? this.options.label} — locked in this level` : tip;
+    const why = this.options.lockReason ?? 'locked in this level';
+    return this.locked ? `${tip ?? this.options.label} — ${why}` : tip;
   }
 
   override adjust(direction: Direction, large: boolean): boolean {

@@ -4,6 +4,7 @@
  * corner is marked right or wrong, and the count shows that no line gets all four: at most three.
  */
 import type * as Phaser from 'phaser';
+import { CLASS_COLORS, drawMarker } from '../../objects/heatmap.js';
 import { COLORS, CSS, TEXT } from '../../theme.js';
 import { drawIcon } from '../../ui/icons.js';
 import { addText } from '../../ui/text.js';
@@ -36,23 +37,18 @@ function clipHalf(poly: Pt[], a: Pt, b: Pt): Pt[] {
   return out;
 }
 
-/** Draws a yes marker (filled circle) or a no marker (a cross): shape, not only colour. */
+/**
+ * Draws a corner's marker as the training view draws the XOR data: "yes" (same sign) is class 1
+ * of the xor set, an orange triangle, and "no" class 0, a blue circle. Same colour, same shape
+ * on both screens.
+ */
 export function drawClassMarker(
   g: Phaser.GameObjects.Graphics,
   x: number,
   y: number,
   yes: boolean,
 ): void {
-  if (yes) {
-    g.fillStyle(COLORS.data, 1);
-    g.fillCircle(x, y, 13);
-    g.lineStyle(2, COLORS.background, 1);
-    g.strokeCircle(x, y, 13);
-  } else {
-    g.lineStyle(7, COLORS.weights, 1);
-    g.lineBetween(x - 11, y - 11, x + 11, y + 11);
-    g.lineBetween(x - 11, y + 11, x + 11, y - 11);
-  }
+  drawMarker(g, yes ? 1 : 0, x, y, 12);
 }
 
 export const xorGrid: FigureBuilder = (scene: Phaser.Scene, box: FigureBox) => {
@@ -100,7 +96,7 @@ export const xorGrid: FigureBuilder = (scene: Phaser.Scene, box: FigureBox) => {
     const yesSide = positiveIsYes ? clipHalf(rect, a, b) : clipHalf(rect, b, a);
     shade.clear();
     if (yesSide.length >= 3) {
-      shade.fillStyle(COLORS.data, 0.16);
+      shade.fillStyle(CLASS_COLORS[1]!, 0.16);
       shade.fillPoints(yesSide as Phaser.Math.Vector2[], true);
     }
     layer.clear();

@@ -1,0 +1,55 @@
+/**
+ * The address bar follows the screen: every scene writes where the player is, so a reload, a
+ * bookmark or a copied link opens the same place with the same network. The Title and the map
+ * are the bare address; a briefing is `#level=…`; the workbench, the training view and the
+ * result carry the whole run (`encodeShare`); teacher flags stay on every address of the visit.
+ */
+import type { DataRequest } from '../../engine/trainer.js';
+import type { Draft } from '../scenes/keys.js';
+import { encodeShare, type SharedState } from './share.js';
+import { encodeTeacher, type TeacherFlags } from './teacher.js';
+
+/** Where the player is: a bare address, a level's page, or a whole run. */
+export type Address =
+  | { kind: 'home' }
+  | { kind: 'level'; levelId: string }
+  | { kind: 'csv'; fileName: string }
+  | { kind: 'run'; state: SharedState };
+
+/** The address of a run: the level, or the sandbox's data set or CSV file (by name only). */
+export function runAddress(
+  levelId: string | null,
+  request: DataRequest | undefined,
+  draft: Draft,
+): Address {
+  if (levelId) return { kind: 'run', state: { levelId, data: null, draft } };
+  if (request && 'csv' in request) {
+    const csv = request.fileName ?? 'data.csv';
+    return { kind: 'run', state: { levelId: null, data: null, csv, draft } };
+  }
+  return { kind: 'run', state: { levelId: null, data: request?.name ?? null, draft } };
+}
+
+/** The hash (without '#') for an address, teacher flags appended. */
+export function addressHash(address: Address, teacher: TeacherFlags): string {
+  const flags = encodeTeacher(teacher);
+  const main =
+    address.kind === 'home'
+      ? ''
+      : address.kind === 'level'
+        ? `level=${encodeURIComponent(address.levelId)}`
+        : address.kind === 'csv'
+          ? `csv=${encodeURIComponent(address.fileName)}`
+          : encodeShare(address.state);
+  return [main, flags].filter((p) => p !== '').join('&');
+}
+
+/** Writes the address into the bar without a new history entry (the page does not reload). */
+export function showAddress(address: Address, teacher: TeacherFlags): void {
+  if (typeof history === 'undefined' || typeof location === 'undefined') return;
+  const hash = addressHash(address, teacher);
+  const url = `${location.pathname}${location.search}${hash ? `#${hash}` : ''}`;
+  if (`${location.pathname}${location.search}${location.hash}` !== url) {
+    history.replaceState(history.state, '', url);
+  }
+}
