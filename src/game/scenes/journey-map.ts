@@ -3,11 +3,14 @@
  * the levels as nodes on it. A node shows its state in shape and words, not colour alone:
  * locked (a lock), open (a bright ring, the next one to play gently pulses), done (its stars,
  * drawn filled or hollow). Hovering or focusing a node fills the panel at the bottom with its
- * year, title, the sentence of what changed then, the chapter's idea and its status.
+ * year, title, the sentence of what changed then, the chapter's idea and its status. After the
+ * last chapter, the chapters still to come (`COMING`) stand in a region of their own, marked as
+ * coming: they can be read, never opened. Once every level has a star, a banner at the top says
+ * the journey so far is complete, with the stars earned and what comes next.
  *
- * Keyboard: arrows move between nodes, Enter/Space opens the Briefing, Tab reaches the other
- * controls; M mutes. Which levels are open comes from the level rules (`isUnlocked`), never
- * from here.
+ * Keyboard: arrows move between nodes (and on to the coming stops), Enter/Space opens the
+ * Briefing, Tab reaches the other controls; M mutes. Which levels are open comes from the level
+ * rules (`isUnlocked`), never from here.
  */
 import * as Phaser from 'phaser';
 import { COLORS, CSS, HEIGHT, MOTION, RADIUS, TEXT, WIDTH, reducedMotion } from '../theme.js';
@@ -22,6 +25,7 @@ import { attachTooltip } from '../ui/tooltip.js';
 import { addText } from '../ui/text.js';
 import { sigmoidApprox } from './figures/sigmoid-squash.js';
 import { SCENES, type BriefingData } from './keys.js';
+import { COMING, type ComingStop } from './level-text.js';
 
 const NODE_R = 26;
 /** The band of the screen the regions and the path use. */
@@ -30,6 +34,12 @@ const REGION_BOTTOM = 520;
 const LEFT = 40;
 const RIGHT = WIDTH - 40;
 const GAP = 12;
+/** The coming chapters' region on the right, and where the playable chapters end. */
+const COMING_W = 196;
+const CHAPTERS_RIGHT = RIGHT - COMING_W - GAP;
+/** Where the coming stops sit in their region: a column, from the top down. */
+const COMING_TOP = REGION_TOP + 140;
+const COMING_STEP = 82;
 
 /** What the map shows about one level. */
 interface NodeState {
@@ -183,8 +193,127 @@ class LevelNode extends Phaser.GameObjects.Container implements Focusable {
   }
 }
 
+/** Radius of a coming stop: smaller than a level node, as it is not played. */
+const COMING_R = 14;
+
+/**
+ * A chapter still to come: a hollow stop with a dashed rim, its years and its title. It can be
+ * hovered and focused to read about it, never opened: it has no levels yet, and says so.
+ */
+class ComingNode extends Phaser.GameObjects.Container implements Focusable {
+  private readonly ring: Phaser.GameObjects.Graphics;
+  private focused = false;
+  private hovered = false;
+  readonly focusRound = true;
+
+  constructor(
+    scene: Phaser.Scene,
+    readonly stop: ComingStop,
+    x: number,
+    y: number,
+    private readonly onSelect: (node: ComingNode) => void,
+    private readonly onOpen: (node: ComingNode) => void,
+  ) {
+    super(scene, x, y);
+    this.ring = scene.add.graphics();
+    const body = scene.add.graphics();
+    body.fillStyle(COLORS.background, 1);
+    body.fillCircle(0, 0, COMING_R);
+    // A dashed rim: the road is planned here, not built.
+    body.lineStyle(2, COLORS.textDim, 1);
+    const dashes = 10;
+    for (let i = 0; i < dashes; i++) {
+      const a = (i / dashes) * Math.PI * 2;
+      body.beginPath();
+      body.arc(0, 0, COMING_R, a, a + (Math.PI / dashes) * 1.1);
+      body.strokePath();
+    }
+    const years = addText(scene, COMING_R + 12, -19, stop.years, {
+      size: TEXT.small,
+      weight: 600,
+      color: CSS.textDim,
+    });
+    const title = addText(scene, COMING_R + 12, 1, stop.title, {
+      size: TEXT.small,
+      color: CSS.textDim,
+    });
+    const width = COMING_R * 2 + 12 + Math.max(years.width, title.width) + 8;
+    const hit = scene.add.zone(width / 2 - COMING_R, 0, width, COMING_R * 2 + 20);
+    hit.setInteractive();
+    this.add([this.ring, body, years, title, hit]);
+    scene.add.existing(this);
+    hit.on('pointerover', () => {
+      this.hovered = true;
+      this.redraw();
+      onSelect(this);
+    });
+    hit.on('pointerout', () => {
+      this.hovered = false;
+      this.redraw();
+    });
+    hit.on('pointerup', () => {
+      FocusManager.for(scene).focus(this, false);
+      onOpen(this);
+    });
+    attachTooltip(
+      hit,
+      () => this.tooltipText(),
+      () => this.focusBounds(),
+    );
+    FocusManager.for(scene).add(this);
+  }
+
+  focusLabel(): string {
+    return `coming: ${this.stop.title}`;
+  }
+
+  focusBounds(): Phaser.Geom.Rectangle {
+    const r = worldRect(this, 0, 0);
+    return new Phaser.Geom.Rectangle(r.x - COMING_R, r.y - COMING_R, COMING_R * 2, COMING_R * 2);
+  }
+
+  canFocus(): boolean {
+    return isShown(this);
+  }
+
+  setFocused(focused: boolean): void {
+    this.focused = focused;
+    this.redraw();
+    if (focused) this.onSelect(this);
+  }
+
+  activate(): void {
+    this.onOpen(this);
+  }
+
+  tooltipText(): string {
+    return `Coming later: "${this.stop.title}" (${this.stop.years}) has no levels yet`;
+  }
+
+  private redraw(): void {
+    this.ring.clear();
+    if (this.focused || this.hovered) {
+      this.ring.lineStyle(3, COLORS.textDim, 1);
+      this.ring.strokeCircle(0, 0, COMING_R + 6);
+    }
+  }
+}
+
+/** What the info panel at the bottom shows about the node in focus. */
+interface InfoContent {
+  year: string;
+  title: string;
+  milestone: string;
+  chapter: string;
+  status: string;
+  statusIcon: 'lock' | 'star' | 'star-empty' | 'info';
+  /** The main button: open the briefing, or disabled with its reason as the tooltip. */
+  action: { label: string; icon: 'next' | 'lock' | 'info'; disabled: string | null };
+}
+
 export class JourneyMap extends Phaser.Scene {
   private nodes: LevelNode[] = [];
+  private comingNodes: ComingNode[] = [];
   private info!: {
     year: Phaser.GameObjects.Text;
     title: Phaser.GameObjects.Text;
@@ -204,9 +333,10 @@ export class JourneyMap extends Phaser.Scene {
     const { saves } = services();
     const starsByLevel = saves.starsByLevel();
     this.nodes = [];
+    this.comingNodes = [];
     this.selected = null;
 
-    // Header: back, heading, total stars, mute.
+    // Header: back, heading (or the banner of a finished journey), total stars, mute.
     new Button(this, {
       x: 24,
       y: 22,
@@ -216,11 +346,16 @@ export class JourneyMap extends Phaser.Scene {
       tooltip: 'Back to the title screen',
       onClick: () => this.scene.start(SCENES.title),
     });
-    addText(this, WIDTH / 2, 28, 'The journey', { size: TEXT.title, weight: 600 }).setOrigin(
-      0.5,
-      0,
-    );
     const earned = LEVELS.reduce((sum, l) => sum + (starsByLevel[l.id] ?? 0), 0);
+    const complete = LEVELS.every((l) => (starsByLevel[l.id] ?? 0) >= 1);
+    if (complete) {
+      this.drawBanner(earned);
+    } else {
+      addText(this, WIDTH / 2, 28, 'The journey', { size: TEXT.title, weight: 600 }).setOrigin(
+        0.5,
+        0,
+      );
+    }
     const starIcon = this.add.graphics();
     drawIcon(starIcon, 'star', WIDTH - 200, 44, 20, COLORS.loss);
     addText(this, WIDTH - 184, 33, `${earned} / ${LEVELS.length * 3}`, {
@@ -236,6 +371,7 @@ export class JourneyMap extends Phaser.Scene {
 
     const states = this.layout(starsByLevel);
     this.drawRegions(states);
+    this.drawComingRegion();
     this.drawPath(states);
     const nextIndex = this.nextToPlay(states);
     states.forEach((state, i) => {
@@ -249,14 +385,28 @@ export class JourneyMap extends Phaser.Scene {
         ),
       );
     });
+    COMING.forEach((stop, i) => {
+      const { x, y } = this.comingSpot(i);
+      this.comingNodes.push(
+        new ComingNode(
+          this,
+          stop,
+          x,
+          y,
+          (node) => this.selectComing(node),
+          (node) => this.openComing(node),
+        ),
+      );
+    });
     this.drawInfoPanel();
 
     const focus = FocusManager.for(this);
     focus.onArrow = (direction, current) => {
-      const i = this.nodes.indexOf(current as LevelNode);
+      const stops: Focusable[] = [...this.nodes, ...this.comingNodes];
+      const i = stops.indexOf(current as LevelNode | ComingNode);
       if (i < 0) return false;
       const step = direction === 'left' || direction === 'up' ? -1 : 1;
-      const target = this.nodes[Phaser.Math.Clamp(i + step, 0, this.nodes.length - 1)]!;
+      const target = stops[Phaser.Math.Clamp(i + step, 0, stops.length - 1)]!;
       focus.focus(target, true);
       return true;
     };
@@ -266,10 +416,38 @@ export class JourneyMap extends Phaser.Scene {
     this.cameras.main.fadeIn(MOTION.normal, 0x14, 0x17, 0x1f);
   }
 
+  /**
+   * Every level has a star: the journey so far is complete. A banner in place of the heading
+   * says so, with the stars earned and the chapter that comes next.
+   */
+  private drawBanner(earned: number): void {
+    const x = 190;
+    const w = WIDTH - 236 - x;
+    const g = this.add.graphics();
+    g.fillStyle(COLORS.panelRaised, 1);
+    g.fillRoundedRect(x, 12, w, 72, RADIUS);
+    g.lineStyle(2, COLORS.success, 1);
+    g.strokeRoundedRect(x + 1, 13, w - 2, 70, RADIUS);
+    drawIcon(g, 'star', x + 34, 48, 30, COLORS.loss);
+    addText(this, x + 62, 20, 'The journey so far is complete: every level won', {
+      size: TEXT.label + 2,
+      weight: 600,
+    });
+    const next = COMING[0];
+    addText(
+      this,
+      x + 62,
+      52,
+      `${earned} of ${LEVELS.length * 3} stars earned` +
+        (next ? ` · Coming next: ${next.what} (${next.years})` : ''),
+      { size: TEXT.small, color: CSS.textDim },
+    );
+  }
+
   /** Node positions: each chapter gets width in proportion to its levels; nodes zig-zag. */
   private layout(starsByLevel: Record<string, number>): NodeState[] {
     const total = LEVELS.length;
-    const usable = RIGHT - LEFT - GAP * (CHAPTERS.length - 1);
+    const usable = CHAPTERS_RIGHT - LEFT - GAP * (CHAPTERS.length - 1);
     const perLevel = usable / total;
     const states: NodeState[] = [];
     let x = LEFT;
@@ -291,6 +469,11 @@ export class JourneyMap extends Phaser.Scene {
     return states;
   }
 
+  /** Where coming stop `i` sits: a column down the coming region. */
+  private comingSpot(i: number): { x: number; y: number } {
+    return { x: CHAPTERS_RIGHT + GAP + 30, y: COMING_TOP + i * COMING_STEP };
+  }
+
   private nextToPlay(states: NodeState[]): number {
     const fresh = states.findIndex((s) => s.unlocked && s.stars === 0);
     if (fresh >= 0) return fresh;
@@ -304,7 +487,7 @@ export class JourneyMap extends Phaser.Scene {
   /** One panel per chapter, headed by its years and title. */
   private drawRegions(states: NodeState[]): void {
     const g = this.add.graphics();
-    const usable = RIGHT - LEFT - GAP * (CHAPTERS.length - 1);
+    const usable = CHAPTERS_RIGHT - LEFT - GAP * (CHAPTERS.length - 1);
     const perLevel = usable / LEVELS.length;
     let x = LEFT;
     for (const chapter of CHAPTERS) {
@@ -328,6 +511,33 @@ export class JourneyMap extends Phaser.Scene {
       });
       x += w + GAP;
     }
+  }
+
+  /**
+   * The region of the chapters still to come: no panel fill, only a faint outline, headed
+   * "Coming" so it never reads as part of the playable journey.
+   */
+  private drawComingRegion(): void {
+    const x = CHAPTERS_RIGHT + GAP;
+    const g = this.add.graphics();
+    g.lineStyle(1, COLORS.line, 0.6);
+    g.strokeRoundedRect(
+      x + 0.5,
+      REGION_TOP + 0.5,
+      COMING_W - 1,
+      REGION_BOTTOM - REGION_TOP - 1,
+      RADIUS,
+    );
+    addText(this, x + 16, REGION_TOP + 12, 'Coming', {
+      size: TEXT.title,
+      weight: 600,
+      color: CSS.textDim,
+    });
+    addText(this, x + 16, REGION_TOP + 52, 'Later chapters, not playable yet', {
+      size: TEXT.small,
+      color: CSS.textDim,
+      wrap: COMING_W - 32,
+    });
   }
 
   /**
@@ -403,34 +613,54 @@ export class JourneyMap extends Phaser.Scene {
     }
   }
 
-  /** The timeline path through every node: solid where the journey is open, dotted beyond. */
+  /**
+   * The timeline path through every node and on to the coming stops: solid between two open
+   * levels (the road travelled), dotted wherever a locked level or a coming chapter lies ahead.
+   */
   private drawPath(states: NodeState[]): void {
     const g = this.add.graphics();
+    const first = this.comingSpot(0);
     const points = [
       new Phaser.Math.Vector2(LEFT - 40, states[0]!.y + 30),
       ...states.map((s) => new Phaser.Math.Vector2(s.x, s.y)),
-      new Phaser.Math.Vector2(RIGHT + 40, states.at(-1)!.y - 30),
+      // Into the first coming stop from its left, below the region's heading.
+      new Phaser.Math.Vector2(first.x - 40, first.y + 24),
+      new Phaser.Math.Vector2(first.x, first.y),
     ];
     const spline = new Phaser.Curves.Spline(points);
     const samples = spline.getSpacedPoints(400);
-    const lastOpen = states.reduce((acc, s, i) => (s.unlocked ? i : acc), 0);
-    const openUntilX = states[lastOpen]!.x;
-    // Solid, thick road up to the last open level…
+    /** Solid where the sample lies between two open levels (before the first: the first's state). */
+    const solid = (x: number): boolean => {
+      if (x > states.at(-1)!.x) return false;
+      const after = states.findIndex((s) => s.x >= x);
+      const a = states[Math.max(0, after - 1)]!;
+      const b = states[Math.max(0, after)]!;
+      return a.unlocked && b.unlocked;
+    };
+    // Solid, thick road where both ends are open…
     g.lineStyle(6, COLORS.line, 1);
-    g.beginPath();
-    let started = false;
+    let drawing = false;
     for (const p of samples) {
-      if (p.x > openUntilX) break;
-      if (!started) g.moveTo(p.x, p.y);
-      else g.lineTo(p.x, p.y);
-      started = true;
+      if (solid(p.x)) {
+        if (!drawing) g.beginPath().moveTo(p.x, p.y);
+        else g.lineTo(p.x, p.y);
+        drawing = true;
+      } else if (drawing) {
+        g.strokePath();
+        drawing = false;
+      }
     }
-    g.strokePath();
-    // …then dots for the road not yet travelled.
+    if (drawing) g.strokePath();
+    // …then dots for the road not yet travelled, down the column of coming stops too.
     g.fillStyle(COLORS.line, 1);
     samples.forEach((p, i) => {
-      if (p.x > openUntilX && i % 6 === 0) g.fillCircle(p.x, p.y, 2.5);
+      if (!solid(p.x) && i % 6 === 0) g.fillCircle(p.x, p.y, 2.5);
     });
+    for (let i = 0; i + 1 < COMING.length; i++) {
+      const a = this.comingSpot(i);
+      const b = this.comingSpot(i + 1);
+      for (let y = a.y + COMING_R + 8; y < b.y - COMING_R - 4; y += 10) g.fillCircle(a.x, y, 2.5);
+    }
   }
 
   private drawInfoPanel(): void {
@@ -474,31 +704,77 @@ export class JourneyMap extends Phaser.Scene {
     this.info = { year, title, milestone, chapter, status, statusIcon, open };
   }
 
+  /** Fills the info panel; a disabled main button carries its reason as its tooltip. */
+  private showInfo(content: InfoContent, dimYear: boolean): void {
+    const info = this.info;
+    info.year.setText(content.year).setColor(dimYear ? CSS.textDim : CSS.text);
+    // A span of years ("1989–1998") is set smaller so it stays clear of the title.
+    info.year.setFontSize(content.year.length > 4 ? TEXT.title : TEXT.hero);
+    info.title.setText(content.title);
+    info.milestone.setText(content.milestone);
+    info.chapter.setText(content.chapter);
+    const g = info.statusIcon;
+    g.clear();
+    const y = info.status.y + 10;
+    const icon = content.statusIcon;
+    drawIcon(g, icon, LEFT + 36, y, 16, icon === 'star' ? COLORS.loss : COLORS.textDim);
+    info.status.setText(content.status);
+    const { label, icon: buttonIcon, disabled } = content.action;
+    info.open.setDisabled(disabled !== null);
+    info.open.setLabel(label);
+    info.open.setIcon(buttonIcon);
+    info.open.setTooltip(disabled ?? 'Read what this level is about, then build the network');
+  }
+
   private select(node: LevelNode): void {
     this.selected = node;
     const { level, unlocked, stars } = node.spot;
     const chapter = CHAPTERS.find((c) => c.index === level.chapter);
-    const info = this.info;
-    info.year.setText(String(level.year)).setColor(unlocked ? CSS.text : CSS.textDim);
-    info.title.setText(`${level.chapter + 1}.${level.order}  ${level.title}`);
-    info.milestone.setText(level.milestone);
-    info.chapter.setText(chapter ? chapter.blurb : '');
-    const g = info.statusIcon;
-    g.clear();
-    const y = info.status.y + 10;
-    if (!unlocked) {
-      drawIcon(g, 'lock', LEFT + 36, y, 16, COLORS.textDim);
-      info.status.setText('Locked');
-    } else if (stars === 0) {
-      drawIcon(g, 'star-empty', LEFT + 36, y, 16, COLORS.textDim);
-      info.status.setText('Open, not won yet');
-    } else {
-      drawIcon(g, 'star', LEFT + 36, y, 16, COLORS.loss);
-      info.status.setText(`${stars} of 3 stars`);
-    }
-    info.open.setDisabled(!unlocked);
-    info.open.setLabel(unlocked ? 'Open briefing' : 'Locked');
-    info.open.setIcon(unlocked ? 'next' : 'lock');
+    this.showInfo(
+      {
+        year: String(level.year),
+        title: `${level.chapter + 1}.${level.order}  ${level.title}`,
+        milestone: level.milestone,
+        chapter: chapter ? chapter.blurb : '',
+        status: !unlocked ? 'Locked' : stars === 0 ? 'Open, not won yet' : `${stars} of 3 stars`,
+        statusIcon: !unlocked ? 'lock' : stars === 0 ? 'star-empty' : 'star',
+        action: unlocked
+          ? { label: 'Open briefing', icon: 'next', disabled: null }
+          : {
+              label: 'Locked',
+              icon: 'lock',
+              disabled: `Locked: win a star on the level before "${level.title}" to open it`,
+            },
+      },
+      !unlocked,
+    );
+  }
+
+  private selectComing(node: ComingNode): void {
+    this.selected = null;
+    const { stop } = node;
+    this.showInfo(
+      {
+        year: stop.years,
+        title: `Coming · ${stop.title}`,
+        milestone: stop.blurb,
+        chapter: 'A later chapter of the journey: it has no levels yet.',
+        status: 'Coming later',
+        statusIcon: 'info',
+        action: {
+          label: 'Coming later',
+          icon: 'info',
+          disabled: `"${stop.title}" is coming in a later version: it has no levels to play yet`,
+        },
+      },
+      true,
+    );
+  }
+
+  /** A coming stop cannot be opened: say so where the player is looking. */
+  private openComing(node: ComingNode): void {
+    this.selectComing(node);
+    this.info.status.setText('Coming later: no levels yet');
   }
 
   private openLevel(node: LevelNode): void {

@@ -1,7 +1,8 @@
 /**
  * How a level's goal and star conditions read in words, shared by the Briefing and the Result
- * so the two screens always say the same thing. Presentation only: the rules that judge a run
- * live in src/levels.
+ * so the two screens always say the same thing, and the stops of the journey still to come,
+ * shared by the Title, the map and the Result so every screen promises the same future.
+ * Presentation only: the rules that judge a run live in src/levels.
  */
 import type { Level } from '../../levels/types.js';
 
@@ -39,4 +40,66 @@ export function starLabels(level: Level): [string, string, string] {
     `at most ${level.stars.params} parameters`,
     `within ${level.stars.steps} steps`,
   ];
+}
+
+/**
+ * A stop still to come on the journey: named on the Title, drawn on the map as "coming" and
+ * announced when the last level is won, but never played (it has no levels yet).
+ */
+export interface ComingStop {
+  title: string;
+  /** What it brings, in a few words for a list ("convolutional networks"). */
+  what: string;
+  /** The milestone year the timelines place it at, and the span the map shows. */
+  year: number;
+  years: string;
+  /** What the chapter will be about, in our own plain words. */
+  blurb: string;
+}
+
+/** The chapters after the last one that exists, in journey order (years from LOOK.md). */
+export const COMING: readonly ComingStop[] = Object.freeze([
+  {
+    title: 'Seeing pictures',
+    what: 'convolutional networks that read digits',
+    year: 1989,
+    years: '1989–1998',
+    blurb:
+      'Convolutional networks slide small filters over an image and learn to read handwritten digits (LeCun and others, LeNet).',
+  },
+  {
+    title: 'Remembering',
+    what: 'recurrent networks and LSTMs',
+    year: 1997,
+    years: '1991–1997',
+    blurb:
+      'Recurrent networks read a sequence one step at a time. Their gradients fade over long sequences (Hochreiter, 1991); the LSTM keeps a memory that lets them through (1997).',
+  },
+  {
+    title: 'Paying attention',
+    what: 'attention and a tiny transformer',
+    year: 2017,
+    years: '2017',
+    blurb:
+      'Attention lets every word look at every other word at once: the idea behind the transformer. You will build a tiny one.',
+  },
+  {
+    title: 'Scaling up',
+    what: 'scaling laws',
+    year: 2020,
+    years: '2020',
+    blurb:
+      'Bigger networks trained on more data get better in a smooth, predictable way (Kaplan and others).',
+  },
+]);
+
+/**
+ * The coming chapters as one list for a sentence: "a, b, and c" (the last comma keeps an item
+ * that has an "and" of its own apart from the next one).
+ */
+export function comingList(): string {
+  const items = COMING.map((c) => c.what);
+  return items.length < 3
+    ? items.join(' and ')
+    : `${items.slice(0, -1).join(', ')}, and ${items.at(-1)!}`;
 }
