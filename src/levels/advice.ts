@@ -494,9 +494,12 @@ export function advise(
       ]);
       break;
     case 'stuck':
-      head =
-        'The loss barely moved from where it started. Either the steps are too small to move ' +
-        'the weights, or the network cannot draw the shape this data needs.';
+      // Only a workbench whose layers can change makes "the network cannot draw it" a lead.
+      head = open.has('layers')
+        ? 'The loss barely moved from where it started. Either the steps are too small to ' +
+          'move the weights, or the network cannot draw the shape this data needs.'
+        : 'The loss barely moved from where it started: the steps were too small to move the ' +
+          'weights far.';
       chosen = pick([
         ...hints.forIdea(['learning-rate', 'hidden-layer', 'optimizer']),
         hints.biggerRate(),
@@ -532,8 +535,8 @@ export function advise(
     parts.push(
       [...ideaControls(level)].some((c) => open.has(c))
         ? 'Nothing you can change here fixes that directly.'
-        : 'On this workbench the controls that could fix this cannot be changed, so the run ' +
-            'shows what the level is about.',
+        : 'On this workbench the controls that could fix this cannot be changed, so this run ' +
+            'shows why the idea matters.',
     );
     parts.push(ideaSentence(level));
   }

@@ -2,21 +2,25 @@
  * Result: what one attempt achieved, after the Training scene recorded it with the SaveStore.
  * The target next to the achieved number (with the metric's name); the three stars flying in one
  * after another, each under the words of its condition and what this run did; on a win a short
- * particle burst and a chime (WebAudio, silent when muted); on a miss, plain words on what to try.
- * On the right the level's kept solutions (the best and the latest), each loadable into the
- * Workbench. Buttons: retry (the same draft), next level (when open), map.
+ * particle burst and a chime (WebAudio, silent when muted). Below, advice from the level rules
+ * (`advise`): how the run went and what to try, naming only controls the player can change on
+ * this workbench (the level's locks and the teacher link's flags). On the right the level's kept
+ * solutions (the best and the latest), each loadable into the Workbench. Buttons: retry (the same
+ * draft), next level (disabled, with its reason, until it opens), map; after a win on the last
+ * level the journey so far is complete, and the main button opens the map to show it.
  */
 import * as Phaser from 'phaser';
 import { COLORS, CSS, HEIGHT, MOTION, RADIUS, TEXT, WIDTH, reducedMotion } from '../theme.js';
-import { LEVELS, isUnlocked, levelById } from '../../levels/index.js';
-import type { Attempt, Level } from '../../levels/types.js';
+import { advise, attemptOutcome, openControls, type Advice } from '../../levels/advice.js';
+import { LEVELS, isUnlocked, levelById, rulesOf } from '../../levels/index.js';
+import type { Attempt, Level, RunOutcome } from '../../levels/types.js';
 import { services } from '../services.js';
 import { Button } from '../ui/button.js';
 import { FocusManager } from '../ui/focus.js';
 import { drawIcon } from '../ui/icons.js';
 import { playSuccess, playTick, playTryAgain } from '../ui/sound.js';
 import { addText } from '../ui/text.js';
-import { formatMetric, goalWords, metricName, starLabels } from './level-text.js';
+import { COMING, formatMetric, metricName, starLabels } from './level-text.js';
 import {
   SCENES,
   type BriefingData,
@@ -36,6 +40,8 @@ function draftOf(attempt: Attempt): Draft {
 export class Result extends Phaser.Scene {
   private attempt!: Attempt;
   private level!: Level;
+  /** How the run went, when the Training scene passed it; advice then reads its curves. */
+  private outcome: RunOutcome | undefined;
 
   constructor() {
     super(SCENES.result);
@@ -46,6 +52,7 @@ export class Result extends Phaser.Scene {
     if (!level) throw new Error(`Result: unknown level ${data.attempt.levelId}`);
     this.attempt = data.attempt;
     this.level = level;
+    this.outcome = data.outcome;
   }
 
   create(): void {
@@ -68,12 +75,13 @@ export class Result extends Phaser.Scene {
     const starsY = 330;
     this.drawStars(starsY, muted);
     const adviceY = starsY + 150;
-    addText(this, LEFT, adviceY, this.advice(), {
+    const advice = addText(this, LEFT, adviceY, this.advice().text, {
       size: TEXT.body,
       color: CSS.textDim,
       wrap: 700,
       lineSpacing: 4,
     });
+    if (this.finishesJourney()) this.drawJourneyEnd(advice.y + advice.height + 14);
 
     const buttons = this.drawButtons();
     this.drawSolutions();
@@ -136,17 +144,16 @@ export class Result extends Phaser.Scene {
   private drawStars(top: number, muted: boolean): void {
     const { attempt, level } = this;
     const labels = starLabels(level);
+    // Facts only: what to change is the advice's job, which knows what can change here.
     const first = attempt.passed ? '' : ', but the target comes first';
     const details = [
       `you reached ${formatMetric(level, attempt.achieved)}`,
       attempt.params <= level.stars.params
         ? `you used ${attempt.params}${first}`
-        : `you used ${attempt.params}: try a smaller network`,
-      attempt.steps > level.stars.steps
-        ? `you took ${attempt.steps}: try a better learning rate or optimizer`
-        : attempt.stars >= 3
-          ? `you took ${attempt.steps}`
-          : `you took ${attempt.steps}, but the first two stars come first`,
+        : `you used ${attempt.params}`,
+      attempt.steps > level.stars.steps || attempt.stars >= 3
+        ? `you took ${attempt.steps}`
+        : `you took ${attempt.steps}, but the first two stars come first`,
     ];
     const motion = !reducedMotion();
     for (let i = 0; i < 3; i++) {
@@ -190,36 +197,50 @@ export class Result extends Phaser.Scene {
     }
   }
 
-  /** Informative, not punishing: what the numbers suggest trying next. */
-  private advice(): string {
+  /**
+   * Informative, not punishing: how the run went and what to try, from the level rules, with
+   * only the controls this workbench lets the player change. Without the run's curves (a result
+   * shown without its run) the advice reads the attempt alone.
+   */
+  private advice(): Advice {
     const { attempt, level } = this;
-    if (!Number.isFinite(attempt.achieved)) {
-      return (
-        'The numbers exploded: the loss grew too large to count. That usually means the ' +
-        'learning rate is too high; try one ten times smaller.'
-      );
-    }
-    if (!attempt.passed) {
-      return (
-        `The goal is ${goalWords(level)}; this run reached ` +
-        `${formatMetric(level, attempt.achieved)} in ${attempt.steps} steps. ` +
-        'Look at the loss curve: still falling means more steps or a bigger learning rate; ' +
-        'flat from the start means the network cannot draw the shape yet.'
-      );
-    }
-    if (attempt.stars === 1) {
-      return (
-        `Won. For the second star, do it with at most ${level.stars.params} parameters: ` +
-        'fewer or narrower layers.'
-      );
-    }
-    if (attempt.stars === 2) {
-      return (
-        `Won with a small network. For the third star, reach the target within ` +
-        `${level.stars.steps} steps: try a bigger learning rate or a smarter optimizer.`
-      );
-    }
-    return 'Three stars: small and quick. On to the next breakthrough.';
+    const open = openControls(rulesOf(level), services().hash.teacher);
+    return advise(level, this.outcome ?? attemptOutcome(level, attempt), open, attempt);
+  }
+
+  /** Won the last level: the end of the journey so far. */
+  private finishesJourney(): boolean {
+    return this.attempt.passed && LEVELS.at(-1)?.id === this.level.id;
+  }
+
+  /**
+   * The end of the journey so far, under the advice: every level won (with the stars earned)
+   * or how many still wait, and the chapter that comes next.
+   */
+  private drawJourneyEnd(top: number): void {
+    const stars = services().saves.starsByLevel();
+    const waiting = LEVELS.filter((l) => (stars[l.id] ?? 0) < 1).length;
+    const earned = LEVELS.reduce((sum, l) => sum + (stars[l.id] ?? 0), 0);
+    const next = COMING[0];
+    const g = this.add.graphics();
+    drawIcon(
+      g,
+      waiting ? 'map' : 'star',
+      LEFT + 10,
+      top + 11,
+      20,
+      waiting ? COLORS.text : COLORS.loss,
+    );
+    const done = waiting
+      ? `That was the last level of the journey so far; ${waiting} earlier level${waiting === 1 ? '' : 's'} still wait${waiting === 1 ? 's' : ''} for a first star.`
+      : `The journey so far is complete: every level won, ${earned} of ${LEVELS.length * 3} stars.`;
+    addText(
+      this,
+      LEFT + 30,
+      top,
+      next ? `${done} Coming next: ${next.what} (${next.years}).` : done,
+      { size: TEXT.body, weight: 600, wrap: 680, lineSpacing: 4 },
+    );
   }
 
   private drawButtons(): Button[] {
@@ -229,50 +250,73 @@ export class Result extends Phaser.Scene {
     const index = LEVELS.findIndex((l) => l.id === level.id);
     const next = LEVELS[index + 1];
     const nextOpen = next !== undefined && isUnlocked(next.id, saves.starsByLevel());
-    const retry = new Button(this, {
-      x: LEFT,
-      y,
-      width: 200,
-      height: 52,
-      label: 'Retry',
-      icon: 'reset',
-      variant: attempt.passed && nextOpen ? 'secondary' : 'primary',
-      tooltip: 'Back to the workbench with this same network and settings',
-      onClick: () => {
-        const data: WorkbenchData = { levelId: level.id, draft: draftOf(attempt) };
-        this.scene.start(SCENES.workbench, data);
-      },
-    });
+    const toMap = (): void => {
+      this.scene.start(SCENES.map);
+    };
+    const retry = (variant: 'primary' | 'secondary', x: number): Button =>
+      new Button(this, {
+        x,
+        y,
+        width: 200,
+        height: 52,
+        label: 'Retry',
+        icon: 'reset',
+        variant,
+        tooltip: 'Back to the workbench with this same network and settings',
+        onClick: () => {
+          const data: WorkbenchData = { levelId: level.id, draft: draftOf(attempt) };
+          this.scene.start(SCENES.workbench, data);
+        },
+      });
+    const map = (x: number): Button =>
+      new Button(this, {
+        x,
+        y,
+        height: 52,
+        label: 'Map',
+        icon: 'map',
+        tooltip: 'Back to the journey map (Esc)',
+        onClick: toMap,
+      });
+    if (!next) {
+      // The last level: no next level to offer. A win ends the journey so far, and the main
+      // button shows it on the map; a miss keeps retry first.
+      if (!attempt.passed) return [retry('primary', LEFT), map(LEFT + 216)];
+      const journey = new Button(this, {
+        x: LEFT,
+        y,
+        width: 260,
+        height: 52,
+        label: 'See the journey',
+        icon: 'map',
+        variant: 'primary',
+        tooltip: 'Open the map: every chapter so far, your stars, and what is coming (Esc)',
+        onClick: toMap,
+      });
+      return [journey, retry('secondary', LEFT + 276)];
+    }
+    const lead = attempt.passed && nextOpen;
+    const retryButton = retry(lead ? 'secondary' : 'primary', LEFT);
     const nextButton = new Button(this, {
       x: LEFT + 216,
       y,
       width: 220,
       height: 52,
-      label: next ? 'Next level' : 'Journey complete',
-      icon: 'next',
-      variant: attempt.passed && nextOpen ? 'primary' : 'secondary',
+      label: 'Next level',
+      // A lock, not only grey: the button waits for a star, it is not broken.
+      icon: nextOpen ? 'next' : 'lock',
+      variant: lead ? 'primary' : 'secondary',
       disabled: !nextOpen,
-      tooltip: next
-        ? nextOpen
-          ? `Open the briefing of "${next.title}" (${next.year})`
-          : 'Earn a star on this level to open the next one'
-        : 'This is the last level of the journey',
+      tooltip: nextOpen
+        ? `Open the briefing of "${next.title}" (${next.year})`
+        : 'Earn a star on this level to open the next one',
       onClick: () => {
-        if (!next) return;
         const data: BriefingData = { levelId: next.id };
         this.scene.start(SCENES.briefing, data);
       },
     });
-    const map = new Button(this, {
-      x: LEFT + 452,
-      y,
-      height: 52,
-      label: 'Map',
-      icon: 'map',
-      tooltip: 'Back to the journey map (Esc)',
-      onClick: () => this.scene.start(SCENES.map),
-    });
-    return attempt.passed && nextOpen ? [nextButton, retry, map] : [retry, nextButton, map];
+    const mapButton = map(LEFT + 452);
+    return lead ? [nextButton, retryButton, mapButton] : [retryButton, nextButton, mapButton];
   }
 
   /** The kept solutions: the best passing one and the latest attempts, each loadable. */
