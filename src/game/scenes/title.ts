@@ -1,13 +1,14 @@
 /**
  * Title: the first screen. The game's name over a small network that breathes (edge colour and
  * thickness follow changing weights, as they will in training), the timeline of the journey
- * along the bottom, and three doors: continue (when there is progress) or start the journey,
- * and the sandbox. Save and link notices are shown here once. A new journey asks twice, because
- * it erases progress.
+ * along the bottom — the milestones that can be played, and the chapters still to come marked
+ * as coming, so the screen promises only what exists — and three doors: continue (when there is
+ * progress) or start the journey, and the sandbox. Save and link notices are shown here once. A
+ * new journey asks twice, because it erases progress.
  */
 import * as Phaser from 'phaser';
 import { COLORS, CSS, HEIGHT, MOTION, TEXT, WIDTH, diverging, reducedMotion } from '../theme.js';
-import { LEVELS } from '../../levels/index.js';
+import { CHAPTERS, LEVELS } from '../../levels/index.js';
 import { services, takeNotices } from '../services.js';
 import { Button } from '../ui/button.js';
 import { FocusManager } from '../ui/focus.js';
@@ -16,9 +17,40 @@ import { MuteButton } from '../ui/mute-button.js';
 import { Notice } from '../ui/notice.js';
 import { addText } from '../ui/text.js';
 import { SCENES } from './keys.js';
+import { COMING, comingList } from './level-text.js';
 
-/** Milestones on the title's timeline strip (LOOK.md). */
-const MILESTONES = [1805, 1958, 1969, 1986, 1998, 2012, 2017];
+/**
+ * The timeline strip, in year order: every year a level is set in, and the chapters still to
+ * come, marked as coming.
+ */
+function milestones(): { year: number; coming: boolean }[] {
+  const years = new Set(LEVELS.map((l) => l.year));
+  return [
+    ...[...years].map((year) => ({ year, coming: false })),
+    ...COMING.map((c) => ({ year: c.year, coming: true })),
+  ].sort((a, b) => a.year - b.year);
+}
+
+const NUMBER_WORDS = [
+  'no',
+  'one',
+  'two',
+  'three',
+  'four',
+  'five',
+  'six',
+  'seven',
+  'eight',
+  'nine',
+  'ten',
+  'eleven',
+  'twelve',
+];
+
+/** A count as a sentence writes it: words up to twelve, figures beyond. */
+function count(n: number): string {
+  return NUMBER_WORDS[n] ?? String(n);
+}
 
 /** The decorative network: layer sizes and where it sits. */
 const NET = { layers: [3, 5, 5, 2], x: 700, y: 150, w: 470, h: 360 };
@@ -44,18 +76,32 @@ export class Title extends Phaser.Scene {
     this.drawNetwork();
     this.drawTimeline();
 
-    addText(this, 96, 170, 'Neural Journey', { size: TEXT.hero + 16, weight: 600 });
-    addText(
+    addText(this, 96, 130, 'Neural Journey', { size: TEXT.hero + 16, weight: 600 });
+    const first = LEVELS[0]!;
+    const last = LEVELS.at(-1)!;
+    const intro = addText(
       this,
       100,
-      254,
+      214,
       'Build real neural networks and train them, one breakthrough at a time: ' +
-        'from the least-squares line of 1805 to the networks that read digits and the ' +
-        'tricks that keep them honest.',
+        `from the least-squares line of ${first.year} to ${last.teaches.idea} in ${last.year}, ` +
+        `${count(LEVELS.length)} levels in ${count(CHAPTERS.length)} chapters, and a sandbox for any data.`,
       { size: TEXT.label, color: CSS.textDim, wrap: 520, lineSpacing: 4 },
     );
+    const coming = addText(
+      this,
+      100,
+      intro.y + intro.height + 12,
+      `Coming later: ${comingList()}.`,
+      {
+        size: TEXT.body,
+        color: CSS.textDim,
+        wrap: 520,
+        lineSpacing: 4,
+      },
+    );
 
-    let y = 380;
+    let y = Math.max(360, coming.y + coming.height + 28);
     const buttons: Button[] = [];
     if (hasProgress) {
       buttons.push(
@@ -234,23 +280,31 @@ export class Title extends Phaser.Scene {
     }
   }
 
+  /** The strip along the bottom: playable milestones solid, the coming ones hollow and named. */
   private drawTimeline(): void {
     const g = this.add.graphics();
     const y = HEIGHT - 64;
     const x0 = 100;
     const x1 = WIDTH - 100;
+    const stops = milestones();
     g.lineStyle(2, COLORS.line, 1);
     g.lineBetween(x0, y, x1, y);
-    MILESTONES.forEach((year, i) => {
-      const x = x0 + ((x1 - x0) * i) / (MILESTONES.length - 1);
-      g.fillStyle(COLORS.panelRaised, 1);
+    stops.forEach(({ year, coming }, i) => {
+      const x = x0 + ((x1 - x0) * i) / (stops.length - 1);
+      g.fillStyle(coming ? COLORS.background : COLORS.panelRaised, 1);
       g.fillCircle(x, y, 6);
-      g.lineStyle(2, COLORS.textDim, 1);
+      g.lineStyle(2, coming ? COLORS.locked : COLORS.textDim, 1);
       g.strokeCircle(x, y, 6);
-      addText(this, x, y + 14, String(year), { size: TEXT.small, color: CSS.textDim }).setOrigin(
-        0.5,
-        0,
-      );
+      addText(this, x, y + 14, String(year), {
+        size: TEXT.small,
+        color: coming ? CSS.locked : CSS.textDim,
+      }).setOrigin(0.5, 0);
+      if (coming) {
+        addText(this, x, y - 14, 'coming', { size: TEXT.small, color: CSS.locked }).setOrigin(
+          0.5,
+          1,
+        );
+      }
     });
   }
 }
