@@ -80,6 +80,8 @@ export interface TrainingProgress {
   done: boolean;
   passed: boolean;
   diverged: string | null;
+  /** The previous era's model beside the run: the step it is shown at, and whether it missed. */
+  ghost: { step: number; missed: boolean } | null;
 }
 
 let training: TrainingProgress | null = null;

@@ -55,15 +55,24 @@ export async function load(page, url) {
   await page.goto(url);
 }
 
-/** Waits until the game booted and `scene` is the top scene. */
+/** Waits until the game booted and `scene` is the top scene, with every control at rest. */
 export async function waitForScene(page, scene, timeout = 20_000) {
   await page.waitForFunction(
     (key) => window.neuralJourney?.ready === true && window.neuralJourney.scene === key,
     scene,
     { timeout },
   );
-  // Let the scene's entrance tweens settle before acting on it.
-  await page.waitForTimeout(300);
+  await settled(page);
+}
+
+/**
+ * Waits until no control is sliding to its place (the game reports it; a click on a moving
+ * control is ignored by the game, so tests act only on controls at rest).
+ */
+export function settled(page, timeout = 5_000) {
+  return page.waitForFunction(() => window.neuralJourney.controls().every((c) => !c.moving), null, {
+    timeout,
+  });
 }
 
 /** The top scene's controls as the game lists them (label and rectangle in 1280×720). */
@@ -87,14 +96,16 @@ async function toPage(page, x, y) {
   return { x: box.x + x * scale, y: box.y + y * scale };
 }
 
-/** Clicks the control whose label equals `label` (or matches it, for a RegExp). */
+/** Clicks the control whose label equals `label` (or matches it, for a RegExp), at rest. */
 export async function click(page, label) {
+  await settled(page);
   const at = await locate(page, label);
   await page.mouse.click(at.x, at.y);
 }
 
 /** Drags the control labelled `label` to the game point (x, y) with the mouse. */
 export async function drag(page, label, x, y) {
+  await settled(page);
   const from = await locate(page, label);
   const to = await toPage(page, x, y);
   await page.mouse.move(from.x, from.y);

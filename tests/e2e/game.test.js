@@ -6,7 +6,17 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { openBrowser, click, controls, drag, load, root, shot, waitForScene } from './browser.js';
+import {
+  openBrowser,
+  click,
+  controls,
+  drag,
+  load,
+  root,
+  settled,
+  shot,
+  waitForScene,
+} from './browser.js';
 
 let browser;
 let page;
@@ -55,10 +65,18 @@ test('wins the XOR level through the UI, and the star is still there after a rel
   // Build a hidden layer: drag a dense layer from the palette onto the stack, above the output
   // layer; widen it with the arrow keys; change its activation.
   await drag(page, 'Dense layer', 540, 140);
-  assert.deepEqual(
-    (await controls(page)).filter((c) => c.label.startsWith('dense')).map((c) => c.label),
-    ['dense 4', 'dense 1'],
+  // The draft is as expected and every block has come to rest before anything is clicked.
+  await page.waitForFunction(
+    () =>
+      window.neuralJourney
+        .controls()
+        .filter((c) => c.label.startsWith('dense'))
+        .map((c) => c.label)
+        .join() === 'dense 4,dense 1',
+    null,
+    { timeout: 5_000 },
   );
+  await settled(page);
   await click(page, /^dense 4$/);
   for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
   await page.keyboard.press('a');
@@ -85,6 +103,10 @@ test('wins the XOR level through the UI, and the star is still there after a rel
   console.log(`first loss point ${firstPoint} ms after Train; run: ${JSON.stringify(training)}`);
   assert.equal(training.passed, true);
   await shot(page, 'scene-training-done');
+  // The view stays on the finished run until the player asks for the result.
+  await page.waitForTimeout(500);
+  assert.equal(await page.evaluate(() => window.neuralJourney.scene), 'Training');
+  await click(page, 'Result');
 
   await waitForScene(page, 'Result');
   await page.waitForTimeout(1200); // the stars animate in
@@ -162,6 +184,13 @@ test('the workbench and the training view work from the keyboard alone', async (
   await page.waitForFunction(() => window.neuralJourney.training?.done === true, null, {
     timeout: 60_000,
   });
+  // Play has become Result and has the focus: Space opens it.
+  await page.waitForFunction(
+    () => window.neuralJourney.controls().find((c) => c.focused)?.label === 'Result',
+    null,
+    { timeout: 5_000 },
+  );
+  await page.keyboard.press(' ');
   await waitForScene(page, 'Result');
   assert.deepEqual(browser.errors, []);
 });

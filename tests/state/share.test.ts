@@ -272,7 +272,7 @@ describe('decodeHash: bad links get a notice and no draft', () => {
     [
       'NaN learning rate',
       swap('lr', 'NaN'),
-      /has a learning rate of NaN; it must be a number from 1e-7 to 10\. Starting from the level's default network instead\.$/,
+      /has a learning rate of NaN; it must be a number from 1e-7 to 10\. Opening that level with its own starting network instead\.$/,
     ],
     [
       'learning rate as text',
@@ -396,7 +396,7 @@ describe('decodeHash: bad links get a notice and no draft', () => {
     expect(decoded.state).toBeNull();
     expect(decoded.notice).toMatch(message);
     expect(decoded.notice).toMatch(
-      /Starting from the (level's |sandbox's )?default network instead\./,
+      /(Starting from the default network|Opening (that level|the sandbox) with its own starting network) instead\./,
     );
   });
 
@@ -404,14 +404,14 @@ describe('decodeHash: bad links get a notice and no draft', () => {
     const notice = decodeHash(swap('lr', 'NaN').replace('batch=32', 'batch=0')).notice ?? '';
     expect(notice).toMatch(/learning rate of NaN/);
     expect(notice).toMatch(/batch size of 0/);
-    expect(notice.match(/Starting from/g)).toHaveLength(1);
+    expect(notice.match(/with its own starting network instead/g)).toHaveLength(1);
   });
 
   it('still points at the level or data set when the draft is refused', () => {
     expect(decodeHash(swap('lr', 'NaN')).target).toEqual({ levelId: 'c2-xor', data: null });
     const sandbox = decodeHash('data=spiral&layers=dense:0');
     expect(sandbox.target).toEqual({ levelId: null, data: 'spiral' });
-    expect(sandbox.notice).toMatch(/sandbox's default network/);
+    expect(sandbox.notice).toMatch(/Opening the sandbox with its own starting network/);
     expect(decodeHash(swap('level', 'BAD')).target).toBeNull();
   });
 
@@ -419,7 +419,7 @@ describe('decodeHash: bad links get a notice and no draft', () => {
     const decoded = decodeHash(`${swap('lr', 'NaN')}&lock=lr&hide=warp`);
     expect(decoded.state).toBeNull();
     expect(decoded.teacher.lock.has('lr')).toBe(true);
-    expect(decoded.notice).toMatch(/learning rate of NaN.*Starting from.*"warp"/);
+    expect(decoded.notice).toMatch(/learning rate of NaN.*Opening that level.*"warp"/);
   });
 
   it('teacher links built with encodeTeacher decode to the same flags', () => {
@@ -440,6 +440,27 @@ describe('docs/sharing.md', () => {
       const decoded = decodeHash(link);
       expect(decoded.notice, link).toBeNull();
       expect(decoded.state, link).not.toBeNull();
+    }
+  });
+});
+
+describe('the links in docs/sharing.md', () => {
+  it('open as written: no notice, and nothing the workbench would have to change', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { levelById, rulesOf, sandboxRules, conformSetup } =
+      await import('../../src/levels/index.js');
+    const { namedDataShape } = await import('../../src/data/index.js');
+    const doc = readFileSync(new URL('../../docs/sharing.md', import.meta.url), 'utf8');
+    const links = doc.split('\n').filter((l) => /^#(level|data)=.*layers=/.test(l));
+    expect(links.length).toBeGreaterThanOrEqual(5);
+    for (const link of links) {
+      const decoded = decodeHash(link);
+      expect(decoded.notice, link).toBeNull();
+      const state = decoded.state!;
+      const rules = state.levelId
+        ? rulesOf(levelById(state.levelId)!)
+        : sandboxRules(namedDataShape(state.data!)!);
+      expect(conformSetup(rules, state.draft).changes, link).toEqual([]);
     }
   });
 });

@@ -31,6 +31,8 @@ export class GhostStrip {
   private readonly value: Phaser.GameObjects.Text;
   private readonly lesson: Phaser.GameObjects.Text;
   private shownCheck = -1;
+  /** The step of the ghost's run now shown, and whether it has missed the goal by then. */
+  shown: { step: number; missed: boolean } = { step: 0, missed: false };
 
   constructor(
     scene: Phaser.Scene,
@@ -86,6 +88,7 @@ export class GhostStrip {
         `${what} ${this.o.format(c.goal)} at step ${c.step}${missed ? ' ✗ missed the goal' : ''}`,
       )
       .setColor(missed ? CSS.warning : CSS.text);
+    this.shown = { step: c.step, missed };
     this.lesson.setText(missed ? level.naive.lesson : '');
     this.lesson.setY(this.value.y + this.value.height + 4);
     const frame = this.o.ghost.run.frames[i];

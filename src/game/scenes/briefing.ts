@@ -108,7 +108,12 @@ export class Briefing extends Phaser.Scene {
 
     this.drawFigure(level);
 
-    Notice.stack(this, takeNotices(), { y: 16 });
+    // Over the bottom of the figure: clear of the title, the idea and the Build button.
+    Notice.stack(this, takeNotices(), {
+      bottom: PANEL.y + PANEL.height - 16,
+      x: PANEL.x + 16,
+      width: PANEL.width - 32,
+    });
     FocusManager.for(this).focus(build, false);
     this.input.keyboard?.on('keydown-ESC', () => this.scene.start(SCENES.map));
     this.cameras.main.fadeIn(MOTION.normal, 0x14, 0x17, 0x1f);

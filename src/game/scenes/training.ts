@@ -535,6 +535,7 @@ export class Training extends Phaser.Scene {
       this.chart.setGhost(ghost.run.checks.map((c) => ({ step: c.step, value: c.validation })));
       this.ghostLegend.setVisible(true);
     }
+    this.publish();
   }
 
   /** Moves the ghost to the player's step: its strip, its chart curve and its line. */
@@ -725,6 +726,7 @@ export class Training extends Phaser.Scene {
       )
       .setColor(passed ? CSS.success : CSS.text);
     this.updateButtons();
+    this.publish();
     FocusManager.for(this).focus(this.playButton, false);
   }
 
@@ -1102,6 +1104,7 @@ export class Training extends Phaser.Scene {
       done: this.phase === 'done' || this.phase === 'diverged',
       passed: this.passed,
       diverged: diverged ?? (this.phase === 'diverged' ? 'diverged' : null),
+      ghost: this.ghostStrip ? { ...this.ghostStrip.shown } : null,
     };
     reportTraining(progress);
   }
@@ -1146,6 +1149,7 @@ export class Training extends Phaser.Scene {
       900,
       420,
       `Data: ${info.data.name} · ${info.data.rows.train} training rows, ${info.data.rows.validation} validation, ${info.data.rows.test} test.`,
+      344,
     );
   }
 

@@ -391,13 +391,13 @@ export function decodeHash(hash: string): DecodedHash {
     );
   } else if (csvOk) {
     result.target = { levelId: null, data: null, csv };
-    fallback = "Opening the sandbox with the sandbox's default network instead.";
+    fallback = 'Opening the sandbox with its own starting network instead.';
   } else if (levelOk) {
     result.target = { levelId: level, data: null };
-    fallback = "Starting from the level's default network instead.";
+    fallback = 'Opening that level with its own starting network instead.';
   } else if (dataOk) {
     result.target = { levelId: null, data };
-    fallback = "Starting from the sandbox's default network instead.";
+    fallback = 'Opening the sandbox with its own starting network instead.';
   } else if (named === 0) {
     problems.push(
       'The shared link names no level (level=…), data set (data=…) or CSV file (csv=…).',
