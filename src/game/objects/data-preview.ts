@@ -102,10 +102,10 @@ function drawTable(
   const colW = Math.floor(width / (cols + 1));
   const head = textStyle(TEXT.small, CSS.textDim);
   const cell = textStyle(TEXT.small, CSS.text);
-  const cut = (s: string): string => (s.length > 9 ? `${s.slice(0, 8)}…` : s);
+  const cut = (s: string, n = 7): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
   const answer = (v: number): string =>
-    p.task === 'regression' ? fmt(v) : cut(p.classNames?.[v] ?? String(v));
-  const header = [...p.featureNames.slice(0, cols).map(cut), cut(p.targetName)];
+    p.task === 'regression' ? fmt(v) : cut(p.classNames?.[v] ?? String(v), 10);
+  const header = [...p.featureNames.slice(0, cols).map((f) => cut(f)), cut(p.targetName, 10)];
   header.forEach((h, j) => scene.add.text(x + j * colW, y, h, head));
   const rows = Math.min(3, p.y.length);
   for (let r = 0; r < rows; r++) {

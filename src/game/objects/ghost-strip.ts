@@ -30,7 +30,7 @@ export class GhostStrip {
   private readonly heading: Phaser.GameObjects.Text;
   private readonly value: Phaser.GameObjects.Text;
   private readonly lesson: Phaser.GameObjects.Text;
-  private shownCheck = -1;
+  private shownCheck = -2;
   /** The step of the ghost's run now shown, and whether it has missed the goal by then. */
   shown: { step: number; missed: boolean } = { step: 0, missed: false };
 

@@ -69,6 +69,7 @@ import {
 import { Button } from '../ui/button.js';
 import { Choice } from '../ui/choice.js';
 import { FocusManager } from '../ui/focus.js';
+import { formatNumber } from '../ui/slider.js';
 import { SCENES, type Draft, type ResultData, type TrainingData } from './keys.js';
 
 /** Steps per second at 1×; the speed setting multiplies it (8× ≈ 800 steps a second). */
@@ -757,7 +758,7 @@ export class Training extends Phaser.Scene {
     const cause =
       d.cause === 'exploding-gradient'
         ? 'The gradient grew and grew until it exploded.'
-        : `Each update overshot, so the loss blew up: a learning rate of ${fmt(this.draft.options.lr)} is too big here.`;
+        : `Each update overshot, so the loss blew up: a learning rate of ${formatNumber(this.draft.options.lr)} is too big here.`;
     const fix = lrIsIdea
       ? 'Go back and choose a smaller learning rate yourself: finding one that works is what this level is about.'
       : canLower

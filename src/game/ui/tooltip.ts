@@ -12,6 +12,9 @@ const TOOLTIPS = new WeakMap<Phaser.Scene, Tooltip>();
 /** Hover delay: long enough not to flicker while the mouse crosses the screen. */
 const HOVER_DELAY_MS = 350;
 
+/** Controls above this line belong to a scene's top bar: their tooltips go under them. */
+const TOP_BAR = 72;
+
 export class Tooltip {
   /** The scene's tooltip, created on first use and destroyed with the scene. */
   static for(scene: Phaser.Scene): Tooltip {
@@ -39,8 +42,11 @@ export class Tooltip {
   }
 
   /**
-   * Shows `text` next to `target` (world coordinates): below it, or above when there is no room.
-   * `owner` identifies who asked, so only they can hide it again.
+   * Shows `text` next to `target` (world coordinates). Beside it, on the side with more room,
+   * so it never lies over the label of the control below or above (a column of sliders, a stack
+   * of layers); under it for a control in the top bar, whose neighbours sit to its sides; and
+   * under or over it when neither side has room. `owner` identifies who asked, so only they can
+   * hide it again.
    */
   show(text: string, target: Phaser.Geom.Rectangle, owner: unknown = null): void {
     this.cancel();
@@ -57,6 +63,13 @@ export class Tooltip {
     let x = target.centerX - w / 2;
     let y = target.bottom + 10;
     if (y + h > height - 4) y = target.y - h - 10;
+    const left = target.x - w - 10;
+    const right = target.right + 10;
+    if (target.y >= TOP_BAR) {
+      if (target.centerX > width / 2 && left >= 4) [x, y] = [left, target.centerY - h / 2];
+      else if (right + w <= width - 4) [x, y] = [right, target.centerY - h / 2];
+      else if (left >= 4) [x, y] = [left, target.centerY - h / 2];
+    }
     x = Phaser.Math.Clamp(x, 4, width - w - 4);
     y = Phaser.Math.Clamp(y, 4, height - h - 4);
     this.container.setPosition(Math.round(x), Math.round(y)).setVisible(true);

@@ -102,7 +102,7 @@ export const xorGrid: FigureBuilder = (scene: Phaser.Scene, box: FigureBox) => {
     layer.clear();
     const seg = lineInBox(a, b, plotBox);
     if (seg) {
-      layer.lineStyle(4, COLORS.weights, 1);
+      layer.lineStyle(4, COLORS.text, 1);
       layer.lineBetween(seg[0].x, seg[0].y, seg[1].x, seg[1].y);
     }
     let correct = 0;
@@ -127,7 +127,7 @@ export const xorGrid: FigureBuilder = (scene: Phaser.Scene, box: FigureBox) => {
     words.setText(
       correct >= 3
         ? 'Three is the most any single straight line can get: the yes corners sit diagonally.'
-        : 'Drag the ends of the orange line and try to put both yes corners on the shaded side.',
+        : 'Drag the ends of the white line and try to put both yes corners on the shaded side.',
     );
   };
   const within = (p: Pt): Pt => ({
@@ -138,7 +138,7 @@ export const xorGrid: FigureBuilder = (scene: Phaser.Scene, box: FigureBox) => {
     new Handle(scene, {
       x: ends[key].x,
       y: ends[key].y,
-      color: COLORS.weights,
+      color: COLORS.text,
       tooltip: 'Drag this end of the line; the shaded side says yes',
       onDrag: (x, y) => {
         ends[key] = within({ x, y });
@@ -151,8 +151,9 @@ export const xorGrid: FigureBuilder = (scene: Phaser.Scene, box: FigureBox) => {
   return {
     title: 'One line, four corners',
     caption:
-      'A single neuron answers yes on one side of a straight line and no on the other. Blue ' +
-      'dots want yes, orange crosses want no. Move the line any way you like: one corner always ' +
-      'ends up on the wrong side. That is the limit Minsky and Papert pointed out in 1969.',
+      'A single neuron answers yes on one side of a straight line and no on the other. Orange ' +
+      'triangles want yes, blue dots want no, as in the training view. Move the line any way you ' +
+      'like: one corner always ends up on the wrong side. That is the limit Minsky and Papert ' +
+      'pointed out in 1969.',
   };
 };
