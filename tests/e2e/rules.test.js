@@ -148,3 +148,40 @@ test('a sandbox run on a CSV file writes a link that asks for the file again', a
   await shot(page, 'rules-sandbox-prices');
   assert.deepEqual(browser.errors, []);
 });
+
+test('the address bar follows the screen, and a misspelt teacher flag is named where the link opens', async () => {
+  await load(page, browser.url);
+  await waitForScene(page, 'Title');
+  const hash = () => page.evaluate(() => location.hash);
+  assert.equal(await hash(), '');
+  await click(page, /journey/);
+  await waitForScene(page, 'JourneyMap');
+  assert.equal(await hash(), '');
+  await click(page, 'c0-line');
+  await waitForScene(page, 'Briefing');
+  assert.equal(await hash(), '#level=c0-line');
+  await click(page, 'Build it');
+  await waitForScene(page, 'Workbench');
+  assert.match(await hash(), /^#level=c0-line&layers=dense:1&optimizer=sgd&lr=0\.001&/);
+  await click(page, 'Map');
+  await waitForScene(page, 'JourneyMap');
+  assert.equal(await hash(), '');
+
+  await load(
+    page,
+    `${browser.url}#level=c2-xor&layers=dense:1:sigmoid&optimizer=sgd&lr=0.3&batch=32&l2=0&seed=1&hide=optimzer,seed`,
+  );
+  await waitForScene(page, 'Workbench');
+  const labels = (await controls(page)).map((c) => c.label);
+  assert.ok(
+    labels.some(
+      (l) => l.startsWith('dismiss: ') && l.includes('"optimzer", which is not a control'),
+    ),
+    labels.join(' | '),
+  );
+  assert.ok(!labels.includes('Seed'), 'the rest of the teacher link still applies');
+  // The teacher's flags stay on the address of every screen of the visit.
+  assert.match(await hash(), /&hide=seed$/);
+  await shot(page, 'rules-teacher-typo');
+  assert.deepEqual(browser.errors, []);
+});

@@ -72,6 +72,22 @@ describe('level files', () => {
   });
 });
 
+describe('the timeline', () => {
+  it("each chapter spans its levels' years, and chapters follow one another without overlapping", () => {
+    let before = -Infinity;
+    for (const c of CHAPTERS) {
+      const years = LEVELS.filter((l) => l.chapter === c.index).map((l) => l.year);
+      const [lo, hi] = [Math.min(...years), Math.max(...years)];
+      expect(c.years, c.title).toBe(lo === hi ? String(lo) : `${lo}–${hi}`);
+      expect(lo, c.title).toBeGreaterThan(before);
+      before = hi;
+      // Within a chapter the levels go forward in time too.
+      const ordered = LEVELS.filter((l) => l.chapter === c.index).map((l) => l.year);
+      expect(ordered, c.title).toEqual([...ordered].sort((a, b) => a - b));
+    }
+  });
+});
+
 describe('every level can be won, and its naive network loses', () => {
   for (const file of FILES) {
     const id = file.replace(/\.json$/, '');
