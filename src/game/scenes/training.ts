@@ -339,7 +339,7 @@ export class Training extends Phaser.Scene {
     const scale = this.info.data.targetScale;
     if (scale) {
       this.ghostLegend
-        .setText(`Losses in scaled units: targets were divided by ${fmt(scale.std)} to train`)
+        .setText(`Scaled losses: the targets were divided by ${fmt(scale.std)}`)
         .setVisible(true);
     }
     this.phase = 'paused';
