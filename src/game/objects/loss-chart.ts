@@ -102,7 +102,8 @@ export class LossChart {
     // A log axis cannot show 0 (a perfect batch): its floor is the smallest positive value.
     const positive = values.filter((v) => v > 0);
     let hi = values.length ? Math.max(...values) : 1;
-    const lo = this.logScale ? (positive.length ? Math.min(...positive) : 1e-3) : 0;
+    // On a log axis a little room below the lowest point keeps the curve off the bottom edge.
+    const lo = this.logScale ? (positive.length ? Math.min(...positive) / 1.25 : 1e-3) : 0;
     if (hi <= lo) hi = this.logScale ? lo * 10 : lo + 1;
     const fy = this.logScale
       ? (v: number): number =>
