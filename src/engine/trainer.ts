@@ -25,6 +25,7 @@ export type DataRequest =
       noise?: number;
       arms?: number;
       far?: number;
+      /** Bundled sets only: the feature columns to keep, e.g. two measurements to plot. */
       features?: string[];
     }
   | { csv: string; seed: number; target?: string; fileName?: string };

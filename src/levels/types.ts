@@ -7,6 +7,7 @@
 import type { ModelSpec, Activation, Loss } from '../engine/spec.js';
 import type { OptimizerName, TrainOptions } from '../engine/options.js';
 import type { SplitName } from '../engine/learner.js';
+import type { DataRequest } from '../engine/trainer.js';
 import type { Teaches } from './teaches.js';
 
 /** A network, its full training options and a seed: what one press of Train runs. */
@@ -70,16 +71,8 @@ export interface Level {
     | 'hidden-units'
     | 'optimizer-race'
     | 'overfit-curve';
-  data: {
-    name: string;
-    seed: number;
-    n?: number;
-    noise?: number;
-    arms?: number;
-    far?: number;
-    /** Bundled sets only: the feature columns to keep, e.g. two measurements to plot. */
-    features?: string[];
-  };
+  /** The data by name, with the options of its generator or bundled set (see `DataRequest`). */
+  data: Extract<DataRequest, { name: string }>;
   /** What the workbench offers. */
   blocks: {
     dense: boolean;

@@ -24,6 +24,7 @@ import {
   type ModelSpec,
 } from '../../engine/spec.js';
 import { DEFAULT_OPTIONS, parseOptions, type TrainOptions } from '../../engine/options.js';
+import { HIDDEN_OPTIONS } from '../../levels/rules.js';
 import { noTeacherFlags, parseTeacher, type TeacherFlags } from './teacher.js';
 
 /**
@@ -52,17 +53,11 @@ const SEED_MAX = 0xffffffff;
 
 /** Options always written, in this order, so every link shows the settings players change. */
 const MAIN_OPTIONS = ['optimizer', 'lr', 'batch', 'l2'] as const;
-/** Options written only when they differ from `DEFAULT_OPTIONS`, keeping links short. */
-const EXTRA_OPTIONS = [
-  'clip',
-  'momentum',
-  'nesterov',
-  'beta1',
-  'beta2',
-  'alpha',
-  'eps',
-  'weightDecay',
-] as const;
+/**
+ * Options written only when they differ from `DEFAULT_OPTIONS`, keeping links short: the ones no
+ * workbench shows (a link with them is read, then the workbench's rules set them back).
+ */
+const EXTRA_OPTIONS = HIDDEN_OPTIONS;
 const OPTION_KEYS: readonly string[] = [...MAIN_OPTIONS, ...EXTRA_OPTIONS];
 const STATE_KEYS: readonly string[] = [
   'level',
