@@ -80,9 +80,10 @@ test('wins the XOR level through the UI, and the star is still there after a rel
   await click(page, /^dense 4$/);
   for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
   await page.keyboard.press('a');
-  // Phaser handles keys on its next frame: wait for the layer to show the change.
+  // Phaser handles keys on its next frame: wait for the draft to show exactly the change (each
+  // quick key press acts once: three steps of width, one step of activation).
   await page.waitForFunction(
-    () => window.neuralJourney.controls().some((c) => c.label === 'dense 8'),
+    () => /layers=dense:8:tanh,dense:1:sigmoid&/.test(location.hash),
     null,
     { timeout: 5_000 },
   );
@@ -95,6 +96,11 @@ test('wins the XOR level through the UI, and the star is still there after a rel
     timeout: 10_000,
   });
   const firstPoint = Date.now() - started;
+  const trained = await page.evaluate(() => window.neuralJourney.trainer.describe());
+  assert.deepEqual(trained.spec.layers, [
+    { type: 'dense', units: 8, activation: 'tanh' },
+    { type: 'dense', units: 1, activation: 'sigmoid' },
+  ]);
   await shot(page, 'scene-training');
   await page.waitForFunction(() => window.neuralJourney.training?.done === true, null, {
     timeout: 60_000,

@@ -23,6 +23,7 @@ import { sigmoidSquash } from './figures/sigmoid-squash.js';
 import { xorGrid } from './figures/xor-grid.js';
 import { goalWords, starLabels } from './level-text.js';
 import { SCENES, type BriefingData, type WorkbenchData } from './keys.js';
+import { onKeyDown } from '../ui/keys.js';
 
 /** Which figure each `level.figure` name draws. */
 const FIGURES: Record<Level['figure'], FigureBuilder> = {
@@ -115,7 +116,7 @@ export class Briefing extends Phaser.Scene {
       width: PANEL.width - 32,
     });
     FocusManager.for(this).focus(build, false);
-    this.input.keyboard?.on('keydown-ESC', () => this.scene.start(SCENES.map));
+    onKeyDown(this, () => this.scene.start(SCENES.map), 'ESC');
     this.cameras.main.fadeIn(MOTION.normal, 0x14, 0x17, 0x1f);
   }
 

@@ -25,6 +25,7 @@ import { sigmoidApprox } from './figures/sigmoid-squash.js';
 import { SCENES, type BriefingData } from './keys.js';
 import { COMING } from './level-text.js';
 import { COMING_R, ComingNode, LevelNode, type NodeState } from '../objects/map-nodes.js';
+import { onKeyDown } from '../ui/keys.js';
 
 /** The band of the screen the regions and the path use. */
 const REGION_TOP = 96;
@@ -152,7 +153,7 @@ export class JourneyMap extends Phaser.Scene {
     };
     const start = this.nodes[nextIndex] ?? this.nodes[0];
     if (start) focus.focus(start, false);
-    this.input.keyboard?.on('keydown-ESC', () => this.scene.start(SCENES.title));
+    onKeyDown(this, () => this.scene.start(SCENES.title), 'ESC');
     this.cameras.main.fadeIn(MOTION.normal, 0x14, 0x17, 0x1f);
   }
 

@@ -28,6 +28,7 @@ import {
   type ResultData,
   type WorkbenchData,
 } from './keys.js';
+import { onKeyDown } from '../ui/keys.js';
 
 const SPARK = 'result-spark';
 const LEFT = 56;
@@ -93,7 +94,7 @@ export class Result extends Phaser.Scene {
       playTryAgain(muted);
     }
     FocusManager.for(this).focus(buttons[0]!, false);
-    this.input.keyboard?.on('keydown-ESC', () => this.scene.start(SCENES.map));
+    onKeyDown(this, () => this.scene.start(SCENES.map), 'ESC');
     this.cameras.main.fadeIn(MOTION.normal, 0x14, 0x17, 0x1f);
   }
 

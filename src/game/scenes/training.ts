@@ -35,42 +35,19 @@ import {
 } from '../../levels/index.js';
 import type { Attempt, Level, RunOutcome } from '../../levels/types.js';
 import { ghostFor, type Ghost } from '../ghost.js';
-import { GhostStrip } from '../objects/ghost-strip.js';
-import { Confusion, confusionCounts } from '../objects/confusion.js';
-import {
-  CLASS_COLORS,
-  Heatmap,
-  drawMarker,
-  extentOf,
-  gridInputs,
-  type Extent,
-} from '../objects/heatmap.js';
-import { Landscape } from '../objects/landscape.js';
+import { DivergenceDialog } from '../objects/divergence-dialog.js';
+import { TrainingViews } from '../objects/training-views.js';
 import { LossChart, fmt } from '../objects/loss-chart.js';
-import { NetworkView } from '../objects/network-view.js';
-import { NeuronMaps } from '../objects/neuron-maps.js';
-import { Scatter } from '../objects/scatter.js';
 import { addNotice, reportTraining, services, type TrainingProgress } from '../services.js';
 import { SPEEDS } from '../state/saves.js';
 import { isEditable } from '../state/teacher.js';
-import {
-  COLORS,
-  CSS,
-  HEIGHT,
-  MOTION,
-  RADIUS,
-  TEXT,
-  WIDTH,
-  diverging,
-  reducedMotion,
-  textStyle,
-  viridis,
-} from '../theme.js';
+import { COLORS, CSS, RADIUS, TEXT, textStyle } from '../theme.js';
 import { Button } from '../ui/button.js';
 import { Choice } from '../ui/choice.js';
 import { FocusManager } from '../ui/focus.js';
 import { formatNumber } from '../ui/slider.js';
 import { SCENES, type Draft, type ResultData, type TrainingData } from './keys.js';
+import { onKeyDown } from '../ui/keys.js';
 
 /** Steps per second at 1×; the speed setting multiplies it (8× ≈ 800 steps a second). */
 const STEPS_PER_SECOND = 100;
@@ -80,11 +57,6 @@ const STEP_TIME_BUDGET_MS = 40;
 const MAX_CHUNK = 400;
 /** Pictures (grid predictions, probes, weights) refresh at most this often. */
 const VISUAL_EVERY_MS = 120;
-/** Boundary map resolution (cells per side) and neuron map resolution. */
-const GRID = 48;
-const NEURON_GRID = 28;
-/** Points drawn on the boundary map: enough to see the shape, few enough to stay readable. */
-const MAX_POINTS = 500;
 
 type Phase = 'loading' | 'paused' | 'running' | 'done' | 'diverged' | 'error';
 
@@ -116,25 +88,10 @@ export class Training extends Phaser.Scene {
   private playButton!: Button;
   private stepButton!: Button;
   private resetButton!: Button;
-  private boundary: Heatmap | null = null;
-  private extent: Extent | null = null;
-  private grid: Float32Array | null = null;
-  private neurons: NeuronMaps | null = null;
-  private neuronTensor: string | null = null;
-  private landscape: Landscape | null = null;
-  private fitPlot: Phaser.GameObjects.Graphics | null = null;
-  private fitArea = { left: 56, top: 122, size: 380 };
-  private fitData: { x: Float32Array; y: Float32Array } | null = null;
-  private scatter: Scatter | null = null;
-  private confusion: Confusion | null = null;
-  private network: NetworkView | null = null;
-  private denseModules: number[] = [];
-  private overlay: Phaser.GameObjects.Container | null = null;
-  private validationSet: { x: Float32Array; y: Float32Array } | null = null;
+  /** The pictures: boundary, neurons, confusion, weights, the old way (once built). */
+  private views: TrainingViews | null = null;
+  private overlay: DivergenceDialog | null = null;
   private ghost: Ghost | null = null;
-  /** Lowest point drawn in the left panel so far: the ghost strip goes under it. */
-  private leftBottom = 0;
-  private ghostStrip: GhostStrip | null = null;
   private ghostLegend!: Phaser.GameObjects.Text;
   /** The run so far, for the Result's advice: train loss per chunk, validation loss per check. */
   private outcome: Pick<RunOutcome, 'train' | 'validation'> = { train: [], validation: [] };
@@ -168,14 +125,8 @@ export class Training extends Phaser.Scene {
     this.lastTick = 0;
     this.lastVisual = 0;
     this.latency = Infinity;
-    this.boundary = this.neurons = this.landscape = this.fitPlot = null;
-    this.scatter = this.confusion = this.network = this.overlay = null;
-    this.fitData = this.validationSet = this.grid = this.extent = null;
-    this.neuronTensor = null;
-    this.denseModules = [];
+    this.views = this.overlay = null;
     this.ghost = null;
-    this.ghostStrip = null;
-    this.leftBottom = 0;
     this.outcome = { train: [], validation: [] };
     this.carry = 0;
     this.result = null;
@@ -290,7 +241,7 @@ export class Training extends Phaser.Scene {
       .text(488, 500, 'Preparing the network…', textStyle(TEXT.small, CSS.textDim))
       .setWordWrapWidth(364);
 
-    this.input.keyboard?.on('keydown', (e: KeyboardEvent) => {
+    onKeyDown(this, (e) => {
       if (e.key === ' ' && !FocusManager.peek(this)?.current) {
         e.preventDefault();
         this.togglePlay();
@@ -332,7 +283,12 @@ export class Training extends Phaser.Scene {
     // Asked for first: usually the Workbench has had it trained already, so it costs nothing.
     const ghost = this.level ? ghostFor(this.level).catch(() => null) : Promise.resolve(null);
     if (!(await this.createLearner()) || !this.info || !this.scene.isActive()) return;
-    await this.buildViews(this.info);
+    this.views = new TrainingViews(this, {
+      info: this.info,
+      spec: this.draft.spec,
+      level: this.level,
+    });
+    await this.views.build();
     this.ghost = await ghost;
     if (!this.scene.isActive()) return;
     this.showGhost();
@@ -345,169 +301,9 @@ export class Training extends Phaser.Scene {
     this.phase = 'paused';
     this.status.setText('Ready. Press Play (or Space) to train.').setColor(CSS.textDim);
     this.publish();
-    await this.refreshVisuals(true);
+    await this.views?.refresh(true, this.stepCount);
     this.updateButtons();
     this.togglePlay();
-  }
-
-  private async buildViews(info: LearnerInfo): Promise<void> {
-    const trainer = services().trainer;
-    const { inputs, task, outputs } = info.data;
-    const spec = this.draft.spec;
-    const classes = task === 'multiclass' ? outputs : task === 'binary' ? 2 : 0;
-    const lineFit =
-      inputs === 1 &&
-      spec.layers.length === 1 &&
-      spec.layers[0]!.type === 'dense' &&
-      spec.layers[0]!.units === 1;
-    this.denseModules = info.summary.filter((r) => r.kind === 'dense').map((r) => r.module);
-    const x = (await trainer.read('train.x')) as Float32Array;
-    const y = (await trainer.read('train.y')) as Float32Array;
-    const vx = (await trainer.read('validation.x')) as Float32Array;
-    const vy = (await trainer.read('validation.y')) as Float32Array;
-    this.validationSet = { x: vx, y: vy };
-    const rows = x.length / inputs;
-    const yWidth = y.length / rows;
-    const labels = new Float32Array(rows);
-    for (let i = 0; i < rows; i++) labels[i] = y[i * yWidth]!;
-
-    // Left panel: what the network computes over its input space; on a level the picture is a
-    // little smaller, to leave room under it for the old way's strip.
-    const size = this.level ? 330 : 380;
-    const below = 122 + size + 10;
-    if (lineFit) {
-      this.title(32, 'Loss landscape: MSE over (w, b)');
-      this.landscape = new Landscape(this, { x: 56 + (380 - size) / 2, y: 122, size });
-      const w = (await trainer.read('0.weight')) as Float32Array;
-      const b = (await trainer.read('0.bias')) as Float32Array;
-      this.landscape.setData(x, labels, w[0]!, b[0]!);
-      this.caption(
-        32,
-        below + 18,
-        'Bands are equal-loss contours (brighter = lower loss). The purple line is the path gradient descent took; the orange dot is where the weights are now.',
-      );
-    } else if (inputs === 2) {
-      this.title(32, classes ? 'Decision boundary' : 'Prediction over the input plane');
-      this.extent = extentOf(x);
-      this.grid = gridInputs(this.extent, GRID);
-      this.boundary = new Heatmap(this, {
-        x: 46 + (380 - size) / 2,
-        y: 122,
-        size,
-        resolution: GRID,
-      });
-      const step = Math.max(1, Math.ceil(rows / MAX_POINTS));
-      const px: number[] = [];
-      const pc: number[] = [];
-      for (let i = 0; i < rows; i += step) {
-        px.push(x[2 * i]!, x[2 * i + 1]!);
-        pc.push(classes ? labels[i]! : 0);
-      }
-      this.boundary.plotPoints(px, classes ? pc : null, this.extent);
-      this.legend(classes, below);
-    } else if (inputs === 1) {
-      this.title(32, 'The data and the network’s curve');
-      this.fitData = { x, y: labels };
-      this.fitArea = { left: 56 + (380 - size) / 2, top: 122, size };
-      this.fitPlot = this.add.graphics();
-      this.caption(
-        32,
-        below,
-        'Blue dots: the training data. Orange line: what the network predicts for each x.',
-      );
-    } else if (classes) {
-      this.title(32, 'Confusion matrix (validation)');
-      const side = size - 20;
-      this.confusion = new Confusion(this, { x: 56, y: 130, size: side, classes });
-      const bottom = this.caption(
-        32,
-        130 + side + 10,
-        'Rows: the true class; columns: the network’s answer. The outlined diagonal is correct.',
-      );
-      this.legend(classes, bottom + 8, false);
-    } else {
-      this.title(32, 'Predicted vs true (validation)');
-      this.scatter = new Scatter(this, { x: 66, y: 130, size: size - 30 });
-      this.leftBottom = 130 + size - 30 + 26;
-    }
-
-    // Right panel: inside the network.
-    const firstDense = info.summary.find((r) => r.kind === 'dense');
-    const hidden = firstDense ? info.summary.filter((r) => r.layer === firstDense.layer) : [];
-    const hasHidden = info.summary.filter((r) => r.kind === 'dense').length > 1;
-    let rightY = 122;
-    let rightUsed = false;
-    if (inputs === 2 && hasHidden && hidden.length) {
-      const names = new Set(info.tensors.map((t) => t.name));
-      const last = [...hidden].reverse().find((r) => names.has(`${r.module}.out`));
-      if (last) {
-        this.neuronTensor = `${last.module}.out`;
-        const units = last.outputShape[0] ?? 1;
-        this.title(900, `First hidden layer: ${units} neurons`);
-        this.neurons = new NeuronMaps(this, {
-          x: 904,
-          y: 122,
-          width: 344,
-          count: units,
-          resolution: NEURON_GRID,
-          max: 16,
-        });
-        rightY = 122 + this.neurons.height + 8;
-        rightUsed = true;
-        this.add
-          .text(
-            904,
-            rightY,
-            'Each map: one neuron’s output over the plane (blue −, orange +)',
-            textStyle(TEXT.small, CSS.textDim),
-          )
-          .setWordWrapWidth(344);
-        rightY += 48;
-      }
-    }
-    if (classes && !this.confusion && rightY < 430) {
-      this.add.text(900, rightY, 'Confusion (validation)', textStyle(TEXT.label, CSS.text, 600));
-      const size = Math.min(220, 690 - rightY - 36);
-      this.confusion = new Confusion(this, { x: 904, y: rightY + 30, size, classes });
-      rightUsed = true;
-    } else if (lineFit) {
-      this.title(900, 'The data and the line');
-      this.fitData = { x, y: labels };
-      this.fitArea = { left: 924, top: 122, size: 320 };
-      this.fitPlot = this.add.graphics();
-      rightUsed = true;
-      this.caption(
-        900,
-        460,
-        'Blue dots: the training data. Orange: the line y = w·x + b that the weights draw now.',
-        344,
-      );
-    } else if (!classes && !this.scatter && rightY < 430) {
-      this.add.text(
-        900,
-        rightY,
-        'Predicted vs true (validation)',
-        textStyle(TEXT.label, CSS.text, 600),
-      );
-      const size = Math.min(240, 680 - rightY - 56);
-      this.scatter = new Scatter(this, { x: 930, y: rightY + 34, size });
-      rightUsed = true;
-    }
-
-    if (!rightUsed) this.summaryPanel(info);
-
-    // Middle panel, bottom: the network itself, breathing.
-    const widths = [
-      inputs,
-      ...info.summary.filter((r) => r.kind === 'dense').map((r) => r.outputShape[0] ?? 1),
-    ];
-    this.add.text(
-      488,
-      540,
-      'Weights (thickness = size, colour = sign)',
-      textStyle(TEXT.small, CSS.textDim),
-    );
-    this.network = new NetworkView(this, { x: 500, y: 566, width: 340, height: 118, widths });
   }
 
   /**
@@ -517,20 +313,9 @@ export class Training extends Phaser.Scene {
   private showGhost(): void {
     const ghost = this.ghost;
     const info = this.info;
-    if (!ghost || !info || !this.level) return;
+    if (!ghost || !info || !this.level || !this.views) return;
+    this.views.showGhost(ghost, (v) => this.metricText(v));
     const task = info.data.task;
-    const outputs = info.data.outputs;
-    this.ghostStrip = new GhostStrip(this, {
-      x: 32,
-      y: this.leftBottom + 12,
-      width: 408,
-      ghost,
-      format: (v) => this.metricText(v),
-      paint:
-        ghost.picture === 'plane'
-          ? (map, out) => this.paintBoundary(map, out, task, outputs)
-          : null,
-    });
     const loss = (spec: Draft['spec']): string => spec.loss ?? defaultLoss(task);
     if (loss(this.level.naive.spec) === loss(this.draft.spec)) {
       this.chart.setGhost(ghost.run.checks.map((c) => ({ step: c.step, value: c.validation })));
@@ -541,17 +326,8 @@ export class Training extends Phaser.Scene {
 
   /** Moves the ghost to the player's step: its strip, its chart curve and its line. */
   private followGhost(): void {
-    this.ghostStrip?.update(this.stepCount);
+    this.views?.followGhost(this.stepCount);
     this.chart.showGhostUntil(this.stepCount);
-  }
-
-  /** The ghost's prediction over the fit plot's x values at the player's step, if it has one. */
-  private ghostCurve(): Float32Array | null {
-    const g = this.ghost;
-    if (!g || g.picture !== 'curve') return null;
-    let frame: Float32Array | null = null;
-    for (const f of g.run.frames) if (f.step <= this.stepCount) frame = f.out;
-    return frame;
   }
 
   /** One chunk of training; at most one call in flight. */
@@ -570,7 +346,7 @@ export class Training extends Phaser.Scene {
       await this.runSteps(Math.min(wanted, this.chunk));
       if (this.phase === 'running' && time - this.lastVisual >= VISUAL_EVERY_MS) {
         this.lastVisual = time;
-        await this.refreshVisuals(false);
+        await this.views?.refresh(false, this.stepCount);
       }
     } finally {
       this.busy = false;
@@ -605,7 +381,7 @@ export class Training extends Phaser.Scene {
         step: trainer.step(c),
         goal: checks ? trainer.evaluate(split) : null,
         validation: checks && split !== 'validation' ? trainer.evaluate('validation') : null,
-        landscape: this.landscape
+        landscape: this.views?.landscape
           ? Promise.all([trainer.read('0.weight'), trainer.read('0.bias')])
           : null,
       };
@@ -645,7 +421,7 @@ export class Training extends Phaser.Scene {
         this.onDiverged(r.diverged);
         return;
       }
-      if (landscape) this.landscape?.addPoint(landscape[0]![0]!, landscape[1]![0]!);
+      if (landscape) this.views?.landscape?.addPoint(landscape[0]![0]!, landscape[1]![0]!);
       if (!goal) continue;
       this.goalValue = { loss: goal.loss, accuracy: goal.accuracy };
       const val = validation ?? goal;
@@ -678,7 +454,7 @@ export class Training extends Phaser.Scene {
     this.passed = passed;
     this.chart.redraw();
     this.showMetrics();
-    await this.refreshVisuals(true);
+    await this.views?.refresh(true, this.stepCount);
     this.updateButtons();
     this.publish();
     const level = this.level;
@@ -704,7 +480,7 @@ export class Training extends Phaser.Scene {
       stars: starsFor(level, passed, this.info.totalParams, this.stepCount),
     };
     services().saves.record(attempt);
-    this.ghostStrip?.finish();
+    this.views?.followGhost(Infinity);
     this.chart.showGhostUntil(Infinity);
     this.chart.redraw();
     this.result = {
@@ -768,59 +544,16 @@ export class Training extends Phaser.Scene {
           : 'The learning rate is fixed here: reset and try another seed on the workbench.';
     const message = `The ${what} stopped being a number at step ${step}. ${cause} ${fix}`;
     this.publish(message);
-    const w = 620;
-    const body = this.add
-      .text(24, 52, message, textStyle(TEXT.body, CSS.text))
-      .setWordWrapWidth(w - 48)
-      .setLineSpacing(3);
-    const h = Math.ceil(body.height) + 52 + 92;
-    const c = this.add.container((WIDTH - w) / 2, (HEIGHT - h) / 2).setDepth(100);
-    const g = this.add.graphics();
-    g.fillStyle(COLORS.panelRaised, 0.98).fillRoundedRect(0, 0, w, h, RADIUS);
-    g.lineStyle(2, COLORS.warning, 1).strokeRoundedRect(0, 0, w, h, RADIUS);
-    const head = this.add.text(
-      24,
-      18,
-      '⚠ The loss exploded',
-      textStyle(TEXT.label, CSS.warning, 600),
-    );
-    c.add([g, head, body]);
-    this.overlay = c;
-    const lower = Math.max(this.level?.settings.lr.min ?? 1e-6, this.draft.options.lr / 10);
-    const rewind = new Button(this, {
-      x: (WIDTH - w) / 2 + 24,
-      y: (HEIGHT + h) / 2 - 64,
-      width: 340,
-      label: `Rewind, learning rate ${fmt(lower)}`,
-      icon: 'reset',
-      variant: 'primary',
-      disabled: !canLower || lrIsIdea || lower >= this.draft.options.lr,
-      tooltip: lrIsIdea
-        ? 'Finding the learning rate is this level’s task: choose it on the workbench'
-        : canLower
-          ? 'Start again from the same weights with a 10× smaller learning rate'
-          : 'The learning rate cannot be changed here',
-      onClick: () => void this.rewind(lower),
-    }).setDepth(101);
-    rewind.setVisible(canLower && !lrIsIdea);
-    const back = new Button(this, {
-      x: (WIDTH + w) / 2 - 24 - 200,
-      y: (HEIGHT + h) / 2 - 64,
-      width: 200,
-      label: 'Workbench',
-      icon: 'build',
-      tooltip: 'Go back and change the network or settings',
-      onClick: () => this.backToWorkbench(this.draft),
-    }).setDepth(101);
-    this.overlayButtons = [rewind, back];
-    FocusManager.for(this).focus(rewind.visible && !rewind.disabled ? rewind : back, true);
-    if (!reducedMotion()) {
-      c.setAlpha(0);
-      this.tweens.add({ targets: c, alpha: 1, duration: MOTION.normal, ease: MOTION.ease });
-    }
+    const lower = Math.max(lrRange?.min ?? 1e-6, this.draft.options.lr / 10);
+    this.overlay = new DivergenceDialog(this, {
+      message,
+      rewind:
+        canLower && !lrIsIdea && lower < this.draft.options.lr
+          ? { label: `Rewind, learning rate ${fmt(lower)}`, onClick: () => void this.rewind(lower) }
+          : null,
+      onBack: () => this.backToWorkbench(this.draft),
+    });
   }
-
-  private overlayButtons: Button[] = [];
 
   /** Same seed, a 10× smaller learning rate, from the start: the fix the message suggests. */
   private async rewind(lr: number): Promise<void> {
@@ -831,15 +564,13 @@ export class Training extends Phaser.Scene {
     if (!(await this.createLearner())) return;
     this.clearRun();
     this.phase = 'paused';
-    await this.refreshVisuals(true);
+    await this.views?.refresh(true, this.stepCount);
     this.togglePlay();
   }
 
   private closeOverlay(): void {
     this.overlay?.destroy();
     this.overlay = null;
-    for (const b of this.overlayButtons) b.destroy();
-    this.overlayButtons = [];
   }
 
   private togglePlay(): void {
@@ -862,7 +593,7 @@ export class Training extends Phaser.Scene {
     this.busy = true;
     try {
       await this.runSteps(1);
-      await this.refreshVisuals(true);
+      await this.views?.refresh(true, this.stepCount);
     } finally {
       this.busy = false;
       this.updateButtons();
@@ -882,7 +613,7 @@ export class Training extends Phaser.Scene {
     this.status
       .setText('Reset to the same starting weights. Press Play to train again.')
       .setColor(CSS.textDim);
-    await this.refreshVisuals(true);
+    await this.views?.refresh(true, this.stepCount);
     this.updateButtons();
   }
 
@@ -898,144 +629,9 @@ export class Training extends Phaser.Scene {
     this.carry = 0;
     this.chart.clear();
     this.followGhost();
-    this.landscape?.resetPath();
+    this.views?.landscape?.resetPath();
     this.showMetrics();
     this.publish();
-  }
-
-  /**
-   * Redraws the pictures from the worker: grid predictions, probes, weights, validation. All
-   * requests go out at once (Comlink queues them in the worker), so a refresh costs one round
-   * trip, not one per picture.
-   */
-  private async refreshVisuals(force: boolean): Promise<void> {
-    if (!this.info) return;
-    const trainer = services().trainer;
-    const { task, outputs, inputs } = this.info.data;
-    const none = Promise.resolve(null);
-    const [grid, acts, val, weights] = await Promise.all([
-      this.boundary && this.grid ? trainer.predict(this.grid) : none,
-      this.neurons && this.neuronTensor && this.extent
-        ? trainer.probe(gridInputs(this.extent, NEURON_GRID), [this.neuronTensor])
-        : none,
-      (this.confusion || this.scatter) && this.validationSet
-        ? trainer.predict(this.validationSet.x)
-        : none,
-      this.network ? Promise.all(this.denseModules.map((m) => trainer.read(`${m}.weight`))) : none,
-    ]);
-    if (!this.scene.isActive()) return;
-    if (grid && this.boundary) this.paintBoundary(this.boundary, grid, task, outputs);
-    const a = acts && this.neuronTensor ? acts[this.neuronTensor] : undefined;
-    if (a) this.neurons?.update(a);
-    if (this.landscape && force && this.stepCount === 0) this.landscape.resetPath();
-    if (this.fitPlot && this.fitData) await this.paintFit();
-    if (val && this.validationSet) {
-      const rows = this.validationSet.x.length / inputs;
-      const yWidth = this.validationSet.y.length / rows;
-      const truth = new Float32Array(rows);
-      for (let i = 0; i < rows; i++) truth[i] = this.validationSet.y[i * yWidth]!;
-      if (this.confusion)
-        this.confusion.update(confusionCounts(truth, val, task === 'multiclass' ? outputs : 2));
-      if (this.scatter) {
-        const width = val.length / rows;
-        const pred = new Float32Array(rows);
-        for (let i = 0; i < rows; i++) pred[i] = val[i * width]!;
-        // In the data's own units when the targets were standardised for training.
-        const scale = this.info?.data.targetScale;
-        if (scale) {
-          for (let i = 0; i < rows; i++) {
-            truth[i] = truth[i]! * scale.std + scale.mean;
-            pred[i] = pred[i]! * scale.std + scale.mean;
-          }
-        }
-        this.scatter.update(truth, pred);
-      }
-    }
-    if (weights) this.network?.update(weights as Float32Array[]);
-  }
-
-  /** Colours a map from predictions over its grid: the class, how sure, or the value. */
-  private paintBoundary(
-    map: Heatmap,
-    out: Float32Array,
-    task: LearnerInfo['data']['task'],
-    outputs: number,
-  ): void {
-    const n = map.options.resolution;
-    if (task === 'multiclass') {
-      map.fill((r, c) => {
-        const i = (r * n + c) * outputs;
-        let best = 0;
-        let second = -Infinity;
-        for (let k = 1; k < outputs; k++) {
-          if (out[i + k]! > out[i + best]!) {
-            second = out[i + best]!;
-            best = k;
-          } else second = Math.max(second, out[i + k]!);
-        }
-        // Probabilities: the lead of the top class over the runner-up is how sure the net is.
-        const confidence = out[i + best]! - second;
-        return mix(
-          COLORS.panelRaised,
-          CLASS_COLORS[best % CLASS_COLORS.length]!,
-          0.25 + 0.55 * confidence,
-        );
-      });
-    } else if (task === 'binary') {
-      // predict gives probabilities for yes/no tasks: 0.5 is the boundary, grey on the scale.
-      map.fill((r, c) => darken(diverging(2 * out[r * n + c]! - 1)));
-    } else {
-      let lo = Infinity;
-      let hi = -Infinity;
-      for (let i = 0; i < n * n; i++) {
-        lo = Math.min(lo, out[i * outputs]!);
-        hi = Math.max(hi, out[i * outputs]!);
-      }
-      map.fill((r, c) => viridis((out[(r * n + c) * outputs]! - lo) / Math.max(hi - lo, 1e-9)));
-    }
-  }
-
-  /** 1-D regression: the data as dots and the network's prediction as a curve over x. */
-  private async paintFit(): Promise<void> {
-    const { x, y } = this.fitData!;
-    const { left, top, size } = this.fitArea;
-    let xl = Infinity;
-    let xh = -Infinity;
-    let yl = Infinity;
-    let yh = -Infinity;
-    for (let i = 0; i < x.length; i++) {
-      xl = Math.min(xl, x[i]!);
-      xh = Math.max(xh, x[i]!);
-      yl = Math.min(yl, y[i]!);
-      yh = Math.max(yh, y[i]!);
-    }
-    const padY = (yh - yl || 1) * 0.15;
-    yl -= padY;
-    yh += padY;
-    const xs = new Float32Array(64);
-    for (let i = 0; i < 64; i++) xs[i] = xl + ((xh - xl) * i) / 63;
-    const pred = await services().trainer.predict(xs);
-    const px = (v: number): number => left + ((v - xl) / (xh - xl || 1)) * size;
-    const py = (v: number): number =>
-      Phaser.Math.Clamp(top + size - ((v - yl) / (yh - yl)) * size, top, top + size);
-    const g = this.fitPlot!.clear();
-    g.lineStyle(1, COLORS.line, 1).strokeRect(left, top, size, size);
-    g.fillStyle(COLORS.data, 0.8);
-    for (let i = 0; i < x.length; i++) g.fillCircle(px(x[i]!), py(y[i]!), 2.5);
-    g.lineStyle(3, COLORS.weights, 1).beginPath();
-    const width = pred.length / 64;
-    g.moveTo(px(xs[0]!), py(pred[0]!));
-    for (let i = 1; i < 64; i++) g.lineTo(px(xs[i]!), py(pred[i * width]!));
-    g.strokePath();
-    // The old way's line at the same step, in grey, over the same x values.
-    const ghost = this.ghostCurve();
-    const gx = this.ghost?.xs;
-    if (ghost && gx) {
-      g.lineStyle(2, COLORS.textDim, 1).beginPath();
-      g.moveTo(px(gx[0]!), py(ghost[0]!));
-      for (let i = 1; i < gx.length; i++) g.lineTo(px(gx[i]!), py(ghost[i]!));
-      g.strokePath();
-    }
   }
 
   private showMetrics(): void {
@@ -1105,7 +701,7 @@ export class Training extends Phaser.Scene {
       done: this.phase === 'done' || this.phase === 'diverged',
       passed: this.passed,
       diverged: diverged ?? (this.phase === 'diverged' ? 'diverged' : null),
-      ghost: this.ghostStrip ? { ...this.ghostStrip.shown } : null,
+      ghost: this.views?.ghostShown ?? null,
     };
     reportTraining(progress);
   }
@@ -1131,80 +727,11 @@ export class Training extends Phaser.Scene {
     return `Goal: ${what} ${g.atEnd ? 'after' : 'within'} ${l.stepBudget} steps`;
   }
 
-  /** Fills an otherwise empty right panel with the layer table: shapes and parameter formulas. */
-  private summaryPanel(info: LearnerInfo): void {
-    this.title(900, 'The network, layer by layer');
-    const lines = [`input [${info.data.inputs}]`];
-    for (const r of info.summary) {
-      if (r.kind === 'dense')
-        lines.push(`dense → [${r.outputShape.join(', ')}]   ${r.formula} parameters`);
-      else if (r.kind === 'dropout') lines.push(`dropout → [${r.outputShape.join(', ')}]`);
-      else lines.push(`activation → [${r.outputShape.join(', ')}]`);
-    }
-    lines.push('', `${info.totalParams} parameters in all`);
-    this.add
-      .text(904, 126, lines.join('\n'), textStyle(TEXT.body, CSS.text))
-      .setLineSpacing(6)
-      .setWordWrapWidth(344);
-    this.caption(
-      900,
-      420,
-      `Data: ${info.data.name} · ${info.data.rows.train} training rows, ${info.data.rows.validation} validation, ${info.data.rows.test} test.`,
-      344,
-    );
-  }
-
   private panel(x: number, y: number, w: number, h: number): void {
     this.add.graphics().fillStyle(COLORS.panel, 1).fillRoundedRect(x, y, w, h, RADIUS);
-  }
-
-  private title(x: number, text: string): void {
-    this.add.text(x, 88, text, textStyle(TEXT.label, CSS.text, 600));
-  }
-
-  /** A caption under a picture; returns its bottom edge, and keeps the left panel's lowest. */
-  private caption(x: number, y: number, text: string, wrap = 404): number {
-    const t = this.add
-      .text(x, y, text, textStyle(TEXT.small, CSS.textDim))
-      .setWordWrapWidth(wrap)
-      .setLineSpacing(3);
-    const bottom = t.y + t.height;
-    if (x < 472) this.leftBottom = Math.max(this.leftBottom, bottom);
-    return bottom;
-  }
-
-  /** Class markers with their names: the key of the boundary map and of the confusion matrix. */
-  private legend(classes: number, y: number, boundaryCaption = true): void {
-    const g = this.add.graphics();
-    if (!classes) return;
-    const names = this.info?.data.classNames;
-    let x = 40;
-    for (let k = 0; k < Math.min(classes, 7); k++) {
-      drawMarker(g, k, x, y + 10, 6);
-      const label = this.add.text(x + 10, y, names?.[k] ?? `${k}`, textStyle(TEXT.small, CSS.text));
-      x += Math.max(58, label.width + 32);
-    }
-    this.leftBottom = Math.max(this.leftBottom, y + 22);
-    if (!boundaryCaption) return;
-    this.caption(
-      32,
-      y + 26,
-      'Markers: the true class of each training point (colour and shape). Background: the network’s answer; paler = less sure.',
-    );
   }
 }
 
 function pct(v: number): string {
   return `${Math.round(v * 1000) / 10}%`;
-}
-
-function mix(a: number, b: number, t: number): number {
-  const ch = (c: number, s: number): number => (c >> s) & 255;
-  const lerp = (s: number): number => Math.round(ch(a, s) + (ch(b, s) - ch(a, s)) * t);
-  return (lerp(16) << 16) | (lerp(8) << 8) | lerp(0);
-}
-
-/** Dims a map colour so the data markers on top stay readable. */
-function darken(c: number): number {
-  return mix(COLORS.background, c, 0.8);
 }

@@ -54,6 +54,7 @@ import { FocusManager } from '../ui/focus.js';
 import { Notice } from '../ui/notice.js';
 import { Slider, formatNumber } from '../ui/slider.js';
 import { SCENES, type Draft, type WorkbenchData } from './keys.js';
+import { onKeyDown } from '../ui/keys.js';
 
 const LOSS_TIPS: Record<Loss, string> = {
   mse: 'The straight line of chapter 0: punish the squared distance from 0 or 1',
@@ -236,7 +237,7 @@ export class Workbench extends Phaser.Scene {
       onClick: () => this.train(),
     });
 
-    this.input.keyboard?.on('keydown', (event: KeyboardEvent) => {
+    onKeyDown(this, (event) => {
       const current = FocusManager.peek(this)?.current;
       if (current instanceof LayerBlock && current.key(event)) event.preventDefault();
     });

@@ -16,6 +16,7 @@
  */
 import * as Phaser from 'phaser';
 import { COLORS, RADIUS } from '../theme.js';
+import { onKeyDown } from './keys.js';
 import { Tooltip } from './tooltip.js';
 
 /** An arrow key, as given to `Focusable.adjust` and `FocusManager.onArrow`. */
@@ -104,7 +105,7 @@ export class FocusManager {
   private currentItem: Focusable | null = null;
   private keyboardMode = false;
   private readonly ring: Phaser.GameObjects.Graphics;
-  private readonly onKey = (event: KeyboardEvent): void => this.handleKey(event);
+  private offKeys: () => void = () => undefined;
   private readonly onPointer = (): void => this.setKeyboardMode(false);
   private readonly onPostUpdate = (): void => this.drawRing();
 
@@ -114,7 +115,7 @@ export class FocusManager {
     if (keyboard) {
       // Keep Tab, Space and the arrows inside the game instead of scrolling or leaving the page.
       keyboard.addCapture('TAB,SPACE,UP,DOWN,LEFT,RIGHT,ENTER');
-      keyboard.on('keydown', this.onKey);
+      this.offKeys = onKeyDown(scene, (event) => this.handleKey(event));
     }
     scene.input.on('pointerdown', this.onPointer);
     scene.events.on('postupdate', this.onPostUpdate);
@@ -191,7 +192,7 @@ export class FocusManager {
   destroy(): void {
     if (MANAGERS.get(this.scene) !== this) return;
     MANAGERS.delete(this.scene);
-    this.scene.input?.keyboard?.off('keydown', this.onKey);
+    this.offKeys();
     this.scene.input?.off('pointerdown', this.onPointer);
     this.scene.events.off('postupdate', this.onPostUpdate);
     this.items.length = 0;

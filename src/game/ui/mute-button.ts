@@ -5,6 +5,7 @@
  */
 import type * as Phaser from 'phaser';
 import { Button } from './button.js';
+import { onKeyDown } from './keys.js';
 
 export interface MuteButtonOptions {
   x: number;
@@ -33,8 +34,8 @@ export class MuteButton extends Button {
     this.sync();
     // M toggles sound from anywhere on the screen, as the tooltip says.
     const onKey = (): void => this.activate();
-    scene.input.keyboard?.on('keydown-M', onKey);
-    this.once('destroy', () => scene.input?.keyboard?.off('keydown-M', onKey));
+    const off = onKeyDown(scene, onKey, 'M');
+    this.once('destroy', off);
   }
 
   private sync(): void {
