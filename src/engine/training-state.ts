@@ -1,0 +1,133 @@
+/**
+ * The training state a model file keeps besides the parameters (the optimizer's buffers, the
+ * training random stream, the shuffle order and the counters), and its check before a learner
+ * takes it back: so 1000 steps, save, load, 1000 more give the same weights as 2000 in one go,
+ * and state saved for another optimizer or other data is refused with the field named.
+ */
+import { LIMITS, clip } from './limits.js';
+import { OPTIMIZER_STATE, type OptimizerName } from './options.js';
+import type { Tensor } from './plan.js';
+import { Issues, checkInt } from './spec.js';
+
+/**
+ * Everything besides the parameters and the step count that the next training step depends on:
+ * what a model file keeps so that training can continue exactly where it stopped. Produced by
+ * `trainingState`, applied by `loadTrainingState`.
+ */
+export interface TrainingState {
+  /** The optimizer the buffers belong to. */
+  optimizer: OptimizerName;
+  /** Updates the Adam/AdamW state has taken (PyTorch's `step` of the optimizer state); else 0. */
+  t: number;
+  /** Adam's running products β1^t and β2^t (float64) for the bias corrections; 1 at the start. */
+  beta1Power: number;
+  beta2Power: number;
+  /** Position of the next batch's first row in `order`; the training row count means "reshuffle first". */
+  cursor: number;
+  /** The training random stream (dropout masks and shuffles): xoshiro128** state, four uint32 words. */
+  rng: number[];
+  /** The current shuffled order of the training rows: a permutation of 0 … rows − 1. */
+  order: Int32Array;
+  /** The optimizer's buffers (`OPTIMIZER_STATE`), one entry per buffer and parameter. */
+  buffers: Array<{ buffer: string; param: string; shape: number[]; values: Float32Array }>;
+}
+
+/**
+ * Checks a training state against a learner's optimizer, parameters and training rows, and
+ * returns each buffer's values by `buffer/param` key with the parameter it belongs to. Throws a
+ * SpecError listing every problem: another optimizer, a shuffle order that is not a permutation
+ * of these rows (state saved for other data), buffers missing, doubled, misshapen or not finite.
+ */
+export function checkTrainingState(
+  state: TrainingState,
+  optimizer: OptimizerName,
+  params: readonly Tensor[],
+  rows: number,
+): Map<string, { param: Tensor; given: Float32Array }> {
+  const issues = new Issues();
+  if (state.optimizer !== optimizer) {
+    issues.add(
+      'state.optimizer',
+      `is ${JSON.stringify(clip(String(state.optimizer)))}, but this run trains with ${optimizer}: saved optimizer state can only continue the optimizer it belongs to`,
+    );
+  }
+  checkInt(issues, 'state.t', state.t, 0, LIMITS.maxStepCount);
+  for (const key of ['beta1Power', 'beta2Power'] as const) {
+    const v = state[key];
+    if (typeof v !== 'number' || !(v >= 0 && v <= 1)) {
+      issues.add(`state.${key}`, `must be a number from 0 to 1, got ${fmt(Number(v))}`);
+    }
+  }
+  checkInt(issues, 'state.cursor', state.cursor, 0, rows);
+  if (
+    !Array.isArray(state.rng) ||
+    state.rng.length !== 4 ||
+    state.rng.some((w) => !Number.isInteger(w) || w < 0 || w > 0xffffffff)
+  ) {
+    issues.add('state.rng', 'must be four integers from 0 to 4294967295');
+  } else if (state.rng.every((w) => w === 0)) {
+    issues.add('state.rng', 'must not be all zero (a random stream never leaves that state)');
+  }
+  if (state.order.length !== rows) {
+    issues.add(
+      'state.order',
+      `holds ${state.order.length} rows, but the training split has ${rows}: this state was saved for other data`,
+    );
+  } else {
+    const seen = new Uint8Array(rows);
+    for (let i = 0; i < rows; i++) {
+      const row = state.order[i]!;
+      if (!Number.isInteger(row) || row < 0 || row >= rows || seen[row]) {
+        issues.add(
+          'state.order',
+          `must list each training row 0 to ${rows - 1} once; entry ${i} is ${row}`,
+        );
+        break;
+      }
+      seen[row] = 1;
+    }
+  }
+  const wanted = new Map<string, Tensor>();
+  for (const buffer of OPTIMIZER_STATE[optimizer]) {
+    for (const p of params) wanted.set(`${buffer}/${p.name}`, p);
+  }
+  const given = new Map<string, TrainingState['buffers'][number]>();
+  for (const b of state.buffers) {
+    const path = `state.buffers.${clip(b.buffer)}["${clip(b.param)}"]`;
+    const key = `${b.buffer}/${b.param}`;
+    const p = wanted.get(key);
+    if (!p) {
+      if (given.size + issues.list.length < 50) {
+        issues.add(
+          path,
+          `is not a state buffer of ${optimizer} on this network (it keeps ${OPTIMIZER_STATE[optimizer].join(', ') || 'none'} for ${params.map((t) => t.name).join(', ')})`,
+        );
+      }
+      continue;
+    }
+    if (given.has(key)) {
+      issues.add(path, 'is given twice');
+    } else if (b.shape.length !== p.shape.length || b.shape.some((d, i) => d !== p.shape[i])) {
+      issues.add(path, `must have shape [${p.shape.join(', ')}], got [${b.shape.join(', ')}]`);
+    } else if (b.values.length !== p.length) {
+      issues.add(path, `must hold ${p.length} values, got ${b.values.length}`);
+    } else if (!b.values.every(Number.isFinite)) {
+      issues.add(path, 'must hold finite numbers only');
+    }
+    given.set(key, b);
+  }
+  for (const [key, p] of wanted) {
+    if (!given.has(key)) {
+      const [buffer] = key.split('/');
+      issues.add(`state.buffers.${buffer}`, `lack "${p.name}" (shape [${p.shape.join(', ')}])`);
+    }
+  }
+  issues.throwIfAny();
+  const out = new Map<string, { param: Tensor; given: Float32Array }>();
+  for (const [key, param] of wanted) out.set(key, { param, given: given.get(key)!.values });
+  return out;
+}
+
+function fmt(x: number): string {
+  return Number(x.toPrecision(3)).toString();
+}
