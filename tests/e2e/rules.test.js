@@ -185,3 +185,50 @@ test('the address bar follows the screen, and a misspelt teacher flag is named w
   await shot(page, 'rules-teacher-typo');
   assert.deepEqual(browser.errors, []);
 });
+
+test('on a level whose idea is the learning rate, a divergence does not hand out a winning rate', async () => {
+  await load(
+    page,
+    `${browser.url}#level=c0-line&layers=dense:1&optimizer=sgd&lr=5&batch=32&l2=0&seed=1`,
+  );
+  await waitForScene(page, 'Workbench');
+  await click(page, 'Train');
+  await waitForScene(page, 'Training');
+  await page.waitForFunction(() => window.neuralJourney.training?.diverged, null, {
+    timeout: 20_000,
+  });
+  const { diverged } = await page.evaluate(() => window.neuralJourney.training);
+  assert.match(diverged, /choose a smaller learning rate yourself/);
+  assert.doesNotMatch(diverged, /Try \d|0\.5/);
+  const labels = (await controls(page)).map((c) => c.label);
+  assert.ok(!labels.some((l) => l.startsWith('Rewind')), labels.join(' | '));
+  assert.ok(labels.includes('Workbench'));
+  await shot(page, 'rules-diverged-line');
+
+  // Where the rate is not the lesson (the sandbox), the dialog offers the rewind.
+  await load(
+    page,
+    `${browser.url}#data=diabetes&layers=dense:1&optimizer=sgd&lr=1&batch=32&l2=0&seed=1`,
+  );
+  await waitForScene(page, 'Workbench');
+  await click(page, 'Train');
+  await waitForScene(page, 'Training');
+  await page.waitForFunction(() => window.neuralJourney.training?.diverged, null, {
+    timeout: 20_000,
+  });
+  await page.waitForFunction(
+    () => window.neuralJourney.controls().some((c) => c.label === 'Rewind, learning rate 0.1'),
+    null,
+    { timeout: 5_000 },
+  );
+  await click(page, 'Rewind, learning rate 0.1');
+  await page.waitForFunction(() => (window.neuralJourney.training?.step ?? 0) > 30, null, {
+    timeout: 20_000,
+  });
+  assert.equal(await page.evaluate(() => window.neuralJourney.training.diverged), null);
+  assert.equal(
+    (await page.evaluate(() => window.neuralJourney.trainer.describe())).options.lr,
+    0.1,
+  );
+  assert.deepEqual(browser.errors, []);
+});

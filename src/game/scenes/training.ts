@@ -549,7 +549,10 @@ export class Training extends Phaser.Scene {
       message,
       rewind:
         canLower && !lrIsIdea && lower < this.draft.options.lr
-          ? { label: `Rewind, learning rate ${fmt(lower)}`, onClick: () => void this.rewind(lower) }
+          ? {
+              label: `Rewind, learning rate ${formatNumber(lower)}`,
+              onClick: () => void this.rewind(lower),
+            }
           : null,
       onBack: () => this.backToWorkbench(this.draft),
     });
