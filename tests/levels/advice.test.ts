@@ -2,17 +2,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { makeDataset } from '../../src/data/index.js';
 import { Learner } from '../../src/engine/learner.js';
 import type { ModelSpec } from '../../src/engine/spec.js';
+import { advise, ideaSentence } from '../../src/levels/advice.js';
+import { CONTROLS, openControls, type Control } from '../../src/levels/controls.js';
 import {
-  CONTROLS,
   FAILURE_MODES,
   adviceMode,
-  advise,
   attemptOutcome,
-  ideaSentence,
-  openControls,
-  type Control,
   type FailureMode,
-} from '../../src/levels/advice.js';
+} from '../../src/levels/run-mode.js';
 import {
   CHECK_EVERY,
   LEVELS,

@@ -11,7 +11,9 @@
  */
 import * as Phaser from 'phaser';
 import { COLORS, CSS, HEIGHT, MOTION, RADIUS, TEXT, WIDTH, reducedMotion } from '../theme.js';
-import { advise, attemptOutcome, openControls, type Advice } from '../../levels/advice.js';
+import { advise, type Advice } from '../../levels/advice.js';
+import { openControls } from '../../levels/controls.js';
+import { attemptOutcome } from '../../levels/run-mode.js';
 import { LEVELS, isUnlocked, levelById, rulesOf } from '../../levels/index.js';
 import type { Attempt, Level, RunOutcome } from '../../levels/types.js';
 import { services } from '../services.js';

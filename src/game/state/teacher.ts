@@ -4,7 +4,7 @@
  * exercise ("find a learning rate that works; everything else is fixed"). See
  * `docs/sharing.md`. Pure: no browser globals.
  */
-import { CONTROLS, type Control } from '../../levels/advice.js';
+import { CONTROLS, type Control } from '../../levels/controls.js';
 
 /** The controls a teacher link can hide or lock: defined with the level rules, which need them. */
 export { CONTROLS, type Control };

@@ -1,0 +1,55 @@
+/**
+ * The controls of a workbench a player can change, and which of them are open: what a teacher
+ * link may hide or lock, and what advice may suggest. Pure: no Phaser, no DOM.
+ */
+import type { WorkbenchRules } from './rules.js';
+
+/**
+ * The controls of a workbench that a teacher link can hide or lock, in the order links list
+ * them. They live with the level rules because advice must know which of them are open;
+ * `src/game/state/teacher.ts` re-exports them for the game.
+ */
+export const CONTROLS = [
+  'optimizer',
+  'lr',
+  'batch',
+  'l2',
+  'seed',
+  'layers',
+  'dropout',
+  'loss',
+  'speed',
+] as const;
+export type Control = (typeof CONTROLS)[number];
+
+/**
+ * The controls the player can change on this workbench: those the rules let change and the
+ * teacher neither hides nor locks. The optimizer needs more than one choice and no lock; the
+ * learning rate, batch and L2 need no lock and a range (min < max); layers need `blocks.dense`;
+ * dropout needs the dropout block; the loss needs more than one loss to choose from; the seed
+ * can always change. The speed changes no result, so advice never counts it.
+ */
+export function openControls(
+  rules: WorkbenchRules,
+  teacher: { hide: ReadonlySet<Control>; lock: ReadonlySet<Control> },
+): Set<Control> {
+  const s = rules.settings;
+  const b = rules.blocks;
+  const allowed: Record<Exclude<Control, 'speed'>, boolean> = {
+    optimizer: s.optimizer.choices.length > 1 && !s.optimizer.locked,
+    lr: !s.lr.locked && s.lr.min < s.lr.max,
+    batch: !s.batch.locked && s.batch.min < s.batch.max,
+    l2: !s.l2.locked && s.l2.min < s.l2.max,
+    seed: true,
+    layers: b.dense,
+    dropout: b.dropout,
+    loss: b.losses.length > 1,
+  };
+  const open = new Set<Control>();
+  for (const control of CONTROLS) {
+    if (control === 'speed' || !allowed[control]) continue;
+    if (teacher.hide.has(control) || teacher.lock.has(control)) continue;
+    open.add(control);
+  }
+  return open;
+}
