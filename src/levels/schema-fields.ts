@@ -1,0 +1,226 @@
+/**
+ * Checks of the plain fields of a level file — its data, blocks, settings and goal, and texts,
+ * switches and objects in general — each reporting every finding under the field's path
+ * (`settings.lr.min must not exceed max 3, got 5`). `schema.ts` puts them together and checks
+ * that the level is consistent as a whole. Imports nothing from the browser or Node.
+ */
+import {
+  DATASET_NAMES,
+  MAX_ARMS,
+  MAX_FAR,
+  MAX_NOISE,
+  MAX_POINTS,
+  MIN_POINTS,
+  isBundledName,
+  isGeneratorName,
+  resolveGeneratorOptions,
+} from '../data/index.js';
+import { LIMITS } from '../engine/limits.js';
+import { OPTIMIZERS } from '../engine/options.js';
+import {
+  ACTIVATIONS,
+  LOSSES,
+  Issues,
+  checkChoice,
+  checkInt,
+  checkKeys,
+  checkNumber,
+  isObject,
+  show,
+} from '../engine/spec.js';
+
+/** The goal splits a level may name. */
+const SPLITS = ['train', 'validation', 'test'] as const;
+/** The largest loss threshold: diabetes' MSE is in the thousands (its targets are raw). */
+const MAX_LOSS_THRESHOLD = 1e6;
+
+export function checkText(issues: Issues, path: string, value: unknown, maxChars: number): boolean {
+  if (typeof value !== 'string' || value.trim() === '' || value.length > maxChars) {
+    issues.add(
+      path,
+      `must be a non-empty text of at most ${maxChars} characters, got ${show(value)}`,
+    );
+    return false;
+  }
+  return true;
+}
+
+export function checkBool(issues: Issues, path: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') {
+    issues.add(path, `must be true or false, got ${show(value)}`);
+    return false;
+  }
+  return true;
+}
+
+/**
+ * Checks that `value` is an object holding no keys beyond `known` and `optional`. Missing required
+ * keys are reported by the type check of each field ("got nothing").
+ */
+export function checkObject(
+  issues: Issues,
+  path: string,
+  value: unknown,
+  known: readonly string[],
+  optional: readonly string[] = [],
+): value is Record<string, unknown> {
+  if (!isObject(value)) {
+    issues.add(path, `must be an object with ${known.join(', ')}, got ${show(value)}`);
+    return false;
+  }
+  checkKeys(issues, path, value, [...known, ...optional]);
+  return true;
+}
+
+export function checkData(issues: Issues, value: unknown): boolean {
+  const extra = ['n', 'noise', 'arms', 'far'] as const;
+  if (!checkObject(issues, 'data', value, ['name', 'seed'], [...extra, 'features'])) return false;
+  const before = issues.list.length;
+  const name = value['name'];
+  checkChoice(issues, 'data.name', name, DATASET_NAMES);
+  checkInt(issues, 'data.seed', value['seed'], 0, 0xffffffff);
+  if (value['n'] !== undefined) checkInt(issues, 'data.n', value['n'], MIN_POINTS, MAX_POINTS);
+  if (value['noise'] !== undefined) checkNumber(issues, 'data.noise', value['noise'], 0, MAX_NOISE);
+  if (value['arms'] !== undefined) checkInt(issues, 'data.arms', value['arms'], 2, MAX_ARMS);
+  if (value['far'] !== undefined) checkNumber(issues, 'data.far', value['far'], 0, MAX_FAR);
+  if (issues.list.length > before) return false;
+  const given = extra.filter((k) => value[k] !== undefined);
+  if (isBundledName(name as string) && given.length) {
+    issues.add(`data.${given[0]}`, `applies only to generated data sets, not to ${show(name)}`);
+    return false;
+  }
+  const features = value['features'];
+  if (features !== undefined) {
+    if (!isBundledName(name as string)) {
+      issues.add(
+        'data.features',
+        `applies only to the bundled real data sets, not to ${show(name)}`,
+      );
+      return false;
+    }
+    // The names themselves are checked where the data is built (`selectFeatures`, which lists
+    // the set's names), so the game does not load a whole data set just to read a level file;
+    // tests/levels builds every level's data.
+    if (
+      !Array.isArray(features) ||
+      features.length === 0 ||
+      features.some((f, i) => typeof f !== 'string' || f === '' || features.indexOf(f) !== i)
+    ) {
+      issues.add(
+        'data.features',
+        `must be a list of distinct feature names of ${String(name)}, got ${show(features)}`,
+      );
+      return false;
+    }
+  }
+  if (isGeneratorName(name as string)) {
+    try {
+      resolveGeneratorOptions(name as never, {
+        n: value['n'] as number | undefined,
+        noise: value['noise'] as number | undefined,
+        arms: value['arms'] as number | undefined,
+        far: value['far'] as number | undefined,
+      });
+    } catch (e) {
+      issues.add('data', (e as Error).message);
+      return false;
+    }
+  }
+  return true;
+}
+
+export function checkBlocks(issues: Issues, value: unknown): boolean {
+  const keys = ['dense', 'dropout', 'activations', 'maxLayers', 'maxUnits'];
+  if (!checkObject(issues, 'blocks', value, keys, ['losses'])) return false;
+  const before = issues.list.length;
+  checkBool(issues, 'blocks.dense', value['dense']);
+  checkBool(issues, 'blocks.dropout', value['dropout']);
+  const acts = value['activations'];
+  if (!Array.isArray(acts)) {
+    issues.add('blocks.activations', `must be a list of activations, got ${show(acts)}`);
+  } else {
+    acts.forEach((a, i) => checkChoice(issues, `blocks.activations[${i}]`, a, ACTIVATIONS));
+    if (new Set(acts).size !== acts.length) {
+      issues.add('blocks.activations', 'must not list an activation twice');
+    }
+  }
+  checkInt(issues, 'blocks.maxLayers', value['maxLayers'], 1, LIMITS.maxLayers);
+  checkInt(issues, 'blocks.maxUnits', value['maxUnits'], 1, LIMITS.maxUnits);
+  const losses = value['losses'];
+  if (losses !== undefined) {
+    if (!Array.isArray(losses) || losses.length === 0) {
+      issues.add('blocks.losses', `must be a non-empty list of losses, got ${show(losses)}`);
+    } else {
+      losses.forEach((l, i) => checkChoice(issues, `blocks.losses[${i}]`, l, LOSSES));
+      if (new Set(losses).size !== losses.length) {
+        issues.add('blocks.losses', 'must not list a loss twice');
+      }
+    }
+  }
+  return issues.list.length === before;
+}
+
+/** Allowed bounds of each numeric setting: the same as `parseOptions` accepts. */
+export const SETTING_BOUNDS = {
+  lr: { min: 1e-7, max: 10, integer: false },
+  batch: { min: 1, max: LIMITS.maxBatch, integer: true },
+  l2: { min: 0, max: 10, integer: false },
+} as const;
+
+export function checkSettings(issues: Issues, value: unknown): boolean {
+  if (!checkObject(issues, 'settings', value, ['optimizer', 'lr', 'batch', 'l2'])) return false;
+  const before = issues.list.length;
+  const opt = value['optimizer'];
+  if (checkObject(issues, 'settings.optimizer', opt, ['value', 'locked', 'choices'])) {
+    checkBool(issues, 'settings.optimizer.locked', opt['locked']);
+    const choices = opt['choices'];
+    if (!Array.isArray(choices) || choices.length === 0) {
+      issues.add(
+        'settings.optimizer.choices',
+        `must be a non-empty list of optimizers, got ${show(choices)}`,
+      );
+    } else {
+      const ok = choices.every((c, i) =>
+        checkChoice(issues, `settings.optimizer.choices[${i}]`, c, OPTIMIZERS),
+      );
+      if (checkChoice(issues, 'settings.optimizer.value', opt['value'], OPTIMIZERS) && ok) {
+        if (!choices.includes(opt['value'])) {
+          issues.add(
+            'settings.optimizer.value',
+            `must be one of its choices (${choices.join(', ')}), got ${show(opt['value'])}`,
+          );
+        }
+      }
+    }
+  }
+  for (const key of ['lr', 'batch', 'l2'] as const) {
+    const path = `settings.${key}`;
+    const s = value[key];
+    if (!checkObject(issues, path, s, ['value', 'locked', 'min', 'max'])) continue;
+    checkBool(issues, `${path}.locked`, s['locked']);
+    const b = SETTING_BOUNDS[key];
+    const check = b.integer ? checkInt : checkNumber;
+    const okMin = check(issues, `${path}.min`, s['min'], b.min, b.max);
+    const okMax = check(issues, `${path}.max`, s['max'], b.min, b.max);
+    if (!okMin || !okMax) {
+      check(issues, `${path}.value`, s['value'], b.min, b.max);
+      continue;
+    }
+    const min = s['min'] as number;
+    const max = s['max'] as number;
+    if (min > max) issues.add(`${path}.min`, `must not exceed max ${max}, got ${min}`);
+    else check(issues, `${path}.value`, s['value'], min, max);
+  }
+  return issues.list.length === before;
+}
+
+export function checkGoal(issues: Issues, value: unknown): void {
+  if (!checkObject(issues, 'goal', value, ['metric', 'split', 'threshold'], ['atEnd'])) return;
+  if (value['atEnd'] !== undefined) checkBool(issues, 'goal.atEnd', value['atEnd']);
+  checkChoice(issues, 'goal.split', value['split'], SPLITS);
+  if (checkChoice(issues, 'goal.metric', value['metric'], ['loss', 'accuracy'] as const)) {
+    if (value['metric'] === 'accuracy')
+      checkNumber(issues, 'goal.threshold', value['threshold'], 0, 1);
+    else checkNumber(issues, 'goal.threshold', value['threshold'], 0, MAX_LOSS_THRESHOLD);
+  }
+}
