@@ -11,7 +11,7 @@ import * as Phaser from 'phaser';
 import type { LearnerInfo } from '../../engine/trainer.js';
 import type { ModelSpec } from '../../engine/spec.js';
 import type { Level } from '../../levels/types.js';
-import type { Ghost } from '../ghost.js';
+import { curveXs, type Ghost } from '../ghost.js';
 import { services } from '../services.js';
 import { COLORS, CSS, TEXT, diverging, textStyle, viridis } from '../theme.js';
 import { Confusion, confusionCounts } from './confusion.js';
@@ -210,12 +210,7 @@ export class TrainingViews {
       }
     }
     if (classes && !this.confusion && rightY < 430) {
-      this.scene.add.text(
-        900,
-        rightY,
-        'Confusion (validation)',
-        textStyle(TEXT.label, CSS.text, 600),
-      );
+      this.heading(900, rightY, 'Confusion (validation)');
       const size = Math.min(220, 690 - rightY - 36);
       this.confusion = new Confusion(this.scene, { x: 904, y: rightY + 30, size, classes });
       rightUsed = true;
@@ -232,12 +227,7 @@ export class TrainingViews {
         344,
       );
     } else if (!classes && !this.scatter && rightY < 430) {
-      this.scene.add.text(
-        900,
-        rightY,
-        'Predicted vs true (validation)',
-        textStyle(TEXT.label, CSS.text, 600),
-      );
+      this.heading(900, rightY, 'Predicted vs true (validation)');
       const size = Math.min(240, 680 - rightY - 56);
       this.scatter = new Scatter(this.scene, { x: 930, y: rightY + 34, size });
       rightUsed = true;
@@ -377,8 +367,7 @@ export class TrainingViews {
     const padY = (yh - yl || 1) * 0.15;
     yl -= padY;
     yh += padY;
-    const xs = new Float32Array(64);
-    for (let i = 0; i < 64; i++) xs[i] = xl + ((xh - xl) * i) / 63;
+    const xs = curveXs(xl, xh);
     const pred = await services().trainer.predict(xs);
     const px = (v: number): number => left + ((v - xl) / (xh - xl || 1)) * size;
     const py = (v: number): number =>
@@ -387,20 +376,17 @@ export class TrainingViews {
     g.lineStyle(1, COLORS.line, 1).strokeRect(left, top, size, size);
     g.fillStyle(COLORS.data, 0.8);
     for (let i = 0; i < x.length; i++) g.fillCircle(px(x[i]!), py(y[i]!), 2.5);
-    g.lineStyle(3, COLORS.weights, 1).beginPath();
-    const width = pred.length / 64;
-    g.moveTo(px(xs[0]!), py(pred[0]!));
-    for (let i = 1; i < 64; i++) g.lineTo(px(xs[i]!), py(pred[i * width]!));
-    g.strokePath();
-    // The old way's line at the same step, in grey, over the same x values.
-    const ghost = this.ghostCurve();
-    const gx = this.ghost?.xs;
-    if (ghost && gx) {
-      g.lineStyle(2, COLORS.textDim, 1).beginPath();
-      g.moveTo(px(gx[0]!), py(ghost[0]!));
-      for (let i = 1; i < gx.length; i++) g.lineTo(px(gx[i]!), py(ghost[i]!));
+    const line = (ys: Float32Array, stride: number, width: number, color: number): void => {
+      g.lineStyle(width, color, 1).beginPath();
+      g.moveTo(px(xs[0]!), py(ys[0]!));
+      for (let i = 1; i < xs.length; i++) g.lineTo(px(xs[i]!), py(ys[i * stride]!));
       g.strokePath();
-    }
+    };
+    line(pred, pred.length / xs.length, 3, COLORS.weights);
+    // The old way's line at the same step, in grey: the same x values (its frames are over the
+    // training x range too, see ghost.ts), one output.
+    const ghost = this.ghostCurve();
+    if (ghost) line(ghost, 1, 2, COLORS.textDim);
   }
 
   /** Fills an otherwise empty right panel with the layer table: shapes and parameter formulas. */
@@ -426,8 +412,13 @@ export class TrainingViews {
     );
   }
 
+  /** A panel's title, at the top of the panel. */
   private title(x: number, text: string): void {
-    this.scene.add.text(x, 88, text, textStyle(TEXT.label, CSS.text, 600));
+    this.heading(x, 88, text);
+  }
+
+  private heading(x: number, y: number, text: string): void {
+    this.scene.add.text(x, y, text, textStyle(TEXT.label, CSS.text, 600));
   }
 
   /** A caption under a picture; returns its bottom edge, and keeps the left panel's lowest. */

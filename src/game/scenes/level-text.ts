@@ -33,6 +33,12 @@ export function goalWords(level: Level): string {
     : `loss of at most ${formatMetric(level, threshold)} on ${where}`;
 }
 
+/** The goal in few words, for a screen's heading: "validation accuracy ≥ 97.0%". */
+export function goalTarget(level: Level): string {
+  const { metric, split, threshold } = level.goal;
+  return `${split} ${metricName(level)} ${metric === 'accuracy' ? '≥' : '≤'} ${formatMetric(level, threshold)}`;
+}
+
 /** The label of each star, in order (one per condition). */
 export function starLabels(level: Level): [string, string, string] {
   return [

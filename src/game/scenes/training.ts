@@ -46,6 +46,7 @@ import { Button } from '../ui/button.js';
 import { Choice } from '../ui/choice.js';
 import { FocusManager } from '../ui/focus.js';
 import { formatNumber } from '../ui/slider.js';
+import { formatMetric, goalTarget } from './level-text.js';
 import { SCENES, type Draft, type ResultData, type TrainingData } from './keys.js';
 import { onKeyDown } from '../ui/keys.js';
 
@@ -664,7 +665,7 @@ export class Training extends Phaser.Scene {
   }
 
   private metricText(v: number): string {
-    return this.level?.goal.metric === 'accuracy' ? pct(v) : fmt(v);
+    return this.level ? formatMetric(this.level, v) : fmt(v);
   }
 
   private updateButtons(): void {
@@ -722,12 +723,7 @@ export class Training extends Phaser.Scene {
   private goalLine(): string {
     const l = this.level;
     if (!l) return `Free play · ${this.stepBudget} steps at most`;
-    const g = l.goal;
-    const what =
-      g.metric === 'accuracy'
-        ? `${g.split} accuracy ≥ ${pct(g.threshold)}`
-        : `${g.split} loss ≤ ${fmt(g.threshold)}`;
-    return `Goal: ${what} ${g.atEnd ? 'after' : 'within'} ${l.stepBudget} steps`;
+    return `Goal: ${goalTarget(l)} ${l.goal.atEnd ? 'after' : 'within'} ${l.stepBudget} steps`;
   }
 
   private panel(x: number, y: number, w: number, h: number): void {

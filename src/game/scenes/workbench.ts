@@ -52,7 +52,8 @@ import { Button } from '../ui/button.js';
 import { Choice } from '../ui/choice.js';
 import { FocusManager } from '../ui/focus.js';
 import { Notice } from '../ui/notice.js';
-import { Slider, formatNumber } from '../ui/slider.js';
+import { Slider } from '../ui/slider.js';
+import { goalTarget } from './level-text.js';
 import { SCENES, type Draft, type WorkbenchData } from './keys.js';
 import { onKeyDown } from '../ui/keys.js';
 
@@ -627,12 +628,7 @@ export class Workbench extends Phaser.Scene {
   private goalLine(): string {
     const l = this.level;
     if (!l) return 'Free play: any network, any settings. Train to see what happens.';
-    const g = l.goal;
-    const what =
-      g.metric === 'accuracy'
-        ? `${g.split} accuracy ≥ ${Math.round(g.threshold * 1000) / 10}%`
-        : `${g.split} loss ≤ ${formatNumber(g.threshold)}`;
-    return `Goal: ${what} within ${l.stepBudget} steps · ★★ ≤ ${l.stars.params} parameters · ★★★ also ≤ ${l.stars.steps} steps`;
+    return `Goal: ${goalTarget(l)} within ${l.stepBudget} steps · ★★ ≤ ${l.stars.params} parameters · ★★★ also ≤ ${l.stars.steps} steps`;
   }
 
   private dataLine(): string {
