@@ -14,26 +14,20 @@
  * Sandbox (levelId null, with data). Leaves for Training with {levelId, draft, data}.
  */
 import * as Phaser from 'phaser';
-import type { OptimizerName } from '../../engine/options.js';
 import {
   SpecError,
   buildNetwork,
   type LayerSpec,
-  type Loss,
-  type ModelSpec,
   type Network,
   type TaskShape,
 } from '../../engine/spec.js';
 import type { DataPreview, DataRequest } from '../../engine/trainer.js';
 import {
   DROPOUT_DEFAULT,
-  LOSS_WORDS,
-  SEED_RANGE,
   checkSpec,
   conformSetup,
   dataRequest,
   levelById,
-  optimizerName,
   rulesOf,
   sandboxRules,
   startSetup,
@@ -43,33 +37,19 @@ import type { Level } from '../../levels/types.js';
 import { dataShape } from '../data-shape.js';
 import { ghostFor, previewFor } from '../ghost.js';
 import { drawDataPreview } from '../objects/data-preview.js';
-import { BLOCK_HEIGHT, BLOCK_WIDTH, LayerBlock, type BlockInfo } from '../objects/layer-block.js';
+import { BLOCK_HEIGHT, BLOCK_WIDTH, LayerBlock } from '../objects/layer-block.js';
 import { addNotice, services, takeNotices } from '../services.js';
 import { runAddress, showAddress } from '../state/address.js';
 import { isEditable, type Control } from '../state/teacher.js';
 import { COLORS, CSS, HEIGHT, RADIUS, TEXT, WIDTH, textStyle } from '../theme.js';
 import { Button } from '../ui/button.js';
-import { Choice } from '../ui/choice.js';
 import { FocusManager } from '../ui/focus.js';
 import { Notice } from '../ui/notice.js';
-import { Slider } from '../ui/slider.js';
 import { goalTarget } from './level-text.js';
+import { buildSettings } from '../objects/settings-panel.js';
+import { blockInfo, relaxedBuild, tidy } from '../objects/network-facts.js';
 import { SCENES, type Draft, type WorkbenchData } from './keys.js';
 import { onKeyDown } from '../ui/keys.js';
-
-const LOSS_TIPS: Record<Loss, string> = {
-  mse: 'The straight line of chapter 0: punish the squared distance from 0 or 1',
-  bce: 'Squash the answer into a probability; punish a confident wrong answer hard',
-  cce: 'One probability per class; punish a small probability for the right class',
-};
-
-const OPTIMIZER_TIPS: Record<OptimizerName, string> = {
-  sgd: 'Plain gradient descent: step against the gradient',
-  momentum: 'Gradient descent that keeps rolling in the direction it was going',
-  rmsprop: 'Scales each step by the recent size of that weight’s gradients',
-  adam: 'Momentum plus per-weight step sizes (Kingma & Ba, 2014)',
-  adamw: 'Adam with weight decay kept apart from the gradient',
-};
 
 const STACK_X = 318;
 const STACK_TOP = 132;
@@ -221,7 +201,15 @@ export class Workbench extends Phaser.Scene {
     // Right: training settings.
     this.panel(SIDE_X - 16, 84, WIDTH - SIDE_X, 620);
     this.add.text(SIDE_X, 96, 'Training settings', textStyle(TEXT.label, CSS.text, 600));
-    this.buildSettings();
+    buildSettings(this, {
+      x: SIDE_X,
+      width: WIDTH - SIDE_X - 40,
+      rules: this.rules,
+      draft: this.draft,
+      teacher: services().hash.teacher,
+      starSteps: this.level?.stars.steps ?? null,
+      onChange: () => this.refresh(),
+    });
     this.problemsText = this.add
       .text(SIDE_X, 520, '', textStyle(TEXT.small, CSS.warning))
       .setWordWrapWidth(WIDTH - SIDE_X - 40)
@@ -267,144 +255,6 @@ export class Workbench extends Phaser.Scene {
 
   private editable(control: Control, levelLocked = false): boolean {
     return isEditable(control, services().hash.teacher, levelLocked);
-  }
-
-  /** The tooltip's reason for a locked control: the level's rule or the teacher's link. */
-  private lockReason(control: Control, levelLocked: boolean): string {
-    return levelLocked ? 'fixed by this level' : `locked by the teacher's link (${control})`;
-  }
-
-  private buildSettings(): void {
-    const s = this.rules.settings;
-    const t = services().hash.teacher;
-    const o = this.draft.options;
-    let y = 128;
-    const changed = (): void => this.refresh();
-    if (!t.hide.has('optimizer')) {
-      const fixed = s.optimizer.locked || s.optimizer.choices.length === 1;
-      new Choice<OptimizerName>(this, {
-        x: SIDE_X,
-        y,
-        label: 'Optimizer',
-        options: s.optimizer.choices.map((c) => ({
-          value: c,
-          label: optimizerName(c),
-          tooltip: OPTIMIZER_TIPS[c],
-        })),
-        value: o.optimizer,
-        tooltip: 'How each step uses the gradient',
-        locked: !this.editable('optimizer', fixed),
-        lockReason: this.lockReason('optimizer', fixed),
-        onChange: (v) => {
-          o.optimizer = v;
-          changed();
-        },
-      });
-      y += 72;
-    }
-    const losses = this.rules.blocks.losses;
-    if (losses.length > 1 && !t.hide.has('loss')) {
-      new Choice<Loss>(this, {
-        x: SIDE_X,
-        y,
-        label: 'Loss',
-        options: losses.map((l) => ({
-          value: l,
-          label: capitalise(LOSS_WORDS[l]),
-          tooltip: LOSS_TIPS[l],
-        })),
-        value: this.draft.spec.loss ?? losses.find((l) => l !== 'mse') ?? losses[0]!,
-        tooltip: 'What the network is punished for while it learns',
-        locked: !this.editable('loss'),
-        lockReason: this.lockReason('loss', false),
-        onChange: (v) => {
-          this.draft.spec.loss = v;
-          changed();
-        },
-      });
-      y += 72;
-    }
-    const slider = (
-      control: Control,
-      label: string,
-      setting: { value: number; locked: boolean; min: number; max: number },
-      value: number,
-      scale: 'linear' | 'log',
-      tooltip: string,
-      apply: (v: number) => void,
-      format?: (v: number) => string,
-      step?: number,
-    ): void => {
-      if (t.hide.has(control)) return;
-      const fixed = setting.locked || setting.min === setting.max;
-      new Slider(this, {
-        x: SIDE_X,
-        y,
-        width: WIDTH - SIDE_X - 40,
-        label,
-        min: setting.min,
-        max: setting.max,
-        value,
-        scale: scale === 'log' && setting.min > 0 ? 'log' : 'linear',
-        step,
-        format,
-        locked: !this.editable(control, fixed),
-        lockReason: this.lockReason(control, fixed),
-        tooltip,
-        onChange: (v) => {
-          apply(v);
-          changed();
-        },
-      });
-      y += 66;
-    };
-    slider(
-      'lr',
-      'Learning rate',
-      s.lr,
-      o.lr,
-      'log',
-      'How big each step is (log scale: each notch multiplies)',
-      (v) => (o.lr = v),
-    );
-    slider(
-      'batch',
-      'Batch size',
-      s.batch,
-      o.batch,
-      'log',
-      'How many examples each step averages over',
-      (v) => (o.batch = Math.max(1, Math.round(v))),
-      (v) => String(Math.round(v)),
-    );
-    slider(
-      'l2',
-      'L2 penalty',
-      s.l2,
-      o.l2,
-      'linear',
-      'Pulls weights toward zero: a simpler, smoother fit',
-      (v) => (o.l2 = v),
-    );
-    slider(
-      'seed',
-      'Seed',
-      { value: this.draft.seed, locked: false, ...SEED_RANGE },
-      this.draft.seed,
-      'linear',
-      'Picks the starting weights; the same seed repeats the same run',
-      (v) => (this.draft.seed = Math.round(v)),
-      (v) => String(Math.round(v)),
-      1,
-    );
-    const budget = this.rules.stepBudget;
-    const stars = this.level?.stars;
-    this.add.text(
-      SIDE_X,
-      y + 6,
-      `Step budget: ${budget} steps` + (stars ? ` · ★★★ within ${stars.steps}` : ''),
-      textStyle(TEXT.small, CSS.textDim),
-    );
   }
 
   private makeBlock(layer: LayerSpec, index: number): LayerBlock {
@@ -658,42 +508,4 @@ export class Workbench extends Phaser.Scene {
   private panel(x: number, y: number, w: number, h: number): void {
     this.add.graphics().fillStyle(COLORS.panel, 1).fillRoundedRect(x, y, w, h, RADIUS);
   }
-}
-
-function capitalise(text: string): string {
-  return text[0]!.toUpperCase() + text.slice(1);
-}
-
-/** Engine messages name `layers[2]`; the player counts layers from 1 as the stack shows them. */
-function tidy(issue: string): string {
-  return issue.replace(/layers\[(\d+)\](\.(\w+))?/g, (_m, i: string, _d, field?: string) => {
-    const n = Number(i) + 1;
-    return field ? `Layer ${n}'s ${field}` : `Layer ${n}`;
-  });
-}
-
-/**
- * Shapes for display while the network is not yet valid (e.g. the output width is being edited):
- * the same `buildNetwork`, asked to accept whatever the last layer gives as a regression.
- */
-function relaxedBuild(spec: ModelSpec, shape: TaskShape): Network | null {
-  const units = [...spec.layers].reverse().find((l) => l.type === 'dense');
-  if (!units || units.type !== 'dense') return null;
-  try {
-    return buildNetwork(
-      { ...spec, loss: 'mse' },
-      { ...shape, outputs: units.units, task: 'regression' },
-    );
-  } catch {
-    return null;
-  }
-}
-
-/** The facts a block shows, from the summary rows of spec layer `i`. */
-function blockInfo(network: Network, i: number): BlockInfo | null {
-  const rows = network.summary.filter((r) => r.layer === i);
-  if (!rows.length) return null;
-  const dense = rows.find((r) => r.kind === 'dense');
-  const last = rows[rows.length - 1]!;
-  return { shape: last.outputShape, params: dense?.params ?? 0, formula: dense?.formula ?? '0' };
 }
