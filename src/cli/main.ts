@@ -14,6 +14,7 @@ import {
   type ModelScale,
 } from '../engine/model-file.js';
 import { parseOptions, type TrainOptions } from '../engine/options.js';
+import { formatShort as fmt } from '../engine/format.js';
 import { Learner, type Divergence, type SplitName } from '../engine/learner.js';
 import { SpecError, parseSpec, type ModelSpec } from '../engine/spec.js';
 import { loadKernelModule } from '../node/kernel-file.js';
@@ -313,11 +314,6 @@ async function evaluate(flags: Map<string, string>): Promise<Outcome> {
 }
 
 /** Three significant digits, with an exponent for large numbers. */
-function fmt(x: number): string {
-  const rounded = Number(x.toPrecision(3));
-  return Math.abs(rounded) >= 1e6 ? rounded.toExponential() : rounded.toString();
-}
-
 function humanReport(r: Record<string, unknown>, targetName: string, saved?: string): string {
   const lines = [
     `${r['command']} on ${clip(String(r['data']))} (${r['task']}), ${r['params']} parameters, ${r['steps']} steps, seed ${r['seed']}`,

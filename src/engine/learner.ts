@@ -7,11 +7,18 @@
  */
 import type { Dataset, Split } from '../data/dataset.js';
 import { ensureMemory, instantiateKernel, type KernelExports } from './kernel.js';
-import { LIMITS, clip } from './limits.js';
+import { LIMITS } from './limits.js';
 import { OPTIMIZER_STATE, parseOptions, type TrainOptions } from './options.js';
 import { HISTORY_CAPACITY, planArena, type Plan, type Tensor } from './plan.js';
 import { H, writeProgram } from './program.js';
-import { checkTrainingState, type TrainingState } from './training-state.js';
+import { DivergenceWatch, type Divergence } from './divergence.js';
+import { formatShort as fmt } from './format.js';
+import {
+  checkStateDict,
+  checkTrainingState,
+  type StateDictEntry,
+  type TrainingState,
+} from './training-state.js';
 import {
   INITS,
   SpecError,
@@ -25,22 +32,6 @@ import {
 
 export type SplitName = 'train' | 'validation' | 'test';
 const SPLIT_INDEX: Record<SplitName, number> = { train: 0, validation: 1, test: 2 };
-
-/** Why a run stopped producing numbers, phrased for a player, with the fix to try. */
-export interface Divergence {
-  /**
-   * The step (1-based) whose loss or gradient was not a finite number; for `weights`, and for a
-   * split's loss found by `checkFinite`, the last step whose update ran before the check.
-   */
-  step: number;
-  /**
-   * What was not a finite number: a batch's loss or the gradient (caught by the kernel before
-   * the update), the weights after an update, or (from `checkFinite`) a whole split's loss.
-   */
-  quantity: 'loss' | 'gradient' | 'weights';
-  cause: 'learning-rate' | 'exploding-gradient';
-  message: string;
-}
 
 /** What `step(n)` reports. The object is reused between calls: copy what you keep. */
 export interface StepResult {
@@ -120,11 +111,8 @@ export class Learner {
     gradNorm: 0,
     diverged: null,
   };
-  /** First batch loss, lowest batch loss and first gradient norm: the yardsticks of `explain`. */
-  private firstLoss = NaN;
-  private minLoss = Infinity;
-  private firstNorm = 0;
-  private divergence: Divergence | null = null;
+  /** What tells an overshooting learning rate from an exploding gradient, and the divergence. */
+  private readonly watch = new DivergenceWatch();
 
   constructor(
     module: WebAssembly.Module,
@@ -226,9 +214,9 @@ export class Learner {
         `${n} more steps would take the step counter (${this.words[H.STEP]}) past ${LIMITS.maxStepCount}, the most it can hold`,
       );
     }
-    if (this.divergence) {
+    if (this.watch.found) {
       r.ran = 0;
-      r.diverged = this.divergence;
+      r.diverged = this.watch.found;
       return r;
     }
     let ran = 0;
@@ -238,33 +226,24 @@ export class Learner {
       const chunk = Math.min(n - ran, HISTORY_CAPACITY);
       const done = k.program_train(this.program, chunk);
       for (let i = 0; i < done; i++) {
-        const loss = this.histLoss[i]!;
-        lossSum += loss;
+        lossSum += this.histLoss[i]!;
         correctSum += this.histCorrect[i]!;
-        if (loss < this.minLoss) this.minLoss = loss;
       }
-      if (this.firstNorm === 0 && done > 0) {
-        this.firstNorm = this.histNorm[0]!;
-        this.firstLoss = this.histLoss[0]!;
-      }
+      this.watch.observe(this.histLoss, this.histNorm, done);
       if (done > 0) {
         r.lastLoss = this.histLoss[done - 1]!;
         r.gradNorm = this.histNorm[done - 1]!;
       }
       ran += done;
       if (done < chunk) {
-        this.divergence = this.explain(done);
+        // The kernel stops a chunk at the first step whose loss or gradient is not finite.
+        const quantity = this.words[H.STATUS] === 1 ? 'loss' : 'gradient';
+        this.watch.record(quantity, this.words[H.STEP]! + 1, r.gradNorm, this.options.lr);
         break;
       }
     }
-    if (!this.divergence && ran > 0 && !this.paramsFinite()) {
-      const step = this.words[H.STEP]!;
-      this.divergence = this.diagnose(
-        'weights',
-        step,
-        r.gradNorm,
-        `The weights stopped being numbers after step ${step}`,
-      );
+    if (!this.watch.found && ran > 0 && !this.paramsFinite()) {
+      this.watch.record('weights', this.words[H.STEP]!, r.gradNorm, this.options.lr);
     }
     r.step = this.words[H.STEP]!;
     r.ran = ran;
@@ -273,59 +252,8 @@ export class Learner {
       this.network.task === 'regression' || ran === 0
         ? null
         : correctSum / (ran * this.options.batch * this.answersPerRow());
-    r.diverged = this.divergence;
+    r.diverged = this.watch.found;
     return r;
-  }
-
-  /** The divergence the kernel reported by stopping a chunk after `doneInChunk` steps. */
-  private explain(doneInChunk: number): Divergence {
-    const quantity = this.words[H.STATUS] === 1 ? 'loss' : 'gradient';
-    const step = this.words[H.STEP]! + 1;
-    const lastNorm = doneInChunk > 0 ? this.histNorm[doneInChunk - 1]! : this.result.gradNorm;
-    return this.diagnose(
-      quantity,
-      step,
-      lastNorm,
-      `The ${quantity} stopped being a number at step ${step}`,
-    );
-  }
-
-  /** Names the likely cause of a divergence after `lead` (what happened, where) and the fix. */
-  private diagnose(
-    quantity: Divergence['quantity'],
-    step: number,
-    lastNorm: number,
-    lead: string,
-  ): Divergence {
-    const lr = this.options.lr;
-    // A run that never learned blew up because each update overshoots (the learning rate); a
-    // run that had been learning and then saw its gradient jump had an exploding gradient.
-    const wasLearning = this.minLoss < 0.5 * this.firstLoss;
-    const exploded =
-      wasLearning &&
-      this.firstNorm > 0 &&
-      Number.isFinite(lastNorm) &&
-      lastNorm > 100 * this.firstNorm;
-    if (exploded) {
-      return {
-        step,
-        quantity,
-        cause: 'exploding-gradient',
-        message:
-          `${lead}: the gradient grew from ` +
-          `${fmt(this.firstNorm)} to ${fmt(lastNorm)} and exploded. Clip the gradient ` +
-          `(for example to 1) or lower the learning rate (${fmt(lr)}).`,
-      };
-    }
-    return {
-      step,
-      quantity,
-      cause: 'learning-rate',
-      message:
-        `${lead}: the learning rate ${fmt(lr)} is ` +
-        `probably too high, so each update overshoots and the ` +
-        `${quantity === 'weights' ? 'weights blow' : 'loss blows'} up. Try ${fmt(lr / 10)}.`,
-    };
   }
 
   /**
@@ -336,17 +264,10 @@ export class Learner {
    * end of a run (the command line calls it before reporting or saving): it evaluates all splits.
    */
   checkFinite(): Divergence | null {
-    if (this.divergence) return this.divergence;
+    if (this.watch.found) return this.watch.found;
     const step = this.stepCount;
-    if (!this.paramsFinite()) {
-      this.divergence = this.diagnose(
-        'weights',
-        step,
-        this.result.gradNorm,
-        `The weights stopped being numbers after step ${step}`,
-      );
-      return this.divergence;
-    }
+    const { lr } = this.options;
+    if (!this.paramsFinite()) return this.watch.record('weights', step, this.result.gradNorm, lr);
     for (const split of ['train', 'validation', 'test'] as const) {
       const e = this.evaluate(split);
       if (!Number.isFinite(e.loss)) {
@@ -354,13 +275,13 @@ export class Learner {
         for (let i = 0; i < this.paramBlock.length; i++) {
           largest = Math.max(largest, Math.abs(this.paramBlock[i]!));
         }
-        this.divergence = this.diagnose(
+        return this.watch.record(
           'loss',
           step,
           this.result.gradNorm,
+          lr,
           `After step ${step} the ${split} loss is not a finite number (the largest weight is ${fmt(largest)})`,
         );
-        return this.divergence;
       }
     }
     return null;
@@ -368,7 +289,7 @@ export class Learner {
 
   /** The loss of the first batch since the learner was made, restored or loaded (NaN before). */
   get firstBatchLoss(): number {
-    return this.firstLoss;
+    return this.watch.firstBatchLoss;
   }
 
   /**
@@ -535,46 +456,8 @@ export class Learner {
    * exactly. Optimizer state is reset (`loadTrainingState`, called after this, brings a saved one
    * back); `step` sets the step counter, from 0 to `LIMITS.maxStepCount`.
    */
-  loadStateDict(
-    entries: ReadonlyArray<{ name: string; shape: readonly number[]; values: ArrayLike<number> }>,
-    step = 0,
-  ): void {
-    const issues = new Issues();
-    checkInt(issues, 'step', step, 0, LIMITS.maxStepCount);
-    const given = new Map(entries.map((e) => [e.name, e]));
-    for (const t of this.plan.params) {
-      const e = given.get(t.name);
-      if (!e) {
-        issues.add(`params`, `lack "${t.name}" (shape [${t.shape.join(', ')}])`);
-      } else if (e.shape.length !== t.shape.length || e.shape.some((d, i) => d !== t.shape[i])) {
-        issues.add(
-          `params["${t.name}"]`,
-          `must have shape [${t.shape.join(', ')}], got [${e.shape.join(', ')}]`,
-        );
-      } else if (e.values.length !== t.length) {
-        issues.add(`params["${t.name}"]`, `must hold ${t.length} values, got ${e.values.length}`);
-      } else {
-        for (let i = 0; i < e.values.length; i++) {
-          if (!Number.isFinite(e.values[i])) {
-            issues.add(`params["${t.name}"]`, `value ${i} is not a finite number`);
-            break;
-          }
-        }
-      }
-    }
-    const foreign = [...given.keys()].filter(
-      (name) => !this.plan.byName.has(name) || !name.match(/\.(weight|bias)$/),
-    );
-    for (const name of foreign.slice(0, 10)) {
-      issues.add(
-        `params["${clip(name)}"]`,
-        `is not a parameter of this network (it has ${this.plan.params.map((t) => t.name).join(', ')})`,
-      );
-    }
-    if (foreign.length > 10) {
-      issues.add('params', `hold ${foreign.length - 10} more tensors this network does not have`);
-    }
-    issues.throwIfAny();
+  loadStateDict(entries: readonly StateDictEntry[], step = 0): void {
+    const given = checkStateDict(entries, step, this.plan);
     for (const t of this.plan.params)
       (this.view(t.name) as Float32Array).set(given.get(t.name)!.values);
     const opt = this.plan.regions.optimizer;
@@ -583,10 +466,7 @@ export class Learner {
     this.words[H.T] = 0;
     this.f64[H.BC1 / 2] = 1;
     this.f64[H.BC2 / 2] = 1;
-    this.divergence = null;
-    this.firstNorm = 0;
-    this.firstLoss = NaN;
-    this.minLoss = Infinity;
+    this.watch.clear();
   }
 
   /**
@@ -671,10 +551,7 @@ export class Learner {
     }
     new Uint8Array(mem, this.base + params.start).set(new Uint8Array(snapshot.params));
     new Uint8Array(mem, this.base + optimizer.start).set(new Uint8Array(snapshot.state));
-    this.divergence = null;
-    this.firstNorm = 0;
-    this.firstLoss = NaN;
-    this.minLoss = Infinity;
+    this.watch.clear();
   }
 
   /** Back to the starting weights of this seed (the same ones, so one change can be compared fairly). */
@@ -738,10 +615,4 @@ function littleEndian(): boolean {
   return new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 }
 
-/** Three significant digits, with an exponent for large numbers (2.55e+20, not 21 digits). */
-function fmt(x: number): string {
-  const rounded = Number(x.toPrecision(3));
-  return Math.abs(rounded) >= 1e6 ? rounded.toExponential() : rounded.toString();
-}
-
-export type { Split, TrainingState };
+export type { Divergence, Split, TrainingState };

@@ -1,13 +1,72 @@
 /**
- * The training state a model file keeps besides the parameters (the optimizer's buffers, the
- * training random stream, the shuffle order and the counters), and its check before a learner
- * takes it back: so 1000 steps, save, load, 1000 more give the same weights as 2000 in one go,
- * and state saved for another optimizer or other data is refused with the field named.
+ * What a model file brings back into a learner, and its checks before the learner takes it:
+ * the parameters by name and shape, and the training state besides them (the optimizer's
+ * buffers, the training random stream, the shuffle order and the counters), so 1000 steps, save,
+ * load, 1000 more give the same weights as 2000 in one go, and parameters of another network or
+ * state saved for another optimizer or other data are refused with the field named.
  */
+import { formatShort as fmt } from './format.js';
 import { LIMITS, clip } from './limits.js';
 import { OPTIMIZER_STATE, type OptimizerName } from './options.js';
-import type { Tensor } from './plan.js';
+import type { Plan, Tensor } from './plan.js';
 import { Issues, checkInt } from './spec.js';
+
+/** A parameter tensor as a model file hands it in. */
+export interface StateDictEntry {
+  name: string;
+  shape: readonly number[];
+  values: ArrayLike<number>;
+}
+
+/**
+ * Checks parameters for a learner with `plan`, and the step count to set (0 to
+ * `LIMITS.maxStepCount`), and returns them by name. Throws a SpecError listing every problem:
+ * a parameter missing, misshapen, of the wrong length or not finite, and tensors the network
+ * does not have (the first ten named).
+ */
+export function checkStateDict(
+  entries: readonly StateDictEntry[],
+  step: number,
+  plan: Plan,
+): Map<string, StateDictEntry> {
+  const issues = new Issues();
+  checkInt(issues, 'step', step, 0, LIMITS.maxStepCount);
+  const given = new Map(entries.map((e) => [e.name, e]));
+  for (const t of plan.params) {
+    const e = given.get(t.name);
+    if (!e) {
+      issues.add(`params`, `lack "${t.name}" (shape [${t.shape.join(', ')}])`);
+    } else if (!sameShape(e.shape, t.shape)) {
+      issues.add(
+        `params["${t.name}"]`,
+        `must have shape [${t.shape.join(', ')}], got [${e.shape.join(', ')}]`,
+      );
+    } else if (e.values.length !== t.length) {
+      issues.add(`params["${t.name}"]`, `must hold ${t.length} values, got ${e.values.length}`);
+    } else {
+      for (let i = 0; i < e.values.length; i++) {
+        if (!Number.isFinite(e.values[i])) {
+          issues.add(`params["${t.name}"]`, `value ${i} is not a finite number`);
+          break;
+        }
+      }
+    }
+  }
+  const foreign = [...given.keys()].filter(
+    (name) => !plan.byName.has(name) || !name.match(/\.(weight|bias)$/),
+  );
+  for (const name of foreign.slice(0, 10)) {
+    issues.add(
+      `params["${clip(name)}"]`,
+      `is not a parameter of this network (it has ${plan.params.map((t) => t.name).join(', ')})`,
+    );
+  }
+  if (foreign.length > 10) {
+    issues.add('params', `hold ${foreign.length - 10} more tensors this network does not have`);
+  }
+  issues.throwIfAny();
+  return given;
+}
 
 /**
  * Everything besides the parameters and the step count that the next training step depends on:
@@ -107,7 +166,7 @@ export function checkTrainingState(
     }
     if (given.has(key)) {
       issues.add(path, 'is given twice');
-    } else if (b.shape.length !== p.shape.length || b.shape.some((d, i) => d !== p.shape[i])) {
+    } else if (!sameShape(b.shape, p.shape)) {
       issues.add(path, `must have shape [${p.shape.join(', ')}], got [${b.shape.join(', ')}]`);
     } else if (b.values.length !== p.length) {
       issues.add(path, `must hold ${p.length} values, got ${b.values.length}`);
@@ -128,6 +187,6 @@ export function checkTrainingState(
   return out;
 }
 
-function fmt(x: number): string {
-  return Number(x.toPrecision(3)).toString();
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
 }
