@@ -24,6 +24,14 @@ export function goalMet(
   return evaluation.accuracy !== null && evaluation.accuracy >= goal.threshold;
 }
 
+/** The goal's metric of an evaluation: its loss, or its accuracy (NaN when it has none). */
+export function goalValue(
+  goal: LevelGoal,
+  evaluation: { loss: number; accuracy: number | null },
+): number {
+  return goal.metric === 'loss' ? evaluation.loss : (evaluation.accuracy ?? NaN);
+}
+
 /**
  * What a goal check after `steps` of at most `limit` steps decides: stop as a win when the goal
  * is met (a goal with `atEnd` only counts once the limit is reached), stop as a loss at the
@@ -103,7 +111,7 @@ export function runLevel(module: WebAssembly.Module, level: Level, run: LevelRun
       const result = learner.step(Math.min(CHECK_EVERY, limit - steps));
       steps = result.step;
       const evaluation = learner.evaluate(level.goal.split);
-      achieved = level.goal.metric === 'loss' ? evaluation.loss : (evaluation.accuracy ?? NaN);
+      achieved = goalValue(level.goal, evaluation);
       // A diverged run fails even if its last numbers happen to look fine: the game stops it.
       if (result.diverged) {
         diverged = true;

@@ -8,6 +8,7 @@
  */
 import * as Phaser from 'phaser';
 import { COLORS, CSS, TEXT, textStyle } from '../theme.js';
+import { formatLoss } from '../ui/format.js';
 
 export interface LossChartOptions {
   x: number;
@@ -112,8 +113,8 @@ export class LossChart {
     const fx = (s: number): number => x + (s / Math.max(stepBudget, 1)) * width;
 
     g.lineStyle(1, COLORS.line, 1).strokeRect(x, y, width, height);
-    this.label(0, x - 6, y, fmt(hi));
-    this.label(1, x - 6, y + height, fmt(lo));
+    this.label(0, x - 6, y, formatLoss(hi));
+    this.label(1, x - 6, y + height, formatLoss(lo));
     this.label(2, x + width, y + height + 4, `${stepBudget} steps`);
     this.label(3, x, y + height + 4, this.logScale ? 'log scale' : 'linear scale');
     this.label(4, 0, 0, '');
@@ -124,7 +125,7 @@ export class LossChart {
       dashed(g, x, ty, x + width, ty, 6, 4);
       // The goal's value sits on the axis, outside the plot, unless the top or bottom label is there.
       const clear = Math.abs(ty - y) > 14 && Math.abs(ty - (y + height)) > 14;
-      this.label(4, x - 6, ty, clear ? fmt(target) : '');
+      this.label(4, x - 6, ty, clear ? formatLoss(target) : '');
     }
     if (ghost.length) this.curve(ghost, COLORS.textDim, 2, true, fx, fy, 2);
     this.curve(this.train, COLORS.loss, 2.5, false, fx, fy);
@@ -177,14 +178,6 @@ export class LossChart {
     this.g.destroy();
     for (const t of this.labels) t.destroy();
   }
-}
-
-/** A loss value in few characters: 0.0123, 1.23e-5, 12.3. */
-export function fmt(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  const a = Math.abs(v);
-  if (a !== 0 && (a < 1e-3 || a >= 1e4)) return v.toExponential(2);
-  return v.toPrecision(3);
 }
 
 function dashed(

@@ -4,7 +4,7 @@
  */
 import * as Phaser from 'phaser';
 import { COLORS, CSS, TEXT, textStyle } from '../theme.js';
-import { fmt } from './loss-chart.js';
+import { formatLoss } from '../ui/format.js';
 
 export interface ScatterOptions {
   x: number;
@@ -67,8 +67,8 @@ export class Scatter {
           .text(x - 4, y + size / 2, 'predicted →', style)
           .setOrigin(0.5, 1)
           .setAngle(-90),
-        this.scene.add.text(x, y + size + 4, fmt(lo), style),
-        this.scene.add.text(x + size, y + size + 4, fmt(hi), style).setOrigin(1, 0),
+        this.scene.add.text(x, y + size + 4, formatLoss(lo), style),
+        this.scene.add.text(x + size, y + size + 4, formatLoss(hi), style).setOrigin(1, 0),
       );
     }
   }

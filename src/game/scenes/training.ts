@@ -20,7 +20,7 @@
  * losses are of one kind, and the level's lesson once it has missed.
  */
 import * as Phaser from 'phaser';
-import type { Divergence, SplitName } from '../../engine/learner.js';
+import type { Divergence } from '../../engine/learner.js';
 import type { DataRequest, LearnerInfo } from '../../engine/trainer.js';
 import { defaultLoss } from '../../engine/spec.js';
 import {
@@ -28,38 +28,32 @@ import {
   checkGoal,
   conformSetup,
   dataRequest,
-  goalMet,
+  goalValue,
   levelById,
   rulesOf,
   starsFor,
 } from '../../levels/index.js';
 import type { Attempt, Level, RunOutcome } from '../../levels/types.js';
 import { ghostFor, type Ghost } from '../ghost.js';
+import { runBatch } from '../run-batch.js';
+import { RunPace, STEPS_PER_SECOND } from '../run-pace.js';
 import { DivergenceDialog } from '../objects/divergence-dialog.js';
+import { RunBar, type RunPhase } from '../objects/run-bar.js';
 import { TrainingViews } from '../objects/training-views.js';
-import { LossChart, fmt } from '../objects/loss-chart.js';
+import { LossChart } from '../objects/loss-chart.js';
 import { addNotice, reportTraining, services, type TrainingProgress } from '../services.js';
-import { SPEEDS } from '../state/saves.js';
 import { isEditable } from '../state/teacher.js';
 import { COLORS, CSS, RADIUS, TEXT, textStyle } from '../theme.js';
 import { Button } from '../ui/button.js';
-import { Choice } from '../ui/choice.js';
 import { FocusManager } from '../ui/focus.js';
-import { formatNumber } from '../ui/slider.js';
+import { formatLoss, formatNumber } from '../ui/format.js';
 import { formatMetric, goalTarget } from './level-text.js';
+import { divergenceAdvice, metricsLines } from './training-text.js';
 import { SCENES, type Draft, type ResultData, type TrainingData } from './keys.js';
 import { onKeyDown } from '../ui/keys.js';
 
-/** Steps per second at 1×; the speed setting multiplies it (8× ≈ 800 steps a second). */
-const STEPS_PER_SECOND = 100;
-/** A step call taking longer than this shrinks the next chunk (the worker's time, plus latency). */
-const STEP_TIME_BUDGET_MS = 40;
-/** Most steps one call may run: keeps each answer quick so pause and the pictures stay responsive. */
-const MAX_CHUNK = 400;
 /** Pictures (grid predictions, probes, weights) refresh at most this often. */
 const VISUAL_EVERY_MS = 120;
-
-type Phase = 'loading' | 'paused' | 'running' | 'done' | 'diverged' | 'error';
 
 export class Training extends Phaser.Scene {
   private levelId: string | null = null;
@@ -67,28 +61,23 @@ export class Training extends Phaser.Scene {
   private draft!: Draft;
   private request!: DataRequest;
   private info: LearnerInfo | null = null;
-  private phase: Phase = 'loading';
+  private phase: RunPhase = 'loading';
   private busy = false;
   private stepCount = 0;
   private stepBudget = 1000;
-  /** Upper bound on steps per call, learned from how long calls take. */
-  private chunk = 8;
-  private lastTick = 0;
-  private latency = Infinity;
+  private pace = new RunPace();
   private lastVisual = 0;
   private lastLoss: number | null = null;
   private trainAccuracy: number | null = null;
   private validation: { loss: number; accuracy: number | null } | null = null;
-  private goalValue: { loss: number; accuracy: number | null } | null = null;
+  private goalCheck: { loss: number; accuracy: number | null } | null = null;
   private passed = false;
   private speed = 1;
 
   private chart!: LossChart;
   private metrics!: Phaser.GameObjects.Text;
   private status!: Phaser.GameObjects.Text;
-  private playButton!: Button;
-  private stepButton!: Button;
-  private resetButton!: Button;
+  private bar!: RunBar;
   /** The pictures: boundary, neurons, confusion, weights, the old way (once built). */
   private views: TrainingViews | null = null;
   private overlay: DivergenceDialog | null = null;
@@ -96,8 +85,6 @@ export class Training extends Phaser.Scene {
   private ghostLegend!: Phaser.GameObjects.Text;
   /** The run so far, for the Result's advice: train loss per chunk, validation loss per check. */
   private outcome: Pick<RunOutcome, 'train' | 'validation'> = { train: [], validation: [] };
-  /** Steps owed to the clock below one per frame (the slow speeds). */
-  private carry = 0;
   /** The recorded attempt of a finished level run, shown when the player asks for the Result. */
   private result: ResultData | null = null;
 
@@ -122,14 +109,11 @@ export class Training extends Phaser.Scene {
     this.stepCount = 0;
     this.passed = false;
     this.info = null;
-    this.chunk = 8;
-    this.lastTick = 0;
+    this.pace = new RunPace();
     this.lastVisual = 0;
-    this.latency = Infinity;
     this.views = this.overlay = null;
     this.ghost = null;
     this.outcome = { train: [], validation: [] };
-    this.carry = 0;
     this.result = null;
   }
 
@@ -151,60 +135,19 @@ export class Training extends Phaser.Scene {
     this.add.text(170, 10, this.level?.title ?? 'Sandbox', textStyle(TEXT.title, CSS.text, 600));
     this.add.text(170, 48, this.goalLine(), textStyle(TEXT.small, CSS.textDim));
 
-    this.playButton = new Button(this, {
-      x: 612,
-      y: 14,
-      width: 110,
-      label: 'Play',
-      icon: 'play',
-      variant: 'primary',
-      tooltip: 'Train continuously (Space)',
-      onClick: () => this.togglePlay(),
-    });
-    this.stepButton = new Button(this, {
-      x: 728,
-      y: 14,
-      width: 84,
-      label: 'Step',
-      icon: 'step',
-      tooltip: 'Train exactly one step, then stop (S)',
-      onClick: () => void this.singleStep(),
-    });
-    this.resetButton = new Button(this, {
-      x: 818,
-      y: 14,
-      width: 92,
-      label: 'Reset',
-      icon: 'reset',
-      tooltip: 'Back to the same starting weights, to compare changes fairly (R)',
-      onClick: () => void this.resetRun(),
-    });
-    if (!teacher.hide.has('speed')) {
-      new Choice<number>(this, {
-        x: 918,
-        y: 18,
-        options: SPEEDS.map((s) => ({
-          value: s,
-          label: s === 0.25 ? '¼×' : `${s}×`,
-          tooltip:
-            s < 1 ? `Train slowly: ${s * STEPS_PER_SECOND} steps a second` : `Train ${s}× as fast`,
-        })),
-        value: this.speed,
-        tooltip: 'Training speed (how many steps per frame)',
-        locked: !isEditable('speed', teacher, false),
-        onChange: (v) => {
-          this.speed = v;
-          services().saves.updateSettings({ speed: v });
-        },
-      });
-    }
-    new Button(this, {
-      x: 1168,
-      y: 14,
-      width: 96,
-      label: 'Log',
-      tooltip: 'Switch the loss axis between linear and logarithmic',
-      onClick: () => {
+    this.bar = new RunBar(this, {
+      stepsPerSecond: STEPS_PER_SECOND,
+      speed: this.speed,
+      speedShown: !teacher.hide.has('speed'),
+      speedLocked: !isEditable('speed', teacher, false),
+      onPlay: () => this.togglePlay(),
+      onStep: () => void this.singleStep(),
+      onReset: () => void this.resetRun(),
+      onSpeed: (v) => {
+        this.speed = v;
+        services().saves.updateSettings({ speed: v });
+      },
+      onLogScale: () => {
         const on = !services().saves.settings().logScale;
         services().saves.updateSettings({ logScale: on });
         this.chart.setLogScale(on);
@@ -252,7 +195,7 @@ export class Training extends Phaser.Scene {
     this.events.once('shutdown', () => {
       this.phase = 'done';
     });
-    FocusManager.for(this).focus(this.playButton, false);
+    this.bar.focusPlay();
     this.updateButtons();
     void this.start();
   }
@@ -296,7 +239,7 @@ export class Training extends Phaser.Scene {
     const scale = this.info.data.targetScale;
     if (scale) {
       this.ghostLegend
-        .setText(`Scaled losses: the targets were divided by ${fmt(scale.std)}`)
+        .setText(`Scaled losses: the targets were divided by ${formatLoss(scale.std)}`)
         .setVisible(true);
     }
     this.phase = 'paused';
@@ -335,16 +278,9 @@ export class Training extends Phaser.Scene {
   private async tick(time: number): Promise<void> {
     this.busy = true;
     try {
-      // Steps follow the clock, not the frame count: the speed setting is steps per second, and
-      // a slow frame or a slow round trip to the worker gets a bigger next chunk, not a slower run.
-      const elapsed = this.lastTick ? Math.min(time - this.lastTick, 250) : 16;
-      this.lastTick = time;
-      // Below a step a frame (the slow speeds) the clock's fractions add up until a step is due.
-      this.carry += (STEPS_PER_SECOND * this.speed * elapsed) / 1000;
-      const wanted = Math.floor(this.carry);
-      if (wanted < 1) return;
-      this.carry -= wanted;
-      await this.runSteps(Math.min(wanted, this.chunk));
+      const due = this.pace.due(time, this.speed);
+      if (due < 1) return;
+      await this.runSteps(due);
       if (this.phase === 'running' && time - this.lastVisual >= VISUAL_EVERY_MS) {
         this.lastVisual = time;
         await this.views?.refresh(false, this.stepCount);
@@ -356,61 +292,22 @@ export class Training extends Phaser.Scene {
 
   /** Runs up to `n` steps without crossing a goal check or the budget; checks and stops. */
   private async runSteps(n: number): Promise<void> {
-    const trainer = services().trainer;
-    // Cut `n` steps at every goal check (and the budget): chunk, check, chunk, check …
-    const chunks: number[] = [];
-    for (let at = this.stepCount, left = Math.max(1, n); left > 0 && at < this.stepBudget;) {
-      const nextCheck = (Math.floor(at / CHECK_EVERY) + 1) * CHECK_EVERY;
-      const c = Math.min(left, nextCheck - at, this.stepBudget - at);
-      chunks.push(c);
-      at += c;
-      left -= c;
-    }
-    if (!chunks.length) return;
-    const split: SplitName = this.level?.goal.split ?? 'validation';
     const t0 = performance.now();
-    // All calls go out at once and the worker runs them in order, so a fast speed costs one
-    // round trip per frame instead of two per check. If the goal turns out met before the last
-    // chunk, the run is rewound to the snapshot and replayed to exactly that step (the learner
-    // is deterministic), so "stop as soon as the goal is met" still holds.
-    const snapshot = chunks.length > 1 ? trainer.snapshot() : null;
-    let at = this.stepCount;
-    const calls = chunks.map((c) => {
-      at += c;
-      const checks = at % CHECK_EVERY === 0 || at >= this.stepBudget;
-      return {
-        step: trainer.step(c),
-        goal: checks ? trainer.evaluate(split) : null,
-        validation: checks && split !== 'validation' ? trainer.evaluate('validation') : null,
-        landscape: this.views?.landscape
-          ? Promise.all([trainer.read('0.weight'), trainer.read('0.bias')])
-          : null,
-      };
+    const batch = await runBatch(services().trainer, {
+      from: this.stepCount,
+      steps: n,
+      checkEvery: CHECK_EVERY,
+      budget: this.stepBudget,
+      split: this.level?.goal.split ?? 'validation',
+      readPoint: this.views?.landscape != null,
     });
-    const results = await Promise.all(
-      calls.map(async (c) => ({
-        step: await c.step,
-        goal: await c.goal,
-        validation: await c.validation,
-        landscape: await c.landscape,
-      })),
-    );
-    const took = performance.now() - t0;
-    const count = chunks.reduce((a, b) => a + b, 0);
-    // A batch's time is latency (the message round trip, at least a frame when the page is busy)
-    // plus the worker's compute. Only compute should limit the chunk, so estimate latency as the
-    // fastest batch seen and size the next one from the per-step cost above it.
-    this.latency = Math.min(this.latency * 1.02 + 0.1, took);
-    const perStep = Math.max(took - this.latency, 0) / count;
-    this.chunk = Phaser.Math.Clamp(
-      Math.floor(STEP_TIME_BUDGET_MS / Math.max(perStep, 0.02)),
-      1,
-      MAX_CHUNK,
-    );
+    if (!batch.steps) return;
+    this.pace.measured(performance.now() - t0, batch.steps);
     if (!this.scene.isActive() || this.phase === 'loading') return;
 
+    const results = batch.results;
     for (let k = 0; k < results.length; k++) {
-      const { step: r, goal, validation, landscape } = results[k]!;
+      const { step: r, goal, validation, point } = results[k]!;
       this.stepCount = r.step;
       if (r.ran > 0 && Number.isFinite(r.trainLoss)) {
         this.lastLoss = r.trainLoss;
@@ -422,9 +319,9 @@ export class Training extends Phaser.Scene {
         this.onDiverged(r.diverged);
         return;
       }
-      if (landscape) this.views?.landscape?.addPoint(landscape[0]![0]!, landscape[1]![0]!);
+      if (point) this.views?.landscape?.addPoint(...point);
       if (!goal) continue;
-      this.goalValue = { loss: goal.loss, accuracy: goal.accuracy };
+      this.goalCheck = { loss: goal.loss, accuracy: goal.accuracy };
       const val = validation ?? goal;
       this.validation = { loss: val.loss, accuracy: val.accuracy };
       this.chart.addValidation(this.stepCount, val.loss);
@@ -436,11 +333,7 @@ export class Training extends Phaser.Scene {
           ? 'failed'
           : 'continue';
       if (verdict !== 'continue') {
-        if (k < results.length - 1 && snapshot) {
-          await trainer.restore(await snapshot);
-          const replay = chunks.slice(0, k + 1).reduce((a, b) => a + b, 0);
-          await trainer.step(replay);
-        }
+        await batch.rewindTo(k);
         await this.finish(verdict === 'passed');
         return;
       }
@@ -459,7 +352,7 @@ export class Training extends Phaser.Scene {
     this.updateButtons();
     this.publish();
     const level = this.level;
-    if (!level || !this.info || !this.goalValue) {
+    if (!level || !this.info || !this.goalCheck) {
       this.status
         .setText(
           `Done: ${this.stepCount} steps trained. Go back to the workbench to try another network.`,
@@ -467,8 +360,7 @@ export class Training extends Phaser.Scene {
         .setColor(CSS.text);
       return;
     }
-    const achieved =
-      level.goal.metric === 'loss' ? this.goalValue.loss : (this.goalValue.accuracy ?? NaN);
+    const achieved = goalValue(level.goal, this.goalCheck);
     const attempt: Attempt = {
       levelId: level.id,
       spec: this.draft.spec,
@@ -505,7 +397,7 @@ export class Training extends Phaser.Scene {
       .setColor(passed ? CSS.success : CSS.text);
     this.updateButtons();
     this.publish();
-    FocusManager.for(this).focus(this.playButton, false);
+    this.bar.focusPlay();
   }
 
   /** Opens the Result of the finished run (the Play button turns into this when a run ends). */
@@ -526,35 +418,25 @@ export class Training extends Phaser.Scene {
     this.chart.redraw();
     this.showMetrics();
     const teacher = services().hash.teacher;
-    const lrRange = this.level?.settings.lr;
-    const canLower =
-      isEditable('lr', teacher, lrRange?.locked ?? false) &&
-      (lrRange ? lrRange.min < this.draft.options.lr : true);
-    const lrIsIdea = this.level?.teaches.rule.some((c) => c.kind === 'learning-rate') ?? false;
-    const what = d.quantity === 'weights' ? 'weights' : d.quantity;
-    const cause =
-      d.cause === 'exploding-gradient'
-        ? 'The gradient grew and grew until it exploded.'
-        : `Each update overshot, so the loss blew up: a learning rate of ${formatNumber(this.draft.options.lr)} is too big here.`;
-    const fix = lrIsIdea
-      ? 'Go back and choose a smaller learning rate yourself: finding one that works is what this level is about.'
-      : canLower
-        ? 'Rewind to the same starting weights with a rate ten times smaller, or go back and change it.'
-        : isEditable('layers', teacher, !(this.level?.blocks.dense ?? true))
-          ? 'The learning rate is fixed here, so go back to the workbench and change the network.'
-          : 'The learning rate is fixed here: reset and try another seed on the workbench.';
-    const message = `The ${what} stopped being a number at step ${step}. ${cause} ${fix}`;
+    const level = this.level;
+    const lr = this.draft.options.lr;
+    const { message, rewindTo } = divergenceAdvice(d, {
+      lr,
+      lrRange: level?.settings.lr ?? null,
+      lrEditable: isEditable('lr', teacher, level?.settings.lr.locked ?? false),
+      lrIsIdea: level?.teaches.rule.some((c) => c.kind === 'learning-rate') ?? false,
+      layersEditable: isEditable('layers', teacher, !(level?.blocks.dense ?? true)),
+    });
     this.publish(message);
-    const lower = Math.max(lrRange?.min ?? 1e-6, this.draft.options.lr / 10);
     this.overlay = new DivergenceDialog(this, {
       message,
       rewind:
-        canLower && !lrIsIdea && lower < this.draft.options.lr
-          ? {
-              label: `Rewind, learning rate ${formatNumber(lower)}`,
-              onClick: () => void this.rewind(lower),
-            }
-          : null,
+        rewindTo === null
+          ? null
+          : {
+              label: `Rewind, learning rate ${formatNumber(rewindTo)}`,
+              onClick: () => void this.rewind(rewindTo),
+            },
       onBack: () => this.backToWorkbench(this.draft),
     });
   }
@@ -626,11 +508,11 @@ export class Training extends Phaser.Scene {
     this.lastLoss = null;
     this.trainAccuracy = null;
     this.validation = null;
-    this.goalValue = null;
+    this.goalCheck = null;
     this.passed = false;
     this.result = null;
     this.outcome = { train: [], validation: [] };
-    this.carry = 0;
+    this.pace.clearOwed();
     this.chart.clear();
     this.followGhost();
     this.views?.landscape?.resetPath();
@@ -639,62 +521,25 @@ export class Training extends Phaser.Scene {
   }
 
   private showMetrics(): void {
-    const lines = [
-      `Step ${this.stepCount} of ${this.stepBudget}`,
-      `Train loss ${this.lastLoss === null ? '—' : fmt(this.lastLoss)}` +
-        (this.trainAccuracy !== null ? ` · accuracy ${pct(this.trainAccuracy)}` : ''),
-      `Validation loss ${this.validation ? fmt(this.validation.loss) : '—'}` +
-        (this.validation?.accuracy != null ? ` · accuracy ${pct(this.validation.accuracy)}` : ''),
-    ];
-    // Targets standardised for training (a CSV's prices, say): say the error in the data's units.
-    const scale = this.info?.data.targetScale;
-    if (scale && this.validation) {
-      const loss = Math.max(this.validation.loss, 0);
-      const rms = Math.sqrt(loss) * scale.std;
-      lines.push(`In the data's units: ${fmt(loss * scale.std ** 2)}, miss ≈ ${fmt(rms)}`);
-    }
-    if (this.level && this.goalValue) {
-      const g = this.level.goal;
-      const v = g.metric === 'loss' ? this.goalValue.loss : this.goalValue.accuracy;
-      const met = goalMet(g, this.goalValue);
-      lines.push(
-        `Goal (${g.split} ${g.metric}): ${v === null ? '—' : this.metricText(v)} ${met ? '✓ met' : this.phase === 'done' ? '✗ not met' : '· not yet'}`,
-      );
-    }
+    const lines = metricsLines(this.level, {
+      step: this.stepCount,
+      budget: this.stepBudget,
+      trainLoss: this.lastLoss,
+      trainAccuracy: this.trainAccuracy,
+      validation: this.validation,
+      goal: this.goalCheck,
+      scale: this.info?.data.targetScale ?? null,
+      over: this.phase === 'done',
+    });
     this.metrics.setText(lines.join('\n'));
   }
 
   private metricText(v: number): string {
-    return this.level ? formatMetric(this.level, v) : fmt(v);
+    return this.level ? formatMetric(this.level, v) : formatLoss(v);
   }
 
   private updateButtons(): void {
-    const p = this.phase;
-    const result = p === 'done' && this.result !== null;
-    this.playButton
-      .setLabel(result ? 'Result' : p === 'running' ? 'Pause' : 'Play')
-      .setIcon(result ? 'next' : p === 'running' ? 'pause' : 'play');
-    this.playButton.setTooltip(
-      result
-        ? 'See the stars, the numbers and what to try next (Space)'
-        : p === 'running'
-          ? 'Pause training (Space)'
-          : p === 'paused'
-            ? 'Train continuously (Space)'
-            : p === 'done'
-              ? 'The run is over: Reset to train again from the same start'
-              : p === 'diverged'
-                ? 'The run stopped: rewind or go back to the workbench'
-                : 'Wait for the network to be ready',
-    );
-    this.playButton.setDisabled(p !== 'running' && p !== 'paused' && !result);
-    this.stepButton.setDisabled(p !== 'running' && p !== 'paused');
-    this.stepButton.setTooltip(
-      p === 'running' || p === 'paused'
-        ? 'Train exactly one step, then stop (S)'
-        : 'The run is over: Reset to train again from the same start',
-    );
-    this.resetButton.setDisabled(p === 'loading' || p === 'error');
+    this.bar.show(this.phase, this.result !== null);
   }
 
   /** Progress for the browser tests, on the shell's hook when it can take it. */
@@ -729,8 +574,4 @@ export class Training extends Phaser.Scene {
   private panel(x: number, y: number, w: number, h: number): void {
     this.add.graphics().fillStyle(COLORS.panel, 1).fillRoundedRect(x, y, w, h, RADIUS);
   }
-}
-
-function pct(v: number): string {
-  return `${Math.round(v * 1000) / 10}%`;
 }

@@ -13,6 +13,7 @@
 import * as Phaser from 'phaser';
 import { COLORS, CSS, TEXT, textStyle } from '../theme.js';
 import type { Direction } from './focus.js';
+import { formatNumber } from './format.js';
 import { drawIcon } from './icons.js';
 import { Widget } from './widget.js';
 
@@ -44,14 +45,6 @@ export interface SliderOptions {
 const HEIGHT = 52;
 const TRACK_Y = 38;
 const KNOB = 9;
-
-/** Default value format: 3 significant digits, no trailing zeros. */
-export function formatNumber(value: number): string {
-  if (value === 0) return '0';
-  const abs = Math.abs(value);
-  if (abs >= 1000 || abs < 0.001) return value.toExponential(1);
-  return String(Number(value.toPrecision(3)));
-}
 
 export class Slider extends Widget {
   private readonly graphics: Phaser.GameObjects.Graphics;
