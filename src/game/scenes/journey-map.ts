@@ -24,6 +24,7 @@ import { addText } from '../ui/text.js';
 import { sigmoidApprox } from './figures/sigmoid-squash.js';
 import { SCENES, type BriefingData } from './keys.js';
 import { COMING } from './level-text.js';
+import { MapInfo } from '../objects/map-info.js';
 import { COMING_R, ComingNode, LevelNode, type NodeState } from '../objects/map-nodes.js';
 import { onKeyDown } from '../ui/keys.js';
 
@@ -40,30 +41,10 @@ const CHAPTERS_RIGHT = RIGHT - COMING_W - GAP;
 const COMING_TOP = REGION_TOP + 140;
 const COMING_STEP = 82;
 
-/** What the info panel at the bottom shows about the node in focus. */
-interface InfoContent {
-  year: string;
-  title: string;
-  milestone: string;
-  chapter: string;
-  status: string;
-  statusIcon: 'lock' | 'star' | 'star-empty' | 'info';
-  /** The main button: open the briefing, or disabled with its reason as the tooltip. */
-  action: { label: string; icon: 'next' | 'lock' | 'info'; disabled: string | null };
-}
-
 export class JourneyMap extends Phaser.Scene {
   private nodes: LevelNode[] = [];
   private comingNodes: ComingNode[] = [];
-  private info!: {
-    year: Phaser.GameObjects.Text;
-    title: Phaser.GameObjects.Text;
-    milestone: Phaser.GameObjects.Text;
-    chapter: Phaser.GameObjects.Text;
-    status: Phaser.GameObjects.Text;
-    statusIcon: Phaser.GameObjects.Graphics;
-    open: Button;
-  };
+  private info!: MapInfo;
   private selected: LevelNode | null = null;
 
   constructor() {
@@ -139,7 +120,10 @@ export class JourneyMap extends Phaser.Scene {
         ),
       );
     });
-    this.drawInfoPanel();
+    const infoTop = REGION_BOTTOM + 20;
+    this.info = new MapInfo(this, LEFT, RIGHT, infoTop, HEIGHT - 20, () => {
+      if (this.selected) this.openLevel(this.selected);
+    });
 
     const focus = FocusManager.for(this);
     focus.onArrow = (direction, current) => {
@@ -404,118 +388,51 @@ export class JourneyMap extends Phaser.Scene {
     }
   }
 
-  private drawInfoPanel(): void {
-    const top = REGION_BOTTOM + 20;
-    const g = this.add.graphics();
-    g.fillStyle(COLORS.panel, 1);
-    g.fillRoundedRect(LEFT, top, RIGHT - LEFT, HEIGHT - top - 20, RADIUS);
-    g.lineStyle(1, COLORS.line, 1);
-    g.strokeRoundedRect(LEFT + 0.5, top + 0.5, RIGHT - LEFT - 1, HEIGHT - top - 21, RADIUS);
-    const year = addText(this, LEFT + 24, top + 18, '', { size: TEXT.hero, weight: 600 });
-    const title = addText(this, LEFT + 190, top + 16, '', { size: TEXT.label + 2, weight: 600 });
-    const milestone = addText(this, LEFT + 190, top + 48, '', {
-      size: TEXT.body,
-      color: CSS.text,
-      wrap: 720,
-    });
-    const chapter = addText(this, LEFT + 190, top + 96, '', {
-      size: TEXT.small,
-      color: CSS.textDim,
-      wrap: 720,
-    });
-    const statusIcon = this.add.graphics();
-    const status = addText(this, LEFT + 50, top + 90, '', {
-      size: TEXT.small,
-      color: CSS.textDim,
-      wrap: 130,
-    });
-    const open = new Button(this, {
-      x: RIGHT - 24 - 220,
-      y: top + 50,
-      width: 220,
-      height: 52,
-      label: 'Open briefing',
-      icon: 'next',
-      variant: 'primary',
-      tooltip: 'Read what this level is about, then build the network',
-      onClick: () => {
-        if (this.selected) this.openLevel(this.selected);
-      },
-    });
-    this.info = { year, title, milestone, chapter, status, statusIcon, open };
-  }
-
-  /** Fills the info panel; a disabled main button carries its reason as its tooltip. */
-  private showInfo(content: InfoContent, dimYear: boolean): void {
-    const info = this.info;
-    info.year.setText(content.year).setColor(dimYear ? CSS.textDim : CSS.text);
-    // A span of years ("1989–1998") is set smaller so it stays clear of the title.
-    info.year.setFontSize(content.year.length > 4 ? TEXT.title : TEXT.hero);
-    info.title.setText(content.title);
-    info.milestone.setText(content.milestone);
-    info.chapter.setText(content.chapter);
-    const g = info.statusIcon;
-    g.clear();
-    const y = info.status.y + 10;
-    const icon = content.statusIcon;
-    drawIcon(g, icon, LEFT + 36, y, 16, icon === 'star' ? COLORS.loss : COLORS.textDim);
-    info.status.setText(content.status);
-    const { label, icon: buttonIcon, disabled } = content.action;
-    info.open.setDisabled(disabled !== null);
-    info.open.setLabel(label);
-    info.open.setIcon(buttonIcon);
-    info.open.setTooltip(disabled ?? 'Read what this level is about, then build the network');
-  }
-
   private select(node: LevelNode): void {
     this.selected = node;
     const { level, unlocked, stars } = node.spot;
     const chapter = CHAPTERS.find((c) => c.index === level.chapter);
-    this.showInfo(
-      {
-        year: String(level.year),
-        title: `${level.chapter + 1}.${level.order}  ${level.title}`,
-        milestone: level.milestone,
-        chapter: chapter ? chapter.blurb : '',
-        status: !unlocked ? 'Locked' : stars === 0 ? 'Open, not won yet' : `${stars} of 3 stars`,
-        statusIcon: !unlocked ? 'lock' : stars === 0 ? 'star-empty' : 'star',
-        action: unlocked
-          ? { label: 'Open briefing', icon: 'next', disabled: null }
-          : {
-              label: 'Locked',
-              icon: 'lock',
-              disabled: `Locked: win a star on the level before "${level.title}" to open it`,
-            },
-      },
-      !unlocked,
-    );
+    this.info.show({
+      year: String(level.year),
+      title: `${level.chapter + 1}.${level.order}  ${level.title}`,
+      milestone: level.milestone,
+      chapter: chapter ? chapter.blurb : '',
+      status: !unlocked ? 'Locked' : stars === 0 ? 'Open, not won yet' : `${stars} of 3 stars`,
+      statusIcon: !unlocked ? 'lock' : stars === 0 ? 'star-empty' : 'star',
+      action: unlocked
+        ? { label: 'Open briefing', icon: 'next', disabled: null }
+        : {
+            label: 'Locked',
+            icon: 'lock',
+            disabled: `Locked: win a star on the level before "${level.title}" to open it`,
+          },
+      dimYear: !unlocked,
+    });
   }
 
   private selectComing(node: ComingNode): void {
     this.selected = null;
     const { stop } = node;
-    this.showInfo(
-      {
-        year: stop.years,
-        title: `Coming · ${stop.title}`,
-        milestone: stop.blurb,
-        chapter: 'A later chapter of the journey: it has no levels yet.',
-        status: 'Coming later',
-        statusIcon: 'info',
-        action: {
-          label: 'Coming later',
-          icon: 'info',
-          disabled: `"${stop.title}" is coming in a later version: it has no levels to play yet`,
-        },
+    this.info.show({
+      year: stop.years,
+      title: `Coming · ${stop.title}`,
+      milestone: stop.blurb,
+      chapter: 'A later chapter of the journey: it has no levels yet.',
+      status: 'Coming later',
+      statusIcon: 'info',
+      action: {
+        label: 'Coming later',
+        icon: 'info',
+        disabled: `"${stop.title}" is coming in a later version: it has no levels to play yet`,
       },
-      true,
-    );
+      dimYear: true,
+    });
   }
 
   /** A coming stop cannot be opened: say so where the player is looking. */
   private openComing(node: ComingNode): void {
     this.selectComing(node);
-    this.info.status.setText('Coming later: no levels yet');
+    this.info.say('Coming later: no levels yet');
   }
 
   private openLevel(node: LevelNode): void {
@@ -532,7 +449,7 @@ export class JourneyMap extends Phaser.Scene {
           onComplete: () => node.setX(node.spot.x),
         });
       }
-      this.info.status.setText('Locked: win a star on the level before it');
+      this.info.say('Locked: win a star on the level before it');
       return;
     }
     const data: BriefingData = { levelId: node.spot.level.id };
