@@ -21,7 +21,7 @@ import { overfitCurve } from './figures/overfit-curve.js';
 import type { FigureBuilder } from './figures/plot.js';
 import { sigmoidSquash } from './figures/sigmoid-squash.js';
 import { xorGrid } from './figures/xor-grid.js';
-import { goalWords, starLabels } from './level-text.js';
+import { goalWhen, goalWords, starLabels } from './level-text.js';
 import { SCENES, type BriefingData, type WorkbenchData } from './keys.js';
 import { onKeyDown } from '../ui/keys.js';
 
@@ -132,7 +132,7 @@ export class Briefing extends Phaser.Scene {
       this,
       LEFT + 16,
       top + 32,
-      `Reach ${goalWords(level)} within ${level.stepBudget} steps.`,
+      `Reach ${goalWords(level)} ${goalWhen(level)}.`,
       { size: TEXT.body, weight: 600, wrap: COLUMN - 32 },
     );
     let y = goal.y + goal.height + 10;

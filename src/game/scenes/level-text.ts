@@ -39,6 +39,15 @@ export function goalTarget(level: Level): string {
   return `${split} ${metricName(level)} ${metric === 'accuracy' ? '≥' : '≤'} ${formatMetric(level, threshold)}`;
 }
 
+/**
+ * When the goal is judged, in words: "within 800 steps" (met at any check), or "after 1000
+ * steps" for a goal that only counts at the end of the budget (overfitting levels, where an
+ * early good moment must not win).
+ */
+export function goalWhen(level: Level): string {
+  return `${level.goal.atEnd ? 'after' : 'within'} ${level.stepBudget} steps`;
+}
+
 /** The label of each star, in order (one per condition). */
 export function starLabels(level: Level): [string, string, string] {
   return [

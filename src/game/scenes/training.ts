@@ -47,7 +47,7 @@ import { COLORS, CSS, RADIUS, TEXT, textStyle } from '../theme.js';
 import { Button } from '../ui/button.js';
 import { FocusManager } from '../ui/focus.js';
 import { formatLoss, formatNumber } from '../ui/format.js';
-import { formatMetric, goalTarget } from './level-text.js';
+import { formatMetric, goalTarget, goalWhen } from './level-text.js';
 import { divergenceAdvice, metricsLines } from './training-text.js';
 import { SCENES, type Draft, type ResultData, type TrainingData } from './keys.js';
 import { onKeyDown } from '../ui/keys.js';
@@ -568,7 +568,7 @@ export class Training extends Phaser.Scene {
   private goalLine(): string {
     const l = this.level;
     if (!l) return `Free play · ${this.stepBudget} steps at most`;
-    return `Goal: ${goalTarget(l)} ${l.goal.atEnd ? 'after' : 'within'} ${l.stepBudget} steps`;
+    return `Goal: ${goalTarget(l)} ${goalWhen(l)}`;
   }
 
   private panel(x: number, y: number, w: number, h: number): void {

@@ -45,7 +45,7 @@ import { COLORS, CSS, HEIGHT, RADIUS, TEXT, WIDTH, textStyle } from '../theme.js
 import { Button } from '../ui/button.js';
 import { FocusManager } from '../ui/focus.js';
 import { Notice } from '../ui/notice.js';
-import { goalTarget } from './level-text.js';
+import { goalTarget, goalWhen } from './level-text.js';
 import { buildSettings } from '../objects/settings-panel.js';
 import { blockInfo, relaxedBuild, tidy } from '../objects/network-facts.js';
 import { SCENES, type Draft, type WorkbenchData } from './keys.js';
@@ -478,7 +478,7 @@ export class Workbench extends Phaser.Scene {
   private goalLine(): string {
     const l = this.level;
     if (!l) return 'Free play: any network, any settings. Train to see what happens.';
-    return `Goal: ${goalTarget(l)} within ${l.stepBudget} steps · ★★ ≤ ${l.stars.params} parameters · ★★★ also ≤ ${l.stars.steps} steps`;
+    return `Goal: ${goalTarget(l)} ${goalWhen(l)} · ★★ ≤ ${l.stars.params} parameters · ★★★ also ≤ ${l.stars.steps} steps`;
   }
 
   private dataLine(): string {
