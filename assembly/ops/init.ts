@@ -29,7 +29,8 @@ export function init_normal(out: usize, N: i32, std: f32, state: usize): void {
  * Initialises dense weights w[OC, C] with fan_in = C, fan_out = OC:
  * scheme 0 xavier_uniform, bound √(6/(fan_in+fan_out)); 1 xavier_normal, std
  * √(2/(fan_in+fan_out)); 2 he_uniform, bound √(6/fan_in); 3 he_normal, std √(2/fan_in)
- * (PyTorch's kaiming_* with a = 0 and mode fan_in). Any other scheme traps: it is an engine
+ * (PyTorch's kaiming_* with a = 0 and mode fan_in); 4 zeros (PyTorch's zeros_), which draws
+ * nothing, so every seed starts from the same flat line. Any other scheme traps: it is an engine
  * bug, not a choice. Biases are the engine's business (it zeroes them).
  */
 export function init_dense(w: usize, OC: i32, C: i32, scheme: i32, state: usize): void {
@@ -48,6 +49,9 @@ export function init_dense(w: usize, OC: i32, C: i32, scheme: i32, state: usize)
       break;
     case 3:
       init_normal(w, N, <f32>sqrt<f64>(2.0 / fanIn), state);
+      break;
+    case 4:
+      memory.fill(w, 0, <usize>N << 2);
       break;
     default:
       unreachable();

@@ -39,7 +39,7 @@ export interface KernelExports {
   // init.ts
   init_uniform(out: Ptr, N: number, bound: number, state: Ptr): void;
   init_normal(out: Ptr, N: number, std: number, state: Ptr): void;
-  /** w[OC,C]; scheme: 0 xavier_uniform, 1 xavier_normal, 2 he_uniform, 3 he_normal. */
+  /** w[OC,C]; scheme: 0 xavier_uniform, 1 xavier_normal, 2 he_uniform, 3 he_normal, 4 zeros. */
   init_dense(w: Ptr, OC: number, C: number, scheme: number, state: Ptr): void;
 
   // matmul.ts — out[M,N] (+)= A·B in three layouts; acc != 0 accumulates

@@ -18,7 +18,13 @@ export const ACTIVATIONS = [
 export type Activation = (typeof ACTIVATIONS)[number];
 
 /** Weight initialisation schemes, in the kernel's `init_dense` numbering. */
-export const INITS = ['xavier_uniform', 'xavier_normal', 'he_uniform', 'he_normal'] as const;
+export const INITS = [
+  'xavier_uniform',
+  'xavier_normal',
+  'he_uniform',
+  'he_normal',
+  'zeros',
+] as const;
 export type Init = (typeof INITS)[number];
 
 /** Losses: mean squared error, binary and categorical cross-entropy (both on logits). */

@@ -1,6 +1,7 @@
 /**
  * ops/init.ts: bounds and empirical spread of uniform/normal fills and of the four dense
- * schemes (fan_in = C, fan_out = OC), determinism, and that nothing past N is written.
+ * random schemes (fan_in = C, fan_out = OC) and of zeros, determinism, and that nothing past N is
+ * written.
  */
 import { describe, expect, it } from 'vitest';
 import { VARIANTS, harness, SIZES } from './harness.js';
@@ -117,7 +118,20 @@ describe.each(VARIANTS)('init (%s build)', (variant) => {
     h.k.init_normal(a, 64, 1, h.rng(1));
     h.k.init_normal(b, 64, 1, h.rng(2));
     expect(h.read(a, 64)).not.toEqual(h.read(b, 64));
-    expect(() => h.k.init_dense(a, 2, 2, 4, h.rng(1))).toThrow();
+    expect(() => h.k.init_dense(a, 2, 2, 5, h.rng(1))).toThrow();
+  });
+
+  it('zeros (scheme 4) writes N zeros and leaves the random stream where it was', async () => {
+    const h = await harness(variant);
+    const OC = 3;
+    const C = 5;
+    const w = h.alloc(OC * C + 4, new Float32Array(OC * C + 4).fill(9));
+    const used = h.rng(7);
+    h.k.init_dense(w, OC, C, 4, used);
+    expect(Array.from(h.read(w, OC * C))).toEqual(new Array(OC * C).fill(0));
+    expect(Array.from(h.read(w + 4 * OC * C, 4))).toEqual([9, 9, 9, 9]);
+    const fresh = h.rng(7);
+    expect(h.k.rng_normal_f64(used)).toBe(h.k.rng_normal_f64(fresh));
   });
 });
 
