@@ -105,7 +105,7 @@ async function main(): Promise<number> {
     `${setups} setups per level, sample seed ${seed}, ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
   );
   for (const r of results) {
-    for (const s of r.withoutIdea.winners) {
+    for (const s of [...r.withoutIdea.winners, ...r.seedSearch.winners]) {
       process.stderr.write(`  ${r.levelId} won without its idea: ${JSON.stringify(s)}\n`);
     }
   }
@@ -118,7 +118,7 @@ async function main(): Promise<number> {
       process.stderr.write(`levels-audit: ${path} lacks the ${BEGIN} … ${END} markers\n`);
       return 2;
     }
-    const note = `\n${setups} random setups per level (sample seed ${seed}), written by \`npm run levels:audit -- --docs\`.\n\n`;
+    const note = `\n${setups} random setups per level (sample seed ${seed}); the 3 strongest without the idea rerun with seeds 0 to 99. Written by \`npm run levels:audit -- --docs\`.\n\n`;
     writeFileSync(path, `${text.slice(0, a + BEGIN.length)}${note}${table}\n${text.slice(b)}`);
   }
   const failed = results.filter((r) => r.failures.length > 0);

@@ -5,7 +5,9 @@
  * (`runLevel`). A level passes when
  *
  * - the start setup fails with every seed,
- * - setups without the idea win at most `WITHOUT_MAX` of the time (the aim is never), and
+ * - setups without the idea win at most `WITHOUT_MAX` of the time (the aim is never),
+ * - the strongest setups without the idea (those that came closest to the goal) still lose with
+ *   every seed of a search, as a player who keeps rerolling the seed would try, and
  * - setups with the idea win at least `WITH_MIN` of the time (a player can find a win, not only
  *   the reference).
  *
@@ -15,7 +17,7 @@
  */
 import { namedDataShape } from '../data/index.js';
 import { kernelRandom } from '../data/random.js';
-import { runLevel } from './judge.js';
+import { runLevel, type LevelRunResult } from './judge.js';
 import { rulesOf, startSetup } from './rules.js';
 import { sampleSetup } from './sample.js';
 import { hasIdea } from './teaches.js';
@@ -27,6 +29,14 @@ export const WITHOUT_MAX = 0.02;
 export const WITH_MIN = 0.1;
 /** Draws allowed per wanted setup before a level is declared unable to fill a half. */
 const DRAWS_PER_SETUP = 400;
+
+/** How hard to search for a lucky seed: the strongest setups without the idea, and the seeds. */
+export interface SeedSearch {
+  /** How many of the setups without the idea that came closest to the goal are searched. */
+  setups: number;
+  /** Each is trained with seeds 0 to seeds − 1 (the slider's first values). */
+  seeds: number;
+}
 
 /** Wins among the setups of one half, with a few winning (or losing) examples to show. */
 export interface AuditHalf {
@@ -42,6 +52,8 @@ export interface AuditResult {
   startWins: number[];
   withIdea: AuditHalf;
   withoutIdea: AuditHalf;
+  /** The strongest setups without the idea, each with every seed of the search. */
+  seedSearch: AuditHalf;
   /** The broken rules, in words; empty when the level passes. */
   failures: string[];
   milliseconds: number;
@@ -56,7 +68,7 @@ function idSeed(id: string, seed: number): number {
 
 /**
  * Audits one level with `setups` random setups (half with the idea, half without; an odd count
- * gives the extra one to "with"). `seed` varies the sample.
+ * gives the extra one to "with"), then the seed search. `seed` varies the sample.
  */
 export function auditLevel(
   module: WebAssembly.Module,
@@ -64,14 +76,22 @@ export function auditLevel(
   setups: number,
   seed = 1,
   now: () => number = () => 0,
+  search: SeedSearch = { setups: 3, seeds: 100 },
 ): AuditResult {
   const t0 = now();
   const rules = rulesOf(level);
   const shape = namedDataShape(level.data.name, level.data);
   if (!shape) throw new Error(`${level.id}: unknown data set ${level.data.name}`);
   const failures: string[] = [];
-  const play = (s: Setup): boolean =>
-    runLevel(module, level, { ...s, steps: level.stepBudget }).passed;
+  const run = (s: Setup): LevelRunResult =>
+    runLevel(module, level, { ...s, steps: level.stepBudget });
+  const play = (s: Setup): boolean => run(s).passed;
+  // How close a losing run came: the goal metric, the higher the better.
+  const closeness = (r: LevelRunResult): number => {
+    const v = level.goal.metric === 'loss' ? -r.achieved : r.achieved;
+    return Number.isNaN(v) ? -Infinity : v;
+  };
+  const strongest: { setup: Setup; closeness: number }[] = [];
 
   const startWins: number[] = [];
   const start = startSetup(rules);
@@ -94,10 +114,31 @@ export function auditLevel(
     const half = hasIdea(level.teaches, setup) ? halves.with : halves.without;
     if (half.runs >= (half === halves.with ? want.with : want.without)) continue;
     half.runs++;
-    if (play(setup)) {
+    const result = run(setup);
+    if (result.passed) {
       half.wins++;
       if (half.winners.length < 3) half.winners.push(setup);
+    } else if (half === halves.without) {
+      strongest.push({ setup, closeness: closeness(result) });
     }
+  }
+  // The seed search: the losing setups without the idea that came closest, rerolled.
+  strongest.sort((a, b) => b.closeness - a.closeness);
+  const seedSearch: AuditHalf = { runs: 0, wins: 0, winners: [] };
+  for (const { setup } of strongest.slice(0, search.setups)) {
+    for (let s = 0; s < search.seeds; s++) {
+      if (s === setup.seed) continue;
+      seedSearch.runs++;
+      if (play({ ...setup, seed: s })) {
+        seedSearch.wins++;
+        if (seedSearch.winners.length < 3) seedSearch.winners.push({ ...setup, seed: s });
+      }
+    }
+  }
+  if (seedSearch.wins) {
+    failures.push(
+      `the strongest setups without the idea win with ${seedSearch.wins} of ${seedSearch.runs} other seeds`,
+    );
   }
   for (const [name, half, need] of [
     ['with', halves.with, want.with],
@@ -125,6 +166,7 @@ export function auditLevel(
     startWins,
     withIdea: halves.with,
     withoutIdea: halves.without,
+    seedSearch,
     failures,
     milliseconds: now() - t0,
   };
@@ -137,15 +179,15 @@ function pct(x: number): string {
 /** The audit as a Markdown table, one row per level, for docs/levels.md and the terminal. */
 export function auditTable(levels: readonly Level[], results: readonly AuditResult[]): string {
   const rows = [
-    '| level | idea | start | with the idea | without the idea | verdict |',
-    '| --- | --- | --- | --- | --- | --- |',
+    '| level | idea | start | with the idea | without the idea | its strongest, reseeded | verdict |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const r of results) {
     const level = levels.find((l) => l.id === r.levelId)!;
     const half = (h: AuditHalf): string =>
       `${h.wins} of ${h.runs} win (${pct(h.runs ? h.wins / h.runs : 0)})`;
     rows.push(
-      `| \`${r.levelId}\` | ${level.teaches.idea} | ${r.startWins.length ? `wins (seed ${r.startWins.join(', ')})` : 'fails'} | ${half(r.withIdea)} | ${half(r.withoutIdea)} | ${r.failures.length ? `✗ ${r.failures.join('; ')}` : '✓'} |`,
+      `| \`${r.levelId}\` | ${level.teaches.idea} | ${r.startWins.length ? `wins (seed ${r.startWins.join(', ')})` : 'fails'} | ${half(r.withIdea)} | ${half(r.withoutIdea)} | ${half(r.seedSearch)} | ${r.failures.length ? `✗ ${r.failures.join('; ')}` : '✓'} |`,
     );
   }
   return rows.join('\n');

@@ -10,7 +10,7 @@ import { DEFAULT_OPTIONS, OPTIMIZERS, type TrainOptions } from '../engine/option
 import {
   defaultLoss,
   type Activation,
-  type LayerSpec,
+  type DenseLayer,
   type Loss,
   type ModelSpec,
   type TaskShape,
@@ -163,32 +163,39 @@ export function specViolations(blocks: Blocks, start: ModelSpec, spec: ModelSpec
   return out;
 }
 
-type DenseSpec = Extract<LayerSpec, { type: 'dense' }>;
-
-function denseLayers(spec: ModelSpec): DenseSpec[] {
-  return spec.layers.filter((l): l is DenseSpec => l.type === 'dense');
+function denseLayers(spec: ModelSpec): DenseLayer[] {
+  return spec.layers.filter((l): l is DenseLayer => l.type === 'dense');
 }
 
-/** Same dense layers: count and units everywhere, and activations on all but the last. */
+/**
+ * Same dense layers: count, units and initialisation everywhere (a level that starts its line at
+ * zero keeps it there, so no seed can hand out a lucky start), and activations on all but the last.
+ */
 function sameDenseLayers(start: ModelSpec, spec: ModelSpec): boolean {
   const a = denseLayers(start);
   const b = denseLayers(spec);
-  const act = (l: DenseSpec): Activation => l.activation ?? 'identity';
+  const act = (l: DenseLayer): Activation => l.activation ?? 'identity';
   return (
     a.length === b.length &&
-    a.every((l, i) => l.units === b[i]!.units && (i === a.length - 1 || act(l) === act(b[i]!)))
+    a.every(
+      (l, i) =>
+        l.units === b[i]!.units &&
+        l.init === b[i]!.init &&
+        (i === a.length - 1 || act(l) === act(b[i]!)),
+    )
   );
 }
 
 /** "one layer of 1 unit", "2 layers: 32 units with relu, then 3 units". */
 function describeDense(start: ModelSpec): string {
   const layers = denseLayers(start);
-  const one = (l: DenseSpec, last: boolean): string =>
+  const one = (l: DenseLayer, last: boolean): string =>
     `${l.units} unit${l.units === 1 ? '' : 's'}` +
     (!last && l.activation && l.activation !== 'identity' ? ` with ${l.activation}` : '');
+  const zero = layers.every((l) => l.init === 'zeros') ? ', starting from zero weights' : '';
   return layers.length === 1
-    ? `one layer of ${one(layers[0]!, true)}`
-    : `${layers.length} layers: ${layers.map((l, i) => one(l, i === layers.length - 1)).join(', then ')}`;
+    ? `one layer of ${one(layers[0]!, true)}${zero}`
+    : `${layers.length} layers: ${layers.map((l, i) => one(l, i === layers.length - 1)).join(', then ')}${zero}`;
 }
 
 /** Losses as a player reads them. */
@@ -201,6 +208,25 @@ export const LOSS_WORDS: Record<Loss, string> = {
 /** The rules a network breaks on this workbench (see `specViolations`). */
 export function checkSpec(rules: WorkbenchRules, spec: ModelSpec): string[] {
   return specViolations(rules.blocks, rules.start, spec);
+}
+
+/**
+ * A copy of `spec` in which dense layers that name no initialisation take the start network's,
+ * where the level keeps its dense layers: a link or a save written before the level fixed its
+ * start says nothing about it, and means the level's own. A different one named is left for
+ * `checkSpec` to refuse.
+ */
+function withStartInits(rules: WorkbenchRules, spec: ModelSpec): ModelSpec {
+  const copy = structuredClone(spec);
+  if (rules.blocks.dense) return copy;
+  const start = denseLayers(rules.start);
+  const layers = denseLayers(copy);
+  if (layers.length !== start.length) return copy;
+  layers.forEach((l, i) => {
+    const init = start[i]!.init;
+    if (l.init === undefined && init !== undefined) l.init = init;
+  });
+  return copy;
 }
 
 /** Options the workbench has no control for: a setup must leave them at their defaults. */
@@ -245,11 +271,11 @@ export function conformSetup(rules: WorkbenchRules, setup: Setup): Conformed {
   const changes: string[] = [];
   const s = rules.settings;
   const out: Setup = {
-    spec: structuredClone(setup.spec),
+    spec: withStartInits(rules, setup.spec),
     options: { ...setup.options },
     seed: setup.seed,
   };
-  const problems = checkSpec(rules, setup.spec);
+  const problems = checkSpec(rules, out.spec);
   if (problems.length) {
     out.spec = structuredClone(rules.start);
     changes.push(`network → the starting one: ${problems.join(' ')}`);

@@ -6,7 +6,14 @@
  * The level audit draws from here. Randomness comes from the kernel (`DataRandom`).
  */
 import type { DataRandom } from '../data/random.js';
-import type { Activation, LayerSpec, ModelSpec, TaskShape } from '../engine/spec.js';
+import type {
+  Activation,
+  DenseLayer,
+  Init,
+  LayerSpec,
+  ModelSpec,
+  TaskShape,
+} from '../engine/spec.js';
 import { DROPOUT_MAX, DROPOUT_STEP, UNIT_STEPS, startSetup, type WorkbenchRules } from './rules.js';
 import type { RangeSetting, Setup } from './types.js';
 
@@ -52,7 +59,7 @@ function outputActivations(
   return squash && rules.blocks.activations.includes(squash) ? [undefined, squash] : [undefined];
 }
 
-function dense(units: number, activation: Activation | undefined): LayerSpec {
+function dense(units: number, activation: Activation | undefined): DenseLayer {
   return activation ? { type: 'dense', units, activation } : { type: 'dense', units };
 }
 
@@ -61,8 +68,10 @@ function sampleSpec(rules: WorkbenchRules, shape: TaskShape, rand: Rand): ModelS
   const b = rules.blocks;
   const units = UNIT_STEPS.filter((u) => u <= b.maxUnits);
   const hiddenActs = hiddenActivations(rules);
-  // Hidden layers: free when dense layers are open, else exactly those of the start network.
+  // Hidden layers: free when dense layers are open, else exactly those of the start network
+  // (whose output layer then keeps its initialisation too; only its squash is drawn).
   let hidden: LayerSpec[];
+  let init: Init | undefined;
   if (b.dense) {
     const count = rand.below(b.maxLayers);
     hidden = Array.from({ length: count }, () =>
@@ -71,6 +80,7 @@ function sampleSpec(rules: WorkbenchRules, shape: TaskShape, rand: Rand): ModelS
   } else {
     const all = rules.start.layers.filter((l) => l.type === 'dense');
     hidden = all.slice(0, -1).map((l) => structuredClone(l));
+    init = all.at(-1)?.init;
   }
   const layers: LayerSpec[] = [];
   // Dropout goes after hidden layers, as far as the layer budget allows.
@@ -85,7 +95,8 @@ function sampleSpec(rules: WorkbenchRules, shape: TaskShape, rand: Rand): ModelS
       room--;
     }
   }
-  layers.push(dense(shape.outputs, pick(rand, outputActivations(rules, shape.task))));
+  const output = dense(shape.outputs, pick(rand, outputActivations(rules, shape.task)));
+  layers.push(init ? { ...output, init } : output);
   const spec: ModelSpec = { layers };
   if (b.losses.length > 1) spec.loss = pick(rand, b.losses);
   return spec;

@@ -162,7 +162,7 @@ test('the address bar follows the screen, and a misspelt teacher flag is named w
   assert.equal(await hash(), '#level=c0-line');
   await click(page, 'Build it');
   await waitForScene(page, 'Workbench');
-  assert.match(await hash(), /^#level=c0-line&layers=dense:1&optimizer=sgd&lr=0\.001&/);
+  assert.match(await hash(), /^#level=c0-line&layers=dense:1:zeros&optimizer=sgd&lr=0\.001&/);
   await click(page, 'Map');
   await waitForScene(page, 'JourneyMap');
   assert.equal(await hash(), '');

@@ -252,8 +252,9 @@ describe('advice that fits the level', () => {
     const level = levelById('c2-spiral')!;
     const outcome = outcomeFor(level, 'still-falling');
     const base = startAttempt(level, outcome);
+    const below = { ...base, options: { ...base.options, lr: level.settings.lr.min } };
     const atTop = { ...base, options: { ...base.options, lr: level.settings.lr.max } };
-    expect(advise(level, outcome, open(level), base).mentions).toEqual(['lr', 'optimizer']);
+    expect(advise(level, outcome, open(level), below).mentions).toEqual(['lr', 'optimizer']);
     const advice = advise(level, outcome, open(level), atTop);
     expect(advice.mentions).toEqual(['optimizer']);
     expect(advice.text).toMatch(/Adam/);

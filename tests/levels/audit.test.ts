@@ -24,12 +24,14 @@ beforeAll(async () => {
 
 /** The setups CI audits per level: enough to see a 10% win rate, quick enough for every push. */
 const CI_SETUPS = 40;
+/** CI's seed search: the two strongest setups without the idea, 20 seeds each. */
+const CI_SEARCH = { setups: 2, seeds: 20 };
 
 describe('every level teaches its idea (the level audit)', () => {
   const results: AuditResult[] = [];
   for (const level of LEVELS) {
     it(level.id, () => {
-      const result = auditLevel(module, level, CI_SETUPS, 1);
+      const result = auditLevel(module, level, CI_SETUPS, 1, undefined, CI_SEARCH);
       results.push(result);
       expect(result.failures, level.id).toEqual([]);
       if (results.length === LEVELS.length) console.log(auditTable(LEVELS, results));
@@ -158,6 +160,35 @@ describe('conformSetup: no link lifts a lock or a range', () => {
     expect(changes).toEqual([
       'gradient clip 1 → 0 (no control for it here)',
       'seed 5000 → 1 (the seed goes from 0 to 999)',
+    ]);
+  });
+
+  it('a line that starts at zero stays there: an unnamed start takes the level’s, another is refused', () => {
+    const level = levelById('c1-blobs')!;
+    const rules = rulesOf(level);
+    const start = startSetup(rules);
+    const unnamed: Setup = {
+      ...start,
+      spec: { layers: [{ type: 'dense', units: 1, activation: 'sigmoid' }], loss: 'bce' },
+    };
+    expect(conformSetup(rules, unnamed)).toEqual({
+      setup: {
+        ...start,
+        spec: {
+          layers: [{ type: 'dense', units: 1, activation: 'sigmoid', init: 'zeros' }],
+          loss: 'bce',
+        },
+      },
+      changes: [],
+    });
+    const lucky: Setup = {
+      ...start,
+      spec: { layers: [{ type: 'dense', units: 1, init: 'he_normal' }] },
+    };
+    const { setup, changes } = conformSetup(rules, lucky);
+    expect(setup.spec).toEqual(level.start);
+    expect(changes).toEqual([
+      expect.stringMatching(/^network → the starting one: .*starting from zero weights/),
     ]);
   });
 

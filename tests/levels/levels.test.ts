@@ -332,8 +332,15 @@ describe('rules', () => {
       }),
     ).toEqual([
       'This level allows at most 1 layer; this network has 2.',
-      'This level keeps the dense layers as they start (one layer of 1 unit).',
+      'This level keeps the dense layers as they start (one layer of 1 unit, starting from zero weights).',
     ]);
+    // … and a different start for its weights: no seed may hand the line a lucky start.
+    expect(
+      checkSpec(rulesOf(line), { layers: [{ type: 'dense', units: 1, init: 'he_normal' }] }),
+    ).toEqual([
+      'This level keeps the dense layers as they start (one layer of 1 unit, starting from zero weights).',
+    ]);
+    expect(checkSpec(rulesOf(line), { layers: [{ type: 'dense', units: 1 }] })).toHaveLength(1);
   });
 
   it('goalMet: loss at or below, accuracy at or above; null accuracy and NaN loss never meet', () => {
