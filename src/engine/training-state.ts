@@ -151,12 +151,14 @@ export function checkTrainingState(
     for (const p of params) wanted.set(`${buffer}/${p.name}`, p);
   }
   const given = new Map<string, TrainingState['buffers'][number]>();
+  let foreign = 0;
   for (const b of state.buffers) {
     const path = `state.buffers.${clip(b.buffer)}["${clip(b.param)}"]`;
     const key = `${b.buffer}/${b.param}`;
     const p = wanted.get(key);
     if (!p) {
-      if (given.size + issues.list.length < 50) {
+      // Every unknown buffer refuses the state; the first ten are named.
+      if (++foreign <= 10) {
         issues.add(
           path,
           `is not a state buffer of ${optimizer} on this network (it keeps ${OPTIMIZER_STATE[optimizer].join(', ') || 'none'} for ${params.map((t) => t.name).join(', ')})`,
@@ -174,6 +176,9 @@ export function checkTrainingState(
       issues.add(path, 'must hold finite numbers only');
     }
     given.set(key, b);
+  }
+  if (foreign > 10) {
+    issues.add('state.buffers', `hold ${foreign - 10} more buffers this network does not have`);
   }
   for (const [key, p] of wanted) {
     if (!given.has(key)) {

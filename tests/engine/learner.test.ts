@@ -526,6 +526,24 @@ describe('training state: a saved run continues bit-identically', () => {
     );
     expect(await target.weightsHash()).toBe(hash);
   });
+
+  it('refuses a buffer the network does not have, however many good ones come first', () => {
+    // 13 dense layers under Adam keep 52 buffers: more than any cap on the messages.
+    const deep = {
+      layers: [
+        ...Array.from({ length: 12 }, () => ({ type: 'dense', units: 2, activation: 'tanh' })),
+        { type: 'dense', units: 1 },
+      ],
+    };
+    const a = new Learner(module, deep, data['xor']!, { optimizer: 'adam' }, 1);
+    a.step(2);
+    const state = a.trainingState();
+    expect(state.buffers.length).toBe(52);
+    const extra = { ...state.buffers[0]!, param: '99.weight' };
+    expect(() => a.loadTrainingState({ ...state, buffers: [...state.buffers, extra] })).toThrow(
+      'state.buffers.exp_avg["99.weight"] is not a state buffer of adam on this network',
+    );
+  });
 });
 
 describe('a regression CSV in its own units', () => {
