@@ -128,8 +128,16 @@ class Hints {
     );
   }
 
+  /** More units or another hidden layer, whichever the level's caps still leave room for. */
   biggerNetwork(): Hint | null {
-    return this.hint('layers', 'a different network: more units, or another hidden layer');
+    const { maxLayers, maxUnits } = this.level.blocks;
+    const layers = this.attempt?.spec.layers;
+    const hidden = layers?.filter((l) => l.type === 'dense').slice(0, -1);
+    const wider = !hidden || hidden.some((l) => l.type === 'dense' && l.units < maxUnits);
+    const deeper = !layers || layers.length < maxLayers;
+    const ways = [wider ? 'more units' : null, deeper ? 'another hidden layer' : null];
+    const words = ways.filter((w) => w !== null).join(', or ');
+    return this.hint('layers', words ? `a different network: ${words}` : null);
   }
 
   smallerNetwork(): Hint | null {

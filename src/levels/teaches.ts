@@ -6,6 +6,7 @@
  * is about. Pure: no Phaser, no DOM.
  */
 import { OPTIMIZERS, type OptimizerName, type TrainOptions } from '../engine/options.js';
+import { checkText } from './schema-fields.js';
 import {
   Issues,
   checkChoice,
@@ -123,7 +124,7 @@ export function conditionWords(condition: Condition): string {
     case 'learning-rate':
       return `a learning rate from ${condition.min} to ${condition.max}`;
     case 'probability':
-      return 'an output squashed into a probability (sigmoid and cross-entropy)';
+      return 'an output read as a probability (a sigmoid or softmax output, or a cross-entropy loss)';
     case 'hidden-layer':
       return 'a hidden layer with a non-linear activation';
     case 'optimizer':
@@ -153,13 +154,7 @@ export function parseTeaches(issues: Issues, raw: unknown): Teaches | null {
     return null;
   }
   checkKeys(issues, 'teaches', raw, ['idea', 'rule']);
-  const idea = raw['idea'];
-  if (typeof idea !== 'string' || idea.trim() === '' || idea.length > 60) {
-    issues.add(
-      'teaches.idea',
-      `must be a non-empty text of at most 60 characters, got ${show(idea)}`,
-    );
-  }
+  checkText(issues, 'teaches.idea', raw['idea'], 60);
   const rule = raw['rule'];
   if (!Array.isArray(rule) || rule.length === 0) {
     issues.add('teaches.rule', `must be a non-empty list of conditions, got ${show(rule)}`);

@@ -278,6 +278,36 @@ describe('advice that fits the level', () => {
     expect(advice.text).toMatch(/more dropout than 30%/);
   });
 
+  it('a network already at the level’s caps is not told to grow', () => {
+    const level = levelById('c2-xor')!;
+    const outcome = outcomeFor(level, 'missed');
+    const { maxLayers, maxUnits } = level.blocks;
+    const full: ModelSpec = {
+      layers: [
+        ...Array.from({ length: maxLayers - 1 }, () => ({
+          type: 'dense' as const,
+          units: maxUnits,
+          activation: 'relu' as const,
+        })),
+        { type: 'dense', units: 1 },
+      ],
+    };
+    const grown = advise(level, outcome, open(level), {
+      ...startAttempt(level, outcome),
+      spec: full,
+    });
+    expect(grown.text).not.toMatch(/more units|another hidden layer/);
+    const narrow: ModelSpec = {
+      layers: [{ type: 'dense', units: 2, activation: 'relu' }, ...full.layers.slice(1)],
+    };
+    const room = advise(level, outcome, open(level), {
+      ...startAttempt(level, outcome),
+      spec: narrow,
+    });
+    expect(room.text).toMatch(/a different network: more units/);
+    expect(room.text).not.toMatch(/another hidden layer/);
+  });
+
   it('a flat loss on XOR points at a hidden layer first', () => {
     const level = levelById('c2-xor')!;
     const outcome = outcomeFor(level, 'stuck');

@@ -77,7 +77,7 @@ export class RunBar {
             s < 1 ? `Train slowly: ${s * o.stepsPerSecond} steps a second` : `Train ${s}× as fast`,
         })),
         value: o.speed,
-        tooltip: 'Training speed (how many steps per frame)',
+        tooltip: 'Training speed: how many steps a second',
         locked: o.speedLocked,
         onChange: o.onSpeed,
       });

@@ -35,8 +35,8 @@ export interface WorkbenchData {
   draft?: Draft;
   /** Sandbox only: the data to train on. */
   data?: DataRequest;
-  /** Where `draft` came from, named in the notice if it had to be changed; default "The link". */
-  source?: 'The link' | 'The saved run';
+  /** Where `draft` came from, named in the notice if it had to be changed; default a link. */
+  source?: 'link' | 'save';
 }
 export interface TrainingData {
   levelId: string | null;

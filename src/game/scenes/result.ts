@@ -267,7 +267,11 @@ export class Result extends Phaser.Scene {
         variant,
         tooltip: 'Back to the workbench with this same network and settings',
         onClick: () => {
-          const data: WorkbenchData = { levelId: level.id, draft: draftOf(attempt) };
+          const data: WorkbenchData = {
+            levelId: level.id,
+            draft: draftOf(attempt),
+            source: 'save',
+          };
           this.scene.start(SCENES.workbench, data);
         },
       });
@@ -378,7 +382,7 @@ export class Result extends Phaser.Scene {
         fontSize: TEXT.small,
         tooltip: `Open this ${name.toLowerCase()} network in the workbench`,
         onClick: () => {
-          const data: WorkbenchData = { levelId: level.id, draft: draftOf(a) };
+          const data: WorkbenchData = { levelId: level.id, draft: draftOf(a), source: 'save' };
           this.scene.start(SCENES.workbench, data);
         },
       });

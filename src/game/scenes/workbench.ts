@@ -67,7 +67,8 @@ export class Workbench extends Phaser.Scene {
   private focusBase = 0;
   private problemsText!: Phaser.GameObjects.Text;
   private trainButton!: Button;
-  private addButtons: Button[] = [];
+  /** The palette's buttons, each with the control a teacher's link may lock and what it adds. */
+  private addButtons: { button: Button; control: Control; tooltip: string }[] = [];
   private meter!: Phaser.GameObjects.Graphics;
   private meterText!: Phaser.GameObjects.Text;
   private outputText!: Phaser.GameObjects.Text;
@@ -93,7 +94,7 @@ export class Workbench extends Phaser.Scene {
     const incoming = data.draft ?? startSetup(this.rules);
     const { setup, changes } = conformSetup(this.rules, incoming);
     if (changes.length) {
-      const what = data.source === 'The saved run' ? 'This saved run' : 'The link';
+      const what = data.source === 'save' ? 'This saved run' : 'The link';
       addNotice(
         `${what} asked for more than ${this.level ? 'this level' : 'the sandbox'} allows, so the workbench shows what will train:\n• ${changes.join('\n• ')}`,
       );
@@ -122,33 +123,36 @@ export class Workbench extends Phaser.Scene {
     this.panel(16, 84, 282, 620);
     this.add.text(32, 96, 'Blocks', textStyle(TEXT.label, CSS.text, 600));
     const blocks = this.rules.blocks;
-    if (blocks.dense && !services().hash.teacher.hide.has('layers')) {
-      this.addButtons.push(
-        new Button(this, {
-          x: 32,
-          y: 128,
-          width: 250,
-          label: 'Dense layer',
-          icon: 'plus',
-          tooltip: 'Add a fully connected layer before the output layer',
-          onClick: () => this.addLayer(this.newDense()),
-        }).enableDragOut((x, y) => this.dropLayer(this.newDense(), x, y)),
-      );
+    const palette: { control: Control; label: string; tooltip: string; make: () => LayerSpec }[] =
+      [];
+    if (blocks.dense) {
+      palette.push({
+        control: 'layers',
+        label: 'Dense layer',
+        tooltip: 'Add a fully connected layer before the output layer',
+        make: () => this.newDense(),
+      });
     }
-    if (blocks.dropout && !services().hash.teacher.hide.has('dropout')) {
-      this.addButtons.push(
-        new Button(this, {
-          x: 32,
-          y: 128 + 52 * this.addButtons.length,
-          width: 250,
-          label: 'Dropout',
-          icon: 'plus',
-          tooltip: 'Add dropout: randomly silences units while training, against over-fitting',
-          onClick: () => this.addLayer({ type: 'dropout', rate: DROPOUT_DEFAULT }),
-        }).enableDragOut((x, y) =>
-          this.dropLayer({ type: 'dropout', rate: DROPOUT_DEFAULT }, x, y),
-        ),
-      );
+    if (blocks.dropout) {
+      palette.push({
+        control: 'dropout',
+        label: 'Dropout',
+        tooltip: 'Add dropout: randomly silences units while training, against over-fitting',
+        make: () => ({ type: 'dropout', rate: DROPOUT_DEFAULT }),
+      });
+    }
+    for (const { control, label, tooltip, make } of palette) {
+      if (services().hash.teacher.hide.has(control)) continue;
+      const button = new Button(this, {
+        x: 32,
+        y: 128 + 52 * this.addButtons.length,
+        width: 250,
+        label,
+        icon: 'plus',
+        tooltip,
+        onClick: () => this.addLayer(make()),
+      }).enableDragOut((x, y) => this.dropLayer(make(), x, y));
+      this.addButtons.push({ button, control, tooltip });
     }
     if (this.addButtons.length === 0) {
       this.add
@@ -409,16 +413,15 @@ export class Workbench extends Phaser.Scene {
       problems.length ? 'Fix the problems listed above first' : 'Start training this network',
     );
     const full = spec.layers.length >= this.rules.blocks.maxLayers;
-    for (const b of this.addButtons) {
-      b.setDisabled(full || !this.editable('layers'));
-      b.setTooltip(
+    for (const { button, control, tooltip } of this.addButtons) {
+      const editable = this.editable(control);
+      button.setDisabled(full || !editable);
+      button.setTooltip(
         full
           ? `The network already has the ${this.rules.blocks.maxLayers} layers this level allows`
-          : !this.editable('layers')
-            ? "The network is locked by the teacher's link"
-            : b === this.addButtons[0]
-              ? 'Add a fully connected layer before the output layer'
-              : 'Add dropout: randomly silences units while training, against over-fitting',
+          : editable
+            ? tooltip
+            : "The network is locked by the teacher's link",
       );
     }
     this.updateHash();
