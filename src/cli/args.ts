@@ -6,6 +6,7 @@
 import { parseArgs as nodeParseArgs } from 'node:util';
 import { DATASET_NAMES } from '../data/index.js';
 import { clip } from '../engine/limits.js';
+import { DECIMAL } from '../engine/format.js';
 import { OPTIMIZERS, type TrainOptions } from '../engine/options.js';
 
 /** A mistake in the arguments: printed with the usage, exit code 2. */
@@ -55,11 +56,11 @@ export const FLAGS = {
 } as const satisfies Record<string, { type: 'string' | 'boolean' }>;
 export type FlagName = keyof typeof FLAGS;
 
-export const FLAG_LIST = Object.keys(FLAGS)
+const FLAG_LIST = Object.keys(FLAGS)
   .map((f) => `--${f}`)
   .join(', ');
 
-export function isFlag(name: string): name is FlagName {
+function isFlag(name: string): name is FlagName {
   return Object.hasOwn(FLAGS, name);
 }
 
@@ -157,7 +158,7 @@ export function parseArgs(argv: readonly string[]): {
 }
 
 /** `--flag -5` → `--flag=-5` for value flags, so a negative number is read as the value. */
-export function joinNegativeNumbers(argv: readonly string[]): string[] {
+function joinNegativeNumbers(argv: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -178,7 +179,7 @@ export function joinNegativeNumbers(argv: readonly string[]): string[] {
 }
 
 /** Finds which argument `util.parseArgs` refused and says why, naming the flag. */
-export function explainParseError(args: readonly string[], error: Error): string {
+function explainParseError(args: readonly string[], error: Error): string {
   const { tokens } = nodeParseArgs({
     args: [...args],
     options: FLAGS,
@@ -205,9 +206,6 @@ export function explainParseError(args: readonly string[], error: Error): string
   }
   return clip(error.message.split('\n')[0]!, 200);
 }
-
-/** A plain decimal number, optionally with an exponent: what numeric flags accept. */
-export const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /** Reads a numeric flag, checking it is a finite decimal number (an integer when asked). */
 export function numberFlag(

@@ -23,7 +23,7 @@ import { UsageError } from './args.js';
 export class InputError extends Error {}
 
 /** An operating-system error code in plain words, for messages about files. */
-export function reason(error: unknown, writing: boolean): string {
+function reason(error: unknown, writing: boolean): string {
   const code = (error as NodeJS.ErrnoException).code;
   switch (code) {
     case 'ENOENT':
@@ -195,11 +195,11 @@ export function dataRecord(data: Dataset, seed: number, target: string | undefin
   return record;
 }
 
-export function describeData(d: ModelData): string {
+function describeData(d: ModelData): string {
   return `${clip(d.name)}${d.target !== undefined ? ` (target ${clip(d.target)})` : ''}, seed ${d.seed}`;
 }
 
-export function sameScale(a: ModelScale | undefined, b: ModelScale | undefined): boolean {
+function sameScale(a: ModelScale | undefined, b: ModelScale | undefined): boolean {
   if (!a || !b) return !a && !b;
   const same = (x: number[], y: number[]): boolean =>
     x.length === y.length && x.every((v, i) => v === y[i]);

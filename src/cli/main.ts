@@ -18,7 +18,6 @@ import { formatShort as fmt } from '../engine/format.js';
 import { Learner, type Divergence, type SplitName } from '../engine/learner.js';
 import { SpecError, parseSpec, type ModelSpec } from '../engine/spec.js';
 import { loadKernelModule } from '../node/kernel-file.js';
-export { parseArgs } from './args.js';
 import {
   UsageError,
   USAGE,
@@ -313,7 +312,7 @@ async function evaluate(flags: Map<string, string>): Promise<Outcome> {
   };
 }
 
-/** Three significant digits, with an exponent for large numbers. */
+/** The report of a command as a person reads it: a headline, the splits' numbers, the file saved. */
 function humanReport(r: Record<string, unknown>, targetName: string, saved?: string): string {
   const lines = [
     `${r['command']} on ${clip(String(r['data']))} (${r['task']}), ${r['params']} parameters, ${r['steps']} steps, seed ${r['seed']}`,

@@ -12,6 +12,7 @@
  */
 import { LIMITS, clip, overLimit } from '../engine/limits.js';
 import { DataError, type Task } from './dataset.js';
+import { DECIMAL } from '../engine/format.js';
 import type { Table } from './split.js';
 
 /** Most data rows (header excluded) a CSV may have: keeps a pasted file within worker memory. */
@@ -48,7 +49,6 @@ export interface CsvOptions {
 
 const TASKS: readonly Task[] = ['regression', 'binary', 'multiclass'];
 const F32_MAX = 3.4028234663852886e38;
-const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const NON_FINITE = /^[+-]?(?:nan|inf|infinity)$/i;
 
 /** One physical record of the file and the line it starts on. */
@@ -170,7 +170,7 @@ function showNames(names: readonly string[]): string {
 function parseNumber(text: string): number | string {
   if (text === '') return 'is empty; missing values are not supported (fill or remove the row)';
   if (NON_FINITE.test(text)) return `${show(text)} is not a finite number (NaN and Infinity are not allowed)`;
-  if (!NUMBER.test(text)) return `${show(text)} is not a number`;
+  if (!DECIMAL.test(text)) return `${show(text)} is not a number`;
   const v = Number(text);
   if (!Number.isFinite(v) || Math.abs(v) > F32_MAX) {
     return `${show(text)} is out of range (the limit is about ±3.4e38, the 32-bit float range)`;
@@ -310,7 +310,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): Table {
     if (
       targets[i] === '' ||
       NON_FINITE.test(targets[i]) ||
-      NUMBER.test(targets[i]) ||
+      DECIMAL.test(targets[i]) ||
       options.task === 'regression'
     ) {
       throw targetError(i, v);

@@ -36,41 +36,37 @@ export interface TargetScale {
   std: number;
 }
 
-/** What `create` reports back: enough for a workbench to draw the network. */
-export interface LearnerInfo {
-  summary: LayerSummary[];
-  totalParams: number;
-  tensors: TensorInfo[];
-  data: {
-    name: string;
-    task: Dataset['task'];
-    inputs: number;
-    outputs: number;
-    rows: Record<SplitName, number>;
-    /** Names of the classes (bundled sets, a CSV's labels); absent for numbered classes. */
-    classNames?: string[];
-    /** The first target's scaling when targets were standardised for training, else null. */
-    targetScale: TargetScale | null;
-  };
-}
-
-/** A look at a data set before any network exists: its shape, names and some training rows. */
-export interface DataPreview {
+/** What the trainer says about a data set: its shape, its splits and its classes. */
+export interface DataInfo {
   name: string;
   task: Dataset['task'];
   inputs: number;
   outputs: number;
   rows: Record<SplitName, number>;
+  /** Names of the classes (bundled sets, a CSV's labels); absent for numbered classes. */
+  classNames?: string[];
+  /** The first target's scaling when targets were standardised for training, else null. */
+  targetScale: TargetScale | null;
+}
+
+/** What `create` reports back: enough for a workbench to draw the network. */
+export interface LearnerInfo {
+  summary: LayerSummary[];
+  totalParams: number;
+  tensors: TensorInfo[];
+  data: DataInfo;
+}
+
+/** A look at a data set before any network exists: its shape, names and some training rows. */
+export interface DataPreview extends DataInfo {
   featureNames: string[];
   targetName: string;
-  classNames?: string[];
   /** Up to PREVIEW_ROWS training rows as the network sees them: x [rows, inputs], y [rows]. */
   x: Float32Array;
   y: Float32Array;
   /** Smallest and largest value of each feature over the whole training split. */
   min: number[];
   max: number[];
-  targetScale: TargetScale | null;
 }
 
 /** Most training rows a preview carries: enough to see the shape of the data. */
@@ -115,10 +111,6 @@ export interface TrainerApi {
   dispose(): void;
 }
 
-/**
- * Makes a trainer. `loadModule` compiles the kernel once (from disk in Node, by `fetch` in the
- * browser); it is called lazily so the worker can answer messages right away.
- */
 /** Per-feature smallest and largest training values: the frame of a plot of the data. */
 function featureBounds(data: Dataset): { min: number[]; max: number[] } {
   const min = new Array<number>(data.inputs).fill(Infinity);
@@ -137,6 +129,24 @@ function targetScale(data: Dataset): TargetScale | null {
   const t = data.targetStandardization;
   return t ? { mean: t.mean[0]!, std: t.std[0]! } : null;
 }
+
+/** What a learner's and a preview's answer say about the data alike. */
+function dataInfo(data: Dataset): DataInfo {
+  return {
+    name: data.name,
+    task: data.task,
+    inputs: data.inputs,
+    outputs: data.outputs,
+    rows: { train: data.train.n, validation: data.validation.n, test: data.test.n },
+    ...(data.classNames ? { classNames: [...data.classNames] } : {}),
+    targetScale: targetScale(data),
+  };
+}
+
+/**
+ * Makes a trainer. `loadModule` compiles the kernel once (from disk in Node, by `fetch` in the
+ * browser); it is called lazily so the worker can answer messages right away.
+ */
 
 export function createTrainer(loadModule: () => Promise<WebAssembly.Module>): TrainerApi {
   let module: Promise<WebAssembly.Module> | null = null;
@@ -178,15 +188,7 @@ export function createTrainer(loadModule: () => Promise<WebAssembly.Module>): Tr
         summary: created.summary,
         totalParams: created.network.totalParams,
         tensors: created.tensors(),
-        data: {
-          name: data.name,
-          task: data.task,
-          inputs: data.inputs,
-          outputs: data.outputs,
-          rows: { train: data.train.n, validation: data.validation.n, test: data.test.n },
-          ...(data.classNames ? { classNames: [...data.classNames] } : {}),
-          targetScale: targetScale(data),
-        },
+        data: dataInfo(data),
       };
     },
     async preview(request) {
@@ -196,18 +198,12 @@ export function createTrainer(loadModule: () => Promise<WebAssembly.Module>): Tr
       const y = new Float32Array(rows);
       for (let i = 0; i < rows; i++) y[i] = data.train.y[i * yWidth]!;
       return {
-        name: data.name,
-        task: data.task,
-        inputs: data.inputs,
-        outputs: data.outputs,
-        rows: { train: data.train.n, validation: data.validation.n, test: data.test.n },
+        ...dataInfo(data),
         featureNames: [...data.featureNames],
         targetName: data.targetName,
-        ...(data.classNames ? { classNames: [...data.classNames] } : {}),
         x: data.train.x.slice(0, rows * data.inputs),
         y,
         ...featureBounds(data),
-        targetScale: targetScale(data),
       };
     },
     async ghost(run, request, goal, grid) {

@@ -9,7 +9,7 @@
 import type { DataPreview, DataRequest, GhostRun } from '../engine/trainer.js';
 import { CHECK_EVERY, dataRequest } from '../levels/index.js';
 import type { Level } from '../levels/types.js';
-import { extentOfBounds, gridInputs, type Extent } from './objects/heatmap.js';
+import { extentOfBounds, gridInputs } from './objects/heatmap.js';
 import { services } from './services.js';
 
 /** Cells per side of the ghost's boundary pictures: a small inset needs no more. */
@@ -21,11 +21,11 @@ export const CURVE_POINTS = 64;
 export interface Ghost {
   level: Level;
   run: GhostRun;
-  /** 'plane': frames are GHOST_GRID² predictions over `extent`; 'curve': CURVE_POINTS along x. */
+  /**
+   * 'plane': frames are GHOST_GRID² predictions over the data's bounds; 'curve': CURVE_POINTS
+   * along x (`curveXs`).
+   */
   picture: 'plane' | 'curve' | null;
-  extent: Extent | null;
-  /** The x values of a curve picture. */
-  xs: Float32Array | null;
 }
 
 const previews = new Map<string, Promise<DataPreview>>();
@@ -66,17 +66,13 @@ async function build(level: Level): Promise<Ghost> {
   const request = dataRequest(level);
   const preview = await previewFor(request);
   let picture: Ghost['picture'] = null;
-  let extent: Extent | null = null;
-  let xs: Float32Array | null = null;
   let grid: Float32Array | null = null;
   if (preview.inputs === 2) {
     picture = 'plane';
-    extent = extentOfBounds(preview.min, preview.max);
-    grid = gridInputs(extent, GHOST_GRID);
+    grid = gridInputs(extentOfBounds(preview.min, preview.max), GHOST_GRID);
   } else if (preview.inputs === 1) {
     picture = 'curve';
-    xs = curveXs(preview.min[0]!, preview.max[0]!);
-    grid = xs;
+    grid = curveXs(preview.min[0]!, preview.max[0]!);
   }
   const { spec, options, seed, steps } = level.naive;
   const goal = { split: level.goal.split, metric: level.goal.metric, every: CHECK_EVERY };
@@ -86,5 +82,5 @@ async function build(level: Level): Promise<Ghost> {
     goal,
     grid,
   );
-  return { level, run: ghost, picture, extent, xs };
+  return { level, run: ghost, picture };
 }

@@ -15,6 +15,7 @@
  * the end), when it diverges, or at the budget. Deterministic: the same level, count and seed give
  * the same sample and the same table everywhere.
  */
+import { formatPercent as pct } from '../engine/format.js';
 import { namedDataShape } from '../data/index.js';
 import { kernelRandom } from '../data/random.js';
 import { runLevel, type LevelRunResult } from './judge.js';
@@ -170,10 +171,6 @@ export function auditLevel(
     failures,
     milliseconds: now() - t0,
   };
-}
-
-function pct(x: number): string {
-  return `${Math.round(x * 1000) / 10}%`;
 }
 
 /** The audit as a Markdown table, one row per level, for docs/levels.md and the terminal. */

@@ -18,10 +18,14 @@ export function goalMet(
   goal: LevelGoal,
   evaluation: { loss: number; accuracy: number | null },
 ): boolean {
-  if (goal.metric === 'loss') {
-    return Number.isFinite(evaluation.loss) && evaluation.loss <= goal.threshold;
-  }
-  return evaluation.accuracy !== null && evaluation.accuracy >= goal.threshold;
+  return meetsGoal(goal, goalValue(goal, evaluation));
+}
+
+/** Whether a value of the goal's metric meets it (NaN, a missing accuracy, never does). */
+export function meetsGoal(goal: LevelGoal, value: number): boolean {
+  return goal.metric === 'loss'
+    ? Number.isFinite(value) && value <= goal.threshold
+    : value >= goal.threshold;
 }
 
 /** The goal's metric of an evaluation: its loss, or its accuracy (NaN when it has none). */

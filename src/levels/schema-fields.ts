@@ -45,7 +45,7 @@ export function checkText(issues: Issues, path: string, value: unknown, maxChars
   return true;
 }
 
-export function checkBool(issues: Issues, path: string, value: unknown): boolean {
+function checkBool(issues: Issues, path: string, value: unknown): boolean {
   if (typeof value !== 'boolean') {
     issues.add(path, `must be true or false, got ${show(value)}`);
     return false;

@@ -6,7 +6,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseArgs, run } from '../../src/cli/main.js';
+import { parseArgs } from '../../src/cli/args.js';
+import { run } from '../../src/cli/main.js';
 
 const xor = ['train', '--spec', 'examples/xor.json', '--data', 'xor'];
 

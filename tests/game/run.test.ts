@@ -149,6 +149,17 @@ describe('training text', () => {
     });
     expect(idea.rewindTo).toBeNull();
     expect(idea.message).toContain('choose a smaller learning rate yourself');
+    // A teacher who locked the rate on such a level: no advice to change it.
+    const lockedIdea = divergenceAdvice(overshoot, {
+      lr: 0.5,
+      lrRange,
+      lrEditable: false,
+      lrIsIdea: true,
+      layersEditable: false,
+    });
+    expect(lockedIdea.rewindTo).toBeNull();
+    expect(lockedIdea.message).not.toContain('choose a smaller learning rate');
+    expect(lockedIdea.message).toContain('The learning rate is fixed here');
     const atMin = divergenceAdvice(overshoot, {
       lr: 0.001,
       lrRange,

@@ -8,7 +8,8 @@
 import type * as Phaser from 'phaser';
 import type { Ghost } from '../ghost.js';
 import { GHOST_GRID } from '../ghost.js';
-import { goalMet } from '../../levels/index.js';
+import { meetsGoal } from '../../levels/index.js';
+import { metricName } from '../scenes/level-text.js';
 import { CSS, TEXT, textStyle } from '../theme.js';
 import { Heatmap } from './heatmap.js';
 
@@ -71,7 +72,7 @@ export class GhostStrip {
     this.shownCheck = i;
     const level = this.o.ghost.level;
     const goal = level.goal;
-    const what = `${goal.split} ${goal.metric === 'accuracy' ? 'accuracy' : 'loss'}`;
+    const what = `${goal.split} ${metricName(level)}`;
     if (i < 0) {
       this.value.setText(`${what}: — (waiting for step ${checks[0]?.step ?? 0})`);
       this.lesson.setText('');
@@ -80,9 +81,7 @@ export class GhostStrip {
     }
     const c = checks[i]!;
     const over = i === checks.length - 1;
-    const reached =
-      goal.metric === 'loss' ? { loss: c.goal, accuracy: null } : { loss: NaN, accuracy: c.goal };
-    const missed = over && (this.o.ghost.run.diverged || !goalMet(goal, reached));
+    const missed = over && (this.o.ghost.run.diverged || !meetsGoal(goal, c.goal));
     this.value
       .setText(
         `${what} ${this.o.format(c.goal)} at step ${c.step}${missed ? ' ✗ missed the goal' : ''}`,
@@ -93,14 +92,5 @@ export class GhostStrip {
     this.lesson.setY(this.value.y + this.value.height + 4);
     const frame = this.o.ghost.run.frames[i];
     if (this.map && frame) this.o.paint!(this.map, frame.out);
-  }
-
-  /** Jumps to the end of the ghost's run (the player's run ended first). */
-  finish(): void {
-    this.update(Infinity);
-  }
-
-  get bottom(): number {
-    return Math.max(this.map ? this.o.y + 4 + MAP : 0, this.lesson.y + this.lesson.height);
   }
 }

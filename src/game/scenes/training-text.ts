@@ -3,6 +3,7 @@
  * run stopped with the one fix the player can make here. Presentation only and free of Phaser,
  * so the words can be tested on their own; the rules that judge a run live in src/levels.
  */
+import { formatPercent as pct } from '../../engine/format.js';
 import type { Divergence } from '../../engine/learner.js';
 import type { TargetScale } from '../../engine/trainer.js';
 import { goalMet } from '../../levels/index.js';
@@ -83,20 +84,17 @@ export function divergenceAdvice(
     d.cause === 'exploding-gradient'
       ? 'The gradient grew and grew until it exploded.'
       : `Each update overshot, so the loss blew up: a learning rate of ${formatNumber(c.lr)} is too big here.`;
-  const fix = c.lrIsIdea
-    ? 'Go back and choose a smaller learning rate yourself: finding one that works is what this level is about.'
-    : canLower
-      ? 'Rewind to the same starting weights with a rate ten times smaller, or go back and change it.'
-      : c.layersEditable
-        ? 'The learning rate is fixed here, so go back to the workbench and change the network.'
-        : 'The learning rate is fixed here: reset and try another seed on the workbench.';
+  const fix =
+    c.lrIsIdea && c.lrEditable
+      ? 'Go back and choose a smaller learning rate yourself: finding one that works is what this level is about.'
+      : canLower
+        ? 'Rewind to the same starting weights with a rate ten times smaller, or go back and change it.'
+        : c.layersEditable
+          ? 'The learning rate is fixed here, so go back to the workbench and change the network.'
+          : 'The learning rate is fixed here: reset and try another seed on the workbench.';
   const lower = Math.max(c.lrRange?.min ?? 1e-6, c.lr / 10);
   return {
     message: `The ${d.quantity} stopped being a number at step ${d.step}. ${cause} ${fix}`,
     rewindTo: canLower && !c.lrIsIdea && lower < c.lr ? lower : null,
   };
-}
-
-function pct(v: number): string {
-  return `${Math.round(v * 1000) / 10}%`;
 }

@@ -25,6 +25,7 @@ import type { DataRequest, LearnerInfo } from '../../engine/trainer.js';
 import { defaultLoss } from '../../engine/spec.js';
 import {
   CHECK_EVERY,
+  SANDBOX_STEPS,
   checkGoal,
   conformSetup,
   dataRequest,
@@ -103,7 +104,7 @@ export class Training extends Phaser.Scene {
       this.draft = setup;
     }
     this.request = this.level ? dataRequest(this.level) : data.data!;
-    this.stepBudget = this.level?.stepBudget ?? 5000;
+    this.stepBudget = this.level?.stepBudget ?? SANDBOX_STEPS;
     this.phase = 'loading';
     this.busy = false;
     this.stepCount = 0;

@@ -31,7 +31,7 @@ export function runAddress(
 }
 
 /** The hash (without '#') for an address, teacher flags appended. */
-export function addressHash(address: Address, teacher: TeacherFlags): string {
+function addressHash(address: Address, teacher: TeacherFlags): string {
   const flags = encodeTeacher(teacher);
   const main =
     address.kind === 'home'

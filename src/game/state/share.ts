@@ -25,6 +25,7 @@ import {
 } from '../../engine/spec.js';
 import { DEFAULT_OPTIONS, parseOptions, type TrainOptions } from '../../engine/options.js';
 import { HIDDEN_OPTIONS } from '../../levels/rules.js';
+import { DECIMAL } from '../../engine/format.js';
 import { noTeacherFlags, parseTeacher, type TeacherFlags } from './teacher.js';
 
 /**
@@ -152,8 +153,6 @@ export interface DecodedHash {
    */
   target: ShareTarget | null;
 }
-
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 /**
  * A number from link text. Text that is not a number is passed on as a string, so the
