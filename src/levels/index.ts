@@ -101,6 +101,23 @@ export function levelById(id: string): Level | undefined {
   return BY_ID.get(id);
 }
 
+/** How far the journey has come: stars earned of those possible, and levels without a star. */
+export interface JourneyProgress {
+  earned: number;
+  possible: number;
+  waiting: number;
+}
+
+/** The journey's progress from the stars per level (ids of levels that no longer exist ignored). */
+export function journeyProgress(starsByLevel: Readonly<Record<string, number>>): JourneyProgress {
+  const stars = (l: Level): number => starsByLevel[l.id] ?? 0;
+  return {
+    earned: LEVELS.reduce((sum, l) => sum + stars(l), 0),
+    possible: LEVELS.length * 3,
+    waiting: LEVELS.filter((l) => stars(l) < 1).length,
+  };
+}
+
 /**
  * Whether a level can be played: the first level is always open; each next one opens once the
  * level before it (in journey order, across chapters) has at least one star; and a level with a

@@ -11,6 +11,7 @@ import {
   dataRequest,
   goalMet,
   isUnlocked,
+  journeyProgress,
   levelById,
   rulesOf,
   runLevel,
@@ -260,6 +261,20 @@ describe('parseLevel error messages name the field', () => {
 
 describe('rules', () => {
   const level = (): Level => structuredClone(levelById('c2-xor')!);
+
+  it('journeyProgress: stars of the levels that exist, of three each, and the levels still without one', () => {
+    const [a, b] = LEVELS;
+    expect(journeyProgress({})).toEqual({
+      earned: 0,
+      possible: 3 * LEVELS.length,
+      waiting: LEVELS.length,
+    });
+    expect(journeyProgress({ [a!.id]: 3, [b!.id]: 1, 'c9-gone': 3 })).toEqual({
+      earned: 4,
+      possible: 3 * LEVELS.length,
+      waiting: LEVELS.length - 2,
+    });
+  });
 
   it('isUnlocked: the first level is open, each next one after a star on the previous, and any with a star', () => {
     const [a, b, c] = LEVELS;

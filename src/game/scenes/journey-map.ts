@@ -14,7 +14,13 @@
  */
 import * as Phaser from 'phaser';
 import { COLORS, CSS, HEIGHT, MOTION, RADIUS, TEXT, WIDTH, reducedMotion } from '../theme.js';
-import { CHAPTERS, LEVELS, isUnlocked } from '../../levels/index.js';
+import {
+  CHAPTERS,
+  LEVELS,
+  isUnlocked,
+  journeyProgress,
+  type JourneyProgress,
+} from '../../levels/index.js';
 import { services } from '../services.js';
 import { Button } from '../ui/button.js';
 import { FocusManager, type Focusable } from '../ui/focus.js';
@@ -23,7 +29,7 @@ import { MuteButton } from '../ui/mute-button.js';
 import { addText } from '../ui/text.js';
 import { sigmoidApprox } from './figures/sigmoid-squash.js';
 import { SCENES, type BriefingData } from './keys.js';
-import { COMING } from './level-text.js';
+import { COMING, comingNextWords } from './level-text.js';
 import { MapInfo } from '../objects/map-info.js';
 import { COMING_R, ComingNode, LevelNode, type NodeState } from '../objects/map-nodes.js';
 import { onKeyDown } from '../ui/keys.js';
@@ -68,10 +74,9 @@ export class JourneyMap extends Phaser.Scene {
       tooltip: 'Back to the title screen',
       onClick: () => this.scene.start(SCENES.title),
     });
-    const earned = LEVELS.reduce((sum, l) => sum + (starsByLevel[l.id] ?? 0), 0);
-    const complete = LEVELS.every((l) => (starsByLevel[l.id] ?? 0) >= 1);
-    if (complete) {
-      this.drawBanner(earned);
+    const progress = journeyProgress(starsByLevel);
+    if (progress.waiting === 0) {
+      this.drawBanner(progress);
     } else {
       addText(this, WIDTH / 2, 28, 'The journey', { size: TEXT.title, weight: 600 }).setOrigin(
         0.5,
@@ -80,7 +85,7 @@ export class JourneyMap extends Phaser.Scene {
     }
     const starIcon = this.add.graphics();
     drawIcon(starIcon, 'star', WIDTH - 200, 44, 20, COLORS.loss);
-    addText(this, WIDTH - 184, 33, `${earned} / ${LEVELS.length * 3}`, {
+    addText(this, WIDTH - 184, 33, `${progress.earned} / ${progress.possible}`, {
       size: TEXT.label,
       weight: 600,
     });
@@ -145,7 +150,7 @@ export class JourneyMap extends Phaser.Scene {
    * Every level has a star: the journey so far is complete. A banner in place of the heading
    * says so, with the stars earned and the chapter that comes next.
    */
-  private drawBanner(earned: number): void {
+  private drawBanner({ earned, possible }: JourneyProgress): void {
     const x = 190;
     const w = WIDTH - 236 - x;
     const g = this.add.graphics();
@@ -158,15 +163,11 @@ export class JourneyMap extends Phaser.Scene {
       size: TEXT.label + 2,
       weight: 600,
     });
-    const next = COMING[0];
-    addText(
-      this,
-      x + 62,
-      52,
-      `${earned} of ${LEVELS.length * 3} stars earned` +
-        (next ? ` · Coming next: ${next.what} (${next.years})` : ''),
-      { size: TEXT.small, color: CSS.textDim },
-    );
+    const next = comingNextWords();
+    addText(this, x + 62, 52, `${earned} of ${possible} stars earned${next ? ` · ${next}` : ''}`, {
+      size: TEXT.small,
+      color: CSS.textDim,
+    });
   }
 
   /** Node positions: each chapter gets width in proportion to its levels; nodes zig-zag. */

@@ -72,6 +72,12 @@ export interface ComingStop {
   blurb: string;
 }
 
+/** "Coming next: recurrent networks (1991–1997)", or nothing when no stop is left to come. */
+export function comingNextWords(): string {
+  const next = COMING[0];
+  return next ? `Coming next: ${next.what} (${next.years})` : '';
+}
+
 /** The chapters after the last one that exists, in journey order (years from LOOK.md). */
 export const COMING: readonly ComingStop[] = Object.freeze([
   {

@@ -14,7 +14,7 @@ import { COLORS, CSS, HEIGHT, MOTION, RADIUS, TEXT, WIDTH, reducedMotion } from 
 import { advise, type Advice } from '../../levels/advice.js';
 import { openControls } from '../../levels/controls.js';
 import { attemptOutcome } from '../../levels/run-mode.js';
-import { LEVELS, isUnlocked, levelById, rulesOf } from '../../levels/index.js';
+import { LEVELS, isUnlocked, journeyProgress, levelById, rulesOf } from '../../levels/index.js';
 import type { Attempt, Level, RunOutcome } from '../../levels/types.js';
 import { services } from '../services.js';
 import { Button } from '../ui/button.js';
@@ -22,7 +22,7 @@ import { FocusManager } from '../ui/focus.js';
 import { drawIcon } from '../ui/icons.js';
 import { playSuccess, playTick, playTryAgain } from '../ui/sound.js';
 import { addText } from '../ui/text.js';
-import { COMING, formatMetric, metricName, starLabels } from './level-text.js';
+import { comingNextWords, formatMetric, metricName, starLabels } from './level-text.js';
 import {
   SCENES,
   type BriefingData,
@@ -221,10 +221,8 @@ export class Result extends Phaser.Scene {
    * or how many still wait, and the chapter that comes next.
    */
   private drawJourneyEnd(top: number): void {
-    const stars = services().saves.starsByLevel();
-    const waiting = LEVELS.filter((l) => (stars[l.id] ?? 0) < 1).length;
-    const earned = LEVELS.reduce((sum, l) => sum + (stars[l.id] ?? 0), 0);
-    const next = COMING[0];
+    const { earned, possible, waiting } = journeyProgress(services().saves.starsByLevel());
+    const next = comingNextWords();
     const g = this.add.graphics();
     drawIcon(
       g,
@@ -236,14 +234,13 @@ export class Result extends Phaser.Scene {
     );
     const done = waiting
       ? `That was the last level of the journey so far; ${waiting} earlier level${waiting === 1 ? '' : 's'} still wait${waiting === 1 ? 's' : ''} for a first star.`
-      : `The journey so far is complete: every level won, ${earned} of ${LEVELS.length * 3} stars.`;
-    addText(
-      this,
-      LEFT + 30,
-      top,
-      next ? `${done} Coming next: ${next.what} (${next.years}).` : done,
-      { size: TEXT.body, weight: 600, wrap: 680, lineSpacing: 4 },
-    );
+      : `The journey so far is complete: every level won, ${earned} of ${possible} stars.`;
+    addText(this, LEFT + 30, top, next ? `${done} ${next}.` : done, {
+      size: TEXT.body,
+      weight: 600,
+      wrap: 680,
+      lineSpacing: 4,
+    });
   }
 
   private drawButtons(): Button[] {

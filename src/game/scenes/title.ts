@@ -8,7 +8,7 @@
  */
 import * as Phaser from 'phaser';
 import { COLORS, CSS, HEIGHT, MOTION, TEXT, WIDTH, diverging, reducedMotion } from '../theme.js';
-import { CHAPTERS, LEVELS } from '../../levels/index.js';
+import { CHAPTERS, LEVELS, journeyProgress } from '../../levels/index.js';
 import { services, takeNotices } from '../services.js';
 import { Button } from '../ui/button.js';
 import { FocusManager } from '../ui/focus.js';
@@ -70,7 +70,7 @@ export class Title extends Phaser.Scene {
   create(): void {
     const { saves } = services();
     const stars = saves.starsByLevel();
-    const earned = Object.values(stars).reduce((a, b) => a + b, 0);
+    const { earned, possible } = journeyProgress(stars);
     const hasProgress = Object.keys(stars).length > 0;
 
     this.drawNetwork();
@@ -174,7 +174,7 @@ export class Title extends Phaser.Scene {
     if (hasProgress) {
       const g = this.add.graphics();
       drawIcon(g, 'star', 112, y + 86, 20, COLORS.loss);
-      addText(this, 130, y + 74, `${earned} of ${LEVELS.length * 3} stars earned`, {
+      addText(this, 130, y + 74, `${earned} of ${possible} stars earned`, {
         size: TEXT.body,
         color: CSS.textDim,
       });
