@@ -1,6 +1,7 @@
 /**
- * `npm run levels:audit [-- --setups N] [--level ID …] [--check] [--docs]`: audits every level
- * file (see src/levels/audit.ts) and prints the table. `--check` exits 1 when a level breaks a
+ * `npm run levels:audit [-- --setups N] [--search-seeds N] [--level ID …] [--check] [--docs]`:
+ * audits every level file (see src/levels/audit.ts) and prints the table. `--search-seeds` sets
+ * how many seeds the seed search reruns the strongest setups without the idea with (100). `--check` exits 1 when a level breaks a
  * rule (CI runs it so); `--docs` writes the table into docs/levels.md between its markers. The
  * levels are shared between two worker threads, one per core of a small machine.
  */
@@ -30,6 +31,7 @@ interface Job {
   ids: string[];
   setups: number;
   seed: number;
+  searchSeeds: number;
 }
 
 async function work(job: Job): Promise<AuditResult[]> {
@@ -42,6 +44,7 @@ async function work(job: Job): Promise<AuditResult[]> {
       job.setups,
       job.seed,
       () => performance.now(),
+      { setups: 3, seeds: job.searchSeeds },
     );
     const mark = result.failures.length ? '✗' : '✓';
     process.stderr.write(`${mark} ${id} (${(result.milliseconds / 1000).toFixed(1)} s)\n`);
@@ -54,6 +57,7 @@ async function main(): Promise<number> {
     options: {
       setups: { type: 'string', default: '200' },
       seed: { type: 'string', default: '1' },
+      'search-seeds': { type: 'string', default: '100' },
       level: { type: 'string', multiple: true },
       check: { type: 'boolean', default: false },
       docs: { type: 'boolean', default: false },
@@ -64,9 +68,11 @@ async function main(): Promise<number> {
   const setups = Number(values.setups);
   const seed = Number(values.seed);
   const threads = Number(values.threads);
+  const searchSeeds = Number(values['search-seeds']);
   for (const [name, v, min] of [
     ['--setups', setups, 2],
     ['--seed', seed, 0],
+    ['--search-seeds', searchSeeds, 0],
     ['--threads', threads, 1],
   ] as const) {
     if (!Number.isInteger(v) || v < min) {
@@ -90,7 +96,7 @@ async function main(): Promise<number> {
       (share) =>
         new Promise<AuditResult[]>((resolve, reject) => {
           const w = new Worker(new URL(import.meta.url), {
-            workerData: { ids: share, setups, seed } satisfies Job,
+            workerData: { ids: share, setups, seed, searchSeeds } satisfies Job,
           });
           w.once('message', resolve);
           w.once('error', reject);
@@ -102,7 +108,7 @@ async function main(): Promise<number> {
   const table = auditTable(levels, results);
   process.stdout.write(`${table}\n`);
   process.stderr.write(
-    `${setups} setups per level, sample seed ${seed}, ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
+    `${setups} setups per level, sample seed ${seed}, seed search 0–${searchSeeds - 1}, ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
   );
   for (const r of results) {
     for (const s of [...r.withoutIdea.winners, ...r.seedSearch.winners]) {
@@ -118,7 +124,7 @@ async function main(): Promise<number> {
       process.stderr.write(`levels-audit: ${path} lacks the ${BEGIN} … ${END} markers\n`);
       return 2;
     }
-    const note = `\n${setups} random setups per level (sample seed ${seed}); the 3 strongest without the idea rerun with seeds 0 to 99. Written by \`npm run levels:audit -- --docs\`.\n\n`;
+    const note = `\n${setups} random setups per level (sample seed ${seed}); the 3 strongest without the idea rerun with seeds 0 to ${searchSeeds - 1}. Written by \`npm run levels:audit -- --docs\`.\n\n`;
     writeFileSync(path, `${text.slice(0, a + BEGIN.length)}${note}${table}\n${text.slice(b)}`);
   }
   const failed = results.filter((r) => r.failures.length > 0);
