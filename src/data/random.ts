@@ -18,6 +18,8 @@ export interface DataRandom {
   below(n: number): number;
   sin(x: number): number;
   cos(x: number): number;
+  /** e^x, from the kernel's `exp_f64` (never JS `Math.exp`). */
+  exp(x: number): number;
   /** Fisher–Yates shuffle in place, drawing from this stream. */
   shuffle(indices: Int32Array): void;
 }
@@ -57,6 +59,7 @@ export function kernelRandom(module: WebAssembly.Module, seed: number): DataRand
     below,
     sin: (x) => k.sin_f64(x),
     cos: (x) => k.cos_f64(x),
+    exp: (x) => k.exp_f64(x),
     shuffle(indices) {
       // A JS Fisher–Yates over rng_below instead of rng_shuffle_i32: no copy into kernel memory,
       // and the draw order is spelled out here, so the result does not depend on how the kernel

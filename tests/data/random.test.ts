@@ -78,6 +78,18 @@ describe('kernelRandom', () => {
     }
   });
 
+  it('computes exp with the kernel, bit for bit its exp_f64, without touching the stream', () => {
+    const rand = kernelRandom(module, 0);
+    const k = instantiateKernel(module);
+    const before = kernelRandom(module, 0).uniform();
+    for (const x of [0, 1, -1, 0.5, -3.125, -40, 20]) {
+      expect(rand.exp(x)).toBe(k.exp_f64(x));
+      expect(rand.exp(x) / Math.exp(x)).toBeCloseTo(1, 12);
+    }
+    expect(rand.exp(0)).toBe(1);
+    expect(rand.uniform()).toBe(before);
+  });
+
   it('shuffles into a permutation, the same one rng_shuffle_i32 makes', () => {
     const n = 257;
     const js = Int32Array.from({ length: n }, (_, i) => i);
