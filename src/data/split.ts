@@ -39,6 +39,40 @@ export const DEFAULT_FRACTIONS: SplitFractions = Object.freeze({
   test: 0.15,
 });
 
+/** A closed range of a number a slider or a check allows. */
+export interface NumberRange {
+  readonly min: number;
+  readonly max: number;
+}
+
+/**
+ * The share of points used for training that `trainFractions` accepts, and the range of the
+ * sandbox's training-share slider: 10% to 90%, so validation and test always keep at least 5%
+ * each and training at least a tenth.
+ */
+export const TRAIN_SHARE_RANGE: NumberRange = Object.freeze({ min: 0.1, max: 0.9 });
+
+/**
+ * Split fractions for a training share, as TensorFlow Playground's "ratio of training to test
+ * data": `share` of the rows train, the rest is split equally between validation and test. The
+ * three sum to 1, so `splitSizes` gives every row to exactly one split. Throws a `DataError`
+ * naming the field and the allowed range for anything but a number in `TRAIN_SHARE_RANGE`;
+ * exported so the game can check a share link's value before it asks for data.
+ */
+export function trainFractions(share: unknown): SplitFractions {
+  const { min, max } = TRAIN_SHARE_RANGE;
+  if (typeof share !== 'number' || !Number.isFinite(share) || share < min || share > max) {
+    const got = typeof share === 'string' ? JSON.stringify(share) : String(share);
+    throw new DataError(
+      `train must be a number from ${min} to ${max} (the share of points used for training), got ${got}`,
+    );
+  }
+  // Snapped to 12 decimals: 1 − 0.9 is 0.09999999999999998 in binary, and half of it would round
+  // 10 × 0.05 = 0.5 down to no validation row at all.
+  const rest = Math.round(((1 - share) / 2) * 1e12) / 1e12;
+  return { train: share, validation: rest, test: rest };
+}
+
 /** How close to 1 a sum of fractions counts as "all rows" (0.7 + 0.15 + 0.15 is not exactly 1). */
 const SUM_TOLERANCE = 1e-9;
 
@@ -81,6 +115,13 @@ export function splitSizes(
     validation = Math.round(n * f.validation);
     test = Math.round(n * f.test);
     train = n - validation - test;
+    // Both rounded up past the whole (10 rows at 0.1/0.45/0.45 give 5 + 5): the larger of the
+    // two hands train its one row back rather than failing.
+    if (train < 1 && validation + test > 2) {
+      if (test >= validation) test--;
+      else validation--;
+      train = n - validation - test;
+    }
   } else {
     // A strict subset: floor keeps the total at or below n (the epsilon absorbs 0.29 * 100 =
     // 28.999999999999996).

@@ -7,11 +7,13 @@ import { DataError } from '../../src/data/dataset.js';
 import { kernelRandom } from '../../src/data/random.js';
 import {
   DEFAULT_FRACTIONS,
+  TRAIN_SHARE_RANGE,
   applyStandardization,
   buildDataset,
   fitStandardization,
   splitIndices,
   splitSizes,
+  trainFractions,
   type Table,
 } from '../../src/data/split.js';
 import { loadKernelModule } from '../../src/node/kernel-file.js';
@@ -86,6 +88,105 @@ describe('splitSizes', () => {
     }
     expect(splitSizes(5)).toEqual({ train: 3, validation: 1, test: 1 });
     expect(() => splitSizes(3)).toThrow(/3 rows are too few.*validation split would be empty/);
+  });
+});
+
+describe('trainFractions: the share of points used for training', () => {
+  it('allows 0.1 to 0.9 and splits the rest equally between validation and test', () => {
+    expect(TRAIN_SHARE_RANGE).toEqual({ min: 0.1, max: 0.9 });
+    expect(Object.isFrozen(TRAIN_SHARE_RANGE)).toBe(true);
+    expect(trainFractions(0.3)).toEqual({ train: 0.3, validation: 0.35, test: 0.35 });
+    expect(trainFractions(0.5)).toEqual({ train: 0.5, validation: 0.25, test: 0.25 });
+    // 1 − 0.9 is not exactly 0.1 in binary; the halves are snapped to 0.05.
+    expect(trainFractions(0.9)).toEqual({ train: 0.9, validation: 0.05, test: 0.05 });
+    expect(trainFractions(0.1)).toEqual({ train: 0.1, validation: 0.45, test: 0.45 });
+  });
+
+  it('gives row counts near the share that add up to n, for even and odd n', () => {
+    const cases: [number, number, [number, number, number]][] = [
+      [600, 0.3, [180, 210, 210]],
+      [600, 0.7, [420, 90, 90]],
+      [601, 0.7, [421, 90, 90]],
+      [101, 0.5, [51, 25, 25]],
+      [99, 0.5, [49, 25, 25]],
+      [50, 0.1, [4, 23, 23]], // 22.5 rounds up twice: train takes what is left
+      [50, 0.9, [44, 3, 3]],
+      [51, 0.9, [45, 3, 3]],
+      [2000, 0.9, [1800, 100, 100]],
+      [1999, 0.25, [499, 750, 750]],
+      [10, 0.9, [8, 1, 1]],
+      [10, 0.1, [1, 5, 4]], // 5 + 5 would leave no training row: test gives one back
+    ];
+    for (const [n, share, expected] of cases) {
+      const s = splitSizes(n, trainFractions(share));
+      expect([s.train, s.validation, s.test], `n ${n}, share ${share}`).toEqual(expected);
+    }
+  });
+
+  it('never loses, duplicates or empties a split, for every share on a 1% grid and n 10..2000', () => {
+    for (let percent = 10; percent <= 90; percent++) {
+      const share = percent / 100;
+      const f = trainFractions(share);
+      for (let n = 10; n <= 2000; n++) {
+        const s = splitSizes(n, f);
+        if (s.train + s.validation + s.test !== n || s.train < 1 || s.validation < 1 || s.test < 1) {
+          throw new Error(`share ${share}, n ${n}: ${JSON.stringify(s)}`);
+        }
+        if (Math.abs(s.validation - s.test) > 1 || Math.abs(s.train - share * n) > 1.5) {
+          throw new Error(`share ${share}, n ${n}: ${JSON.stringify(s)} is not near the share`);
+        }
+      }
+    }
+  });
+
+  it('splits every row into exactly one split, stratified for classification', () => {
+    const t = table(1000, true); // 600 / 300 / 100
+    for (const share of [0.1, 0.3, 0.9]) {
+      const f = trainFractions(share);
+      const s = splitIndices(t.n, rand(9), f, t.y);
+      const all = [...s.train, ...s.validation, ...s.test].sort((a, b) => a - b);
+      expect(all).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+      const sizes = splitSizes(1000, f);
+      for (const [rows, size] of [
+        [s.train, sizes.train],
+        [s.validation, sizes.validation],
+        [s.test, sizes.test],
+      ] as const) {
+        expect(rows.length).toBe(size);
+        const c = [0, 0, 0];
+        for (const i of rows) c[t.y[i]]++;
+        const expected = [0.6, 0.3, 0.1].map((p) => p * size);
+        c.forEach((v, k) => expect(Math.abs(v - expected[k])).toBeLessThanOrEqual(1));
+      }
+    }
+  });
+
+  it('rejects anything but a number from 0.1 to 0.9, naming the field and the range', () => {
+    expect(() => trainFractions(0.95)).toThrow(DataError);
+    expect(() => trainFractions(0.95)).toThrow(
+      'train must be a number from 0.1 to 0.9 (the share of points used for training), got 0.95',
+    );
+    const bad: [unknown, string][] = [
+      [0.05, 'got 0.05'],
+      [0.0999, 'got 0.0999'],
+      [0.9001, 'got 0.9001'],
+      [0, 'got 0'],
+      [1, 'got 1'],
+      [70, 'got 70'],
+      [-0.5, 'got -0.5'],
+      [NaN, 'got NaN'],
+      [Infinity, 'got Infinity'],
+      ['0.5', 'got "0.5"'],
+      [null, 'got null'],
+      [undefined, 'got undefined'],
+      [{}, 'got [object Object]'],
+    ];
+    for (const [share, got] of bad) {
+      expect(() => trainFractions(share)).toThrow(DataError);
+      expect(() => trainFractions(share)).toThrow(
+        `train must be a number from 0.1 to 0.9 (the share of points used for training), ${got}`,
+      );
+    }
   });
 });
 
