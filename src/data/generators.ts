@@ -1,8 +1,9 @@
 /**
- * Seeded synthetic data for the early levels: a line to fit, and the 2-D classification puzzles
- * of TensorFlow Playground and CS231n (blobs, XOR, circles, moons, spirals). Every coordinate is
- * computed from kernel random numbers and kernel sin/cos, so a seed gives the same points in
- * every browser.
+ * Seeded synthetic data for the early levels and the sandbox: a line to fit, the 2-D
+ * classification puzzles of TensorFlow Playground and CS231n (blobs, XOR, circles, moons,
+ * spirals), and Playground's two 2-D regression surfaces (a tilted plane, a Gaussian bump).
+ * Every coordinate is computed from kernel random numbers and kernel sin/cos/exp, so a seed
+ * gives the same points in every browser.
  *
  * Conventions shared by all generators:
  * - Coordinates are roughly within [-1.5, 1.5] so the data can be fed unstandardised and plotted
@@ -10,11 +11,11 @@
  * - Labels are assigned round-robin (`i % classes`), so classes are balanced exactly.
  * - `noise` is the standard deviation of Gaussian jitter added to each coordinate *after* the
  *   label is fixed, so more noise means overlapping classes (spiral: jitter of the angle, in
- *   radians; line: jitter of y).
+ *   radians; line, plane and bump: jitter of the target y, never of the inputs).
  */
 import { DataError, type Task } from './dataset.js';
 import type { DataRandom } from './random.js';
-import type { Table } from './split.js';
+import type { NumberRange, Table } from './split.js';
 
 /** Options every generator reads (each ignores none silently: see `checkGeneratorOptions`). */
 export interface GeneratorOptions {
@@ -33,7 +34,15 @@ export interface GeneratorOptions {
 }
 
 /** Names of the synthetic data sets, in the order levels introduce them. */
-export type GeneratorName = 'line' | 'blobs' | 'xor' | 'circles' | 'moons' | 'spiral';
+export type GeneratorName =
+  | 'line'
+  | 'blobs'
+  | 'xor'
+  | 'circles'
+  | 'moons'
+  | 'spiral'
+  | 'plane'
+  | 'bump';
 
 /** A generator's resolved defaults, shown by level editors and documented here. */
 export interface GeneratorDefaults {
@@ -65,6 +74,21 @@ export const MAX_NOISE = 10;
 export const MAX_ARMS = 10;
 /** Largest share of far-out points in `blobs`: beyond half they are no longer the exception. */
 export const MAX_FAR = 0.5;
+/**
+ * The sandbox's noise slider: 0 to 0.5, i.e. up to 50% of the unit radius the generated data
+ * lives in (the standard deviation of the jitter; see the module comment for what it moves).
+ * Narrower than what a generator accepts (`MAX_NOISE`): beyond half the radius every set is a
+ * blur.
+ */
+export const NOISE_RANGE: NumberRange = Object.freeze({ min: 0, max: 0.5 });
+
+/**
+ * The sandbox's points slider: how many points a generated set has (`n`), over all splits.
+ * Within `MIN_POINTS`..`MAX_POINTS`: at least 50 so that even a 10% share leaves a few training
+ * points, at most 2000 so the plot stays readable and a step stays quick.
+ */
+export const SANDBOX_POINTS: NumberRange = Object.freeze({ min: 50, max: 2000 });
+
 /** Where the far-out B points of `blobs` gather, on the diagonal, and how widely they spread. */
 const FAR_CENTRE = 5;
 const FAR_SPREAD = 0.8;
@@ -80,6 +104,8 @@ const ALLOWED: Record<GeneratorName, readonly (keyof GeneratorOptions)[]> = {
   circles: ['n', 'noise'],
   moons: ['n', 'noise'],
   spiral: ['n', 'noise', 'arms'],
+  plane: ['n', 'noise'],
+  bump: ['n', 'noise'],
 };
 
 /**
@@ -155,6 +181,8 @@ export const GENERATOR_DEFAULTS: Readonly<Record<GeneratorName, GeneratorDefault
   circles: { n: 600, noise: 0.05 },
   moons: { n: 600, noise: 0.1 },
   spiral: { n: 900, noise: 0.2, arms: 3 },
+  plane: { n: 600, noise: 0 },
+  bump: { n: 600, noise: 0 },
 });
 
 const XY = ['x1', 'x2'] as const;
@@ -326,6 +354,66 @@ export function spiral(rand: DataRandom, options: GeneratorOptions = {}): Table 
   };
 }
 
+/** Width of the bump: the standard deviation of its Gaussian, in input units. */
+const BUMP_WIDTH = 0.4;
+
+/**
+ * Shared body of the 2-D regression surfaces: x1, x2 uniform in [-1, 1), target = `height(x1,
+ * x2)` plus `noise`·N(0, 1). Draw order per point: x1, x2, then the noise (only when noise > 0,
+ * so noise 0 does not consume the stream).
+ */
+function surface2d(
+  name: GeneratorName,
+  rand: DataRandom,
+  n: number,
+  noise: number,
+  height: (x1: number, x2: number) => number,
+): Table {
+  const x = new Float32Array(n * 2);
+  const y = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const x1 = rand.uniform() * 2 - 1;
+    const x2 = rand.uniform() * 2 - 1;
+    x[2 * i] = x1;
+    x[2 * i + 1] = x2;
+    const h = height(x1, x2);
+    y[i] = noise > 0 ? h + noise * rand.normal() : h;
+  }
+  return {
+    name,
+    task: 'regression',
+    inputs: 2,
+    outputs: 1,
+    featureNames: XY,
+    targetName: 'height',
+    x,
+    y,
+    n,
+  };
+}
+
+/**
+ * `plane`: TensorFlow Playground's "plane" regression: x1, x2 uniform in [-1, 1), height
+ * y = (x1 + x2) / 2 plus `noise`·N(0, 1) (default 0). A tilted flat surface, so a single neuron
+ * without hidden layers fits it exactly (weights 0.5 and 0.5, bias 0).
+ */
+export function plane(rand: DataRandom, options: GeneratorOptions = {}): Table {
+  const o = resolveGeneratorOptions('plane', options);
+  return surface2d('plane', rand, o.n, o.noise, (x1, x2) => (x1 + x2) / 2);
+}
+
+/**
+ * `bump`: a round Gaussian hill, like TensorFlow Playground's "multi Gaussian" reduced to one:
+ * x1, x2 uniform in [-1, 1), height y = exp(−(x1² + x2²) / (2·0.4²)) (1 at the centre, 0.04
+ * at the middle of an edge, 0.002 in the corners) plus `noise`·N(0, 1) (default 0). The exp is the kernel's, for the same
+ * bits in every browser. No plane fits a hill: it needs a hidden layer.
+ */
+export function bump(rand: DataRandom, options: GeneratorOptions = {}): Table {
+  const o = resolveGeneratorOptions('bump', options);
+  const scale = 2 * BUMP_WIDTH * BUMP_WIDTH;
+  return surface2d('bump', rand, o.n, o.noise, (x1, x2) => rand.exp(-(x1 * x1 + x2 * x2) / scale));
+}
+
 /**
  * The registry `makeDataset` resolves generator names through; also what a level editor lists.
  */
@@ -371,6 +459,20 @@ export const GENERATORS: Readonly<Record<GeneratorName, GeneratorSpec>> = Object
     description: 'interleaved spiral arms, one class per arm',
     defaults: GENERATOR_DEFAULTS.spiral,
     generate: spiral,
+  },
+  plane: {
+    name: 'plane',
+    task: 'regression',
+    description: 'a tilted flat slope: the height is the average of x1 and x2',
+    defaults: GENERATOR_DEFAULTS.plane,
+    generate: plane,
+  },
+  bump: {
+    name: 'bump',
+    task: 'regression',
+    description: 'one round hill in the middle, high at the centre and flat further out',
+    defaults: GENERATOR_DEFAULTS.bump,
+    generate: bump,
   },
 });
 

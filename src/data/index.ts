@@ -40,7 +40,8 @@ export const DATASET_NAMES: readonly string[] = Object.freeze([...GENERATOR_NAME
 /**
  * Inputs, outputs and task of a named data set, known without generating it: what the level
  * validator and the workbench need to check a network against its data. Null for an unknown
- * name. `arms` is the spiral generator's class count.
+ * name. `arms` is the spiral generator's class count. Every generator but `line` has the two
+ * inputs x1, x2 (the regression surfaces `plane` and `bump` too, with one output).
  */
 export function namedDataShape(
   name: string,

@@ -9,9 +9,11 @@ import {
   GENERATOR_NAMES,
   GENERATORS,
   blobs,
+  bump,
   circles,
   line,
   moons,
+  plane,
   spiral,
   xor,
 } from '../../src/data/generators.js';
@@ -38,15 +40,26 @@ function bytes(t: Table): Buffer {
 }
 
 describe('generator registry', () => {
-  it('lists the six generators with their documented defaults', () => {
-    expect(GENERATOR_NAMES).toEqual(['line', 'blobs', 'xor', 'circles', 'moons', 'spiral']);
+  it('lists the eight generators with their documented defaults', () => {
+    expect(GENERATOR_NAMES).toEqual([
+      'line',
+      'blobs',
+      'xor',
+      'circles',
+      'moons',
+      'spiral',
+      'plane',
+      'bump',
+    ]);
     expect(GENERATOR_DEFAULTS.spiral).toMatchObject({ n: 900, arms: 3 });
-    for (const name of ['blobs', 'xor', 'circles', 'moons'] as const) {
+    for (const name of ['blobs', 'xor', 'circles', 'moons', 'plane', 'bump'] as const) {
       expect(GENERATOR_DEFAULTS[name].n).toBe(600);
     }
+    expect(GENERATOR_DEFAULTS.plane.noise).toBe(0);
+    expect(GENERATOR_DEFAULTS.bump.noise).toBe(0);
   });
 
-  for (const name of ['line', 'blobs', 'xor', 'circles', 'moons', 'spiral'] as const) {
+  for (const name of GENERATOR_NAMES) {
     it(`${name}: shape, task, finite values and determinism`, () => {
       const spec = GENERATORS[name];
       const t = spec.generate(rand(5));
@@ -191,6 +204,130 @@ describe('spiral', () => {
       expect(Math.hypot(a - r * Math.sin(expected), b - r * Math.cos(expected))).toBeLessThan(1e-5);
     }
     expect(maxR).toBeCloseTo(1, 5);
+  });
+});
+
+/** Least-squares fit y ≈ w1·x1 + w2·x2 + b of a 2-D regression table, and its R². */
+function fitPlane(t: Table): { w1: number; w2: number; b: number; r2: number } {
+  // Normal equations for centred data: a 2 × 2 solve.
+  const n = t.n;
+  let m1 = 0;
+  let m2 = 0;
+  let my = 0;
+  for (let i = 0; i < n; i++) {
+    m1 += t.x[2 * i] / n;
+    m2 += t.x[2 * i + 1] / n;
+    my += t.y[i] / n;
+  }
+  let s11 = 0;
+  let s12 = 0;
+  let s22 = 0;
+  let s1y = 0;
+  let s2y = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    const a = t.x[2 * i] - m1;
+    const c = t.x[2 * i + 1] - m2;
+    const d = t.y[i] - my;
+    s11 += a * a;
+    s12 += a * c;
+    s22 += c * c;
+    s1y += a * d;
+    s2y += c * d;
+    syy += d * d;
+  }
+  const det = s11 * s22 - s12 * s12;
+  const w1 = (s22 * s1y - s12 * s2y) / det;
+  const w2 = (s11 * s2y - s12 * s1y) / det;
+  return { w1, w2, b: my - w1 * m1 - w2 * m2, r2: (w1 * s1y + w2 * s2y) / syy };
+}
+
+describe('2-D regression surfaces', () => {
+  for (const gen of [plane, bump]) {
+    it(`${gen.name}: a regression over x1, x2 uniform in [-1, 1), named height`, () => {
+      const t = gen(rand(4));
+      expect(t).toMatchObject({
+        name: gen.name,
+        task: 'regression',
+        inputs: 2,
+        outputs: 1,
+        featureNames: ['x1', 'x2'],
+        targetName: 'height',
+        n: 600,
+      });
+      expect(t.classNames).toBeUndefined();
+      expect(t.x.every((v) => v >= -1 && v < 1)).toBe(true);
+      // Both inputs cover the square: every quadrant has points.
+      const quadrants = new Set<string>();
+      for (let i = 0; i < t.n; i++) quadrants.add(`${t.x[2 * i] > 0},${t.x[2 * i + 1] > 0}`);
+      expect(quadrants.size).toBe(4);
+    });
+
+    it(`${gen.name}: same seed bit-identical, another seed different, noise on y only`, () => {
+      expect(bytes(gen(rand(9), { n: 200, noise: 0.1 }))).toEqual(bytes(gen(rand(9), { n: 200, noise: 0.1 })));
+      expect(bytes(gen(rand(10), { n: 200 }))).not.toEqual(bytes(gen(rand(9), { n: 200 })));
+      const clean = gen(rand(9), { n: 200 });
+      const noisy = gen(rand(9), { n: 200, noise: 0.1 });
+      // The noise is drawn after a point's inputs, so the first point's inputs agree...
+      expect([noisy.x[0], noisy.x[1]]).toEqual([clean.x[0], clean.x[1]]);
+      expect(noisy.y[0]).not.toBe(clean.y[0]);
+    });
+
+    it(`${gen.name}: takes n and noise only, naming a foreign option`, () => {
+      expect(gen(rand(), { n: 51 }).n).toBe(51);
+      expect(() => gen(rand(), { arms: 3 })).toThrow(DataError);
+      expect(() => gen(rand(), { arms: 3 })).toThrow(
+        `${gen.name}: option "arms" is not used by this data set; allowed options: n, noise`,
+      );
+      expect(() => gen(rand(), { slope: 1 })).toThrow(`${gen.name}: option "slope" is not used`);
+      expect(() => gen(rand(), { far: 0.1 })).toThrow(`${gen.name}: option "far" is not used`);
+      expect(() => gen(rand(), { n: 9 })).toThrow(`${gen.name}: option "n" must be an integer from 10`);
+      expect(() => gen(rand(), { noise: -1 })).toThrow(`${gen.name}: option "noise" must be a number`);
+    });
+  }
+
+  it('plane: height (x1 + x2) / 2 exactly up to float32 rounding, and a plane fits it', () => {
+    const t = plane(rand(2), { n: 1000 });
+    for (let i = 0; i < t.n; i++) {
+      expect(Math.abs(t.y[i] - (t.x[2 * i] + t.x[2 * i + 1]) / 2)).toBeLessThan(2e-7);
+    }
+    const fit = fitPlane(t);
+    expect(fit.w1).toBeCloseTo(0.5, 5);
+    expect(fit.w2).toBeCloseTo(0.5, 5);
+    expect(fit.b).toBeCloseTo(0, 5);
+    expect(fit.r2).toBeCloseTo(1, 6);
+  });
+
+  it('bump: height exp(−(x1² + x2²) / (2·0.4²)) up to float32 rounding, and no plane fits it', () => {
+    const t = bump(rand(2), { n: 1000 });
+    let top = 0;
+    for (let i = 0; i < t.n; i++) {
+      const [a, b] = [t.x[2 * i], t.x[2 * i + 1]];
+      const expected = Math.exp(-(a * a + b * b) / (2 * 0.4 * 0.4));
+      expect(Math.abs(t.y[i] - expected)).toBeLessThan(1e-6);
+      expect(t.y[i] > 0 && t.y[i] <= 1).toBe(true);
+      top = Math.max(top, t.y[i]);
+    }
+    expect(top).toBeGreaterThan(0.95); // the hill's top, near the centre, is sampled
+    expect(fitPlane(t).r2).toBeLessThan(0.05);
+  });
+
+  it('noise is Gaussian on the height with standard deviation `noise`', () => {
+    for (const gen of [plane, bump]) {
+      const noisy = gen(rand(6), { n: 4000, noise: 0.2 });
+      // The noise draws shift the stream, so the points differ from the clean set's: compare
+      // each height with the formula at its own point.
+      let sq = 0;
+      let sum = 0;
+      for (let i = 0; i < noisy.n; i++) {
+        const [a, b] = [noisy.x[2 * i], noisy.x[2 * i + 1]];
+        const h = gen === plane ? (a + b) / 2 : Math.exp(-(a * a + b * b) / 0.32);
+        sum += noisy.y[i] - h;
+        sq += (noisy.y[i] - h) ** 2;
+      }
+      expect(sum / noisy.n).toBeCloseTo(0, 1);
+      expect(Math.sqrt(sq / noisy.n)).toBeCloseTo(0.2, 2);
+    }
   });
 });
 
