@@ -4,7 +4,7 @@
  * directly in Node. It owns one learner at a time and builds the data inside the worker, so only
  * small messages cross the thread boundary while training.
  */
-import { makeCsvDataset, makeDataset } from '../data/index.js';
+import { makeCsvDataset, makeDataset, trainFractions } from '../data/index.js';
 import type { Dataset } from '../data/dataset.js';
 import type { LayerSummary } from './spec.js';
 import {
@@ -27,6 +27,11 @@ export type DataRequest =
       far?: number;
       /** Bundled sets only: the feature columns to keep, e.g. two measurements to plot. */
       features?: string[];
+      /**
+       * The share of rows used for training, 0.1 to 0.9 (`TRAIN_SHARE_RANGE`); the rest is
+       * split equally between validation and test. Absent: the usual 70/15/15.
+       */
+      train?: number;
     }
   | { csv: string; seed: number; target?: string; fileName?: string };
 
@@ -174,6 +179,7 @@ export function createTrainer(loadModule: () => Promise<WebAssembly.Module>): Tr
             arms: request.arms,
             far: request.far,
             features: request.features,
+            fractions: request.train === undefined ? undefined : trainFractions(request.train),
           });
     return { m, data };
   };
