@@ -16,6 +16,7 @@ export {
   log_f64,
   sin_f64,
   cos_f64,
+  sin_f32,
   exp_array,
   log_array,
   tanh_array,

@@ -22,6 +22,8 @@ export interface KernelExports {
   log_f64(x: number): number;
   sin_f64(x: number): number;
   cos_f64(x: number): number;
+  /** sin of any f32 (≤ 1 ulp); sin_f64 rounded to f32 below 2^20, exact reduction above. */
+  sin_f32(x: number): number;
   /** out[N] = exp(inp[N]) (SIMD); used by tests to compare with exp_f32. */
   exp_array(out: Ptr, inp: Ptr, N: number): void;
   log_array(out: Ptr, inp: Ptr, N: number): void;

@@ -214,6 +214,44 @@ describe.each(VARIANTS)('math.ts f32 (%s build)', (variant) => {
     }
   });
 
+  it('sin_f32 is the correctly rounded sine of every f32, the huge ones reduced exactly', async () => {
+    const h = await harness(variant);
+    // V8's Math.sin is fdlibm's, with Payne–Hanek reduction: within an ulp of float64 everywhere.
+    const wrong: string[] = [];
+    const check = (xs: Float32Array, label: string): void => {
+      for (const x of xs) {
+        const got = h.k.sin_f32(x);
+        if (got !== f32(Math.sin(x)) && wrong.length < 5) wrong.push(`${label} sin(${x}) = ${got}`);
+      }
+    };
+    check(linspace(-7, 7, 100_001), 'small');
+    check(linspace(-1048575, 1048575, 100_001), 'medium');
+    // Every exponent from 2^20 to the largest f32, both signs, random mantissas.
+    const huge = new Float32Array(100_000);
+    const u = new Uint32Array(huge.buffer);
+    let s = 4242;
+    for (let i = 0; i < huge.length; i++) {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      u[i] = (0x49800000 + (s % (0x7f800000 - 0x49800000))) | ((i & 1) << 31);
+    }
+    check(huge, 'huge');
+    // Near multiples of π, where the reduced argument is tiny and needs every bit of 2/π.
+    check(
+      Float32Array.from({ length: 2000 }, (_, i) => f32((i + 1) * 1e5 * Math.PI)),
+      'near kπ',
+    );
+    expect(wrong).toEqual([]);
+    // It is sin_f64 rounded once below 2^20, and odd; ±0 keep their sign, ±Inf and NaN give NaN.
+    for (const x of linspace(-1048575, 1048575, 10_001)) {
+      expect(h.k.sin_f32(x)).toBe(f32(h.k.sin_f64(x)));
+    }
+    for (const x of huge.subarray(0, 1000)) expect(h.k.sin_f32(-x)).toBe(-h.k.sin_f32(x));
+    expect(Object.is(h.k.sin_f32(-0), -0)).toBe(true);
+    expect(Object.is(h.k.sin_f32(0), 0)).toBe(true);
+    for (const x of [Infinity, -Infinity, NaN]) expect(h.k.sin_f32(x)).toBeNaN();
+    expect(h.k.sin_f32(3.4028234663852886e38)).toBe(f32(Math.sin(3.4028234663852886e38)));
+  });
+
   it('does not write past N', async () => {
     const h = await harness(variant);
     for (const n of SIZES) {
@@ -234,7 +272,7 @@ describe('math.ts across builds', () => {
       expect(bits(runArray(simd, name, inp)), name).toEqual(bits(runArray(scalar, name, inp)));
     }
     const grid = linspace(-120, 120, 100_001);
-    for (const name of ['exp_f32', 'log_f32', 'tanh_f32', 'sigmoid_f32'] as const) {
+    for (const name of ['exp_f32', 'log_f32', 'tanh_f32', 'sigmoid_f32', 'sin_f32'] as const) {
       const a = Float32Array.from(grid, (x) => simd.k[name](x));
       const b = Float32Array.from(grid, (x) => scalar.k[name](x));
       expect(bits(a), name).toEqual(bits(b));
