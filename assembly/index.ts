@@ -33,6 +33,7 @@ export * from './ops/bce_logits';
 export * from './ops/softmax_ce';
 export * from './ops/dropout';
 export * from './ops/l2';
+export * from './ops/l1';
 export * from './ops/clip';
 export * from './ops/sgd';
 export * from './ops/momentum';

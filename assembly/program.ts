@@ -1,10 +1,11 @@
 // Shapes: B batch rows, R rows of an evaluation chunk, C/OC widths recorded in each op record.
 //
-// The interpreter: runs whole training steps (batch gather, forward, loss, backward, L2,
+// The interpreter: runs whole training steps (batch gather, forward, loss, backward, L2 and L1,
 // clipping, optimizer) from a program the engine wrote into memory, so one JS→WASM call covers
 // any number of steps and JS never touches the hot loop. Layout of the program (i32 words):
 // a header of HEADER_WORDS fields (the H_* constants, mirrored in src/engine/program.ts), then
-// one OP_WORDS-word record per op, then (param pointer, length) pairs of the L2-penalised weights.
+// one OP_WORDS-word record per op, then (param pointer, length) pairs of the weights the L2 and
+// L1 penalties apply to (every dense weight, no bias).
 
 import { dense_forward, dense_backward } from './ops/dense';
 import { relu_forward, relu_backward } from './ops/relu';
@@ -17,6 +18,7 @@ import { mse_forward, mse_backward, accuracy_threshold } from './ops/mse';
 import { bce_logits_forward, bce_logits_backward, accuracy_binary } from './ops/bce_logits';
 import { softmax_ce_forward, softmax_ce_backward, accuracy_multiclass } from './ops/softmax_ce';
 import { l2_backward } from './ops/l2';
+import { l1_backward } from './ops/l1';
 import { clip_grad_norm, sum_squares } from './ops/clip';
 import { sgd_update } from './ops/sgd';
 import { momentum_update } from './ops/momentum';
@@ -73,6 +75,7 @@ const H_EVAL_CORRECT: i32 = 51;
 const H_EVAL_LOSS: i32 = 52; // f64 (words 52–53)
 const H_ROWS: i32 = 54;
 const H_SCORE: i32 = 55; // 1: an MSE output on 0/1 targets is scored as a yes/no answer at 0.5
+const H_L1: i32 = 56; // f32
 
 // Op kinds and activation functions.
 const OP_DENSE: i32 = 1;
@@ -260,6 +263,8 @@ function update(p: usize): void {
  * returns how many completed. Step i writes its batch loss, gradient norm and correct count to
  * the histories. A step whose loss or gradient norm is not finite stops the run before touching
  * the parameters and sets the status field, so the engine can explain the divergence.
+ * The L2 gradient (λ·w) and then the L1 gradient (λ·sign w) are added to the weights' gradients
+ * after the backward pass and before clipping; neither penalty is part of the recorded loss.
  */
 export function program_train(p: usize, steps: i32): i32 {
   const batch = hi(p, H_BATCH);
@@ -268,6 +273,7 @@ export function program_train(p: usize, steps: i32): i32 {
   const histCorrect = hp(p, H_HIST_CORRECT);
   const clip = hf(p, H_CLIP);
   const l2 = hf(p, H_L2);
+  const l1 = hf(p, H_L1);
   const nl2 = hi(p, H_NL2);
   const l2list = p + (<usize>(HEADER_WORDS + hi(p, H_NOPS) * OP_WORDS) << 2);
   hset(p, H_STATUS, 0);
@@ -285,12 +291,13 @@ export function program_train(p: usize, steps: i32): i32 {
     }
     lossBackward(p, batch);
     backward(p, batch);
-    if (l2 > 0) {
+    if (l2 > 0 || l1 > 0) {
       for (let i = 0; i < nl2; i++) {
         const w = <usize>load<i32>(l2list + (<usize>(2 * i) << 2));
         const len = load<i32>(l2list + (<usize>(2 * i + 1) << 2));
         const g = w + (hp(p, H_GRADS) - hp(p, H_PARAMS));
-        l2_backward(g, w, len, l2);
+        if (l2 > 0) l2_backward(g, w, len, l2);
+        if (l1 > 0) l1_backward(g, w, len, l1);
       }
     }
     const norm: f32 =

@@ -15,7 +15,7 @@ export class UsageError extends Error {}
 export const USAGE = `Usage:
   neural-journey train --spec FILE --data NAME|FILE.csv [--target COLUMN]
                        [--optimizer ${OPTIMIZERS.join('|')}] [--lr X] [--batch N]
-                       [--steps N] [--seed N] [--l2 X] [--clip X]
+                       [--steps N] [--seed N] [--l2 X] [--l1 X] [--clip X]
                        [--momentum X] [--nesterov] [--beta1 X] [--beta2 X] [--alpha X]
                        [--eps X] [--weight-decay X]
                        [--load MODEL [--fresh-state]] [--save MODEL] [--json]
@@ -40,6 +40,7 @@ export const FLAGS = {
   steps: { type: 'string' },
   seed: { type: 'string' },
   l2: { type: 'string' },
+  l1: { type: 'string' },
   clip: { type: 'string' },
   momentum: { type: 'string' },
   nesterov: { type: 'boolean' },
@@ -73,6 +74,7 @@ export const OPTION_FLAGS: ReadonlyArray<{
   { flag: 'lr', key: 'lr', integer: false },
   { flag: 'batch', key: 'batch', integer: true },
   { flag: 'l2', key: 'l2', integer: false },
+  { flag: 'l1', key: 'l1', integer: false },
   { flag: 'clip', key: 'clip', integer: false },
   { flag: 'momentum', key: 'momentum', integer: false },
   { flag: 'beta1', key: 'beta1', integer: false },

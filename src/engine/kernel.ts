@@ -121,6 +121,9 @@ export interface KernelExports {
   dropout_backward_scalar(dinp: Ptr, dout: Ptr, mask: Ptr, N: number): void;
   l2_backward(grad: Ptr, param: Ptr, N: number, lambda: number): void;
   l2_backward_scalar(grad: Ptr, param: Ptr, N: number, lambda: number): void;
+  /** grad[N] += lambda·sign(param[N]), sign(±0) = 0: the gradient of lambda·Σ|param|. */
+  l1_backward(grad: Ptr, param: Ptr, N: number, lambda: number): void;
+  l1_backward_scalar(grad: Ptr, param: Ptr, N: number, lambda: number): void;
   sum_squares(ptr: Ptr, N: number): number;
   sum_squares_scalar(ptr: Ptr, N: number): number;
   clip_grad_norm(grads: Ptr, N: number, maxNorm: number): number;

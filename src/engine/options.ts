@@ -16,8 +16,17 @@ export interface TrainOptions {
   lr: number;
   /** Rows per training batch. */
   batch: number;
-  /** L2 penalty λ on weights (not biases): the loss gains λ/2·‖w‖². */
+  /**
+   * L2 penalty λ on weights (not biases): the loss gains λ/2·‖w‖², the gradient λ·w. Like L1,
+   * it shapes the weights but is not part of any reported loss (see docs/model-format.md).
+   */
   l2: number;
+  /**
+   * L1 penalty λ on weights (not biases): the loss gains λ·Σ|w|, the gradient λ·sign(w) with
+   * sign(0) = 0 (as PyTorch's gradient of `abs`). Applied after L2 (both may be on) and before
+   * clipping; not part of any reported loss.
+   */
+  l1: number;
   /** Largest global gradient norm; 0 turns clipping off. */
   clip: number;
   /** Momentum μ (momentum optimizer). */
@@ -39,6 +48,7 @@ export const DEFAULT_OPTIONS: TrainOptions = {
   lr: 0.01,
   batch: 32,
   l2: 0,
+  l1: 0,
   clip: 0,
   momentum: 0.9,
   nesterov: false,
@@ -70,6 +80,7 @@ export function parseOptions(raw: unknown, path = 'options'): TrainOptions {
   checkNumber(issues, p('lr'), out.lr, 1e-7, 10);
   checkInt(issues, p('batch'), out.batch, 1, LIMITS.maxBatch);
   checkNumber(issues, p('l2'), out.l2, 0, 10);
+  checkNumber(issues, p('l1'), out.l1, 0, 10);
   checkNumber(issues, p('clip'), out.clip, 0, 1e6);
   checkNumber(issues, p('momentum'), out.momentum, 0, 1, true);
   if (typeof out.nesterov !== 'boolean')

@@ -1,7 +1,7 @@
 /**
  * Writes the program the kernel's interpreter (`assembly/program.ts`) runs: a header of
  * pointers, sizes and hyperparameters, one record per primitive op, and the list of weights the
- * L2 penalty applies to. The H_* numbers mirror the kernel's; `tests/engine/plan.test.ts`
+ * L2 and L1 penalties apply to. The H_* numbers mirror the kernel's; `tests/engine/plan.test.ts`
  * checks the two lists agree.
  */
 import { HEADER_WORDS, OP_WORDS, type Plan } from './plan.js';
@@ -55,6 +55,7 @@ export const H = {
   EVAL_LOSS: 52,
   ROWS: 54,
   SCORE: 55,
+  L1: 56,
 } as const;
 
 const LOSS_CODE = { mse: 0, bce: 1, cce: 2 } as const;
@@ -115,6 +116,7 @@ export function writeProgram(
   floats[H.WD] = options.weightDecay;
   words[H.NESTEROV] = options.nesterov ? 1 : 0;
   floats[H.L2] = options.l2;
+  floats[H.L1] = options.l1;
   floats[H.CLIP] = options.clip;
   words[H.RNG] = ptr('rng.train');
   words[H.ORDER] = ptr('order');

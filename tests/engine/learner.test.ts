@@ -133,7 +133,7 @@ describe('training reaches the goals of the engine', () => {
     expect(test.accuracy).toBeGreaterThanOrEqual(0.93);
   });
 
-  it('L2 shrinks the weights; clipping bounds every update', () => {
+  it('L2 and L1 shrink the weights; clipping bounds every update', () => {
     const spec = {
       layers: [
         { type: 'dense', units: 16, activation: 'tanh' },
@@ -152,6 +152,21 @@ describe('training reaches the goals of the engine', () => {
     plain.step(500);
     decayed.step(500);
     expect(norm(decayed.read('0.weight'))).toBeLessThan(0.7 * norm(plain.read('0.weight')));
+    // L1 pulls every weight towards zero by the same amount, so it ends near zero (within the
+    // lr·λ it overshoots by) unless the data keeps it; the biases feel neither penalty.
+    const sparse = new Learner(
+      module,
+      spec,
+      data['xor']!,
+      { optimizer: 'sgd', lr: 0.1, l1: 0.05 },
+      1,
+    );
+    sparse.step(500);
+    const abs = (a: ArrayLike<number>): number =>
+      Array.from(a).reduce((s, x) => s + Math.abs(x), 0);
+    expect(abs(sparse.read('0.weight'))).toBeLessThan(0.5 * abs(plain.read('0.weight')));
+    const near = Array.from(sparse.read('0.weight')).filter((w) => Math.abs(w) <= 0.1 * 0.05);
+    expect(near.length).toBeGreaterThan(0);
     // With plain SGD and clipping at c, no parameter moves further than lr·c in one step.
     const clipped = new Learner(
       module,

@@ -160,12 +160,21 @@ describe('parseOptions', () => {
       batch: 32,
     });
   });
-  it('names the field of a bad learning rate, batch or optimizer', () => {
+  it('names the field of a bad learning rate, batch, penalty or optimizer', () => {
     expect(messages(() => parseOptions({ lr: NaN }))).toEqual([
       'options.lr must be a number from 1e-7 to 10, got NaN',
     ]);
+    expect(messages(() => parseOptions({ l1: -0.1 }))).toEqual([
+      'options.l1 must be a number from 0 to 10, got -0.1',
+    ]);
+    expect(messages(() => parseOptions({ l1: NaN, l2: 11 }))).toEqual([
+      'options.l2 must be a number from 0 to 10, got 11',
+      'options.l1 must be a number from 0 to 10, got NaN',
+    ]);
+    expect(parseOptions({}).l1).toBe(0);
+    expect(parseOptions({ l1: 0.01, l2: 0.02 })).toMatchObject({ l1: 0.01, l2: 0.02 });
     expect(messages(() => parseOptions({ batch: 0, optimizer: 'lbfgs', lrate: 1 }))).toEqual([
-      'options.lrate is not a known field (known: optimizer, lr, batch, l2, clip, momentum, nesterov, beta1, beta2, alpha, eps, weightDecay)',
+      'options.lrate is not a known field (known: optimizer, lr, batch, l2, l1, clip, momentum, nesterov, beta1, beta2, alpha, eps, weightDecay)',
       'options.optimizer must be one of sgd, momentum, rmsprop, adam, adamw, got "lbfgs"',
       'options.batch must be an integer from 1 to 4096, got 0',
     ]);

@@ -1,7 +1,7 @@
 /**
  * Regularisation: inverted dropout (statistics, the exact mask from the PRNG stream,
- * determinism, backward), the L2 penalty gradient, sum_squares and clip_grad_norm, at every
- * size in SIZES, SIMD ops against their scalar twins bit for bit.
+ * determinism, backward), the L2 and L1 penalty gradients, sum_squares and clip_grad_norm, at
+ * every size in SIZES, SIMD ops against their scalar twins bit for bit.
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -153,6 +153,84 @@ describe.each(VARIANTS)('l2 (%s build)', (variant) => {
   });
 });
 
+describe.each(VARIANTS)('l1 (%s build)', (variant) => {
+  /** Weights with exact zeros of both signs among them, every few elements. */
+  function weights(n: number, seed: number): Float32Array {
+    const w = testValues(n, seed, 3);
+    for (let i = 0; i < n; i += 3) w[i] = i % 2 ? -0 : 0;
+    return w;
+  }
+  const sign = (w: number): number => (w > 0 ? 1 : w < 0 ? -1 : 0);
+
+  it('adds lambda·sign(param) with sign(±0) = 0, SIMD = twin, at every size', async () => {
+    const h = await harness(variant);
+    const lambda = 0.05;
+    for (const n of SIZES) {
+      const param = weights(n, n + 7);
+      const prefill = testValues(n, n + 8);
+      const run = (twin: boolean) => {
+        const g = h.alloc(n, prefill);
+        (twin ? h.k.l1_backward_scalar : h.k.l1_backward)(g, h.alloc(n, param), n, lambda);
+        return h.read(g, n);
+      };
+      const got = run(false);
+      expect(bits(got), `N=${n}`).toEqual(bits(run(true)));
+      // One float32 rounding of prefill + (±λ or 0): the reference is exact.
+      const want = Float32Array.from(param, (w, i) => f32(prefill[i] + f32(lambda) * sign(w)));
+      expect(bits(got), `N=${n}`).toEqual(bits(want));
+      // The weights at ±0 leave their gradient exactly as it was.
+      for (let i = 0; i < n; i += 3) expect(got[i], `N=${n} i=${i}`).toBe(prefill[i]);
+      // Central differences of λ·Σ|w| away from the kink.
+      const penalty = (w: number[]) => lambda * w.reduce((a, v) => a + Math.abs(v), 0);
+      const w = Array.from(param);
+      for (let i = 1; i < n; i += 3) {
+        if (Math.abs(w[i]!) < 1e-2) continue;
+        const plus = w.slice();
+        const minus = w.slice();
+        plus[i] += 1e-3;
+        minus[i] -= 1e-3;
+        const fd = (penalty(plus) - penalty(minus)) / 2e-3;
+        expect(Math.abs(got[i]! - prefill[i]! - fd), `fd N=${n} i=${i}`).toBeLessThan(1e-6);
+      }
+    }
+  });
+
+  it('by hand: zeros, −0, tiny and huge weights, a −0 gradient and a NaN weight', async () => {
+    const h = await harness(variant);
+    const param = [0, -0, 1e-40, -1e-40, 3e38, -2, NaN, 0.5];
+    const grad = [-0, -0, 0, 0, 1, 0.25, 1, -0];
+    const lambda = 0.5;
+    for (const twin of [false, true]) {
+      const g = h.alloc(8, grad);
+      (twin ? h.k.l1_backward_scalar : h.k.l1_backward)(g, h.alloc(8, param), 8, lambda);
+      const got = Array.from(h.read(g, 8));
+      // A zero weight adds +0, so a −0 gradient becomes +0 (as −0 + 0 does in PyTorch).
+      expect(got.map((v) => (Object.is(v, -0) ? '-0' : v))).toEqual([
+        0,
+        0,
+        0.5,
+        -0.5,
+        1.5,
+        -0.25,
+        NaN,
+        0.5,
+      ]);
+    }
+  });
+
+  it('lambda 0 adds +0 only; N = 0 touches nothing', async () => {
+    const h = await harness(variant);
+    const n = 67;
+    const prefill = testValues(n, 3);
+    const g = h.alloc(n, prefill);
+    h.k.l1_backward(g, h.alloc(n, testValues(n, 4)), n, 0);
+    expect(bits(h.read(g, n))).toEqual(bits(prefill));
+    const one = h.alloc(1, [7]);
+    h.k.l1_backward(one, h.alloc(1, [1]), 0, 1);
+    expect(h.read(one, 1)[0]).toBe(7);
+  });
+});
+
 describe.each(VARIANTS)('clip (%s build)', (variant) => {
   it('sum_squares: SIMD = twin bit for bit, equal to the float64 sum', async () => {
     const h = await harness(variant);
@@ -216,6 +294,7 @@ describe('regularisation across builds', () => {
       const d = h.alloc(n, x);
       h.k.dropout_backward(d, h.alloc(n, x), h.alloc(n, mask), n);
       h.k.l2_backward(d, h.alloc(n, x), n, 0.01);
+      h.k.l1_backward(d, h.alloc(n, x), n, 0.02);
       const g = h.alloc(n, x);
       const norm = h.k.clip_grad_norm(g, n, 1);
       return [
