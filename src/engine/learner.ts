@@ -25,7 +25,9 @@ import {
   buildNetwork,
   parseSpec,
   Issues,
+  checkChoice,
   checkInt,
+  show,
   type LayerSummary,
   type Network,
 } from './spec.js';
@@ -77,6 +79,9 @@ export function checkSeed(seed: unknown, path = 'seed'): number {
   issues.throwIfAny();
   return seed as number;
 }
+
+/** Largest magnitude `setParam` writes: far beyond any trained weight, far below overflow. */
+const MAX_PARAM = 1e6;
 
 /** The training stream gets its own seed so that changing dropout never changes the init. */
 const TRAIN_STREAM = 0x9e3779b9;
@@ -416,6 +421,36 @@ export class Learner {
       }
     }
     return out;
+  }
+
+  /**
+   * Writes one element of a parameter tensor, as a player who types a new value for a weight:
+   * `name` is a parameter (`0.weight`, `2.bias` …), `index` a position in its row-major values
+   * (0 to length − 1) and `value` a finite number with |value| ≤ 1e6, stored as float32. Nothing
+   * else changes: the optimizer state, the step count and the starting weights `reset` returns
+   * to stay as they were. Throws a SpecError naming what is allowed.
+   */
+  setParam(name: string, index: number, value: number): void {
+    this.live();
+    const names = this.plan.params.map((t) => t.name);
+    const issues = new Issues();
+    if (!checkChoice(issues, 'setParam: name', name, names)) issues.throwIfAny();
+    const t = this.tensor(name);
+    const last = t.length - 1;
+    if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index > last) {
+      issues.add(
+        'setParam: index',
+        `must be an integer from 0 to ${last} (${name} [${t.shape.join(', ')}] holds ${t.length} value${t.length === 1 ? '' : 's'}), got ${show(index)}`,
+      );
+    }
+    if (typeof value !== 'number' || !Number.isFinite(value) || Math.abs(value) > MAX_PARAM) {
+      issues.add(
+        'setParam: value',
+        `must be a finite number from -${MAX_PARAM} to ${MAX_PARAM}, got ${show(value)}`,
+      );
+    }
+    issues.throwIfAny();
+    (this.view(name) as Float32Array)[index] = value;
   }
 
   /** Copy of a named tensor (parameters, gradients, activations, optimizer state …). */

@@ -94,6 +94,11 @@ export interface TrainerApi {
   predict(x: Float32Array): Float32Array;
   probe(x: Float32Array, names: string[]): Record<string, Float32Array>;
   read(name: string): Float32Array | Int32Array;
+  /**
+   * Sets one parameter element by hand (`Learner.setParam`): `name` a parameter such as
+   * `0.weight`, `index` its position in the row-major values, `value` finite with |value| ≤ 1e6.
+   */
+  write(name: string, index: number, value: number): void;
   snapshot(): Snapshot;
   restore(snapshot: Snapshot): void;
   reset(): void;
@@ -242,6 +247,7 @@ export function createTrainer(loadModule: () => Promise<WebAssembly.Module>): Tr
     predict: (x) => live().predict(x),
     probe: (x, names) => live().probe(x, names),
     read: (name) => live().read(name),
+    write: (name, index, value) => live().setParam(name, index, value),
     snapshot: () => live().snapshot(),
     restore: (snapshot) => live().restore(snapshot),
     reset: () => live().reset(),

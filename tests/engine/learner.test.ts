@@ -622,3 +622,92 @@ describe('a regression CSV in its own units', () => {
     expect(r.evaluate('validation').loss).toBeGreaterThan(10 * variance);
   });
 });
+
+describe('setting one parameter by hand', () => {
+  it('changes predict exactly as the dense layer computes it, and nothing else', async () => {
+    // Squared error on one dense unit: predict returns b + w₀x₀ + w₁x₁, summed in that order.
+    const s = new Learner(
+      module,
+      { layers: [{ type: 'dense', units: 1 }], loss: 'mse' },
+      data['xor']!,
+      { optimizer: 'adam' },
+      1,
+    );
+    s.step(5);
+    const state = s.trainingState();
+    const f32 = Math.fround;
+    const x = new Float32Array([0.5, -1.25, 2, 0.75, -0.3, 0.1]);
+    const reference = (): number[] => {
+      const [w0, w1] = s.read('0.weight');
+      const b = s.read('0.bias')[0]!;
+      return [0, 1, 2].map((r) => f32(f32(b + f32(w0! * x[2 * r]!)) + f32(w1! * x[2 * r + 1]!)));
+    };
+    expect(Array.from(s.predict(x))).toEqual(reference());
+    s.setParam('0.weight', 1, -0.8);
+    s.setParam('0.bias', 0, 0.1);
+    expect(Array.from(s.read('0.weight'))[1]).toBe(f32(-0.8));
+    expect(s.read('0.bias')[0]).toBe(f32(0.1)); // stored as float32
+    expect(Array.from(s.predict(x))).toEqual(reference());
+    expect(s.predict(x)[0]).toBe(f32(f32(f32(0.1) + f32(s.read('0.weight')[0]! * 0.5)) + f32(1)));
+    // The optimizer state, the shuffle and the step count stay; reset still knows the start.
+    expect(s.trainingState()).toEqual(state);
+    expect(s.stepCount).toBe(5);
+    expect(s.step(1).step).toBe(6);
+    const start = new Learner(
+      module,
+      { layers: [{ type: 'dense', units: 1 }], loss: 'mse' },
+      data['xor']!,
+      { optimizer: 'adam' },
+      1,
+    );
+    s.reset();
+    expect(await s.weightsHash()).toBe(await start.weightsHash());
+  });
+
+  it('reaches a hidden layer: the output follows the tanh of the new weight', () => {
+    const s = new Learner(module, XOR, data['xor']!, {}, 1);
+    s.step(50);
+    s.setParam('0.weight', 5, 2.5);
+    s.setParam('2.weight', 3, 1.5);
+    const x = new Float32Array([0.5, -1]);
+    const w = s.read('0.weight');
+    const b = s.read('0.bias');
+    const v = s.read('2.weight');
+    expect(w[5]).toBe(2.5);
+    let z = s.read('2.bias')[0]!;
+    for (let j = 0; j < 4; j++) z += v[j]! * Math.tanh(w[2 * j]! * 0.5 - w[2 * j + 1]! + b[j]!);
+    expect(s.predict(x)[0]).toBeCloseTo(1 / (1 + Math.exp(-z)), 6);
+  });
+
+  it('refuses what is not a parameter, an index outside it and an unreasonable value', async () => {
+    const s = new Learner(module, XOR, data['xor']!, {}, 1);
+    const before = await s.weightsHash();
+    const params = 'must be one of 0.weight, 0.bias, 2.weight, 2.bias';
+    for (const name of ['1.out', '0.weight.grad', 'optimizer.exp_avg', 'input', '3.weight']) {
+      expect(() => s.setParam(name, 0, 1)).toThrow(SpecError);
+      expect(() => s.setParam(name, 0, 1)).toThrow(`setParam: name ${params}, got "${name}"`);
+    }
+    for (const index of [8, -1, 1.5, NaN]) {
+      expect(() => s.setParam('0.weight', index, 1)).toThrow(
+        `setParam: index must be an integer from 0 to 7 (0.weight [4, 2] holds 8 values), got ${index}`,
+      );
+    }
+    expect(() => s.setParam('2.bias', 1, 1)).toThrow(
+      'setParam: index must be an integer from 0 to 0 (2.bias [1] holds 1 value), got 1',
+    );
+    for (const value of [NaN, Infinity, -Infinity, 1000001, -2e6]) {
+      expect(() => s.setParam('0.bias', 0, value)).toThrow(
+        `setParam: value must be a finite number from -1000000 to 1000000, got ${value}`,
+      );
+    }
+    expect(() => s.setParam('0.bias', 9, NaN)).toThrow(
+      /index must be an integer from 0 to 3 .*\nsetParam: value must be/,
+    );
+    expect(await s.weightsHash()).toBe(before);
+    s.setParam('0.bias', 3, -1e6);
+    s.setParam('0.bias', 2, 1e6);
+    expect(Array.from(s.read('0.bias')).slice(2)).toEqual([1e6, -1e6]);
+    s.dispose();
+    expect(() => s.setParam('0.bias', 0, 1)).toThrow('this learner was disposed');
+  });
+});

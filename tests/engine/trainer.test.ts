@@ -73,6 +73,22 @@ describe('trainer over a message channel', () => {
     expect(weights).toHaveLength(12);
   });
 
+  it('writes one parameter the player typed, and explains a refusal', async () => {
+    await trainer.write('0.weight', 3, 0.625);
+    await trainer.write('2.bias', 0, -1.5);
+    expect((await trainer.read('0.weight'))[3]).toBe(0.625);
+    expect(Array.from(await trainer.read('2.bias'))).toEqual([-1.5]);
+    await expect(trainer.write('1.out', 0, 1)).rejects.toThrow(
+      'setParam: name must be one of 0.weight, 0.bias, 2.weight, 2.bias, got "1.out"',
+    );
+    await expect(trainer.write('0.weight', 12, 1)).rejects.toThrow(
+      'setParam: index must be an integer from 0 to 11',
+    );
+    await expect(trainer.write('0.weight', 0, NaN)).rejects.toThrow(
+      'setParam: value must be a finite number from -1000000 to 1000000, got NaN',
+    );
+  });
+
   it('sends errors back with their message, and keeps the previous learner', async () => {
     await expect(
       trainer.create({ layers: [{ type: 'dense', units: -1 }] }, { name: 'moons', seed: 1 }, {}, 1),
