@@ -31,6 +31,7 @@ export * from './ops/softmax';
 export * from './ops/mse';
 export * from './ops/bce_logits';
 export * from './ops/softmax_ce';
+export * from './ops/features';
 export * from './ops/dropout';
 export * from './ops/l2';
 export * from './ops/l1';

@@ -17,6 +17,7 @@ import { dropout_forward, dropout_backward } from './ops/dropout';
 import { mse_forward, mse_backward, accuracy_threshold } from './ops/mse';
 import { bce_logits_forward, bce_logits_backward, accuracy_binary } from './ops/bce_logits';
 import { softmax_ce_forward, softmax_ce_backward, accuracy_multiclass } from './ops/softmax_ce';
+import { features_forward } from './ops/features';
 import { l2_backward } from './ops/l2';
 import { l1_backward } from './ops/l1';
 import { clip_grad_norm, sum_squares } from './ops/clip';
@@ -81,6 +82,7 @@ const H_L1: i32 = 56; // f32
 const OP_DENSE: i32 = 1;
 const OP_ACT: i32 = 2;
 const OP_DROPOUT: i32 = 3;
+const OP_FEATURES: i32 = 4; // first when present: the input features, from the data's x1, x2
 const ACT_RELU: i32 = 1;
 const ACT_LEAKY: i32 = 2;
 const ACT_SIGMOID: i32 = 3;
@@ -142,6 +144,9 @@ function forward(p: usize, rows: i32, training: bool): void {
       } else {
         memory.copy(opp(op, 1), opp(op, 3), <usize>count << 2);
       }
+    } else if (kind == OP_FEATURES) {
+      // [kind, out, inp, K, code 0, …, code K−1]
+      features_forward(opp(op, 1), opp(op, 2), rows, op + 16, opw(op, 3));
     }
   }
 }
@@ -172,6 +177,7 @@ function backward(p: usize, rows: i32): void {
       const dinp = opp(op, 5);
       if (dinp != 0) dropout_backward(dinp, opp(op, 4), opp(op, 2), rows * opw(op, 6));
     }
+    // OP_FEATURES has nothing to do: no gradient flows to the data.
   }
 }
 

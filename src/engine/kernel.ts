@@ -115,6 +115,9 @@ export interface KernelExports {
   accuracy_threshold(pred: Ptr, target: Ptr, N: number): number;
   accuracy_multiclass(scores: Ptr, labels: Ptr, B: number, C: number): number;
 
+  // features.ts — inp[B,2] = (x1, x2) rows, out[B,K]; codes[K] i32, positions in FEATURES
+  features_forward(out: Ptr, inp: Ptr, B: number, codes: Ptr, K: number): void;
+
   // regularisation
   dropout_forward(out: Ptr, mask: Ptr, inp: Ptr, N: number, p: number, state: Ptr): void;
   dropout_backward(dinp: Ptr, dout: Ptr, mask: Ptr, N: number): void;

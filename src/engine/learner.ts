@@ -393,8 +393,9 @@ export class Learner {
 
   /**
    * Runs `x` [rows, inputs] forward (no dropout) and returns the rows of the named activation
-   * tensors (e.g. `1.out`, the first hidden layer after its activation) as [rows, width] arrays:
-   * what a per-neuron heatmap draws.
+   * tensors (e.g. `1.out`, the first hidden layer after its activation, or `features`, the input
+   * features of a spec that has them, one column per feature in the spec's order) as
+   * [rows, width] arrays: what a per-neuron or per-feature heatmap draws.
    */
   probe(x: Float32Array, names: readonly string[]): Record<string, Float32Array> {
     const k = this.live();
@@ -404,8 +405,8 @@ export class Learner {
       throw new Error(`probe needs rows × ${inputs} values, got ${x.length}`);
     const tensors = names.map((name) => {
       const t = this.tensor(name);
-      if (t.region !== 'acts' || !name.endsWith('.out'))
-        throw new Error(`"${name}" is not a layer output`);
+      if (t.region !== 'acts' || !(name.endsWith('.out') || name === 'features'))
+        throw new Error(`"${name}" is not a layer output or the input features`);
       return t;
     });
     const out: Record<string, Float32Array> = {};

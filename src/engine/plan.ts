@@ -1,9 +1,10 @@
 /**
  * The planner: lays one arena out in kernel memory for a network, its optimizer and its data.
  * Regions, in order: parameters | gradients | activation gradients | optimizer state | state
- * (program, PRNGs, shuffle order, histories) | activations | data. Every tensor is 16-byte aligned
- * and named, so the UI can ask for "0.weight" and a snapshot is two contiguous byte ranges.
- * Gradients and activation gradients are adjacent, so one fill clears them each step.
+ * (program, PRNGs, shuffle order, histories) | activations (input, target, the input features
+ * when the spec has them, each op's output) | data. Every tensor is 16-byte aligned and named,
+ * so the UI can ask for "0.weight" and a snapshot is two contiguous byte ranges. Gradients and
+ * activation gradients are adjacent, so one fill clears them each step.
  */
 import { LIMITS } from './limits.js';
 import { OPTIMIZER_STATE, type TrainOptions } from './options.js';
@@ -110,7 +111,7 @@ export function planArena(network: Network, options: TrainOptions, data: DataSiz
 
   open('state');
   const dense = network.ops.filter((op) => op.kind === 'dense').length;
-  add('program', [HEADER_WORDS + OP_WORDS * network.ops.length + 2 * dense], 'i32');
+  add('program', [HEADER_WORDS + OP_WORDS * programOps(network) + 2 * dense], 'i32');
   add('rng.init', [4], 'i32');
   add('rng.train', [4], 'i32');
   add('order', [Math.max(1, data.train)], 'i32');
@@ -121,6 +122,7 @@ export function planArena(network: Network, options: TrainOptions, data: DataSiz
   open('acts');
   add('input', [rows, data.inputs]);
   add('target', [rows, data.targetWidth]);
+  if (network.features) add('features', [rows, network.features.length]);
   for (const op of network.ops) {
     add(`${op.module}.out`, [rows, outWidth(op)]);
     if (op.kind === 'dropout') add(`${op.module}.mask`, [rows, op.width]);
@@ -148,6 +150,11 @@ export function planArena(network: Network, options: TrainOptions, data: DataSiz
     paramSlots: paramBytes / 4,
     params,
   };
+}
+
+/** Op records in the program: the features op (when the network has features), then every op. */
+export function programOps(network: Network): number {
+  return network.ops.length + (network.features ? 1 : 0);
 }
 
 function outWidth(op: Network['ops'][number]): number {

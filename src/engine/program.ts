@@ -1,12 +1,12 @@
 /**
  * Writes the program the kernel's interpreter (`assembly/program.ts`) runs: a header of
- * pointers, sizes and hyperparameters, one record per primitive op, and the list of weights the
- * L2 and L1 penalties apply to. The H_* numbers mirror the kernel's; `tests/engine/plan.test.ts`
- * checks the two lists agree.
+ * pointers, sizes and hyperparameters, one record per primitive op (led by the input features
+ * op when the network has features), and the list of weights the L2 and L1 penalties apply to.
+ * The H_* numbers mirror the kernel's; `tests/engine/plan.test.ts` checks the two lists agree.
  */
-import { HEADER_WORDS, OP_WORDS, type Plan } from './plan.js';
+import { HEADER_WORDS, OP_WORDS, programOps, type Plan } from './plan.js';
 import { OPTIMIZER_CODE, type TrainOptions } from './options.js';
-import type { Network } from './spec.js';
+import { FEATURES, type Network } from './spec.js';
 
 /** Header word indices, as in `assembly/program.ts`. */
 export const H = {
@@ -84,7 +84,8 @@ export function writeProgram(
 
   const ops = network.ops;
   const last = ops[ops.length - 1]!;
-  words[H.NOPS] = ops.length;
+  const records = programOps(network);
+  words[H.NOPS] = records;
   words[H.BATCH] = options.batch;
   words[H.INPUTS] = network.spec.inputs;
   words[H.TARGET_W] = plan.byName.get('target')!.shape[1]!;
@@ -136,13 +137,23 @@ export function writeProgram(
   // A yes/no task trained with squared error is still scored as yes/no: output above 0.5 is yes.
   words[H.SCORE] = network.task === 'binary' && network.spec.loss === 'mse' ? 1 : 0;
 
+  // The features op reads the data [rows, 2] and writes [rows, K]: the first op's input.
+  const features = network.features;
+  if (features) {
+    words.set([4, ptr('features'), ptr('input'), features.length], HEADER_WORDS);
+    words.set(
+      features.map((f) => FEATURES.indexOf(f)),
+      HEADER_WORDS + 4,
+    );
+  }
+  const first = features ? 1 : 0;
   ops.forEach((op, i) => {
-    const r = HEADER_WORDS + i * OP_WORDS;
+    const r = HEADER_WORDS + (first + i) * OP_WORDS;
     const out = ptr(`${op.module}.out`);
     const dout = ptr(`${op.module}.out.grad`);
     const prev = ops[i - 1];
-    const inp = prev ? ptr(`${prev.module}.out`) : ptr('input');
-    // The first op's input is the data: no gradient is computed for it.
+    const inp = prev ? ptr(`${prev.module}.out`) : ptr(features ? 'features' : 'input');
+    // The first op's input is the data (or its features): no gradient is computed for it.
     const dinp = prev ? ptr(`${prev.module}.out.grad`) : 0;
     if (op.kind === 'dense') {
       words.set(
@@ -172,8 +183,8 @@ export function writeProgram(
   const weights = plan.params.filter((t) => t.name.endsWith('.weight'));
   words[H.NL2] = weights.length;
   weights.forEach((t, i) => {
-    words[HEADER_WORDS + ops.length * OP_WORDS + 2 * i] = base + t.offset;
-    words[HEADER_WORDS + ops.length * OP_WORDS + 2 * i + 1] = t.length;
+    words[HEADER_WORDS + records * OP_WORDS + 2 * i] = base + t.offset;
+    words[HEADER_WORDS + records * OP_WORDS + 2 * i + 1] = t.length;
   });
   return at;
 }

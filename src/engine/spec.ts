@@ -33,6 +33,25 @@ export type Loss = (typeof LOSSES)[number];
 
 export const LAYER_TYPES = ['dense', 'dropout', 'activation'] as const;
 
+/**
+ * Input features (TensorFlow Playground's X1, X2, X1², X2², X1X2, sin X1, sin X2): a fixed
+ * expansion of a row's two coordinates (x1, x2) before the first layer, with no parameters. The
+ * position in this list is the kernel's code for the feature (`assembly/ops/features.ts`).
+ */
+export const FEATURES = ['x1', 'x2', 'x1x1', 'x2x2', 'x1x2', 'sinx1', 'sinx2'] as const;
+export type FeatureName = (typeof FEATURES)[number];
+
+/** How a feature is written for people: x₁, x₁², sin x₁ … */
+export const FEATURE_LABELS: Record<FeatureName, string> = {
+  x1: 'x₁',
+  x2: 'x₂',
+  x1x1: 'x₁²',
+  x2x2: 'x₂²',
+  x1x2: 'x₁x₂',
+  sinx1: 'sin x₁',
+  sinx2: 'sin x₂',
+};
+
 export interface DenseLayer {
   type: 'dense';
   units: number;
@@ -52,10 +71,13 @@ export type LayerSpec = DenseLayer | DropoutLayer | ActivationLayer;
 /**
  * A network as written by its author. `inputs` may be left out and is then taken from the data;
  * `loss` defaults to the task's natural loss (MSE for regression, BCE for yes/no, CCE for
- * classes).
+ * classes). `features`, for data with two inputs (x1, x2) only, expands each row into the
+ * listed features, in that order, before the first layer (which then takes `features.length`
+ * inputs); without it the layers see the data's inputs as they are.
  */
 export interface ModelSpec {
   inputs?: number;
+  features?: FeatureName[];
   layers: LayerSpec[];
   loss?: Loss;
 }
@@ -181,8 +203,9 @@ export function parseSpec(raw: unknown): ModelSpec {
     issues.throwIfAny();
   }
   const obj = raw as Record<string, unknown>;
-  checkKeys(issues, '', obj, ['inputs', 'layers', 'loss']);
+  checkKeys(issues, '', obj, ['inputs', 'features', 'layers', 'loss']);
   if (obj['inputs'] !== undefined) checkInt(issues, 'inputs', obj['inputs'], 1, LIMITS.maxInputs);
+  if (obj['features'] !== undefined) checkFeatures(issues, obj['features']);
   if (obj['loss'] !== undefined) checkChoice(issues, 'loss', obj['loss'], LOSSES);
   const layers = obj['layers'];
   if (!Array.isArray(layers) || layers.length === 0) {
@@ -194,6 +217,34 @@ export function parseSpec(raw: unknown): ModelSpec {
   }
   issues.throwIfAny();
   return structuredClone(obj) as unknown as ModelSpec;
+}
+
+/** A non-empty list of distinct names from FEATURES. */
+function checkFeatures(issues: Issues, features: unknown): void {
+  if (!Array.isArray(features) || features.length === 0) {
+    issues.add(
+      'features',
+      `must be a non-empty list of feature names (${FEATURES.join(', ')}), got ${show(features)}`,
+    );
+    return;
+  }
+  if (features.length > FEATURES.length) {
+    issues.add(
+      'features',
+      `may hold at most ${FEATURES.length} names (each of ${FEATURES.join(', ')} once), got ${features.length}`,
+    );
+    return;
+  }
+  features.forEach((name, i) => {
+    if (!checkChoice(issues, `features[${i}]`, name, FEATURES)) return;
+    const first = features.indexOf(name);
+    if (first < i) {
+      issues.add(
+        `features[${i}]`,
+        `repeats ${show(name)} (already features[${first}]): each feature may be listed once`,
+      );
+    }
+  });
 }
 
 function checkLayer(issues: Issues, path: string, layer: unknown): void {
@@ -254,6 +305,11 @@ export interface LayerSummary {
 /** A validated spec bound to its data: primitive ops, shapes and parameter counts. */
 export interface Network {
   spec: ModelSpec & { inputs: number; loss: Loss };
+  /**
+   * The input features the data's two coordinates are expanded into before the first op, in
+   * order (the first op then takes `features.length` inputs), or null: the data as it is.
+   */
+  features: FeatureName[] | null;
   ops: PrimitiveOp[];
   /** Width of the last op's output (the logits for BCE/CCE). */
   outputs: number;
@@ -264,9 +320,10 @@ export interface Network {
 }
 
 /**
- * Binds a spec to the shape of its data: checks inputs, outputs and loss against the task,
- * desugars layers into primitive ops (a dense layer with an activation becomes two modules, as
- * in PyTorch), fuses a final sigmoid/softmax into the BCE/CCE loss, and counts parameters.
+ * Binds a spec to the shape of its data: checks inputs, features, outputs and loss against the
+ * task, desugars layers into primitive ops (a dense layer with an activation becomes two
+ * modules, as in PyTorch), fuses a final sigmoid/softmax into the BCE/CCE loss, and counts
+ * parameters.
  */
 export function buildNetwork(spec: ModelSpec, shape: TaskShape): Network {
   const issues = new Issues();
@@ -276,6 +333,13 @@ export function buildNetwork(spec: ModelSpec, shape: TaskShape): Network {
     issues.add(
       'inputs',
       `must be ${shape.inputs} to match the ${shape.inputs} features${data}, got ${inputs}`,
+    );
+  }
+  const features = spec.features ? [...spec.features] : null;
+  if (features && shape.inputs !== 2) {
+    issues.add(
+      'features',
+      `needs data with 2 inputs (x1, x2); ${shape.dataName ?? 'the data'} has ${shape.inputs}`,
     );
   }
   const loss = spec.loss ?? defaultLoss(shape.task);
@@ -294,7 +358,7 @@ export function buildNetwork(spec: ModelSpec, shape: TaskShape): Network {
 
   const ops: PrimitiveOp[] = [];
   const summary: LayerSummary[] = [];
-  let width = inputs;
+  let width = features ? features.length : inputs;
   let module = 0;
   let total = 0;
   const activationOp = (fn: Activation, layer: number): void => {
@@ -391,6 +455,7 @@ export function buildNetwork(spec: ModelSpec, shape: TaskShape): Network {
   issues.throwIfAny();
   return {
     spec: { ...spec, inputs, loss },
+    features,
     ops,
     outputs: width,
     summary,

@@ -71,6 +71,46 @@ describe('neural-journey train', () => {
     expect(more.json['steps']).toBe(510);
   });
 
+  it('trains a spec with input features and an L1 penalty, and eval reads it back', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'nj-cli-'));
+    const spec = join(dir, 'circle.json');
+    const model = join(dir, 'circle.model.json');
+    await writeFile(
+      spec,
+      JSON.stringify({ features: ['x1x1', 'x2x2'], layers: [{ type: 'dense', units: 1 }] }),
+    );
+    const trained = await train(
+      '--spec',
+      spec,
+      '--data',
+      'circles',
+      '--lr',
+      '0.05',
+      '--l1',
+      '0.001',
+      '--steps',
+      '300',
+      '--save',
+      model,
+    );
+    expect(trained.code).toBe(0);
+    expect(trained.json['params']).toBe(3);
+    expect(trained.json['validation'].accuracy).toBeGreaterThanOrEqual(0.95);
+    const saved = JSON.parse(await readFile(model, 'utf8'));
+    expect(saved.spec.features).toEqual(['x1x1', 'x2x2']);
+    expect(saved.optimizer.l1).toBe(0.001);
+    expect(saved.params['0.weight'].shape).toEqual([1, 2]);
+    const evaluated = await run(['eval', '--load', model, '--data', 'circles', '--json']);
+    expect(evaluated.code).toBe(0);
+    expect(JSON.parse(evaluated.stdout).test).toEqual(trained.json['test']);
+    const bad = await run(['train', '--spec', spec, '--data', 'iris']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('features needs data with 2 inputs (x1, x2); iris has 4');
+    const negative = await run(['train', '--spec', spec, '--data', 'circles', '--l1', '-1']);
+    expect(negative.code).toBe(2);
+    expect(negative.stderr).toContain('--l1 must be a number from 0 to 10, got -1');
+  });
+
   it('trains on a CSV file with a named target column', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'nj-cli-'));
     const csv = join(dir, 'points.csv');

@@ -55,6 +55,30 @@ describe('planArena', () => {
     });
   }
 
+  it('plans the input features as an activation and one more op record', () => {
+    const layers = [
+      { type: 'dense', units: 8, activation: 'tanh' },
+      { type: 'dense', units: 1 },
+    ];
+    const two = { inputs: 2, outputs: 1, task: 'binary' as const };
+    const plain = buildNetwork(parseSpec({ layers }), two);
+    const expanded = buildNetwork(parseSpec({ features: ['x1x1', 'x2x2', 'sinx1'], layers }), two);
+    const data = { inputs: 2, targetWidth: 1, train: 50, validation: 10, test: 10 };
+    const a = planArena(plain, DEFAULT_OPTIONS, data);
+    const b = planArena(expanded, DEFAULT_OPTIONS, data);
+    expect(a.byName.has('features')).toBe(false);
+    expect(b.byName.get('features')).toMatchObject({ region: 'acts', shape: [b.rows, 3] });
+    expect(b.byName.get('input')!.shape).toEqual([b.rows, 2]);
+    expect(b.byName.get('0.weight')!.shape).toEqual([8, 3]);
+    // Three op records and two weights in the penalty list, plus the features record.
+    expect(a.byName.get('program')!.length).toBe(HEADER_WORDS + 3 * OP_WORDS + 2 * 2);
+    expect(b.byName.get('program')!.length).toBe(HEADER_WORDS + 4 * OP_WORDS + 2 * 2);
+    // No gradient is planned for the features: nothing flows back to the data.
+    expect(b.tensors.filter((t) => t.region === 'actGrads').map((t) => t.name)).toEqual(
+      a.tensors.filter((t) => t.region === 'actGrads').map((t) => t.name),
+    );
+  });
+
   it('refuses an arena over the cap with the numbers', () => {
     const wide = buildNetwork(
       parseSpec({

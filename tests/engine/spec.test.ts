@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { buildNetwork, parseSpec, SpecError } from '../../src/engine/spec.js';
+import {
+  FEATURE_LABELS,
+  FEATURES,
+  buildNetwork,
+  parseSpec,
+  SpecError,
+} from '../../src/engine/spec.js';
 import { parseOptions } from '../../src/engine/options.js';
 
 const xor = {
@@ -52,7 +58,7 @@ describe('parseSpec', () => {
       loss: 'hinge',
     };
     const found = messages(() => parseSpec(bad));
-    expect(found).toContain('layer is not a known field (known: inputs, layers, loss)');
+    expect(found).toContain('layer is not a known field (known: inputs, features, layers, loss)');
     expect(found).toContain('loss must be one of mse, bce, cce, got "hinge"');
     expect(found).toContain('layers[0].units must be an integer from 1 to 4096, got 2.5');
     expect(found).toContain(
@@ -149,6 +155,88 @@ describe('buildNetwork', () => {
     };
     const found = messages(() => buildNetwork(parseSpec(big), binary2));
     expect(found[0]).toBe('layers hold 16797697 parameters; the limit is 4000000');
+  });
+});
+
+describe('input features', () => {
+  const linear = { layers: [{ type: 'dense', units: 1 }] };
+  const FEATURE_LIST = 'x1, x2, x1x1, x2x2, x1x2, sinx1, sinx2';
+
+  it('are listed with URL-safe ids and labels for display', () => {
+    expect([...FEATURES]).toEqual(['x1', 'x2', 'x1x1', 'x2x2', 'x1x2', 'sinx1', 'sinx2']);
+    for (const f of FEATURES) expect(f).toMatch(/^[a-z0-9]+$/);
+    expect(FEATURES.map((f) => FEATURE_LABELS[f])).toEqual([
+      'x₁',
+      'x₂',
+      'x₁²',
+      'x₂²',
+      'x₁x₂',
+      'sin x₁',
+      'sin x₂',
+    ]);
+  });
+
+  it('are kept in the order written, and widen the first dense layer to their count', () => {
+    const spec = parseSpec({ ...xor, features: ['sinx2', 'x1', 'x1x2'] });
+    expect(spec.features).toEqual(['sinx2', 'x1', 'x1x2']);
+    const net = buildNetwork(spec, binary2);
+    expect(net.features).toEqual(['sinx2', 'x1', 'x1x2']);
+    expect(net.spec.inputs).toBe(2);
+    expect(net.ops[0]).toMatchObject({ kind: 'dense', module: 0, inputs: 3, units: 4 });
+    expect(net.summary.map((s) => s.formula)).toEqual(['3×4 + 4 = 16', '0', '4×1 + 1 = 5']);
+    expect(net.totalParams).toBe(21);
+    expect(buildNetwork(parseSpec(xor), binary2).features).toBeNull();
+    // A first layer that is not dense still hands the features' width on.
+    const act = buildNetwork(
+      parseSpec({
+        features: FEATURES,
+        layers: [{ type: 'activation', activation: 'tanh' }, ...linear.layers],
+      }),
+      binary2,
+    );
+    expect(act.ops.map((o) => [o.kind, o.kind === 'dense' ? o.inputs : o.width])).toEqual([
+      ['activation', 7],
+      ['dense', 7],
+    ]);
+  });
+
+  it('refuses a bad name, a repeat, an empty list and other values, naming the path', () => {
+    expect(messages(() => parseSpec({ ...linear, features: ['x1', 'x3', 'cosx1'] }))).toEqual([
+      `features[1] must be one of ${FEATURE_LIST}, got "x3"`,
+      `features[2] must be one of ${FEATURE_LIST}, got "cosx1"`,
+    ]);
+    expect(messages(() => parseSpec({ ...linear, features: ['x1', 'x2', 'x1'] }))).toEqual([
+      'features[2] repeats "x1" (already features[0]): each feature may be listed once',
+    ]);
+    expect(messages(() => parseSpec({ ...linear, features: [] }))).toEqual([
+      `features must be a non-empty list of feature names (${FEATURE_LIST}), got a list`,
+    ]);
+    expect(messages(() => parseSpec({ ...linear, features: 'x1' }))).toEqual([
+      `features must be a non-empty list of feature names (${FEATURE_LIST}), got "x1"`,
+    ]);
+    expect(messages(() => parseSpec({ ...linear, features: [7] }))).toEqual([
+      `features[0] must be one of ${FEATURE_LIST}, got 7`,
+    ]);
+    expect(messages(() => parseSpec({ ...linear, features: [...FEATURES, 'x1'] }))).toEqual([
+      `features may hold at most 7 names (each of ${FEATURE_LIST} once), got 8`,
+    ]);
+    expect(parseSpec({ ...linear, features: [...FEATURES] }).features).toHaveLength(7);
+  });
+
+  it('need data with exactly two inputs', () => {
+    const spec = parseSpec({ ...linear, features: ['x1x1'] });
+    const line = { inputs: 1, outputs: 1, task: 'regression' as const, dataName: 'line' };
+    expect(messages(() => buildNetwork(spec, line))).toEqual([
+      'features needs data with 2 inputs (x1, x2); line has 1',
+    ]);
+    const iris = { inputs: 4, outputs: 3, task: 'multiclass' as const, dataName: 'iris' };
+    const soft = parseSpec({ features: ['x1'], layers: [{ type: 'dense', units: 3 }] });
+    expect(messages(() => buildNetwork(soft, iris))).toEqual([
+      'features needs data with 2 inputs (x1, x2); iris has 4',
+    ]);
+    expect(
+      messages(() => buildNetwork(spec, { inputs: 4, outputs: 1, task: 'regression' })),
+    ).toEqual(['features needs data with 2 inputs (x1, x2); the data has 4']);
   });
 });
 

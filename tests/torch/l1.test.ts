@@ -3,7 +3,8 @@
  * engine's learner, and the same network from the same initial weights in PyTorch
  * (`oracle.py`, run with Debian's /usr/bin/python3 and its python3-torch), with the loss written
  * out as BCE + λ1·Σ|W| (+ λ2/2·Σ W²) over the weights only. Both must agree on every parameter
- * after every step to float32 rounding, for SGD and Adam, L1 alone and beside L2.
+ * after every step to float32 rounding, for SGD and Adam, L1 alone and beside L2, and through
+ * the input features.
  *
  * Without PyTorch the test is skipped with a message, except when the CI variable is set: CI
  * must have it (`.ci/run` installs python3-torch), so there it fails instead.
@@ -14,6 +15,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { makeDataset } from '../../src/data/index.js';
 import type { Dataset } from '../../src/data/dataset.js';
 import { Learner } from '../../src/engine/learner.js';
+import type { FeatureName } from '../../src/engine/spec.js';
 import { loadKernelModule } from '../../src/node/kernel-file.js';
 
 const PYTHON = '/usr/bin/python3';
@@ -48,6 +50,7 @@ beforeAll(async () => {
 interface Case {
   label: string;
   options: Record<string, unknown>;
+  features?: FeatureName[];
 }
 
 const STEPS = 5;
@@ -55,6 +58,7 @@ const STEPS = 5;
 /** Trains one case here, step by step, and collects what the oracle needs to do the same. */
 function ours(c: Case) {
   const spec = {
+    ...(c.features ? { features: c.features } : {}),
     layers: [
       { type: 'dense', units: 8, activation: 'tanh' },
       { type: 'dense', units: 1 },
@@ -92,6 +96,11 @@ const CASES: Case[] = [
   { label: 'SGD, L1 and L2', options: { optimizer: 'sgd', lr: 0.5, l1: 0.02, l2: 0.1 } },
   { label: 'Adam, L1', options: { optimizer: 'adam', lr: 0.01, l1: 0.02 } },
   { label: 'Adam, L1 and L2', options: { optimizer: 'adam', lr: 0.01, l1: 0.01, l2: 0.05 } },
+  {
+    label: 'Adam, L1, through input features',
+    options: { optimizer: 'adam', lr: 0.01, l1: 0.02 },
+    features: ['x1', 'x2', 'x1x1', 'x2x2', 'x1x2', 'sinx1', 'sinx2'],
+  },
 ];
 
 describe('L1 against PyTorch', () => {
