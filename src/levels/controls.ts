@@ -19,6 +19,8 @@ export const CONTROLS = [
   'dropout',
   'loss',
   'speed',
+  'l1',
+  'features',
 ] as const;
 export type Control = (typeof CONTROLS)[number];
 
@@ -26,7 +28,8 @@ export type Control = (typeof CONTROLS)[number];
  * The controls the player can change on this workbench: those the rules let change and the
  * teacher neither hides nor locks. The optimizer needs more than one choice and no lock; the
  * learning rate, batch and L2 need no lock and a range (min < max); layers need `blocks.dense`;
- * dropout needs the dropout block; the loss needs more than one loss to choose from; the seed
+ * dropout needs the dropout block; the loss needs more than one loss to choose from; L1 needs
+ * an L1 control (the sandbox); feature inputs need `blocks.features`; the seed
  * can always change. The speed changes no result, so advice never counts it.
  */
 export function openControls(
@@ -44,6 +47,8 @@ export function openControls(
     layers: b.dense,
     dropout: b.dropout,
     loss: b.losses.length > 1,
+    l1: s.l1 !== undefined && !s.l1.locked && s.l1.min < s.l1.max,
+    features: b.features,
   };
   const open = new Set<Control>();
   for (const control of CONTROLS) {

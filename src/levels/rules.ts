@@ -36,12 +36,15 @@ export interface Blocks {
   maxLayers: number;
   maxUnits: number;
   losses: Loss[];
+  /** Whether the player may pick feature inputs (x₁², sin x₁, …): the sandbox on 2-D data only. */
+  features: boolean;
 }
 
 /** Everything a workbench lets the player set, and what it starts from. */
 export interface WorkbenchRules {
   blocks: Blocks;
-  settings: Level['settings'];
+  /** A level's settings; `l1` only where there is an L1 control (the sandbox). */
+  settings: Level['settings'] & { l1?: RangeSetting };
   /** The network the workbench starts from (and keeps when dense layers are fixed). */
   start: ModelSpec;
   stepBudget: number;
@@ -51,7 +54,12 @@ export interface WorkbenchRules {
 export function rulesOf(level: Level): WorkbenchRules {
   const task = namedDataShape(level.data.name, level.data)?.task ?? 'regression';
   return {
-    blocks: { ...level.blocks, losses: level.blocks.losses ?? [defaultLoss(task)] },
+    blocks: {
+      ...level.blocks,
+      losses: level.blocks.losses ?? [defaultLoss(task)],
+      // Hand-made features would solve the chapter 2 puzzles without a hidden layer.
+      features: false,
+    },
     settings: level.settings,
     start: level.start,
     stepBudget: level.stepBudget,
@@ -60,6 +68,9 @@ export function rulesOf(level: Level): WorkbenchRules {
 
 /** Most steps a sandbox run takes: there is no goal to stop it. */
 export const SANDBOX_STEPS = 5000;
+
+/** TensorFlow Playground's regularisation rates: the stops of the sandbox's L1 and L2 sliders. */
+export const PENALTY_STOPS = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10] as const;
 
 /**
  * The sandbox: everything the engine trains, within sizes that stay smooth live, and every loss
@@ -75,12 +86,15 @@ export function sandboxRules(shape: TaskShape | null): WorkbenchRules {
       maxLayers: 8,
       maxUnits: 64,
       losses: task === 'binary' ? ['bce', 'mse'] : [defaultLoss(task)],
+      features: shape?.inputs === 2,
     },
     settings: {
       optimizer: { value: 'adam', locked: false, choices: [...OPTIMIZERS] },
-      lr: { value: 0.01, locked: false, min: 1e-4, max: 1 },
+      // Playground's learning rates, 0.00001 to 10 (the top ones diverge: the game says why).
+      lr: { value: 0.01, locked: false, min: 1e-5, max: 10 },
       batch: { value: 32, locked: false, min: 1, max: 256 },
-      l2: { value: 0, locked: false, min: 0, max: 0.1 },
+      l2: { value: 0, locked: false, min: 0, max: 10 },
+      l1: { value: 0, locked: false, min: 0, max: 10 },
     },
     start: {
       layers: [
@@ -103,6 +117,7 @@ export function startSetup(rules: WorkbenchRules): Setup {
       lr: s.lr.value,
       batch: s.batch.value,
       l2: s.l2.value,
+      l1: s.l1?.value ?? 0,
     },
     seed: 1,
   };
@@ -154,6 +169,11 @@ export function specViolations(blocks: Blocks, start: ModelSpec, spec: ModelSpec
   });
   if (!blocks.dense && !sameDenseLayers(start, spec)) {
     out.push(`This level keeps the dense layers as they start (${describeDense(start)}).`);
+  }
+  if (spec.features !== undefined && !blocks.features) {
+    out.push(
+      'This level has no feature inputs (x₁², sin x₁ and the like): the network reads the data as it is.',
+    );
   }
   if (spec.loss !== undefined && !blocks.losses.includes(spec.loss)) {
     out.push(
@@ -291,10 +311,12 @@ export function conformSetup(rules: WorkbenchRules, setup: Setup): Conformed {
     );
     out.options.optimizer = opt.value;
   }
-  const ranges: [keyof Pick<TrainOptions, 'lr' | 'batch' | 'l2'>, string, RangeSetting][] = [
+  const ranges: [keyof Pick<TrainOptions, 'lr' | 'batch' | 'l2' | 'l1'>, string, RangeSetting][] = [
     ['lr', 'learning rate', s.lr],
     ['batch', 'batch size', s.batch],
     ['l2', 'L2 penalty', s.l2],
+    // No L1 control (every level): L1 stays off.
+    ['l1', 'L1 penalty', s.l1 ?? { value: 0, locked: true, min: 0, max: 0 }],
   ];
   for (const [key, words, range] of ranges) {
     const v = out.options[key];

@@ -217,7 +217,7 @@ export function parseLevel(raw: unknown, file?: string): Level {
   }
   if (blocksOk && start && shape) {
     const raw = obj['blocks'] as Level['blocks'];
-    const blocks = { ...raw, losses: raw.losses ?? [defaultLoss(shape.task)] };
+    const blocks = { ...raw, losses: raw.losses ?? [defaultLoss(shape.task)], features: false };
     if (!blocks.losses.includes(defaultLoss(shape.task)) && start.loss === undefined) {
       issues.add(
         'blocks.losses',

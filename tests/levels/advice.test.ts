@@ -42,6 +42,8 @@ const WORDS: Record<Exclude<Control, 'speed'>, RegExp> = {
   layers: /\blayers?\b|\bhidden\b/i,
   dropout: /dropout/i,
   loss: /cross-entropy|squared error|loss function/i,
+  l1: /\bL1\b/,
+  features: /feature input|x₁²|sin x/i,
 };
 
 /**

@@ -199,4 +199,27 @@ describe('conformSetup: no link lifts a lock or a range', () => {
     expect(checkSpec(binary, spec)).toEqual([]);
     expect(checkSpec(classes, spec).join(' ')).toMatch(/does not offer the squared error loss/);
   });
+
+  it('feature inputs and L1 are the sandbox’s: a level link with them trains without', () => {
+    const level = levelById('c2-circles')!;
+    const rules = rulesOf(level);
+    const start = startSetup(rules);
+    const handMade: Setup = {
+      spec: { ...structuredClone(level.start), features: ['x1x1', 'x2x2'] },
+      options: { ...start.options, l1: 0.01 },
+      seed: 1,
+    };
+    const { setup, changes } = conformSetup(rules, handMade);
+    expect(setup.spec.features).toBeUndefined();
+    expect(setup.options.l1).toBe(0);
+    expect(changes).toEqual([
+      expect.stringMatching(/^network → the starting one: This level has no feature inputs/),
+      'L1 penalty 0.01 → 0 (fixed here)',
+    ]);
+    const sandbox = sandboxRules({ inputs: 2, outputs: 1, task: 'binary' });
+    expect(conformSetup(sandbox, handMade).changes).toEqual([]);
+    // Features read two coordinates: data of another width has no feature inputs.
+    const wide = sandboxRules({ inputs: 4, outputs: 3, task: 'multiclass' });
+    expect(checkSpec(wide, handMade.spec).join(' ')).toMatch(/no feature inputs/);
+  });
 });

@@ -464,3 +464,71 @@ describe('the links in docs/sharing.md', () => {
     }
   });
 });
+
+describe('sandbox links: Playground data, view and feature settings', () => {
+  const sandbox = (over: Partial<SharedState> = {}): SharedState => ({
+    levelId: null,
+    data: 'circles',
+    draft: {
+      spec: { layers: [{ type: 'dense', units: 1 }], features: ['x1x1', 'x2x2'] },
+      options: { ...DEFAULT_OPTIONS, lr: 0.03, l1: 0.003 },
+      seed: 2,
+    },
+    ...over,
+  });
+
+  it('writes points, noise, training share, data seed, check boxes and features by name', () => {
+    const hash = encodeShare(
+      sandbox({
+        dataOptions: { n: 400, noise: 0.25, train: 0.5, seed: 3 },
+        view: { showTest: true, discretize: true },
+      }),
+    );
+    expect(hash).toBe(
+      'data=circles&layers=dense:1&features=x1x1,x2x2&optimizer=adam&lr=0.03&batch=32&l2=0&l1=0.003&seed=2&points=400&noise=0.25&train=0.5&dataseed=3&testdata=1&discretize=1',
+    );
+  });
+
+  it('round-trips them, and leaves out what is not set', () => {
+    roundTrip(sandbox({ dataOptions: { n: 50, noise: 0, train: 0.1, seed: 0 } }));
+    roundTrip(
+      sandbox({ dataOptions: { noise: 0.5 }, view: { showTest: true, discretize: false } }),
+    );
+    roundTrip(sandbox());
+    expect(encodeShare(sandbox())).not.toMatch(/points|noise|train=|dataseed|testdata|discretize/);
+  });
+
+  const bad: [string, string, RegExp][] = [
+    ['noise above 50%', 'noise=0.6', /a noise level of "0\.6"; it must be a number from 0 to 0\.5/],
+    ['noise as NaN', 'noise=NaN', /a noise level of "NaN"/],
+    [
+      'share below 10%',
+      'train=0.05',
+      /a training share of "0\.05"; it must be a number from 0\.1 to 0\.9/,
+    ],
+    [
+      'fractional points',
+      'points=100.5',
+      /a number of points of "100\.5"; it must be an integer from 50 to 2000/,
+    ],
+    ['too many points', 'points=1000000', /a number of points of "1000000"/],
+    ['negative data seed', 'dataseed=-1', /a data seed of "-1"; it must be an integer from 0/],
+    ['a check box not 0 or 1', 'testdata=yes', /testdata="yes"; it must be 1 \(on\) or 0 \(off\)/],
+    ['an unknown feature', 'features=x3', /feature input list/],
+    ['a repeated feature', 'features=x1,x1', /features\[1\] repeats "x1"/],
+  ];
+  for (const [what, part, message] of bad) {
+    it(`refuses ${what}, naming the field and what is allowed`, () => {
+      const decoded = decodeHash(`#data=circles&layers=dense:1&${part}`);
+      expect(decoded.state).toBeNull();
+      expect(decoded.notice).toMatch(message);
+      expect(decoded.target).toEqual({ levelId: null, data: 'circles' });
+    });
+  }
+
+  it('refuses data settings on a level link: a level keeps its own data', () => {
+    const decoded = decodeHash('#level=c2-xor&layers=dense:4:tanh,dense:1&noise=0.3');
+    expect(decoded.state).toBeNull();
+    expect(decoded.notice).toMatch(/sets "noise", which only a sandbox data set \(data=…\) has/);
+  });
+});

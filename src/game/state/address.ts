@@ -6,7 +6,7 @@
  */
 import type { DataRequest } from '../../engine/trainer.js';
 import type { Draft } from '../scenes/keys.js';
-import { encodeShare, type SharedState } from './share.js';
+import { encodeShare, type DataOptions, type SharedState, type ViewFlags } from './share.js';
 import { encodeTeacher, type TeacherFlags } from './teacher.js';
 
 /** Where the player is: a bare address, a level's page, or a whole run. */
@@ -16,18 +16,43 @@ export type Address =
   | { kind: 'csv'; fileName: string }
   | { kind: 'run'; state: SharedState };
 
-/** The address of a run: the level, or the sandbox's data set or CSV file (by name only). */
+/**
+ * The address of a run: the level, or the sandbox's data set (with its data settings) or CSV
+ * file (by name only), and the sandbox's view check boxes.
+ */
 export function runAddress(
   levelId: string | null,
   request: DataRequest | undefined,
   draft: Draft,
+  view?: ViewFlags,
 ): Address {
   if (levelId) return { kind: 'run', state: { levelId, data: null, draft } };
+  const flags = view && (view.showTest || view.discretize) ? { view } : {};
   if (request && 'csv' in request) {
     const csv = request.fileName ?? 'data.csv';
-    return { kind: 'run', state: { levelId: null, data: null, csv, draft } };
+    return { kind: 'run', state: { levelId: null, data: null, csv, draft, ...flags } };
   }
-  return { kind: 'run', state: { levelId: null, data: request?.name ?? null, draft } };
+  const dataOptions: DataOptions = {};
+  if (request?.n !== undefined) dataOptions.n = request.n;
+  if (request?.noise !== undefined) dataOptions.noise = request.noise;
+  if (request?.train !== undefined) dataOptions.train = request.train;
+  if (request && request.seed !== 1) dataOptions.seed = request.seed;
+  return {
+    kind: 'run',
+    state: {
+      levelId: null,
+      data: request?.name ?? null,
+      draft,
+      ...(Object.keys(dataOptions).length ? { dataOptions } : {}),
+      ...flags,
+    },
+  };
+}
+
+/** The sandbox data request a link's data set and data settings stand for. */
+export function sandboxRequest(name: string, options: DataOptions = {}): DataRequest {
+  const { seed = 1, ...rest } = options;
+  return { name, seed, ...rest };
 }
 
 /** The hash (without '#') for an address, teacher flags appended. */

@@ -5,6 +5,9 @@
  *
  *   #level=c2-xor&layers=dense:4:tanh,dense:1&optimizer=adam&lr=0.03&batch=32&l2=0&seed=7
  *
+ * A sandbox link also carries Playground's data and view settings (`points`, `noise`, `train`,
+ * `dataseed`, `testdata`, `discretize`) and the feature inputs (`features=x1x1,x2x2`).
+ *
  * Decoding is strict: every value goes through `parseSpec` / `parseOptions` (so the caps and
  * ranges are the engine's own) and any problem refuses the whole draft with a notice in player
  * words, never a half-applied one. The format is documented in `docs/sharing.md`.
@@ -25,7 +28,16 @@ import {
 } from '../../engine/spec.js';
 import { DEFAULT_OPTIONS, parseOptions, type TrainOptions } from '../../engine/options.js';
 import { HIDDEN_OPTIONS } from '../../levels/rules.js';
-import { DECIMAL } from '../../engine/format.js';
+import { SEED_MAX, formatNumber, quote, readNumber } from './link-values.js';
+import {
+  SANDBOX_KEYS,
+  encodeSandbox,
+  readSandbox,
+  type DataOptions,
+  type ViewFlags,
+} from './share-sandbox.js';
+
+export { DEFAULT_VIEW, type DataOptions, type ViewFlags } from './share-sandbox.js';
 import { noTeacherFlags, parseTeacher, type TeacherFlags } from './teacher.js';
 
 /**
@@ -38,6 +50,10 @@ export interface SharedState {
   data: string | null;
   csv?: string | null;
   draft: Draft;
+  /** With `data`: how the sandbox generates it (each left out takes the data set's default). */
+  dataOptions?: DataOptions;
+  /** With `data` or `csv`: how the training view draws the data and the answer. */
+  view?: ViewFlags;
 }
 
 /** Level ids and data-set names in links: short, lowercase, URL-safe. Validity is the caller's. */
@@ -49,16 +65,14 @@ export const MAX_CSV_NAME = 80;
 /** Longer hashes are refused unread: a 64-layer network with every option fits in far less. */
 export const MAX_HASH_LENGTH = 8000;
 
-/** A seed the kernel PRNG takes (the same range as `checkSeed` in the engine). */
-const SEED_MAX = 0xffffffff;
-
 /** Options always written, in this order, so every link shows the settings players change. */
 const MAIN_OPTIONS = ['optimizer', 'lr', 'batch', 'l2'] as const;
 /**
- * Options written only when they differ from `DEFAULT_OPTIONS`, keeping links short: the ones no
- * workbench shows (a link with them is read, then the workbench's rules set them back).
+ * Options written only when they differ from `DEFAULT_OPTIONS`, keeping links short: L1 (only
+ * the sandbox has it) and the ones no workbench shows (a link with them is read, then the
+ * workbench's rules set them back).
  */
-const EXTRA_OPTIONS = HIDDEN_OPTIONS;
+const EXTRA_OPTIONS = ['l1', ...HIDDEN_OPTIONS] as const;
 const OPTION_KEYS: readonly string[] = [...MAIN_OPTIONS, ...EXTRA_OPTIONS];
 const STATE_KEYS: readonly string[] = [
   'level',
@@ -67,8 +81,10 @@ const STATE_KEYS: readonly string[] = [
   'layers',
   'inputs',
   'loss',
+  'features',
   ...OPTION_KEYS,
   'seed',
+  ...SANDBOX_KEYS,
 ];
 const TEACHER_KEYS: readonly string[] = ['hide', 'lock'];
 const KNOWN_KEYS: readonly string[] = [...STATE_KEYS, ...TEACHER_KEYS];
@@ -79,6 +95,7 @@ const OPTION_LABELS: Record<keyof TrainOptions, string> = {
   lr: 'a learning rate',
   batch: 'a batch size',
   l2: 'an L2 penalty',
+  l1: 'an L1 penalty',
   clip: 'a gradient clip',
   momentum: 'a momentum',
   nesterov: 'a Nesterov setting',
@@ -88,11 +105,6 @@ const OPTION_LABELS: Record<keyof TrainOptions, string> = {
   eps: 'an epsilon',
   weightDecay: 'a weight decay',
 };
-
-/** Writes a number so that `Number()` reads back exactly the same value (even -0). */
-function formatNumber(n: number): string {
-  return Object.is(n, -0) ? '-0' : String(n);
-}
 
 function encodeLayer(layer: LayerSpec): string {
   switch (layer.type) {
@@ -123,6 +135,7 @@ export function encodeShare(state: SharedState): string {
   parts.push(`layers=${spec.layers.map(encodeLayer).join(',')}`);
   if (spec.inputs !== undefined) parts.push(`inputs=${formatNumber(spec.inputs)}`);
   if (spec.loss !== undefined) parts.push(`loss=${spec.loss}`);
+  if (spec.features !== undefined) parts.push(`features=${spec.features.join(',')}`);
   const value = (v: unknown): string =>
     typeof v === 'number' ? formatNumber(v) : encodeURIComponent(String(v));
   for (const key of MAIN_OPTIONS) parts.push(`${key}=${value(options[key])}`);
@@ -130,6 +143,7 @@ export function encodeShare(state: SharedState): string {
     if (!Object.is(options[key], DEFAULT_OPTIONS[key])) parts.push(`${key}=${value(options[key])}`);
   }
   parts.push(`seed=${formatNumber(seed)}`);
+  parts.push(...encodeSandbox(state.data !== null ? state.dataOptions : undefined, state.view));
   return parts.join('&');
 }
 
@@ -152,23 +166,6 @@ export interface DecodedHash {
    * default network") by opening that level. Null when the link names neither.
    */
   target: ShareTarget | null;
-}
-
-/**
- * A number from link text. Text that is not a number is passed on as a string, so the
- * engine's check reports it as typed (`got "abc"`); NaN and Infinity pass as numbers so the
- * message says `got NaN`.
- */
-function readNumber(text: string): number | string {
-  if (DECIMAL.test(text)) return Number(text);
-  if (text === 'NaN') return NaN;
-  if (text === 'Infinity' || text === '+Infinity') return Infinity;
-  if (text === '-Infinity') return -Infinity;
-  return text;
-}
-
-function quote(text: string): string {
-  return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
 }
 
 /** Reads the `layers` value into layer objects; syntax problems go to `problems`. */
@@ -227,6 +224,7 @@ function label(path: string): { what: string; where: string } | null {
   }
   if (path === 'inputs') return { what: 'an input count', where: '' };
   if (path === 'loss') return { what: 'a loss', where: '' };
+  if (/^features(\[\d+\])?$/.test(path)) return { what: 'a feature input list', where: '' };
   if (path === 'seed') return { what: 'a seed', where: '' };
   return null;
 }
@@ -408,8 +406,10 @@ export function decodeHash(hash: string): DecodedHash {
       const raw: Record<string, unknown> = { layers };
       const inputs = values.get('inputs');
       const loss = values.get('loss');
+      const features = values.get('features');
       if (inputs !== undefined) raw['inputs'] = readNumber(inputs);
       if (loss !== undefined) raw['loss'] = loss;
+      if (features !== undefined) raw['features'] = features === '' ? [] : features.split(',');
       spec = engineCheck(() => parseSpec(raw), problems);
     }
   }
@@ -436,12 +436,16 @@ export function decodeHash(hash: string): DecodedHash {
   checkInt(seedIssues, 'seed', seed, 0, SEED_MAX);
   problems.push(...seedIssues.list.map(reword));
 
+  const { dataOptions, view } = readSandbox(values, dataOk, problems);
+
   if (problems.length || !spec || !options) return finish(fallback);
   result.state = {
     levelId: levelOk ? level : null,
     data: dataOk ? data : null,
     ...(csvOk ? { csv } : {}),
     draft: { spec, options, seed: seed as number },
+    ...(dataOk && Object.keys(dataOptions).length ? { dataOptions } : {}),
+    ...(view.showTest || view.discretize ? { view } : {}),
   };
   return finish(null);
 }
