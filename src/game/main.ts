@@ -18,7 +18,14 @@ import {
 import { services } from './services.js';
 import { runAddress, showAddress, type Address } from './state/address.js';
 import { FocusManager, type ControlInfo } from './ui/focus.js';
-import { bootServices, isReady, trainingProgress, type TrainingProgress } from './services.js';
+import {
+  bootServices,
+  isReady,
+  picturesShown,
+  trainingProgress,
+  type PicturesShown,
+  type TrainingProgress,
+} from './services.js';
 import type { TrainerClient } from '../web/trainer-client.js';
 import { Boot } from './scenes/boot.js';
 import { Title } from './scenes/title.js';
@@ -42,6 +49,8 @@ export interface NeuralJourneyHook {
   controls(): ControlInfo[];
   /** Progress of the Training scene's run, or null before the first one. */
   readonly training: TrainingProgress | null;
+  /** What the Training view's network graph and boundary show, or null before the first. */
+  readonly pictures: PicturesShown | null;
 }
 
 // Not a `declare global`: src/web/main.ts (the old engine page) declares its own shape, and
@@ -105,6 +114,9 @@ host.neuralJourney = Object.freeze({
   get training() {
     return trainingProgress();
   },
+  get pictures() {
+    return picturesShown();
+  },
 });
 
 /**
@@ -126,7 +138,7 @@ const ADDRESSES: Partial<Record<string, (data: unknown) => Address>> = {
   [SCENES.briefing]: (data) => ({ kind: 'level', levelId: (data as BriefingData).levelId }),
   [SCENES.training]: (data) => {
     const d = data as TrainingData;
-    return runAddress(d.levelId, d.data, d.draft);
+    return runAddress(d.levelId, d.data, d.draft, d.view);
   },
   [SCENES.result]: (data) => {
     const { attempt } = data as ResultData;

@@ -11,6 +11,7 @@
 import { startTrainer, type TrainerClient } from '../web/trainer-client.js';
 import { SaveStore, browserStorage } from './state/saves.js';
 import { decodeHash, type DecodedHash } from './state/share.js';
+import type { GraphLayout } from './objects/network-graph.js';
 
 export interface Services {
   /** The one worker-backed trainer (Comlink); every scene that trains uses it. */
@@ -94,4 +95,29 @@ export function reportTraining(progress: TrainingProgress): void {
 /** The last reported progress, or null before the first run. */
 export function trainingProgress(): TrainingProgress | null {
   return training;
+}
+
+/** What the Training view's network graph shows, for the browser tests' hook. */
+export interface PicturesShown {
+  /** Where each node, weight and bias is drawn (game coordinates). */
+  graph: GraphLayout;
+  /** Per column of the graph: whether its maps were painted with anything but zeros. */
+  columns: { title: string; units: number; painted: boolean }[];
+  /** The sum of the boundary's last predictions over its grid: changes when the answer does. */
+  boundary?: number;
+}
+
+let pictures: PicturesShown | null = null;
+
+/** The pictures call this after every repaint. */
+export function reportPictures(shown: Partial<PicturesShown>): void {
+  pictures = {
+    ...(pictures ?? { graph: { nodes: [], weights: [], biases: [] }, columns: [] }),
+    ...shown,
+  };
+}
+
+/** The last reported pictures, or null before any graph was drawn. */
+export function picturesShown(): PicturesShown | null {
+  return pictures;
 }

@@ -90,7 +90,7 @@ async function locate(page, label) {
 }
 
 /** Converts game coordinates (1280×720) to page coordinates of the scaled canvas. */
-async function toPage(page, x, y) {
+export async function toPage(page, x, y) {
   const box = await page.locator('canvas').boundingBox();
   const scale = box.width / 1280;
   return { x: box.x + x * scale, y: box.y + y * scale };

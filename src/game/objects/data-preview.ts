@@ -6,7 +6,7 @@
  */
 import * as Phaser from 'phaser';
 import type { DataPreview } from '../../engine/trainer.js';
-import { CSS, COLORS, RADIUS, TEXT, textStyle } from '../theme.js';
+import { CSS, COLORS, RADIUS, TEXT, textStyle, viridis } from '../theme.js';
 import { drawMarker, extentOf } from './heatmap.js';
 
 export interface DataPreviewOptions {
@@ -27,7 +27,29 @@ export function drawDataPreview(
   const rows = preview.y.length;
   const caption = `${preview.rows.train} training rows, ${preview.rows.validation} validation, ${preview.rows.test} test`;
   let bottom: number;
-  if (preview.inputs === 2 && preview.task !== 'regression') {
+  if (preview.inputs === 2 && preview.task === 'regression') {
+    // A surface to fit: each point at its place, coloured by its height (viridis, low to high).
+    const s = o.size;
+    g.fillStyle(COLORS.panelRaised, 1).fillRoundedRect(o.x, o.y, s, s, RADIUS / 2);
+    const e = extentOf(preview.x, 0.08);
+    let [lo, hi] = [Infinity, -Infinity];
+    for (let i = 0; i < rows; i++)
+      [lo, hi] = [Math.min(lo, preview.y[i]!), Math.max(hi, preview.y[i]!)];
+    for (let i = 0; i < rows; i++) {
+      const px = o.x + ((preview.x[2 * i]! - e.xMin) / (e.xMax - e.xMin)) * s;
+      const py = o.y + s - ((preview.x[2 * i + 1]! - e.yMin) / (e.yMax - e.yMin)) * s;
+      g.fillStyle(viridis((preview.y[i]! - lo) / Math.max(hi - lo, 1e-9)), 1).fillCircle(px, py, 3);
+    }
+    const key = scene.add
+      .text(
+        o.x + s + 14,
+        o.y,
+        `${preview.targetName}:\nyellow high,\npurple low`,
+        textStyle(TEXT.small, CSS.text),
+      )
+      .setLineSpacing(3);
+    bottom = Math.max(o.y + s, o.y + key.height);
+  } else if (preview.inputs === 2) {
     const s = o.size;
     g.fillStyle(COLORS.panelRaised, 1).fillRoundedRect(o.x, o.y, s, s, RADIUS / 2);
     const e = extentOf(preview.x, 0.08);

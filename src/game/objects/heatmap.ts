@@ -141,12 +141,13 @@ export function drawMarkerCtx(
   x: number,
   y: number,
   r: number,
+  outline: number = COLORS.background,
 ): void {
   const k = ((cls % CLASS_COLORS.length) + CLASS_COLORS.length) % CLASS_COLORS.length;
   const hex = (c: number): string => `#${c.toString(16).padStart(6, '0')}`;
   ctx.fillStyle = hex(CLASS_COLORS[k]!);
-  ctx.strokeStyle = hex(COLORS.background);
-  ctx.lineWidth = 1.5;
+  ctx.strokeStyle = hex(outline);
+  ctx.lineWidth = outline === COLORS.background ? 1.5 : 3;
   ctx.beginPath();
   const poly = (pts: number[]): void => {
     ctx.moveTo(x + pts[0]! * r, y + pts[1]! * r);
@@ -239,15 +240,17 @@ export class Heatmap {
   }
 
   /**
-   * Draws data points [n, 2] with class labels (or null for one plain colour) over the map. The
-   * points do not move while training, so they are painted once into their own texture: one
-   * quad per frame instead of hundreds of shapes.
+   * Draws data points [n, 2] with class labels (or null for one plain colour) over the map, and
+   * `test` points, if given, with a white outline (Playground's "show test data"). The points do
+   * not move while training, so they are painted once into their own texture: one quad per
+   * frame instead of hundreds of shapes.
    */
   plotPoints(
     x: ArrayLike<number>,
     classes: ArrayLike<number> | null,
     extent: Extent,
     r = 3.5,
+    test: { x: ArrayLike<number>; classes: ArrayLike<number> | null } | null = null,
   ): void {
     const { x: left, y: top, size } = this.options;
     const key = `${this.key}-points`;
@@ -257,13 +260,20 @@ export class Heatmap {
     const texture = this.scene.textures.createCanvas(key, side, side);
     if (!texture) return;
     const ctx = texture.getContext();
-    const n = x.length / 2;
-    for (let i = 0; i < n; i++) {
-      const px = ((x[2 * i]! - extent.xMin) / (extent.xMax - extent.xMin)) * side;
-      const py = ((extent.yMax - x[2 * i + 1]!) / (extent.yMax - extent.yMin)) * side;
-      if (px < 0 || px > side || py < 0 || py > side) continue;
-      drawMarkerCtx(ctx, classes ? classes[i]! : 0, px, py, r * POINT_SCALE);
-    }
+    const paint = (
+      xs: ArrayLike<number>,
+      cls: ArrayLike<number> | null,
+      outline: number = COLORS.background,
+    ): void => {
+      for (let i = 0; i < xs.length / 2; i++) {
+        const px = ((xs[2 * i]! - extent.xMin) / (extent.xMax - extent.xMin)) * side;
+        const py = ((extent.yMax - xs[2 * i + 1]!) / (extent.yMax - extent.yMin)) * side;
+        if (px < 0 || px > side || py < 0 || py > side) continue;
+        drawMarkerCtx(ctx, cls ? cls[i]! : 0, px, py, r * POINT_SCALE, outline);
+      }
+    };
+    paint(x, classes);
+    if (test) paint(test.x, test.classes, COLORS.text);
     texture.refresh();
     this.pointsImage = this.scene.add
       .image(left, top, key)

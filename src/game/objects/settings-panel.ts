@@ -1,13 +1,19 @@
 /**
  * The workbench's training settings: the optimizer, the loss where a level offers a choice, the
- * learning rate, batch size, L2 penalty and seed, each within what the rules allow and locked
+ * learning rate, batch size, L2 (and in the sandbox L1) penalty and seed, each within what the rules allow and locked
  * (with the reason in its tooltip) where the level or a teacher's link fixes it, and the step
  * budget. Each change is written into the draft, then `onChange` tells the workbench.
  */
 import type * as Phaser from 'phaser';
 import type { OptimizerName } from '../../engine/options.js';
 import type { Loss } from '../../engine/spec.js';
-import { LOSS_WORDS, SEED_RANGE, optimizerName, type WorkbenchRules } from '../../levels/index.js';
+import {
+  LOSS_WORDS,
+  PENALTY_STOPS,
+  SEED_RANGE,
+  optimizerName,
+  type WorkbenchRules,
+} from '../../levels/index.js';
 import type { Draft } from '../scenes/keys.js';
 import { isEditable, type Control, type TeacherFlags } from '../state/teacher.js';
 import { CSS, TEXT, textStyle } from '../theme.js';
@@ -115,13 +121,17 @@ export function buildSettings(scene: Phaser.Scene, p: SettingsPanelOptions): voi
     apply: (v: number) => void,
     format?: (v: number) => string,
     step?: number,
+    half?: 'left' | 'right',
   ): void => {
     if (t.hide.has(control)) return;
     const fixed = setting.locked || setting.min === setting.max;
+    const w = half ? (p.width - 24) / 2 : p.width;
     new Slider(scene, {
-      x,
+      x: half === 'right' ? x + w + 24 : x,
       y,
-      width: p.width,
+      width: w,
+      // The sandbox (the one workbench with L1) uses Playground's regularisation rates.
+      ...(s.l1 && (control === 'l1' || control === 'l2') ? { stops: PENALTY_STOPS } : {}),
       label,
       min: setting.min,
       max: setting.max,
@@ -137,7 +147,7 @@ export function buildSettings(scene: Phaser.Scene, p: SettingsPanelOptions): voi
         changed();
       },
     });
-    y += 66;
+    if (half !== 'left') y += 66;
   };
   slider(
     'lr',
@@ -158,6 +168,7 @@ export function buildSettings(scene: Phaser.Scene, p: SettingsPanelOptions): voi
     (v) => (o.batch = Math.max(1, Math.round(v))),
     (v) => String(Math.round(v)),
   );
+  const l1 = s.l1;
   slider(
     'l2',
     'L2 penalty',
@@ -166,7 +177,24 @@ export function buildSettings(scene: Phaser.Scene, p: SettingsPanelOptions): voi
     'linear',
     'Pulls weights toward zero: a simpler, smoother fit',
     (v) => (o.l2 = v),
+    undefined,
+    undefined,
+    l1 && !t.hide.has('l1') ? 'left' : undefined,
   );
+  if (l1) {
+    slider(
+      'l1',
+      'L1 penalty',
+      l1,
+      o.l1,
+      'linear',
+      'Pulls every weight toward zero by the same amount: unneeded ones end at exactly zero',
+      (v) => (o.l1 = v),
+      undefined,
+      undefined,
+      t.hide.has('l2') ? undefined : 'right',
+    );
+  }
   slider(
     'seed',
     'Seed',

@@ -12,27 +12,32 @@ import type { LearnerInfo } from '../../engine/trainer.js';
 import type { ModelSpec } from '../../engine/spec.js';
 import type { Level } from '../../levels/types.js';
 import { curveXs, type Ghost } from '../ghost.js';
-import { services } from '../services.js';
-import { COLORS, CSS, TEXT, diverging, textStyle, viridis } from '../theme.js';
+import { reportPictures, services } from '../services.js';
+import { COLORS, CSS, TEXT, textStyle } from '../theme.js';
 import { Confusion, confusionCounts } from './confusion.js';
 import { GhostStrip } from './ghost-strip.js';
-import { CLASS_COLORS, Heatmap, drawMarker, extentOf, gridInputs, type Extent } from './heatmap.js';
+import { Heatmap, drawMarker, extentOf, gridInputs, type Extent } from './heatmap.js';
+import { paintBoundary, samplePoints } from './boundary.js';
 import { Landscape } from './landscape.js';
 import { NetworkView } from './network-view.js';
 import { NeuronMaps } from './neuron-maps.js';
 import { Scatter } from './scatter.js';
+import { PlaneViews, type Editing } from './plane-views.js';
+import type { ViewFlags } from '../state/share.js';
 
 /** Boundary map resolution (cells per side) and neuron map resolution. */
 const GRID = 48;
 const NEURON_GRID = 28;
-/** Points drawn on the boundary map: enough to see the shape, few enough to stay readable. */
-const MAX_POINTS = 500;
 
 export interface TrainingViewsOptions {
   info: LearnerInfo;
   spec: ModelSpec;
   /** The level, or null in the sandbox (no old way to show, the pictures a little larger). */
   level: Level | null;
+  /** The sandbox's view check boxes (levels draw the training points, smoothly). */
+  view: ViewFlags;
+  /** Hand-editing of weights and biases: the sandbox only (a level's run is judged as trained). */
+  editing: Editing | null;
 }
 
 export class TrainingViews {
@@ -49,6 +54,11 @@ export class TrainingViews {
   private scatter: Scatter | null = null;
   private confusion: Confusion | null = null;
   private network: NetworkView | null = null;
+  /** The graph, the large neuron and the sandbox's check boxes and editing, on 2-D tasks. */
+  private plane: PlaneViews | null = null;
+  /** The boundary's points: training rows, and the test rows the check box may add. */
+  private points: { x: number[]; classes: number[] | null } | null = null;
+  private testPoints: { x: number[]; classes: number[] | null } | null = null;
   private denseModules: number[] = [];
   private validationSet: { x: Float32Array; y: Float32Array } | null = null;
   /** Lowest point drawn in the left panel: the ghost strip goes under it. */
@@ -77,9 +87,7 @@ export class TrainingViews {
       ghost,
       format,
       paint:
-        ghost.picture === 'plane'
-          ? (map, out) => this.paintBoundary(map, out, task, outputs)
-          : null,
+        ghost.picture === 'plane' ? (map, out) => paintBoundary(map, out, task, outputs) : null,
     });
   }
 
@@ -140,14 +148,13 @@ export class TrainingViews {
         size,
         resolution: GRID,
       });
-      const step = Math.max(1, Math.ceil(rows / MAX_POINTS));
-      const px: number[] = [];
-      const pc: number[] = [];
-      for (let i = 0; i < rows; i += step) {
-        px.push(x[2 * i]!, x[2 * i + 1]!);
-        pc.push(classes ? labels[i]! : 0);
+      this.points = samplePoints(x, y, classes > 0);
+      if (this.o.editing) {
+        const tx = (await trainer.read('test.x')) as Float32Array;
+        const ty = (await trainer.read('test.y')) as Float32Array;
+        this.testPoints = samplePoints(tx, ty, classes > 0);
       }
-      this.boundary.plotPoints(px, classes ? pc : null, this.extent);
+      this.plotPoints();
       this.legend(classes, below);
     } else if (inputs === 1) {
       this.title(32, 'The data and the network’s curve');
@@ -181,7 +188,19 @@ export class TrainingViews {
     const hasHidden = info.summary.filter((r) => r.kind === 'dense').length > 1;
     let rightY = 122;
     let rightUsed = false;
-    if (inputs === 2 && hasHidden && hidden.length) {
+    if (inputs === 2 && this.extent) {
+      this.plane = new PlaneViews(this.scene, {
+        info,
+        spec,
+        extent: this.extent,
+        view: this.o.view,
+        editing: this.o.editing,
+        togglesY: this.leftBottom + 8,
+        redraw: () => this.repaintPlane(),
+      });
+      rightY = 700;
+      rightUsed = true;
+    } else if (inputs === 2 && hasHidden && hidden.length) {
       const names = new Set(info.tensors.map((t) => t.name));
       const last = [...hidden].reverse().find((r) => names.has(`${r.module}.out`));
       if (last) {
@@ -235,7 +254,8 @@ export class TrainingViews {
 
     if (!rightUsed) this.summaryPanel(info);
 
-    // Middle panel, bottom: the network itself, breathing.
+    // Middle panel, bottom: the network itself, breathing (a 2-D task has the graph instead).
+    if (this.plane) return;
     const widths = [
       inputs,
       ...info.summary.filter((r) => r.kind === 'dense').map((r) => r.outputShape[0] ?? 1),
@@ -268,8 +288,9 @@ export class TrainingViews {
     const trainer = services().trainer;
     const { task, outputs, inputs } = this.o.info.data;
     const none = Promise.resolve(null);
-    const [grid, acts, val, weights] = await Promise.all([
+    const [grid, , acts, val, weights] = await Promise.all([
       this.boundary && this.grid ? trainer.predict(this.grid) : none,
+      this.plane?.refresh(),
       this.neurons && this.neuronTensor && this.extent
         ? trainer.probe(gridInputs(this.extent, NEURON_GRID), [this.neuronTensor])
         : none,
@@ -279,7 +300,10 @@ export class TrainingViews {
       this.network ? Promise.all(this.denseModules.map((m) => trainer.read(`${m}.weight`))) : none,
     ]);
     if (!this.scene.scene.isActive()) return;
-    if (grid && this.boundary) this.paintBoundary(this.boundary, grid, task, outputs);
+    if (grid && this.boundary) {
+      paintBoundary(this.boundary, grid, task, outputs, this.o.view.discretize);
+      reportPictures({ boundary: grid.reduce((a, v) => a + v, 0) });
+    }
     const a = acts && this.neuronTensor ? acts[this.neuronTensor] : undefined;
     if (a) this.neurons?.update(a);
     if (this.landscape && force && this.step === 0) this.landscape.resetPath();
@@ -309,45 +333,17 @@ export class TrainingViews {
     if (weights) this.network?.update(weights as Float32Array[]);
   }
 
-  /** Colours a map from predictions over its grid: the class, how sure, or the value. */
-  paintBoundary(
-    map: Heatmap,
-    out: Float32Array,
-    task: LearnerInfo['data']['task'],
-    outputs: number,
-  ): void {
-    const n = map.options.resolution;
-    if (task === 'multiclass') {
-      map.fill((r, c) => {
-        const i = (r * n + c) * outputs;
-        let best = 0;
-        let second = -Infinity;
-        for (let k = 1; k < outputs; k++) {
-          if (out[i + k]! > out[i + best]!) {
-            second = out[i + best]!;
-            best = k;
-          } else second = Math.max(second, out[i + k]!);
-        }
-        // Probabilities: the lead of the top class over the runner-up is how sure the net is.
-        const confidence = out[i + best]! - second;
-        return mix(
-          COLORS.panelRaised,
-          CLASS_COLORS[best % CLASS_COLORS.length]!,
-          0.25 + 0.55 * confidence,
-        );
-      });
-    } else if (task === 'binary') {
-      // predict gives probabilities for yes/no tasks: 0.5 is the boundary, grey on the scale.
-      map.fill((r, c) => darken(diverging(2 * out[r * n + c]! - 1)));
-    } else {
-      let lo = Infinity;
-      let hi = -Infinity;
-      for (let i = 0; i < n * n; i++) {
-        lo = Math.min(lo, out[i * outputs]!);
-        hi = Math.max(hi, out[i * outputs]!);
-      }
-      map.fill((r, c) => viridis((out[(r * n + c) * outputs]! - lo) / Math.max(hi - lo, 1e-9)));
-    }
+  /** Draws the boundary's points, with the test points when the check box asks for them. */
+  private plotPoints(): void {
+    if (!this.boundary || !this.extent || !this.points) return;
+    const test = this.o.view.showTest ? this.testPoints : null;
+    this.boundary.plotPoints(this.points.x, this.points.classes, this.extent, 3.5, test);
+  }
+
+  /** After a check box or a hand-typed weight: the points, the boundary and the graph anew. */
+  private async repaintPlane(): Promise<void> {
+    this.plotPoints();
+    await this.refresh(true, this.step);
   }
 
   /** 1-D regression: the data as dots and the network's prediction as a curve over x. */
@@ -435,7 +431,14 @@ export class TrainingViews {
   /** Class markers with their names: the key of the boundary map and of the confusion matrix. */
   private legend(classes: number, y: number, boundaryCaption = true): void {
     const g = this.scene.add.graphics();
-    if (!classes) return;
+    if (!classes) {
+      this.caption(
+        32,
+        y,
+        'Background: the network’s prediction at each place, purple low, yellow high. Dots: the training points.',
+      );
+      return;
+    }
     const names = this.o.info.data.classNames;
     let x = 40;
     for (let k = 0; k < Math.min(classes, 7); k++) {
@@ -456,16 +459,4 @@ export class TrainingViews {
       'Markers: the true class of each training point (colour and shape). Background: the network’s answer; paler = less sure.',
     );
   }
-}
-
-/** Blends colour a towards b by t (0 to 1). */
-function mix(a: number, b: number, t: number): number {
-  const ch = (c: number, s: number): number => (c >> s) & 255;
-  const lerp = (s: number): number => Math.round(ch(a, s) + (ch(b, s) - ch(a, s)) * t);
-  return (lerp(16) << 16) | (lerp(8) << 8) | lerp(0);
-}
-
-/** Dims a map colour so the data markers on top stay readable. */
-function darken(c: number): number {
-  return mix(COLORS.background, c, 0.8);
 }

@@ -16,6 +16,7 @@ import { COLORS, CSS, FONT, HEIGHT, MOTION, TEXT, WIDTH } from '../theme.js';
 import { levelById } from '../../levels/index.js';
 import { addNotice, markReady, services } from '../services.js';
 import { addText } from '../ui/text.js';
+import { sandboxRequest } from '../state/address.js';
 import { SCENES, type BriefingData, type SandboxData, type WorkbenchData } from './keys.js';
 
 /** Never keep the player on the boot screen forever: a slow font falls back after this. */
@@ -152,18 +153,19 @@ export class Boot extends Phaser.Scene {
       };
       return this.go(SCENES.sandbox, data);
     } else if (state?.data && has(SCENES.workbench)) {
-      // A sandbox link: the Workbench in sandbox mode. Data seed 1, as the Sandbox picks it.
+      // A sandbox link: the Workbench in sandbox mode, with the link's data settings and view.
       const data: WorkbenchData = {
         levelId: null,
         draft: state.draft,
-        data: { name: state.data, seed: 1 },
+        data: sandboxRequest(state.data, state.dataOptions),
+        ...(state.view ? { view: state.view } : {}),
       };
       return this.go(SCENES.workbench, data);
     } else if (!state && hash.target?.levelId && levelById(hash.target.levelId)) {
       const data: BriefingData = { levelId: hash.target.levelId };
       return this.go(SCENES.briefing, data);
     } else if (!state && hash.target?.data && has(SCENES.workbench)) {
-      const data: WorkbenchData = { levelId: null, data: { name: hash.target.data, seed: 1 } };
+      const data: WorkbenchData = { levelId: null, data: sandboxRequest(hash.target.data) };
       return this.go(SCENES.workbench, data);
     } else if (!state && hash.target?.levelId) {
       addNotice(

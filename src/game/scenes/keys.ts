@@ -6,6 +6,7 @@ import type { ModelSpec } from '../../engine/spec.js';
 import type { TrainOptions } from '../../engine/options.js';
 import type { Attempt, RunOutcome } from '../../levels/types.js';
 import type { DataRequest } from '../../engine/trainer.js';
+import type { ViewFlags } from '../state/share.js';
 
 export const SCENES = {
   boot: 'Boot',
@@ -37,15 +38,22 @@ export interface WorkbenchData {
   data?: DataRequest;
   /** Where `draft` came from, named in the notice if it had to be changed; default a link. */
   source?: 'link' | 'save';
+  /** Sandbox only: the training view's check boxes, kept for the run and the link. */
+  view?: ViewFlags;
 }
 export interface TrainingData {
   levelId: string | null;
   draft: Draft;
   data?: DataRequest;
+  view?: ViewFlags;
 }
 export interface SandboxData {
   /** A `csv=` link: the file it was made with (by name), and its network if it had one. */
   awaiting?: { fileName: string; draft?: Draft };
+  /** Back from the Workbench: the data picked before and the network built for it. */
+  request?: DataRequest;
+  draft?: Draft;
+  view?: ViewFlags;
 }
 export interface ResultData {
   attempt: Attempt;

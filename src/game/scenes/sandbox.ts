@@ -1,24 +1,51 @@
 /**
- * The Sandbox: free play outside the journey. The player picks a generated data set (line,
- * blobs, xor, circles, moons, spiral) or brings their own CSV — through a file picker (a hidden
- * `<input type=file>`) or by dropping a file on the page — and goes on to the Workbench in
- * sandbox mode (levelId null, the data request set). A bad CSV is explained in a notice with
- * its line and column: the DataError text the trainer reports, as-is.
+ * The Sandbox: free play outside the journey, with TensorFlow Playground's data panel. The
+ * player picks a generated data set — sorting points into classes (circles, XOR, two blobs,
+ * moons, spiral) or predicting a number (a plane, a bump, a line) — and sets its noise (0–50%),
+ * the share of points used for training (10–90%), the number of points, and "new data" (the
+ * next data seed), seeing the real points as they change; then goes on to the Workbench in
+ * sandbox mode (levelId null, the data request set). Or brings their own CSV — through a file
+ * picker (a hidden `<input type=file>`) or by dropping a file on the page; a bad CSV is
+ * explained in a notice with its line and column (the DataError text the trainer reports).
  */
 import * as Phaser from 'phaser';
-import { GENERATORS, GENERATOR_NAMES, type GeneratorName } from '../../data/generators.js';
-import type { DataRequest } from '../../engine/trainer.js';
+import {
+  GENERATORS,
+  GENERATOR_DEFAULTS,
+  NOISE_RANGE,
+  SANDBOX_POINTS,
+  TRAIN_SHARE_RANGE,
+  isGeneratorName,
+  type GeneratorName,
+} from '../../data/index.js';
+import type { DataPreview, DataRequest } from '../../engine/trainer.js';
 import { dataShape } from '../data-shape.js';
-import { CLASS_COLORS } from '../objects/heatmap.js';
+import { previewFor } from '../ghost.js';
+import { drawCardPicture } from '../objects/data-cards.js';
+import { drawDataPreview } from '../objects/data-preview.js';
 import { services } from '../services.js';
-import { COLORS, CSS, RADIUS, TEXT, WIDTH, textStyle } from '../theme.js';
+import type { ViewFlags } from '../state/share.js';
+import { COLORS, CSS, RADIUS, TEXT, textStyle } from '../theme.js';
 import { Button } from '../ui/button.js';
 import { FocusManager } from '../ui/focus.js';
 import { Notice } from '../ui/notice.js';
-import { SCENES, type SandboxData, type WorkbenchData } from './keys.js';
+import { Slider } from '../ui/slider.js';
+import { SCENES, type Draft, type SandboxData, type WorkbenchData } from './keys.js';
 
 /** Largest file read: the CSV loader's own caps stop bigger tables anyway. */
 const MAX_FILE_BYTES = 20 * 1024 * 1024;
+
+/** The cards, in two rows: sorting into classes, then predicting a number. */
+const CLASSIFY: readonly GeneratorName[] = ['circles', 'xor', 'blobs', 'moons', 'spiral'];
+const REGRESS: readonly GeneratorName[] = ['plane', 'bump', 'line'];
+/** Playground's names, where ours differ, so its players find their sets. */
+const ALSO_CALLED: Partial<Record<GeneratorName, string>> = { blobs: 'gauss' };
+
+const CARD = 104;
+const PREVIEW = { x: 676, y: 132, size: 300 };
+
+/** A value in a percent, for the noise and training-share sliders. */
+const percent = (v: number): string => `${Math.round(v * 100)}%`;
 
 export class Sandbox extends Phaser.Scene {
   private picker: HTMLInputElement | null = null;
@@ -27,6 +54,22 @@ export class Sandbox extends Phaser.Scene {
   /** A `csv=` link waiting for its file: the name it was made with and its network. */
   private awaiting: SandboxData['awaiting'];
   private openButton!: Button;
+  /** The data being set up: which set, and Playground's data controls. */
+  private name: GeneratorName = 'circles';
+  private noise = GENERATOR_DEFAULTS.circles.noise;
+  private points = GENERATOR_DEFAULTS.circles.n;
+  private train = 0.7;
+  private dataSeed = 1;
+  /** Back from the Workbench: its network (kept while the data set stays) and view. */
+  private draft: { name: string; draft: Draft } | null = null;
+  private view: ViewFlags | undefined;
+  private sliders: { noise: Slider; train: Slider; points: Slider } | null = null;
+  private frames!: Phaser.GameObjects.Graphics;
+  private seedText!: Phaser.GameObjects.Text;
+  private aboutText!: Phaser.GameObjects.Text;
+  /** What the last preview drew, to clear it; and a counter so only the latest one draws. */
+  private previewObjects: Phaser.GameObjects.GameObject[] = [];
+  private previewSerial = 0;
   private readonly onDragOver = (e: DragEvent): void => {
     e.preventDefault();
     if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
@@ -43,6 +86,20 @@ export class Sandbox extends Phaser.Scene {
 
   init(data: SandboxData): void {
     this.awaiting = data.awaiting;
+    this.view = data.view;
+    this.previewObjects = [];
+    this.sliders = null;
+    const r = data.request;
+    if (r && 'name' in r && isGeneratorName(r.name)) {
+      this.name = r.name;
+      this.noise = r.noise ?? GENERATOR_DEFAULTS[r.name].noise;
+      this.points = r.n ?? GENERATOR_DEFAULTS[r.name].n;
+      this.train = r.train ?? 0.7;
+      this.dataSeed = r.seed;
+      this.draft = data.draft ? { name: r.name, draft: data.draft } : null;
+    } else {
+      this.draft = null;
+    }
   }
 
   create(): void {
@@ -63,71 +120,161 @@ export class Sandbox extends Phaser.Scene {
       'Pick some data, build any network, and train it. No goals, no stars.',
       textStyle(TEXT.body, CSS.textDim),
     );
-
     const g = this.add.graphics();
-    const cardW = 380;
-    const cardH = 126;
-    let first: Button | null = null;
-    GENERATOR_NAMES.forEach((name, i) => {
-      const x = 40 + (i % 3) * (cardW + 20);
-      const y = 110 + Math.floor(i / 3) * (cardH + 20);
-      g.fillStyle(COLORS.panel, 1).fillRoundedRect(x, y, cardW, cardH, RADIUS);
-      drawPreview(g, name, x + 16, y + 16, 80);
-      this.add.text(x + 112, y + 16, name, textStyle(TEXT.label, CSS.text, 600));
-      this.add
-        .text(x + 112, y + 42, GENERATORS[name].description, textStyle(TEXT.small, CSS.textDim))
-        .setWordWrapWidth(cardW - 240);
-      const b = new Button(this, {
-        x: x + cardW - 110,
-        y: y + cardH - 48,
-        width: 96,
-        height: 36,
-        label: 'Use',
-        icon: 'next',
-        tooltip: `Build a network for ${name}: ${GENERATORS[name].description}`,
-        onClick: () => this.go({ name, seed: 1 }),
-      });
-      first ??= b;
-    });
+    g.fillStyle(COLORS.panel, 1).fillRoundedRect(24, 84, 612, 620, RADIUS);
+    g.fillStyle(COLORS.panel, 1).fillRoundedRect(652, 84, 604, 620, RADIUS);
+    this.frames = this.add.graphics().setDepth(1);
 
-    const y = 420;
-    g.fillStyle(COLORS.panel, 1).fillRoundedRect(40, y, WIDTH - 80, 230, RADIUS);
+    const first = this.cardRow('Sort points into classes', CLASSIFY, 96);
+    this.cardRow('Predict a number', REGRESS, 240);
+    this.dataControls(390);
+    this.csvPanel(g, 530);
+
+    this.add.text(672, 96, 'The data', textStyle(TEXT.label, CSS.text, 600));
+    this.aboutText = this.add
+      .text(672, 500, '', textStyle(TEXT.body, CSS.text))
+      .setWordWrapWidth(560)
+      .setLineSpacing(4);
+    const build = new Button(this, {
+      x: 1036,
+      y: 640,
+      width: 200,
+      height: 48,
+      label: 'Build a network',
+      icon: 'next',
+      variant: 'primary',
+      tooltip: 'Go on to the workbench with this data',
+      onClick: () => this.go(this.request()),
+    });
+    this.select(this.name, false);
+    if (this.awaiting) FocusManager.for(this).focus(this.openButton, false);
+    else FocusManager.for(this).focus(this.draft ? build : first, false);
+  }
+
+  /** A heading and one card per data set; returns the first card (for the first focus). */
+  private cardRow(title: string, names: readonly GeneratorName[], y: number): Button {
+    this.add.text(40, y, title, textStyle(TEXT.label, CSS.text, 600));
+    let first: Button | null = null;
+    names.forEach((name, i) => {
+      const x = 40 + i * (CARD + 12);
+      const also = ALSO_CALLED[name];
+      const card = new Button(this, {
+        x,
+        y: y + 30,
+        width: CARD,
+        height: CARD,
+        label: '',
+        name: `data ${name}`,
+        tooltip: `${name}${also ? ` (Playground's ${also})` : ''}: ${GENERATORS[name].description}`,
+        onClick: () => this.select(name),
+      });
+      const pic = this.add.graphics();
+      drawCardPicture(pic, name, x + 20, y + 36, 64);
+      this.add
+        .text(x + CARD / 2, y + 30 + CARD - 22, name, textStyle(TEXT.small, CSS.text, 600))
+        .setOrigin(0.5, 0);
+      first ??= card;
+    });
+    return first!;
+  }
+
+  /** Playground's data controls: noise, training share, number of points, new data. */
+  private dataControls(y: number): void {
+    const onChange = (): void => void this.showPreview();
+    this.sliders = {
+      noise: new Slider(this, {
+        x: 40,
+        y,
+        width: 270,
+        label: 'Noise',
+        ...NOISE_RANGE,
+        step: 0.01,
+        value: this.noise,
+        format: percent,
+        tooltip: 'How far each point is pushed off its place at random: more noise, more overlap',
+        onChange: (v) => {
+          this.noise = v;
+          onChange();
+        },
+      }),
+      train: new Slider(this, {
+        x: 350,
+        y,
+        width: 270,
+        label: 'Points used for training',
+        ...TRAIN_SHARE_RANGE,
+        step: 0.05,
+        value: this.train,
+        format: percent,
+        tooltip: 'The rest is held out, half to check on training (validation), half for the test',
+        onChange: (v) => {
+          this.train = v;
+          onChange();
+        },
+      }),
+      points: new Slider(this, {
+        x: 40,
+        y: y + 66,
+        width: 270,
+        label: 'Number of points',
+        ...SANDBOX_POINTS,
+        step: 50,
+        value: this.points,
+        format: (v) => String(Math.round(v)),
+        tooltip: 'How many points the data set has in all',
+        onChange: (v) => {
+          this.points = Math.round(v);
+          onChange();
+        },
+      }),
+    };
+    new Button(this, {
+      x: 350,
+      y: y + 70,
+      width: 140,
+      label: 'New data',
+      icon: 'reset',
+      tooltip: 'Draw new points of the same kind (the next data seed)',
+      onClick: () => {
+        this.dataSeed += 1;
+        void this.showPreview();
+      },
+    });
+    this.seedText = this.add.text(504, y + 84, '', textStyle(TEXT.small, CSS.textDim));
+  }
+
+  /** The CSV strip at the foot of the left panel. */
+  private csvPanel(g: Phaser.GameObjects.Graphics, y: number): void {
     g.lineStyle(2, COLORS.line, 1);
-    for (let x = 60; x < WIDTH - 60; x += 18) g.lineBetween(x, y + 20, x + 9, y + 20);
-    this.add.text(60, y + 36, 'Your own data', textStyle(TEXT.label, CSS.text, 600));
+    for (let x = 40; x < 620; x += 18) g.lineBetween(x, y, x + 9, y);
+    this.add.text(40, y + 12, 'Your own data', textStyle(TEXT.label, CSS.text, 600));
     const awaiting = this.awaiting;
     this.add
       .text(
-        60,
-        y + 66,
+        40,
+        y + 40,
         awaiting
           ? `This link was made with a CSV file called "${awaiting.fileName}". A link cannot carry the file itself, so open it again here` +
               (awaiting.draft
                 ? ' and the workbench opens with the network and settings of the link.'
                 : ' to build a network for it.')
-          : 'A CSV file with a header row of column names and one example per row. Feature columns must be numbers; ' +
-              'the last column is what the network learns to predict (numbers, or class labels such as "cat").',
-        textStyle(TEXT.body, awaiting ? CSS.text : CSS.textDim),
+          : 'A CSV file with a header row and one example per row: number columns, the last one what to predict (a number or a class such as "cat").',
+        textStyle(TEXT.small, awaiting ? CSS.text : CSS.textDim),
       )
-      .setWordWrapWidth(WIDTH - 160)
-      .setLineSpacing(4);
+      .setWordWrapWidth(576)
+      .setLineSpacing(3);
     this.openButton = new Button(this, {
-      x: 60,
-      y: y + 140,
-      width: 260,
+      x: 40,
+      y: y + 100,
+      width: 240,
       label: awaiting ? `Open ${shorten(awaiting.fileName)}…` : 'Open a CSV file…',
       icon: 'plus',
-      variant: 'primary',
+      variant: awaiting ? 'primary' : 'secondary',
       tooltip: 'Choose a .csv file from your computer',
       onClick: () => this.picker?.click(),
     });
-    this.add.text(
-      340,
-      y + 152,
-      '…or drop a CSV file anywhere on this page.',
-      textStyle(TEXT.body, CSS.textDim),
-    );
-    this.status = this.add.text(60, y + 196, '', textStyle(TEXT.small, CSS.data));
+    this.add.text(296, y + 112, '…or drop one on this page.', textStyle(TEXT.small, CSS.textDim));
+    this.status = this.add.text(40, y + 150, '', textStyle(TEXT.small, CSS.data));
 
     this.picker = document.createElement('input');
     this.picker.type = 'file';
@@ -148,8 +295,57 @@ export class Sandbox extends Phaser.Scene {
       this.picker?.remove();
       this.picker = null;
     });
-    if (awaiting) FocusManager.for(this).focus(this.openButton, false);
-    else if (first) FocusManager.for(this).focus(first, false);
+  }
+
+  /** Picks a data set; a newly picked one starts from its own noise and size. */
+  private select(name: GeneratorName, reset = true): void {
+    if (reset && name !== this.name) {
+      const d = GENERATOR_DEFAULTS[name];
+      this.noise = Math.min(NOISE_RANGE.max, d.noise);
+      this.points = Math.min(SANDBOX_POINTS.max, Math.max(SANDBOX_POINTS.min, d.n));
+      this.sliders?.noise.setValue(this.noise);
+      this.sliders?.points.setValue(this.points);
+    }
+    this.name = name;
+    const g = this.frames.clear();
+    const row = CLASSIFY.includes(name) ? CLASSIFY : REGRESS;
+    const x = 40 + row.indexOf(name) * (CARD + 12);
+    const y = (row === CLASSIFY ? 96 : 240) + 30;
+    g.lineStyle(3, COLORS.data, 1).strokeRoundedRect(x - 2, y - 2, CARD + 4, CARD + 4, RADIUS + 2);
+    void this.showPreview();
+  }
+
+  /** The data request the controls describe. */
+  private request(): DataRequest {
+    return {
+      name: this.name,
+      seed: this.dataSeed,
+      n: this.points,
+      noise: this.noise,
+      train: this.train,
+    };
+  }
+
+  /** Draws the real points of the current settings (the latest request wins). */
+  private async showPreview(): Promise<void> {
+    const serial = ++this.previewSerial;
+    this.seedText.setText(`data seed ${this.dataSeed}`);
+    const also = ALSO_CALLED[this.name];
+    this.aboutText.setText(
+      `${this.name}${also ? ` (Playground's "${also}")` : ''}: ${GENERATORS[this.name].description}.`,
+    );
+    let preview: DataPreview;
+    try {
+      preview = await previewFor(this.request());
+    } catch (error) {
+      if (serial === this.previewSerial) this.fail((error as Error).message);
+      return;
+    }
+    if (serial !== this.previewSerial || !this.scene.isActive()) return;
+    for (const o of this.previewObjects) o.destroy();
+    const before = new Set(this.children.list);
+    drawDataPreview(this, preview, { ...PREVIEW, width: 560 });
+    this.previewObjects = this.children.list.filter((o) => !before.has(o));
   }
 
   private async readFile(file: File): Promise<void> {
@@ -190,12 +386,23 @@ export class Sandbox extends Phaser.Scene {
   private fail(message: string): void {
     this.status.setText('');
     if (!this.scene.isActive()) return;
+    this.notice?.destroy();
     this.notice = new Notice(this, { text: message, kind: 'warning', y: 640, width: 900 });
   }
 
   private go(data: DataRequest): void {
-    const draft = 'csv' in data ? this.awaiting?.draft : undefined;
-    const next: WorkbenchData = draft ? { levelId: null, data, draft } : { levelId: null, data };
+    const draft =
+      'csv' in data
+        ? this.awaiting?.draft
+        : this.draft?.name === data.name
+          ? this.draft.draft
+          : undefined;
+    const next: WorkbenchData = {
+      levelId: null,
+      data,
+      ...(draft ? { draft } : {}),
+      ...(this.view && !('csv' in data) ? { view: this.view } : {}),
+    };
     this.scene.start(SCENES.workbench, next);
   }
 }
@@ -203,115 +410,4 @@ export class Sandbox extends Phaser.Scene {
 /** A file name short enough for a button. */
 function shorten(name: string): string {
   return name.length > 18 ? `${name.slice(0, 17)}…` : name;
-}
-
-/** A tiny picture of each generated set, drawn from its geometry (no data needed). */
-function drawPreview(
-  g: Phaser.GameObjects.Graphics,
-  name: GeneratorName,
-  x: number,
-  y: number,
-  s: number,
-): void {
-  g.fillStyle(COLORS.panelRaised, 1).fillRoundedRect(x, y, s, s, RADIUS / 2);
-  const dot = (px: number, py: number, cls: number): void => {
-    g.fillStyle(CLASS_COLORS[cls]!, 1).fillCircle(x + px * s, y + py * s, 2.5);
-  };
-  // Fixed point lists: pictures, not samples (and no Math.random/sin/cos in the game code).
-  switch (name) {
-    case 'line':
-      for (let i = 0; i <= 10; i++)
-        dot(0.1 + i * 0.08, 0.85 - i * 0.07 + (i % 3 === 0 ? 0.04 : -0.02), 0);
-      break;
-    case 'blobs':
-      for (const [px, py] of [
-        [0.25, 0.3],
-        [0.3, 0.4],
-        [0.2, 0.38],
-        [0.35, 0.28],
-        [0.28, 0.22],
-      ])
-        dot(px!, py!, 0);
-      for (const [px, py] of [
-        [0.7, 0.7],
-        [0.75, 0.62],
-        [0.65, 0.78],
-        [0.78, 0.75],
-        [0.68, 0.64],
-      ])
-        dot(px!, py!, 1);
-      break;
-    case 'xor':
-      for (const [px, py, c] of [
-        [0.25, 0.25, 1],
-        [0.75, 0.75, 1],
-        [0.75, 0.25, 0],
-        [0.25, 0.75, 0],
-        [0.35, 0.15, 1],
-        [0.65, 0.85, 1],
-        [0.85, 0.35, 0],
-        [0.15, 0.65, 0],
-      ])
-        dot(px!, py!, c!);
-      break;
-    case 'circles':
-      for (const [px, py] of [
-        [0.5, 0.45],
-        [0.45, 0.55],
-        [0.55, 0.55],
-        [0.5, 0.5],
-      ])
-        dot(px!, py!, 0);
-      for (const [px, py] of [
-        [0.5, 0.12],
-        [0.88, 0.5],
-        [0.5, 0.88],
-        [0.12, 0.5],
-        [0.23, 0.23],
-        [0.77, 0.23],
-        [0.23, 0.77],
-        [0.77, 0.77],
-      ])
-        dot(px!, py!, 1);
-      break;
-    case 'moons':
-      for (const [px, py] of [
-        [0.15, 0.55],
-        [0.22, 0.35],
-        [0.35, 0.25],
-        [0.5, 0.25],
-        [0.62, 0.35],
-        [0.68, 0.5],
-      ])
-        dot(px!, py!, 0);
-      for (const [px, py] of [
-        [0.35, 0.5],
-        [0.4, 0.65],
-        [0.52, 0.75],
-        [0.66, 0.75],
-        [0.78, 0.65],
-        [0.85, 0.45],
-      ])
-        dot(px!, py!, 1);
-      break;
-    case 'spiral': {
-      // Three arms, each a point list turned by a fixed rotation matrix (25° per point, 120°
-      // between arms): plain arithmetic, no trigonometry in game code.
-      const [c, sn] = [0.906, 0.423];
-      for (let arm = 0; arm < 3; arm++) {
-        let vx = arm === 0 ? 1 : -0.5;
-        let vy = arm === 0 ? 0 : arm === 1 ? 0.866 : -0.866;
-        for (let i = 1; i <= 9; i++) {
-          const r = 0.05 * i;
-          g.fillStyle(CLASS_COLORS[arm]!, 1).fillCircle(
-            x + (0.5 + vx * r) * s,
-            y + (0.5 + vy * r) * s,
-            2.5,
-          );
-          [vx, vy] = [vx * c - vy * sn, vx * sn + vy * c];
-        }
-      }
-      break;
-    }
-  }
 }

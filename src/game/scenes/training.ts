@@ -44,6 +44,8 @@ import { TrainingViews } from '../objects/training-views.js';
 import { LossChart } from '../objects/loss-chart.js';
 import { addNotice, reportTraining, services, type TrainingProgress } from '../services.js';
 import { isEditable } from '../state/teacher.js';
+import { runAddress, showAddress } from '../state/address.js';
+import { DEFAULT_VIEW, type ViewFlags } from '../state/share.js';
 import { COLORS, CSS, RADIUS, TEXT, textStyle } from '../theme.js';
 import { Button } from '../ui/button.js';
 import { FocusManager } from '../ui/focus.js';
@@ -74,6 +76,8 @@ export class Training extends Phaser.Scene {
   private goalCheck: { loss: number; accuracy: number | null } | null = null;
   private passed = false;
   private speed = 1;
+  /** The sandbox's view check boxes (shown test points, discretized answer). */
+  private view: ViewFlags = { ...DEFAULT_VIEW };
 
   private chart!: LossChart;
   private metrics!: Phaser.GameObjects.Text;
@@ -104,6 +108,7 @@ export class Training extends Phaser.Scene {
       this.draft = setup;
     }
     this.request = this.level ? dataRequest(this.level) : data.data!;
+    this.view = { ...(data.view ?? DEFAULT_VIEW) };
     this.stepBudget = this.level?.stepBudget ?? SANDBOX_STEPS;
     this.phase = 'loading';
     this.busy = false;
@@ -232,6 +237,22 @@ export class Training extends Phaser.Scene {
       info: this.info,
       spec: this.draft.spec,
       level: this.level,
+      view: this.view,
+      editing: this.level
+        ? null
+        : {
+            canEdit: () => (this.phase === 'paused' || this.phase === 'done') && !this.busy,
+            onEdited: (words) => {
+              this.status.setText(words).setColor(words.startsWith('⚠') ? CSS.warning : CSS.text);
+            },
+            onView: (view) => {
+              this.view = view;
+              showAddress(
+                runAddress(null, this.request, this.draft, view),
+                services().hash.teacher,
+              );
+            },
+          },
     });
     await this.views.build();
     this.ghost = await ghost;
@@ -563,6 +584,7 @@ export class Training extends Phaser.Scene {
       levelId: this.levelId,
       draft,
       data: this.level ? undefined : this.request,
+      view: this.view,
     });
   }
 

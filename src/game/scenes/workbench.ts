@@ -48,8 +48,10 @@ import { Notice } from '../ui/notice.js';
 import { goalTarget, goalWhen } from './level-text.js';
 import { buildSettings } from '../objects/settings-panel.js';
 import { blockInfo, relaxedBuild, tidy } from '../objects/network-facts.js';
-import { SCENES, type Draft, type WorkbenchData } from './keys.js';
+import { SCENES, type Draft, type SandboxData, type WorkbenchData } from './keys.js';
+import type { ViewFlags } from '../state/share.js';
 import { onKeyDown } from '../ui/keys.js';
+import { buildFeatureChips } from '../objects/feature-chips.js';
 
 const STACK_X = 318;
 const STACK_TOP = 132;
@@ -58,6 +60,8 @@ const SIDE_X = 800;
 export class Workbench extends Phaser.Scene {
   private level: Level | null = null;
   private dataRequest: DataRequest | undefined;
+  /** The sandbox's view check boxes, carried to Training and kept in the link. */
+  private view: ViewFlags | undefined;
   private shape: TaskShape | null = null;
   private rules!: WorkbenchRules;
   private draft!: Draft;
@@ -81,6 +85,7 @@ export class Workbench extends Phaser.Scene {
   init(data: WorkbenchData): void {
     this.level = data.levelId ? (levelById(data.levelId) ?? null) : null;
     this.dataRequest = this.level ? dataRequest(this.level) : data.data;
+    this.view = this.level ? undefined : data.view;
     this.blocks = [];
     this.addButtons = [];
     this.problems = [];
@@ -113,7 +118,10 @@ export class Workbench extends Phaser.Scene {
       label: level ? 'Map' : 'Data',
       icon: 'back',
       tooltip: level ? 'Back to the journey map' : 'Back to choosing the data',
-      onClick: () => (level ? this.scene.start(SCENES.map) : this.scene.start(SCENES.sandbox)),
+      onClick: () =>
+        level
+          ? this.scene.start(SCENES.map)
+          : this.scene.start(SCENES.sandbox, this.sandboxReturn()),
       variant: 'ghost',
     });
     this.add.text(130, 14, level ? level.title : 'Sandbox', textStyle(TEXT.title, CSS.text, 600));
@@ -186,16 +194,33 @@ export class Workbench extends Phaser.Scene {
       .setWordWrapWidth(250)
       .setLineSpacing(3);
 
-    // Middle: the stack.
-    this.add.text(STACK_X, 96, 'Your network', textStyle(TEXT.label, CSS.text, 600));
-    this.add
-      .text(
-        STACK_X + BLOCK_WIDTH,
-        100,
-        this.shape ? `input [${this.shape.inputs}]` : 'input',
-        textStyle(TEXT.small, CSS.data),
-      )
-      .setOrigin(1, 0);
+    // Middle: the stack, under its inputs (the feature inputs where the player may pick them).
+    const chips = this.rules.blocks.features && !services().hash.teacher.hide.has('features');
+    this.add.text(
+      STACK_X,
+      96,
+      chips ? 'Network' : 'Your network',
+      textStyle(TEXT.label, CSS.text, 600),
+    );
+    if (chips) {
+      this.add.text(STACK_X + 84, 100, 'inputs', textStyle(TEXT.small, CSS.textDim));
+      buildFeatureChips(this, {
+        x: STACK_X + 132,
+        y: 94,
+        spec: this.draft.spec,
+        locked: !this.editable('features'),
+        onChange: () => this.refresh(),
+      });
+    } else {
+      this.add
+        .text(
+          STACK_X + BLOCK_WIDTH,
+          100,
+          this.shape ? `input [${this.shape.inputs}]` : 'input',
+          textStyle(TEXT.small, CSS.data),
+        )
+        .setOrigin(1, 0);
+    }
     this.outputText = this.add.text(STACK_X, 0, '', textStyle(TEXT.small, CSS.textDim));
     this.focusBase = 1 + this.addButtons.length;
     this.draft.spec.layers.forEach((layer) =>
@@ -464,7 +489,7 @@ export class Workbench extends Phaser.Scene {
 
   private updateHash(): void {
     showAddress(
-      runAddress(this.level?.id ?? null, this.dataRequest, this.draft),
+      runAddress(this.level?.id ?? null, this.dataRequest, this.draft, this.view),
       services().hash.teacher,
     );
   }
@@ -475,7 +500,19 @@ export class Workbench extends Phaser.Scene {
       levelId: this.level?.id ?? null,
       draft: structuredClone(this.draft),
       data: this.level ? undefined : this.dataRequest,
+      view: this.view,
     });
+  }
+
+  /** Back to the data page with what was picked there and the network built here. */
+  private sandboxReturn(): SandboxData {
+    const request = this.dataRequest;
+    if (!request || 'csv' in request) return {};
+    return {
+      request,
+      draft: structuredClone(this.draft),
+      ...(this.view ? { view: this.view } : {}),
+    };
   }
 
   private goalLine(): string {

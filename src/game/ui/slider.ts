@@ -31,6 +31,11 @@ export interface SliderOptions {
   step?: number;
   /** 'log' needs min > 0. Default 'linear'. */
   scale?: 'linear' | 'log';
+  /**
+   * The only values allowed, ascending, spaced evenly along the track (Playground's
+   * regularisation rates 0, 0.001 … 10); overrides `scale` and `step`.
+   */
+  stops?: readonly number[];
   /** Shows the value; default: up to 3 significant digits. */
   format?: (value: number) => string;
   locked?: boolean;
@@ -129,7 +134,11 @@ export class Slider extends Widget {
   override adjust(direction: Direction, large: boolean): boolean {
     if (this.locked) return false;
     const sign = direction === 'right' || direction === 'up' ? 1 : -1;
-    if (this.options.scale === 'log') {
+    const stops = this.options.stops;
+    if (stops) {
+      const i = stops.indexOf(this.current) + sign * (large ? 3 : 1);
+      this.setValue(stops[Phaser.Math.Clamp(i, 0, stops.length - 1)]!, true);
+    } else if (this.options.scale === 'log') {
       const t = this.toT(this.current);
       let next = this.current;
       // Two-digit rounding can undo a small move; keep stepping until the value changes.
@@ -147,7 +156,8 @@ export class Slider extends Widget {
 
   /** Position 0..1 of a value on the track. */
   private toT(value: number): number {
-    const { min, max } = this.options;
+    const { min, max, stops } = this.options;
+    if (stops) return stops.length > 1 ? Math.max(0, stops.indexOf(value)) / (stops.length - 1) : 0;
     if (this.options.scale === 'log') {
       // Math.log10 is fine here: it places a knob, it never touches training numbers.
       return (Math.log10(value) - Math.log10(min)) / (Math.log10(max) - Math.log10(min));
@@ -158,6 +168,8 @@ export class Slider extends Widget {
   private fromT(t: number): number {
     const { min, max } = this.options;
     const u = Phaser.Math.Clamp(t, 0, 1);
+    const stops = this.options.stops;
+    if (stops) return stops[Math.round(u * (stops.length - 1))]!;
     if (this.options.scale === 'log') {
       return Math.pow(10, Math.log10(min) + u * (Math.log10(max) - Math.log10(min)));
     }
@@ -165,7 +177,13 @@ export class Slider extends Widget {
   }
 
   private snap(value: number): number {
-    const { min, max, step } = this.options;
+    const { min, max, step, stops } = this.options;
+    if (stops) {
+      // The nearest allowed value.
+      let best = stops[0]!;
+      for (const s of stops) if (Math.abs(s - value) < Math.abs(best - value)) best = s;
+      return best;
+    }
     let v = Phaser.Math.Clamp(value, min, max);
     if (this.options.scale === 'log') v = Number(v.toPrecision(2));
     else if (step) v = min + Math.round((v - min) / step) * step;

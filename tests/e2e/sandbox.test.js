@@ -1,0 +1,179 @@
+// Browser tests of the sandbox's TensorFlow Playground controls: feature inputs that let one
+// neuron separate the circle, the data controls in the link and the restored page, a weight
+// typed in by hand while paused, and a neuron map for every layer of the network graph.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openBrowser, click, load, shot, toPage, waitForScene } from './browser.js';
+
+let browser;
+let page;
+
+before(async () => {
+  browser = await openBrowser();
+  page = browser.page;
+});
+
+after(() => browser?.close());
+
+const hash = () => page.evaluate(() => location.hash);
+
+/** Waits for the run to reach `step` steps. */
+function reach(step, timeout = 60_000) {
+  return page.waitForFunction((s) => (window.neuralJourney.training?.step ?? 0) >= s, step, {
+    timeout,
+  });
+}
+
+/** The validation accuracy of the worker's learner: what the view shows beside the curve. */
+function validationAccuracy() {
+  return page.evaluate(
+    async () => (await window.neuralJourney.trainer.evaluate('validation')).accuracy,
+  );
+}
+
+test('x₁² and x₂² let one neuron with no hidden layer separate the circle', async () => {
+  await load(
+    page,
+    `${browser.url}#data=circles&layers=dense:1&optimizer=adam&lr=0.03&batch=32&l2=0&seed=1`,
+  );
+  await waitForScene(page, 'Workbench');
+  await click(page, 'x₁²');
+  await click(page, 'x₂²');
+  await page.waitForFunction(() => /features=x1,x2,x1x1,x2x2&/.test(location.hash));
+  await shot(page, 'sandbox-features-workbench');
+  await click(page, 'Train');
+  await waitForScene(page, 'Training');
+  const described = await page.evaluate(() => window.neuralJourney.trainer.describe());
+  assert.deepEqual(described.spec.features, ['x1', 'x2', 'x1x1', 'x2x2']);
+  assert.equal(described.spec.layers.length, 1, 'one neuron, no hidden layer');
+  let accuracy = 0;
+  for (let step = 200; step <= 2000 && accuracy < 0.95; step += 200) {
+    await reach(step);
+    accuracy = await validationAccuracy();
+  }
+  assert.ok(accuracy >= 0.95, `validation accuracy ${accuracy}`);
+  const pictures = await page.evaluate(() => window.neuralJourney.pictures);
+  assert.deepEqual(
+    pictures.columns.map((c) => [c.title, c.units, c.painted]),
+    [
+      ['inputs', 4, true],
+      ['output', 1, true],
+    ],
+  );
+  await shot(page, 'sandbox-features-circle');
+  assert.deepEqual(browser.errors, []);
+});
+
+test('noise and the training share go into the link and come back with it', async () => {
+  await load(page, browser.url);
+  await waitForScene(page, 'Title');
+  await click(page, /Sandbox/);
+  await waitForScene(page, 'Sandbox');
+  await click(page, 'data xor');
+  // A click in the middle of a track sets the middle of its range.
+  await click(page, 'Noise');
+  await click(page, 'Points used for training');
+  await click(page, 'New data');
+  await shot(page, 'sandbox-data-controls');
+  await click(page, 'Build a network');
+  await waitForScene(page, 'Workbench');
+  const link = await hash();
+  assert.match(link, /^#data=xor&/);
+  assert.match(link, /&noise=0\.25(&|$)/);
+  assert.match(link, /&train=0\.5(&|$)/);
+  assert.match(link, /&dataseed=2(&|$)/);
+
+  // The link, opened anew, trains on exactly that data: half of 600 points for training.
+  await load(page, `${browser.url}${link}`);
+  await waitForScene(page, 'Workbench');
+  assert.equal(await hash(), link, 'the restored workbench keeps the data settings');
+  await click(page, 'Train');
+  await waitForScene(page, 'Training');
+  const rows = await page.evaluate(async () => {
+    const t = window.neuralJourney.trainer;
+    return [(await t.read('train.x')).length / 2, (await t.read('test.x')).length / 2];
+  });
+  assert.deepEqual(rows, [300, 150]);
+
+  // Back to the data page: the sliders show the link's values, and building again keeps them.
+  await click(page, 'Workbench');
+  await waitForScene(page, 'Workbench');
+  await click(page, 'Data');
+  await waitForScene(page, 'Sandbox');
+  await click(page, 'Build a network');
+  await waitForScene(page, 'Workbench');
+  assert.equal(await hash(), link);
+  assert.deepEqual(browser.errors, []);
+});
+
+test('a weight typed in while paused changes the boundary at once', async () => {
+  await load(
+    page,
+    `${browser.url}#data=circles&layers=dense:4:tanh,dense:1&optimizer=adam&lr=0.03&batch=32&l2=0&seed=1&testdata=1`,
+  );
+  await waitForScene(page, 'Workbench');
+  await click(page, 'Train');
+  await waitForScene(page, 'Training');
+  await reach(100);
+  await click(page, 'Pause');
+  await page.waitForFunction(() => window.neuralJourney.pictures?.boundary !== undefined);
+  const before = await page.evaluate(() => window.neuralJourney.pictures);
+  const stepBefore = await page.evaluate(() => window.neuralJourney.training.step);
+  const edge = before.graph.weights.find((w) => w.layer === 1 && w.from === 0);
+  const at = await toPage(page, (edge.x1 + edge.x2) / 2, (edge.y1 + edge.y2) / 2);
+  await page.mouse.click(at.x, at.y);
+  await page.waitForSelector('#nj-number-input');
+  // Not a number: the box stays open and says what it takes.
+  await page.fill('#nj-number-input', 'lots');
+  await page.press('#nj-number-input', 'Enter');
+  assert.equal(await page.locator('#nj-number-input').count(), 1);
+  await page.fill('#nj-number-input', '-40');
+  await page.press('#nj-number-input', 'Enter');
+  await page.waitForFunction((b) => window.neuralJourney.pictures.boundary !== b, before.boundary, {
+    timeout: 5_000,
+  });
+  const weight = await page.evaluate(
+    async () => (await window.neuralJourney.trainer.read('2.weight'))[0],
+  );
+  assert.equal(weight, -40);
+  const step = await page.evaluate(() => window.neuralJourney.training.step);
+  assert.equal(step, stepBefore, 'the edit trains no step');
+  await shot(page, 'sandbox-weight-edited');
+  assert.deepEqual(browser.errors, []);
+});
+
+test('every hidden layer of the network graph draws a map in each neuron', async () => {
+  await load(
+    page,
+    `${browser.url}#data=spiral&layers=dense:6:tanh,dense:5:relu,dense:4:sigmoid,dense:3&optimizer=adam&lr=0.01&batch=32&l2=0&seed=1`,
+  );
+  await waitForScene(page, 'Workbench');
+  await click(page, 'Train');
+  await waitForScene(page, 'Training');
+  await reach(50);
+  await page.waitForFunction(() => (window.neuralJourney.pictures?.columns.length ?? 0) === 5);
+  const pictures = await page.evaluate(() => window.neuralJourney.pictures);
+  assert.deepEqual(
+    pictures.columns.map((c) => [c.title, c.units, c.painted]),
+    [
+      ['inputs', 2, true],
+      ['layer 1', 6, true],
+      ['layer 2', 5, true],
+      ['layer 3', 4, true],
+      ['output', 3, true],
+    ],
+  );
+  for (const [column, units] of [
+    [1, 6],
+    [2, 5],
+    [3, 4],
+  ]) {
+    assert.equal(pictures.graph.nodes.filter((n) => n.column === column).length, units);
+  }
+  // Hovering a neuron of the last hidden layer shows it large and names it.
+  const node = pictures.graph.nodes.find((n) => n.column === 3 && n.index === 0);
+  const at = await toPage(page, node.x + node.size / 2, node.y + node.size / 2);
+  await page.mouse.move(at.x, at.y);
+  await shot(page, 'sandbox-graph-layers');
+  assert.deepEqual(browser.errors, []);
+});
