@@ -63,6 +63,8 @@ export function ghostFor(level: Level): Promise<Ghost> {
 }
 
 async function build(level: Level): Promise<Ghost> {
+  // The old way trains on the level's own data: one run for every player, whatever data
+  // settings a level's open controls let them choose.
   const request = dataRequest(level);
   const preview = await previewFor(request);
   let picture: Ghost['picture'] = null;

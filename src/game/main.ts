@@ -142,7 +142,8 @@ const ADDRESSES: Partial<Record<string, (data: unknown) => Address>> = {
   },
   [SCENES.result]: (data) => {
     const { attempt } = data as ResultData;
-    const draft = { spec: attempt.spec, options: attempt.options, seed: attempt.seed };
+    const { spec, options, seed, data: chosen } = attempt;
+    const draft = { spec, options, seed, ...(chosen ? { data: chosen } : {}) };
     return { kind: 'run', state: { levelId: attempt.levelId, data: null, draft } };
   },
 };

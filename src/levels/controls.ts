@@ -3,6 +3,12 @@
  * link may hide or lock, and what advice may suggest. Pure: no Phaser, no DOM.
  */
 import type { WorkbenchRules } from './rules.js';
+import type { RangeSetting } from './types.js';
+
+/** A range the player can move: present, not locked, wider than one value. */
+function isOpen(range: RangeSetting | undefined): boolean {
+  return range !== undefined && !range.locked && range.min < range.max;
+}
 
 /**
  * The controls of a workbench that a teacher link can hide or lock, in the order links list
@@ -21,6 +27,9 @@ export const CONTROLS = [
   'speed',
   'l1',
   'features',
+  'noise',
+  'train',
+  'points',
 ] as const;
 export type Control = (typeof CONTROLS)[number];
 
@@ -29,7 +38,8 @@ export type Control = (typeof CONTROLS)[number];
  * teacher neither hides nor locks. The optimizer needs more than one choice and no lock; the
  * learning rate, batch and L2 need no lock and a range (min < max); layers need `blocks.dense`;
  * dropout needs the dropout block; the loss needs more than one loss to choose from; L1 needs
- * an L1 control (the sandbox); feature inputs need `blocks.features`; the seed
+ * an L1 control (the sandbox); feature inputs need `blocks.features`; noise, the training share
+ * and the number of points need the level's data control for them; the seed
  * can always change. The speed changes no result, so advice never counts it.
  */
 export function openControls(
@@ -49,6 +59,9 @@ export function openControls(
     loss: b.losses.length > 1,
     l1: s.l1 !== undefined && !s.l1.locked && s.l1.min < s.l1.max,
     features: b.features,
+    noise: isOpen(rules.data.noise),
+    train: isOpen(rules.data.train),
+    points: isOpen(rules.data.n),
   };
   const open = new Set<Control>();
   for (const control of CONTROLS) {

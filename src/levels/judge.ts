@@ -4,10 +4,10 @@
  * command line can replay a level. Pure: no Phaser, no DOM, no level files (the caller hands in
  * the level), so it runs in Node as it is.
  */
-import { makeDataset } from '../data/index.js';
+import { makeDataset, trainFractions } from '../data/index.js';
 import { Learner } from '../engine/learner.js';
 import type { DataRequest } from '../engine/trainer.js';
-import type { Level, LevelGoal, LevelRun } from './types.js';
+import type { DataSettings, Level, LevelGoal, LevelRun } from './types.js';
 
 /**
  * Whether an evaluation meets the goal: a loss at or below the threshold, or an accuracy at or
@@ -64,12 +64,22 @@ export function starsFor(level: Level, passed: boolean, params: number, steps: n
   return steps <= level.stars.steps ? 3 : 2;
 }
 
-/** What the trainer (worker or Node) needs to build this level's data. */
-export function dataRequest(level: Level): Extract<DataRequest, { name: string }> {
-  const { name, seed, n, noise, arms, far, features } = level.data;
+/**
+ * What the trainer (worker or Node) needs to build this level's data, with the data settings
+ * the player chose where the level opens them (`conformSetup` has kept them in range).
+ */
+export function dataRequest(
+  level: Level,
+  chosen: DataSettings = {},
+): Extract<DataRequest, { name: string }> {
+  const { name, seed, arms, far, features } = level.data;
+  const n = chosen.n ?? level.data.n;
+  const noise = chosen.noise ?? level.data.noise;
+  const train = chosen.train ?? level.data.train;
   const request: Extract<DataRequest, { name: string }> = { name, seed };
   if (n !== undefined) request.n = n;
   if (noise !== undefined) request.noise = noise;
+  if (train !== undefined) request.train = train;
   if (arms !== undefined) request.arms = arms;
   if (far !== undefined) request.far = far;
   if (features !== undefined) request.features = [...features];
@@ -102,8 +112,12 @@ export interface LevelRunResult {
  * the same result everywhere the kernel runs.
  */
 export function runLevel(module: WebAssembly.Module, level: Level, run: LevelRun): LevelRunResult {
-  const { name, ...options } = dataRequest(level);
-  const data = makeDataset(name, { module, ...options });
+  const { name, train, ...options } = dataRequest(level, run.data);
+  const data = makeDataset(name, {
+    module,
+    ...options,
+    ...(train !== undefined ? { fractions: trainFractions(train) } : {}),
+  });
   const learner = new Learner(module, run.spec, data, run.options, run.seed);
   try {
     const limit = Math.min(run.steps, level.stepBudget);

@@ -16,7 +16,8 @@ import {
   type TaskShape,
 } from '../engine/spec.js';
 import { optimizerName } from './teaches.js';
-import type { Level, RangeSetting, Setup } from './types.js';
+import { GENERATOR_DEFAULTS, isGeneratorName } from '../data/index.js';
+import type { DataControls, DataSettings, Level, RangeSetting, Setup } from './types.js';
 
 /** Unit counts the workbench's −/+ buttons step through (capped by `maxUnits`). */
 export const UNIT_STEPS = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256] as const;
@@ -48,6 +49,9 @@ export interface WorkbenchRules {
   /** The network the workbench starts from (and keeps when dense layers are fixed). */
   start: ModelSpec;
   stepBudget: number;
+  /** The data controls open here (a level's `dataControls`; none in the sandbox, whose data
+   * page sets the data itself). */
+  data: DataControls;
 }
 
 /** The workbench rules of a level (the losses it offers depend on its data's task). */
@@ -63,8 +67,26 @@ export function rulesOf(level: Level): WorkbenchRules {
     settings: level.settings,
     start: level.start,
     stepBudget: level.stepBudget,
+    data: level.dataControls ?? {},
   };
 }
+
+/** The data settings as a player reads them, for the notices of `conformSetup`. */
+export const DATA_WORDS: Record<keyof DataSettings, string> = {
+  n: 'number of points',
+  noise: 'noise',
+  train: 'share of points used for training',
+};
+
+/** A level's own value of each data setting (from its `data`): where a data control starts. */
+export function levelDataValue(d: Level['data'], key: keyof DataSettings): number {
+  const defaults = isGeneratorName(d.name) ? GENERATOR_DEFAULTS[d.name] : null;
+  if (key === 'train') return d.train ?? DEFAULT_TRAIN_SHARE;
+  return d[key] ?? defaults?.[key] ?? NaN;
+}
+
+/** The share of points a level trains on when its data says nothing (70/15/15). */
+export const DEFAULT_TRAIN_SHARE = 0.7;
 
 /** Most steps a sandbox run takes: there is no goal to stop it. */
 export const SANDBOX_STEPS = 5000;
@@ -103,6 +125,7 @@ export function sandboxRules(shape: TaskShape | null): WorkbenchRules {
       ],
     },
     stepBudget: SANDBOX_STEPS,
+    data: {},
   };
 }
 
@@ -337,6 +360,29 @@ export function conformSetup(rules: WorkbenchRules, setup: Setup): Conformed {
       );
       (out.options as unknown as Record<string, unknown>)[key] = DEFAULT_OPTIONS[key];
     }
+  }
+  if (setup.data) {
+    const kept: DataSettings = {};
+    for (const key of Object.keys(setup.data) as (keyof DataSettings)[]) {
+      const v = setup.data[key];
+      if (v === undefined) continue;
+      const range = rules.data[key];
+      const ok =
+        range !== undefined &&
+        (range.locked ? v === range.value : v >= range.min && v <= range.max) &&
+        (key !== 'n' || Number.isInteger(v));
+      if (ok) kept[key] = v;
+      else {
+        const why = !range
+          ? 'no control for it here'
+          : range.locked || range.min === range.max
+            ? 'fixed here'
+            : `here from ${range.min} to ${range.max}`;
+        const own = range ? String(range.value) : "the level's own";
+        changes.push(`${DATA_WORDS[key] ?? key} ${String(v)} → ${own} (${why})`);
+      }
+    }
+    if (Object.keys(kept).length) out.data = kept;
   }
   if (!Number.isInteger(out.seed) || out.seed < SEED_RANGE.min || out.seed > SEED_RANGE.max) {
     changes.push(

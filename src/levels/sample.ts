@@ -15,7 +15,7 @@ import type {
   TaskShape,
 } from '../engine/spec.js';
 import { DROPOUT_MAX, DROPOUT_STEP, UNIT_STEPS, startSetup, type WorkbenchRules } from './rules.js';
-import type { RangeSetting, Setup } from './types.js';
+import type { DataSettings, RangeSetting, Setup } from './types.js';
 
 /** The seeds a sampled setup uses: a player rarely goes further than the first few. */
 export const SAMPLE_SEEDS = 5;
@@ -116,5 +116,16 @@ export function sampleSetup(rules: WorkbenchRules, shape: TaskShape, rand: Rand)
       l2: sampleRange(rand, s.l2, false),
     },
     seed: 1 + rand.below(SAMPLE_SEEDS),
+    ...sampleData(rules, rand),
   };
+}
+
+/** Data settings anywhere in the level's open data controls (none when it opens none). */
+function sampleData(rules: WorkbenchRules, rand: Rand): { data?: DataSettings } {
+  const data: DataSettings = {};
+  for (const key of Object.keys(rules.data) as (keyof DataSettings)[]) {
+    const range = rules.data[key]!;
+    if (!range.locked && range.min < range.max) data[key] = sampleRange(rand, range, key === 'n');
+  }
+  return Object.keys(data).length ? { data } : {};
 }

@@ -11,6 +11,9 @@ import {
   MAX_NOISE,
   MAX_POINTS,
   MIN_POINTS,
+  NOISE_RANGE,
+  SANDBOX_POINTS,
+  TRAIN_SHARE_RANGE,
   isBundledName,
   isGeneratorName,
   resolveGeneratorOptions,
@@ -74,7 +77,12 @@ export function checkObject(
 
 export function checkData(issues: Issues, value: unknown): boolean {
   const extra = ['n', 'noise', 'arms', 'far'] as const;
-  if (!checkObject(issues, 'data', value, ['name', 'seed'], [...extra, 'features'])) return false;
+  if (!checkObject(issues, 'data', value, ['name', 'seed'], [...extra, 'features', 'train']))
+    return false;
+  if (value['train'] !== undefined) {
+    const t = TRAIN_SHARE_RANGE;
+    checkNumber(issues, 'data.train', value['train'], t.min, t.max);
+  }
   const before = issues.list.length;
   const name = value['name'];
   checkChoice(issues, 'data.name', name, DATASET_NAMES);
@@ -194,24 +202,74 @@ export function checkSettings(issues: Issues, value: unknown): boolean {
     }
   }
   for (const key of ['lr', 'batch', 'l2'] as const) {
-    const path = `settings.${key}`;
-    const s = value[key];
-    if (!checkObject(issues, path, s, ['value', 'locked', 'min', 'max'])) continue;
-    checkBool(issues, `${path}.locked`, s['locked']);
-    const b = SETTING_BOUNDS[key];
-    const check = b.integer ? checkInt : checkNumber;
-    const okMin = check(issues, `${path}.min`, s['min'], b.min, b.max);
-    const okMax = check(issues, `${path}.max`, s['max'], b.min, b.max);
-    if (!okMin || !okMax) {
-      check(issues, `${path}.value`, s['value'], b.min, b.max);
-      continue;
-    }
+    checkRange(issues, `settings.${key}`, value[key], SETTING_BOUNDS[key]);
+  }
+  return issues.list.length === before;
+}
+
+/**
+ * Checks a range setting `{value, locked, min, max}`: min and max within `b`, min ≤ max, the
+ * value between them.
+ */
+function checkRange(
+  issues: Issues,
+  path: string,
+  s: unknown,
+  b: { min: number; max: number; integer: boolean },
+): boolean {
+  const before = issues.list.length;
+  if (!checkObject(issues, path, s, ['value', 'locked', 'min', 'max'])) return false;
+  checkBool(issues, `${path}.locked`, s['locked']);
+  const check = b.integer ? checkInt : checkNumber;
+  const okMin = check(issues, `${path}.min`, s['min'], b.min, b.max);
+  const okMax = check(issues, `${path}.max`, s['max'], b.min, b.max);
+  if (!okMin || !okMax) {
+    check(issues, `${path}.value`, s['value'], b.min, b.max);
+  } else {
     const min = s['min'] as number;
     const max = s['max'] as number;
     if (min > max) issues.add(`${path}.min`, `must not exceed max ${max}, got ${min}`);
     else check(issues, `${path}.value`, s['value'], min, max);
   }
   return issues.list.length === before;
+}
+
+/** What each data control may range over: the sandbox's own sliders. */
+const DATA_BOUNDS = {
+  n: { ...SANDBOX_POINTS, integer: true },
+  noise: { ...NOISE_RANGE, integer: false },
+  train: { ...TRAIN_SHARE_RANGE, integer: false },
+} as const;
+
+/**
+ * Checks `dataControls`: each of n, noise and train a range within the sandbox's slider, n and
+ * noise only for generated data, and each starting value the level's own data value (`own`),
+ * so the level's start trains on the data its file names.
+ */
+export function checkDataControls(
+  issues: Issues,
+  value: unknown,
+  generated: boolean,
+  own: (key: keyof typeof DATA_BOUNDS) => number,
+): void {
+  if (!checkObject(issues, 'dataControls', value, [], ['n', 'noise', 'train'])) return;
+  for (const key of ['n', 'noise', 'train'] as const) {
+    const range = value[key];
+    if (range === undefined) continue;
+    const path = `dataControls.${key}`;
+    if (key !== 'train' && !generated) {
+      issues.add(
+        path,
+        'applies only to generated data sets (the bundled ones have their own rows)',
+      );
+      continue;
+    }
+    if (!checkRange(issues, path, range, DATA_BOUNDS[key])) continue;
+    const v = (range as Record<string, unknown>)['value'];
+    if (v !== own(key)) {
+      issues.add(`${path}.value`, `must be the level's own data value ${own(key)}, got ${show(v)}`);
+    }
+  }
 }
 
 export function checkGoal(issues: Issues, value: unknown): void {

@@ -7,7 +7,7 @@
  * workbench rules, every setting's range holds its value, and the briefing stays short.
  * Imports nothing from the browser or Node.
  */
-import { namedDataShape } from '../data/index.js';
+import { isGeneratorName, namedDataShape } from '../data/index.js';
 import { LIMITS } from '../engine/limits.js';
 import { parseOptions, type TrainOptions } from '../engine/options.js';
 import {
@@ -27,12 +27,13 @@ import {
 import {
   checkBlocks,
   checkData,
+  checkDataControls,
   checkGoal,
   checkObject,
   checkSettings,
   checkText,
 } from './schema-fields.js';
-import { specViolations } from './rules.js';
+import { levelDataValue, specViolations } from './rules.js';
 import { hasIdea, parseTeaches } from './teaches.js';
 import type { Level } from './types.js';
 
@@ -65,6 +66,7 @@ const LEVEL_KEYS = [
   'briefing',
   'figure',
   'data',
+  'dataControls',
   'blocks',
   'settings',
   'start',
@@ -140,6 +142,12 @@ export function parseLevel(raw: unknown, file?: string): Level {
 
   // --- data, blocks, settings, goal, budget, stars ------------------------------------------
   const dataOk = checkData(issues, obj['data']);
+  if (obj['dataControls'] !== undefined && dataOk) {
+    const data = obj['data'] as Level['data'];
+    checkDataControls(issues, obj['dataControls'], isGeneratorName(data.name), (key) =>
+      levelDataValue(data, key),
+    );
+  }
   const blocksOk = checkBlocks(issues, obj['blocks']);
   const settingsOk = checkSettings(issues, obj['settings']);
   const budgetOk = checkInt(issues, 'stepBudget', obj['stepBudget'], 1, MAX_STEP_BUDGET);

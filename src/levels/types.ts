@@ -10,11 +10,28 @@ import type { SplitName } from '../engine/learner.js';
 import type { DataRequest } from '../engine/trainer.js';
 import type { Teaches } from './teaches.js';
 
-/** A network, its full training options and a seed: what one press of Train runs. */
+/**
+ * TensorFlow Playground's data controls as a level may open them: the number of points, the
+ * noise and the share of points used for training. Left out, the level's own data.
+ */
+export interface DataSettings {
+  n?: number;
+  noise?: number;
+  train?: number;
+}
+
+/** The data controls a level opens, each with its range and its starting value. */
+export type DataControls = Partial<Record<keyof DataSettings, RangeSetting>>;
+
+/**
+ * A network, its full training options and a seed: what one press of Train runs; and, where a
+ * level opens data controls, the data settings the player chose.
+ */
 export interface Setup {
   spec: ModelSpec;
   options: TrainOptions;
   seed: number;
+  data?: DataSettings;
 }
 
 /** One training setup: a network, its options, a seed and a number of steps. */
@@ -23,6 +40,8 @@ export interface LevelRun {
   options: Partial<TrainOptions>;
   seed: number;
   steps: number;
+  /** Data settings within the level's open data controls; left out, the level's own data. */
+  data?: DataSettings;
 }
 
 /** A hyperparameter as the workbench shows it: its starting value and whether it is locked. */
@@ -73,6 +92,12 @@ export interface Level {
     | 'overfit-curve';
   /** The data by name, with the options of its generator or bundled set (see `DataRequest`). */
   data: Extract<DataRequest, { name: string }>;
+  /**
+   * Data controls the player may change (noise, points, training share), each within its range;
+   * left out, the data is fixed. "New data" is the sandbox's only: a level's points are the
+   * same for every player, so scores compare.
+   */
+  dataControls?: DataControls;
   /** What the workbench offers. */
   blocks: {
     dense: boolean;
@@ -132,6 +157,8 @@ export interface Attempt {
   spec: ModelSpec;
   options: TrainOptions;
   seed: number;
+  /** The data settings chosen, where the level opens data controls. */
+  data?: DataSettings;
   /** Steps trained when the goal was met, or the budget when it was not. */
   steps: number;
   params: number;

@@ -177,3 +177,28 @@ test('every hidden layer of the network graph draws a map in each neuron', async
   await shot(page, 'sandbox-graph-layers');
   assert.deepEqual(browser.errors, []);
 });
+
+test('a level that opens the noise keeps it in range, trains on it and saves it', async () => {
+  // A link asking for more noise than the level allows: the workbench says so and uses its own.
+  await load(
+    page,
+    `${browser.url}#level=c2-circles&layers=dense:8:relu,dense:1:sigmoid&optimizer=sgd&lr=0.3&batch=32&l2=0&seed=1&noise=0.5`,
+  );
+  await waitForScene(page, 'Workbench');
+  const notice = (await page.evaluate(() => window.neuralJourney.controls())).find((c) =>
+    c.label.startsWith('dismiss: '),
+  );
+  assert.match(notice.label, /noise 0\.5 → 0\.05 \(here from 0\.05 to 0\.15\)/);
+  assert.doesNotMatch(await hash(), /noise=/);
+  await click(page, 'Noise');
+  await page.waitForFunction(() => /&noise=0\.1$/.test(location.hash));
+  await shot(page, 'level-noise-control');
+  await click(page, 'Train');
+  await waitForScene(page, 'Training');
+  await page.waitForFunction(() => window.neuralJourney.training?.done === true, null, {
+    timeout: 60_000,
+  });
+  const saved = await page.evaluate(() => JSON.parse(localStorage.getItem('neural-journey/save')));
+  assert.deepEqual(saved.levels['c2-circles'].recent[0].data, { noise: 0.1 });
+  assert.deepEqual(browser.errors, []);
+});

@@ -44,6 +44,9 @@ const WORDS: Record<Exclude<Control, 'speed'>, RegExp> = {
   loss: /cross-entropy|squared error|loss function/i,
   l1: /\bL1\b/,
   features: /feature input|x₁²|sin x/i,
+  noise: /\bnoise\b/i,
+  train: /used for training|training share/i,
+  points: /number of points|more points/i,
 };
 
 /**

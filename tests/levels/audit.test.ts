@@ -222,4 +222,72 @@ describe('conformSetup: no link lifts a lock or a range', () => {
     const wide = sandboxRules({ inputs: 4, outputs: 3, task: 'multiclass' });
     expect(checkSpec(wide, handMade.spec).join(' ')).toMatch(/no feature inputs/);
   });
+
+  it('a level’s open data controls keep the player’s choice within range, and no other', () => {
+    const level = levelById('c2-circles')!;
+    const rules = rulesOf(level);
+    const start = startSetup(rules);
+    const noisy = { ...start, data: { noise: 0.12 } };
+    expect(conformSetup(rules, noisy)).toEqual({ setup: noisy, changes: [] });
+    const { setup, changes } = conformSetup(rules, {
+      ...start,
+      data: { noise: 0.01, n: 2000, train: 0.9 },
+    });
+    expect(setup.data).toBeUndefined();
+    expect(changes).toEqual([
+      'noise 0.01 → 0.05 (here from 0.05 to 0.15)',
+      "number of points 2000 → the level's own (no control for it here)",
+      "share of points used for training 0.9 → the level's own (no control for it here)",
+    ]);
+    // Elsewhere nothing is open: the data is the level's.
+    const xor = rulesOf(levelById('c2-xor')!);
+    expect(
+      conformSetup(xor, { ...startSetup(xor), data: { noise: 0.2 } }).setup.data,
+    ).toBeUndefined();
+  });
+});
+
+describe('data controls of a level', () => {
+  it('the chosen noise is what the judge trains on', async () => {
+    const { loadKernelModule } = await import('../../src/node/kernel-file.js');
+    const { runLevel } = await import('../../src/levels/index.js');
+    const module = await loadKernelModule('simd');
+    const level = levelById('c2-circles')!;
+    const run = { ...level.reference, steps: level.stepBudget };
+    const clean = runLevel(module, level, run);
+    const blurred = runLevel(module, level, { ...run, data: { noise: 0.15 } });
+    expect(clean.passed).toBe(true);
+    // The same network on blurrier dots: a lower accuracy than on the level's own.
+    expect(blurred.achieved).toBeLessThan(clean.achieved);
+  });
+
+  it('level files: the controls sit within the sandbox’s sliders and start at the level’s data', async () => {
+    const { parseLevel } = await import('../../src/levels/schema.js');
+    const raw = JSON.parse(JSON.stringify(levelById('c2-circles')!));
+    const bad = (controls: unknown): string => {
+      try {
+        parseLevel({ ...raw, dataControls: controls });
+        return '';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    };
+    expect(bad({ noise: { value: 0.05, locked: false, min: 0, max: 0.25 } })).toBe('');
+    expect(bad({ noise: { value: 0.1, locked: false, min: 0, max: 0.25 } })).toMatch(
+      /dataControls\.noise\.value must be the level's own data value 0\.05, got 0\.1/,
+    );
+    expect(bad({ noise: { value: 0.05, locked: false, min: 0, max: 0.9 } })).toMatch(
+      /dataControls\.noise\.max must be a number from 0 to 0\.5, got 0\.9/,
+    );
+    expect(bad({ seed: { value: 1, locked: false, min: 1, max: 9 } })).toMatch(
+      /dataControls\.seed is not a known field/,
+    );
+    const iris = JSON.parse(JSON.stringify(levelById('c2-iris')!));
+    expect(() =>
+      parseLevel({
+        ...iris,
+        dataControls: { n: { value: 100, locked: false, min: 50, max: 150 } },
+      }),
+    ).toThrow(/dataControls\.n applies only to generated data sets/);
+  });
 });

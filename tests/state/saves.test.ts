@@ -61,6 +61,19 @@ describe('SaveStore: a clean start and a round trip', () => {
     expect(again.progress('c2-xor').recent[0]?.achieved).toBeNaN();
   });
 
+  it('keeps the data settings an attempt was trained with, and drops a damaged record', () => {
+    const storage = new MemoryStorage();
+    const noisy = attempt({ levelId: 'c2-circles', data: { noise: 0.12 } });
+    new SaveStore(storage).record(noisy);
+    expect(new SaveStore(storage).progress('c2-circles').best).toEqual(noisy);
+    const raw = stored(storage) as Loose;
+    raw['levels']['c2-circles'].best.data = { noise: 3 };
+    storage.map.set(SAVE_KEY, JSON.stringify(raw));
+    const again = new SaveStore(storage);
+    expect(again.progress('c2-circles').best).toBeNull();
+    expect(again.notices.join(' ')).toMatch(/record for level "c2-circles" was damaged/);
+  });
+
   it('hands out copies that cannot change the store', () => {
     const store = new SaveStore(new MemoryStorage());
     store.record(attempt());

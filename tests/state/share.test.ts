@@ -526,9 +526,13 @@ describe('sandbox links: Playground data, view and feature settings', () => {
     });
   }
 
-  it('refuses data settings on a level link: a level keeps its own data', () => {
-    const decoded = decodeHash('#level=c2-xor&layers=dense:4:tanh,dense:1&noise=0.3');
-    expect(decoded.state).toBeNull();
-    expect(decoded.notice).toMatch(/sets "noise", which only a sandbox data set \(data=…\) has/);
+  it('puts a level link’s data settings in its draft, and refuses a data seed there', () => {
+    const decoded = decodeHash('#level=c2-circles&layers=dense:4:tanh,dense:1&noise=0.2');
+    expect(decoded.notice).toBeNull();
+    expect(decoded.state?.draft.data).toEqual({ noise: 0.2 });
+    expect(encodeShare(decoded.state!)).toMatch(/&noise=0\.2$/);
+    const reseeded = decodeHash('#level=c2-circles&layers=dense:4:tanh,dense:1&dataseed=3');
+    expect(reseeded.state).toBeNull();
+    expect(reseeded.notice).toMatch(/sets "dataseed", which only the sandbox has/);
   });
 });

@@ -4,7 +4,7 @@
  */
 import type { ModelSpec } from '../../engine/spec.js';
 import type { TrainOptions } from '../../engine/options.js';
-import type { Attempt, RunOutcome } from '../../levels/types.js';
+import type { Attempt, DataSettings, RunOutcome } from '../../levels/types.js';
 import type { DataRequest } from '../../engine/trainer.js';
 import type { ViewFlags } from '../state/share.js';
 
@@ -19,11 +19,16 @@ export const SCENES = {
   sandbox: 'Sandbox',
 } as const;
 
-/** A network and settings being built: what the workbench edits and a share URL encodes. */
+/**
+ * A network and settings being built: what the workbench edits and a share URL encodes; on a
+ * level that opens data controls, also the data settings chosen (the sandbox's data is in its
+ * data request instead).
+ */
 export interface Draft {
   spec: ModelSpec;
   options: TrainOptions;
   seed: number;
+  data?: DataSettings;
 }
 
 export interface BriefingData {

@@ -37,7 +37,8 @@ const LEFT = 56;
 const RIGHT_PANEL = { x: 820, y: 96, width: WIDTH - 820 - 40, height: HEIGHT - 96 - 40 };
 
 function draftOf(attempt: Attempt): Draft {
-  return { spec: attempt.spec, options: attempt.options, seed: attempt.seed };
+  const { spec, options, seed, data } = attempt;
+  return { spec, options, seed, ...(data ? { data } : {}) };
 }
 
 export class Result extends Phaser.Scene {

@@ -107,7 +107,7 @@ export class Training extends Phaser.Scene {
       if (changes.length) addNotice(`Trained as this level allows: ${changes.join('; ')}.`);
       this.draft = setup;
     }
-    this.request = this.level ? dataRequest(this.level) : data.data!;
+    this.request = this.level ? dataRequest(this.level, this.draft.data) : data.data!;
     this.view = { ...(data.view ?? DEFAULT_VIEW) };
     this.stepBudget = this.level?.stepBudget ?? SANDBOX_STEPS;
     this.phase = 'loading';
@@ -388,6 +388,7 @@ export class Training extends Phaser.Scene {
       spec: this.draft.spec,
       options: this.draft.options,
       seed: this.draft.seed,
+      ...(this.draft.data ? { data: this.draft.data } : {}),
       steps: this.stepCount,
       params: this.info.totalParams,
       achieved,

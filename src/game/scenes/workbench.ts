@@ -52,6 +52,7 @@ import { SCENES, type Draft, type SandboxData, type WorkbenchData } from './keys
 import type { ViewFlags } from '../state/share.js';
 import { onKeyDown } from '../ui/keys.js';
 import { buildFeatureChips } from '../objects/feature-chips.js';
+import { DATA_ROW, buildDataControls, shownDataControls } from '../objects/data-controls.js';
 
 const STACK_X = 318;
 const STACK_TOP = 132;
@@ -77,6 +78,10 @@ export class Workbench extends Phaser.Scene {
   private meterText!: Phaser.GameObjects.Text;
   private outputText!: Phaser.GameObjects.Text;
   private problems: string[] = [];
+  /** What the data picture drew, to redraw it when a data control moves. */
+  private previewObjects: Phaser.GameObjects.GameObject[] = [];
+  private previewSerial = 0;
+  private previewSize = 130;
 
   constructor() {
     super(SCENES.workbench);
@@ -84,13 +89,13 @@ export class Workbench extends Phaser.Scene {
 
   init(data: WorkbenchData): void {
     this.level = data.levelId ? (levelById(data.levelId) ?? null) : null;
-    this.dataRequest = this.level ? dataRequest(this.level) : data.data;
     this.view = this.level ? undefined : data.view;
     this.blocks = [];
     this.addButtons = [];
     this.problems = [];
     try {
-      this.shape = this.dataRequest ? dataShape(this.dataRequest) : null;
+      const request = this.level ? dataRequest(this.level) : data.data;
+      this.shape = request ? dataShape(request) : null;
     } catch {
       this.shape = null;
     }
@@ -105,6 +110,8 @@ export class Workbench extends Phaser.Scene {
       );
     }
     this.draft = setup;
+    this.dataRequest = this.level ? dataRequest(this.level, setup.data) : data.data;
+    this.previewObjects = [];
   }
 
   create(): void {
@@ -183,16 +190,40 @@ export class Workbench extends Phaser.Scene {
       .text(32, 352, this.dataLine(), textStyle(TEXT.small, CSS.data))
       .setWordWrapWidth(250)
       .setLineSpacing(4);
-    void this.showData(dataTitle.y + dataTitle.height + 10);
-    this.add
-      .text(
-        32,
-        612,
-        'Keys: Tab moves between controls · on a layer: ←/→ size, A activation, Shift+↑/↓ move, Delete remove',
-        textStyle(TEXT.small, CSS.textDim),
-      )
-      .setWordWrapWidth(250)
-      .setLineSpacing(3);
+    // A level's open data controls sit at the foot of the panel, under a smaller picture.
+    const teacher = services().hash.teacher;
+    const rows = shownDataControls(this.rules.data, teacher).length;
+    const previewTop = dataTitle.y + dataTitle.height + 10;
+    if (rows) {
+      const top = Math.min(700 - rows * DATA_ROW, previewTop + 174);
+      this.previewSize = Math.max(56, Math.min(130, top - previewTop - 34));
+      buildDataControls(this, {
+        x: 32,
+        y: top,
+        width: 250,
+        controls: this.rules.data,
+        teacher,
+        data: () => this.draft.data ?? {},
+        onChange: (chosen) => {
+          if (Object.keys(chosen).length) this.draft.data = chosen;
+          else delete this.draft.data;
+          this.dataRequest = dataRequest(this.level!, this.draft.data);
+          void this.showData(previewTop);
+          this.refresh();
+        },
+      });
+    } else {
+      this.add
+        .text(
+          32,
+          612,
+          'Keys: Tab moves between controls · on a layer: ←/→ size, A activation, Shift+↑/↓ move, Delete remove',
+          textStyle(TEXT.small, CSS.textDim),
+        )
+        .setWordWrapWidth(250)
+        .setLineSpacing(3);
+    }
+    void this.showData(previewTop);
 
     // Middle: the stack, under its inputs (the feature inputs where the player may pick them).
     const chips = this.rules.blocks.features && !services().hash.teacher.hide.has('features');
@@ -267,18 +298,26 @@ export class Workbench extends Phaser.Scene {
     if (this.level) void ghostFor(this.level).catch(() => undefined);
   }
 
-  /** Draws the data under its heading once the worker's preview is in; learns the row count. */
+  /**
+   * Draws the data under its heading once the worker's preview is in (again after a data
+   * control moved: only the latest request draws); learns the row count.
+   */
   private async showData(top: number): Promise<void> {
-    if (!this.dataRequest) return;
+    const request = this.dataRequest;
+    if (!request) return;
+    const serial = ++this.previewSerial;
     let preview: DataPreview;
     try {
-      preview = await previewFor(this.dataRequest);
+      preview = await previewFor(request);
     } catch {
       return;
     }
-    if (!this.scene.isActive()) return;
+    if (!this.scene.isActive() || serial !== this.previewSerial) return;
     this.trainRows = preview.rows.train;
-    drawDataPreview(this, preview, { x: 32, y: top, width: 250, size: 130 });
+    for (const o of this.previewObjects) o.destroy();
+    const before = new Set(this.children.list);
+    drawDataPreview(this, preview, { x: 32, y: top, width: 250, size: this.previewSize });
+    this.previewObjects = this.children.list.filter((o) => !before.has(o));
     this.refresh();
   }
 

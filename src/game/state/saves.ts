@@ -19,10 +19,20 @@
  *
  * Pure: the browser's `localStorage` is passed in (see `browserStorage`), so this runs in Node.
  */
-import type { Attempt } from '../../levels/types.js';
+import type { Attempt, DataSettings } from '../../levels/types.js';
+import { NOISE_RANGE, SANDBOX_POINTS, TRAIN_SHARE_RANGE } from '../../data/index.js';
 import { LIMITS } from '../../engine/limits.js';
 import { parseOptions } from '../../engine/options.js';
-import { Issues, SpecError, checkInt, isObject, parseSpec, show } from '../../engine/spec.js';
+import {
+  Issues,
+  SpecError,
+  checkInt,
+  checkKeys,
+  checkNumber,
+  isObject,
+  parseSpec,
+  show,
+} from '../../engine/spec.js';
 
 export const SAVE_KEY = 'neural-journey/save';
 /** Where the last damaged save is copied before it is repaired. */
@@ -134,6 +144,7 @@ function checkAttempt(issues: Issues, path: string, raw: unknown, levelId: strin
     issues.add(`${path}.passed`, `must be true or false, got ${show(raw['passed'])}`);
   }
   checkInt(issues, `${path}.stars`, raw['stars'], 0, 3);
+  const data = checkDataSettings(issues, `${path}.data`, raw['data']);
   if (issues.list.length > before || !spec || !options) return null;
   return {
     levelId,
@@ -145,7 +156,38 @@ function checkAttempt(issues: Issues, path: string, raw: unknown, levelId: strin
     achieved: achieved as number,
     passed: raw['passed'] as boolean,
     stars: raw['stars'] as number,
+    ...(data ? { data } : {}),
   };
+}
+
+/**
+ * An attempt's data settings (where its level opens data controls): each within what any data
+ * control allows; whether the level opens it is for `conformSetup` when the run is reopened.
+ */
+function checkDataSettings(issues: Issues, path: string, raw: unknown): DataSettings | null {
+  if (raw === undefined) return null;
+  if (!isObject(raw)) {
+    issues.add(path, `must be an object, got ${show(raw)}`);
+    return null;
+  }
+  checkKeys(issues, path, raw, ['n', 'noise', 'train']);
+  const out: DataSettings = {};
+  if (
+    raw['n'] !== undefined &&
+    checkInt(issues, `${path}.n`, raw['n'], SANDBOX_POINTS.min, SANDBOX_POINTS.max)
+  )
+    out.n = raw['n'];
+  if (
+    raw['noise'] !== undefined &&
+    checkNumber(issues, `${path}.noise`, raw['noise'], NOISE_RANGE.min, NOISE_RANGE.max)
+  )
+    out.noise = raw['noise'];
+  if (
+    raw['train'] !== undefined &&
+    checkNumber(issues, `${path}.train`, raw['train'], TRAIN_SHARE_RANGE.min, TRAIN_SHARE_RANGE.max)
+  )
+    out.train = raw['train'];
+  return out;
 }
 
 /** A stored level record, or null if any part of it is damaged (the level is the unit of repair). */

@@ -56,20 +56,26 @@ export function encodeSandbox(
 }
 
 /**
- * Reads the sandbox keys of a link's `values`; problems go to `problems`. `dataOk` says whether
- * the link names a sandbox data set, the only place data settings belong.
+ * Reads the sandbox keys of a link's `values`; problems go to `problems`. `named` is what the
+ * link names: data settings belong to a sandbox data set, or to a level (which then keeps only
+ * those it opens, see `conformSetup`) except the data seed, for a level's points are the same
+ * for every player.
  */
 export function readSandbox(
   values: ReadonlyMap<string, string>,
-  dataOk: boolean,
+  named: 'data' | 'level' | null,
   problems: string[],
 ): { dataOptions: DataOptions; view: ViewFlags } {
   const dataOptions: DataOptions = {};
   for (const [key, range] of Object.entries(DATA_KEYS)) {
     const text = values.get(key);
     if (text === undefined) continue;
-    if (!dataOk) {
-      problems.push(`The shared link sets "${key}", which only a sandbox data set (data=…) has.`);
+    if (named === null || (named === 'level' && key === 'dataseed')) {
+      problems.push(
+        named === null
+          ? `The shared link sets "${key}", which only a data set (data=…) or a level has.`
+          : `The shared link sets "${key}", which only the sandbox has: a level's points are the same for every player.`,
+      );
       continue;
     }
     const v = readNumber(text);

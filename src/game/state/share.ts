@@ -28,6 +28,7 @@ import {
 } from '../../engine/spec.js';
 import { DEFAULT_OPTIONS, parseOptions, type TrainOptions } from '../../engine/options.js';
 import { HIDDEN_OPTIONS } from '../../levels/rules.js';
+import type { DataSettings } from '../../levels/types.js';
 import { SEED_MAX, formatNumber, quote, readNumber } from './link-values.js';
 import {
   SANDBOX_KEYS,
@@ -143,7 +144,9 @@ export function encodeShare(state: SharedState): string {
     if (!Object.is(options[key], DEFAULT_OPTIONS[key])) parts.push(`${key}=${value(options[key])}`);
   }
   parts.push(`seed=${formatNumber(seed)}`);
-  parts.push(...encodeSandbox(state.data !== null ? state.dataOptions : undefined, state.view));
+  const data =
+    state.data !== null ? state.dataOptions : state.levelId !== null ? state.draft.data : undefined;
+  parts.push(...encodeSandbox(data, state.view));
   return parts.join('&');
 }
 
@@ -436,14 +439,28 @@ export function decodeHash(hash: string): DecodedHash {
   checkInt(seedIssues, 'seed', seed, 0, SEED_MAX);
   problems.push(...seedIssues.list.map(reword));
 
-  const { dataOptions, view } = readSandbox(values, dataOk, problems);
+  const { dataOptions, view } = readSandbox(
+    values,
+    levelOk ? 'level' : dataOk ? 'data' : null,
+    problems,
+  );
+  // A level link's data settings (readSandbox refused a data seed on it) go with its draft.
+  const levelData: DataSettings = {};
+  if (dataOptions.n !== undefined) levelData.n = dataOptions.n;
+  if (dataOptions.noise !== undefined) levelData.noise = dataOptions.noise;
+  if (dataOptions.train !== undefined) levelData.train = dataOptions.train;
 
   if (problems.length || !spec || !options) return finish(fallback);
   result.state = {
     levelId: levelOk ? level : null,
     data: dataOk ? data : null,
     ...(csvOk ? { csv } : {}),
-    draft: { spec, options, seed: seed as number },
+    draft: {
+      spec,
+      options,
+      seed: seed as number,
+      ...(levelOk && Object.keys(levelData).length ? { data: levelData } : {}),
+    },
     ...(dataOk && Object.keys(dataOptions).length ? { dataOptions } : {}),
     ...(view.showTest || view.discretize ? { view } : {}),
   };
