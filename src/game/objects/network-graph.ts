@@ -37,6 +37,8 @@ export interface NetworkGraphOptions {
   height: number;
   columns: GraphColumn[];
   resolution: number;
+  /** Said under the graph while nothing is hovered, after how to use it. */
+  note?: string;
   /** A node hovered (its map, [resolution²], and name) or left (null). */
   onHover: (node: { map: Float32Array; name: string } | null) => void;
   /** A weight or bias clicked where editing is allowed, with its screen place. */
@@ -65,6 +67,8 @@ export interface GraphLayout {
 }
 
 const BIAS = 8;
+/** Room under the nodes for the readout line (up to four lines of small text). */
+const FOOT = 88;
 /** Room left of the inputs for their names. */
 const LABELS = 44;
 
@@ -90,7 +94,7 @@ export class NetworkGraph {
     const cols = o.columns.length;
     const span = (o.width - 8 - LABELS) / Math.max(cols, 1);
     const tallest = Math.min(MAX_GRAPH_NODES, Math.max(...o.columns.map((c) => c.units)));
-    const body = o.height - 64;
+    const body = o.height - FOOT;
     this.size = Math.floor(Math.max(18, Math.min(44, span * 0.58, (body / tallest) * 0.72)));
     this.edges = scene.add.graphics();
     this.marks = scene.add.graphics();
@@ -160,10 +164,10 @@ export class NetworkGraph {
       }
     }
     this.readout = scene.add
-      .text(o.x, o.y + o.height - 40, '', textStyle(TEXT.small, CSS.text))
+      .text(o.x, o.y + o.height - FOOT + 14, '', textStyle(TEXT.small, CSS.text))
       .setWordWrapWidth(o.width);
     this.zone = scene.add
-      .zone(o.x, o.y + 20, o.width, o.height - 64)
+      .zone(o.x, o.y + 20, o.width, o.height - FOOT)
       .setOrigin(0, 0)
       .setInteractive({ cursor: 'default' });
     this.zone.on('pointermove', (p: Phaser.Input.Pointer) =>
@@ -176,6 +180,7 @@ export class NetworkGraph {
         this.o.onEdit(t, this.valueOf(t) ?? 0, { x: p.worldX, y: p.worldY });
     });
     this.draw();
+    this.hover(null);
   }
 
   /**
@@ -241,9 +246,9 @@ export class NetworkGraph {
     if (!same || again) this.drawMarks();
     if (!t) {
       this.readout.setText(
-        this.o.onEdit
+        (this.o.onEdit
           ? 'Hover a neuron to see it large. Pause, then click a weight or a bias to change it.'
-          : 'Hover a neuron to see it large.',
+          : 'Hover a neuron to see it large.') + (this.o.note ? ` ${this.o.note}` : ''),
       );
       if (!same) this.o.onHover(null);
       return;
@@ -338,7 +343,7 @@ export class NetworkGraph {
 
   private nodeY(shown: number, i: number): number {
     const top = this.o.y + 26;
-    const body = this.o.height - 64 - 8;
+    const body = this.o.height - FOOT - 8;
     const gap = Math.min(this.size + 16, body / Math.max(shown, 1));
     return top + body / 2 + (i - (shown - 1) / 2) * gap - this.size / 2;
   }

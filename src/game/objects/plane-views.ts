@@ -67,6 +67,11 @@ export class PlaneViews {
       height: 578,
       columns: this.plan.columns,
       resolution: GRAPH_GRID,
+      ...(o.spec.features
+        ? {
+            note: 'Hand-made inputs like x₁² were the old way, before deep learning: with them even one neuron can draw a curve.',
+          }
+        : {}),
       onHover: (node) => this.showLarge(node),
       onEdit: o.editing ? (t, v, at) => this.edit(t, v, at) : null,
     });

@@ -135,6 +135,15 @@ export class Sandbox extends Phaser.Scene {
       .text(672, 500, '', textStyle(TEXT.body, CSS.text))
       .setWordWrapWidth(560)
       .setLineSpacing(4);
+    this.add
+      .text(
+        672,
+        560,
+        'Next, on the workbench: the layers, their neurons and activations, the optimizer, and for these 2-D sets the inputs the network reads — x₁, x₂, x₁², x₂², x₁x₂, sin x₁, sin x₂.',
+        textStyle(TEXT.small, CSS.textDim),
+      )
+      .setWordWrapWidth(340)
+      .setLineSpacing(3);
     const build = new Button(this, {
       x: 1036,
       y: 640,
