@@ -12,25 +12,26 @@ import { Slider } from '../ui/slider.js';
 /** Height of one control row. */
 export const DATA_ROW = 62;
 
-const ROWS: { key: keyof DataSettings; control: Control; label: string; tooltip: string }[] = [
-  {
-    key: 'noise',
-    control: 'noise',
+/** Each data control's label and tooltip: the same on a level's workbench and the data page. */
+export const DATA_WORDS: Record<keyof DataSettings, { label: string; tooltip: string }> = {
+  noise: {
     label: 'Noise',
     tooltip: 'How far each point is pushed off its place at random: more noise, more overlap',
   },
-  {
-    key: 'train',
-    control: 'train',
+  train: {
     label: 'Points used for training',
     tooltip: 'The rest is held out, half to check on training (validation), half for the test',
   },
-  {
-    key: 'n',
-    control: 'points',
-    label: 'Number of points',
-    tooltip: 'How many points the data set has in all',
-  },
+  n: { label: 'Number of points', tooltip: 'How many points the data set has in all' },
+};
+
+/** A share as a percentage, as the noise and training-share sliders show it. */
+export const percent = (v: number): string => `${Math.round(v * 100)}%`;
+
+const ROWS: { key: keyof DataSettings; control: Control }[] = [
+  { key: 'noise', control: 'noise' },
+  { key: 'train', control: 'train' },
+  { key: 'n', control: 'points' },
 ];
 
 /** The open controls of `controls` a teacher's link does not hide, in display order. */
@@ -57,20 +58,19 @@ export function buildDataControls(scene: Phaser.Scene, o: DataControlsOptions): 
   const rows = shownDataControls(o.controls, o.teacher);
   rows.forEach((r, i) => {
     const range = o.controls[r.key]!;
-    const percent = r.key !== 'n';
     new Slider(scene, {
       x: o.x,
       y: o.y + i * DATA_ROW,
       width: o.width,
-      label: r.label,
+      label: DATA_WORDS[r.key].label,
       min: range.min,
       max: range.max,
       step: r.key === 'n' ? 10 : 0.01,
       value: o.data()[r.key] ?? range.value,
-      format: percent ? (v) => `${Math.round(v * 100)}%` : (v) => String(Math.round(v)),
+      format: r.key === 'n' ? (v) => String(Math.round(v)) : percent,
       locked: !isEditable(r.control, o.teacher, false),
       lockReason: `locked by the teacher's link (${r.control})`,
-      tooltip: r.tooltip,
+      tooltip: DATA_WORDS[r.key].tooltip,
       onChange: (v) => {
         const data = { ...o.data() };
         const value = r.key === 'n' ? Math.round(v) : v;

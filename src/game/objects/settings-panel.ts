@@ -130,8 +130,11 @@ export function buildSettings(scene: Phaser.Scene, p: SettingsPanelOptions): voi
       x: half === 'right' ? x + w + 24 : x,
       y,
       width: w,
-      // The sandbox (the one workbench with L1) uses Playground's regularisation rates.
-      ...(s.l1 && (control === 'l1' || control === 'l2') ? { stops: PENALTY_STOPS } : {}),
+      // The sandbox (the one workbench with L1) uses Playground's regularisation rates, and a
+      // link's own rate among them, so the slider shows what trains.
+      ...(s.l1 && (control === 'l1' || control === 'l2')
+        ? { stops: [...new Set([...PENALTY_STOPS, value])].sort((a, b) => a - b) }
+        : {}),
       label,
       min: setting.min,
       max: setting.max,

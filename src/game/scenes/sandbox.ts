@@ -22,6 +22,7 @@ import type { DataPreview, DataRequest } from '../../engine/trainer.js';
 import { dataShape } from '../data-shape.js';
 import { previewFor } from '../ghost.js';
 import { drawCardPicture } from '../objects/data-cards.js';
+import { DATA_WORDS, percent } from '../objects/data-controls.js';
 import { drawDataPreview } from '../objects/data-preview.js';
 import { services } from '../services.js';
 import type { ViewFlags } from '../state/share.js';
@@ -43,9 +44,6 @@ const ALSO_CALLED: Partial<Record<GeneratorName, string>> = { blobs: 'gauss' };
 
 const CARD = 104;
 const PREVIEW = { x: 676, y: 132, size: 300 };
-
-/** A value in a percent, for the noise and training-share sliders. */
-const percent = (v: number): string => `${Math.round(v * 100)}%`;
 
 export class Sandbox extends Phaser.Scene {
   private picker: HTMLInputElement | null = null;
@@ -195,12 +193,12 @@ export class Sandbox extends Phaser.Scene {
         x: 40,
         y,
         width: 270,
-        label: 'Noise',
+        label: DATA_WORDS.noise.label,
         ...NOISE_RANGE,
         step: 0.01,
         value: this.noise,
         format: percent,
-        tooltip: 'How far each point is pushed off its place at random: more noise, more overlap',
+        tooltip: DATA_WORDS.noise.tooltip,
         onChange: (v) => {
           this.noise = v;
           onChange();
@@ -210,12 +208,12 @@ export class Sandbox extends Phaser.Scene {
         x: 350,
         y,
         width: 270,
-        label: 'Points used for training',
+        label: DATA_WORDS.train.label,
         ...TRAIN_SHARE_RANGE,
         step: 0.05,
         value: this.train,
         format: percent,
-        tooltip: 'The rest is held out, half to check on training (validation), half for the test',
+        tooltip: DATA_WORDS.train.tooltip,
         onChange: (v) => {
           this.train = v;
           onChange();
@@ -225,12 +223,12 @@ export class Sandbox extends Phaser.Scene {
         x: 40,
         y: y + 66,
         width: 270,
-        label: 'Number of points',
+        label: DATA_WORDS.n.label,
         ...SANDBOX_POINTS,
         step: 50,
         value: this.points,
         format: (v) => String(Math.round(v)),
-        tooltip: 'How many points the data set has in all',
+        tooltip: DATA_WORDS.n.tooltip,
         onChange: (v) => {
           this.points = Math.round(v);
           onChange();
@@ -250,6 +248,10 @@ export class Sandbox extends Phaser.Scene {
       },
     });
     this.seedText = this.add.text(504, y + 84, '', textStyle(TEXT.small, CSS.textDim));
+    // A link's value between two notches is shown, and so built, at the nearer notch.
+    this.noise = this.sliders.noise.value;
+    this.train = this.sliders.train.value;
+    this.points = this.sliders.points.value;
   }
 
   /** The CSV strip at the foot of the left panel. */
