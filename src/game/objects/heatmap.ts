@@ -219,7 +219,11 @@ export class Heatmap {
         .strokeRect(x - 0.5, y - 0.5, size + 1, size + 1);
     }
     this.fill(() => COLORS.panelRaised);
+    // Textures outlive scenes: a map left at shutdown gives its own back.
+    scene.events.once('shutdown', this.release);
   }
+
+  private readonly release = (): void => this.destroy();
 
   /** Paints every cell with `colorAt(row, col)` (0xRRGGBB) and uploads the texture once. */
   fill(colorAt: (row: number, col: number) => number): void {
@@ -283,11 +287,13 @@ export class Heatmap {
 
   /** Removes the textures too, so scenes can rebuild maps without leaking GPU memory. */
   destroy(): void {
+    this.scene.events.off('shutdown', this.release);
     this.image.destroy();
     this.frame?.destroy();
     this.pointsImage?.destroy();
-    this.scene.textures.remove(this.key);
-    if (this.scene.textures.exists(`${this.key}-points`))
-      this.scene.textures.remove(`${this.key}-points`);
+    const textures = this.scene.textures;
+    for (const key of [this.key, `${this.key}-points`]) {
+      if (textures.exists(key)) textures.remove(key);
+    }
   }
 }
