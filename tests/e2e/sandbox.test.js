@@ -139,6 +139,25 @@ test('a weight typed in while paused changes the boundary at once', async () => 
   const step = await page.evaluate(() => window.neuralJourney.training.step);
   assert.equal(step, stepBefore, 'the edit trains no step');
   await shot(page, 'sandbox-weight-edited');
+
+  // From the keyboard: Tab to the graph, an arrow to the first hidden neuron, Enter, a bias.
+  for (let i = 0; i < 40; i++) {
+    const focused = await page.evaluate(
+      () => window.neuralJourney.controls().find((c) => c.focused)?.label,
+    );
+    if (focused === 'network graph') break;
+    await page.keyboard.press('Tab');
+  }
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#nj-number-input');
+  await page.keyboard.type('1.5');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(
+    async () => (await window.neuralJourney.trainer.read('0.bias'))[0] === 1.5,
+    null,
+    { timeout: 5_000 },
+  );
   assert.deepEqual(browser.errors, []);
 });
 

@@ -6,11 +6,15 @@
  * names it and its value; `onHover` lets the scene show a hovered neuron large; where editing is
  * allowed, clicking a weight or a bias asks the scene (`onEdit`) to let the player type a value.
  *
+ * From the keyboard, Tab reaches the graph; the arrows move between neurons (each shown large
+ * as if hovered) and Enter types a new bias for the chosen one.
+ *
  * All pictures use one diverging scale (blue −, grey 0, orange +), each map scaled to its own
  * largest value so a quiet neuron is still readable.
  */
 import * as Phaser from 'phaser';
 import { COLORS, CSS, TEXT, diverging, textStyle } from '../theme.js';
+import { FocusManager, type Direction, type Focusable } from '../ui/focus.js';
 import { Heatmap } from './heatmap.js';
 
 /** Neurons drawn per column, as many as Playground allows per layer; the rest are counted. */
@@ -72,7 +76,7 @@ const FOOT = 88;
 /** Room left of the inputs for their names. */
 const LABELS = 44;
 
-export class NetworkGraph {
+export class NetworkGraph implements Focusable {
   private readonly edges: Phaser.GameObjects.Graphics;
   private readonly marks: Phaser.GameObjects.Graphics;
   private readonly maps: Heatmap[][] = [];
@@ -86,11 +90,15 @@ export class NetworkGraph {
   private hovered: GraphTarget | null = null;
   readonly layout: GraphLayout = { nodes: [], weights: [], biases: [] };
   private readonly size: number;
+  /** The neuron the keyboard is on (column, index), shown like a hovered one. */
+  private cursor = { column: 0, index: 0 };
+  private readonly scene: Phaser.Scene;
 
   constructor(
     scene: Phaser.Scene,
     private readonly o: NetworkGraphOptions,
   ) {
+    this.scene = scene;
     const cols = o.columns.length;
     const span = (o.width - 8 - LABELS) / Math.max(cols, 1);
     const tallest = Math.min(MAX_GRAPH_NODES, Math.max(...o.columns.map((c) => c.units)));
@@ -181,6 +189,61 @@ export class NetworkGraph {
     });
     this.draw();
     this.hover(null);
+    FocusManager.for(scene).add(this);
+  }
+
+  focusBounds(): Phaser.Geom.Rectangle {
+    const n = this.cursorNode();
+    return n
+      ? new Phaser.Geom.Rectangle(n.x - 3, n.y - 3, n.size + 6, n.size + 6)
+      : new Phaser.Geom.Rectangle(this.o.x, this.o.y, this.o.width, this.o.height);
+  }
+
+  canFocus(): boolean {
+    return this.layout.nodes.length > 0;
+  }
+
+  setFocused(focused: boolean): void {
+    if (focused) this.hover({ kind: 'node', ...this.cursor });
+    else this.hover(null);
+  }
+
+  focusLabel(): string {
+    return 'network graph';
+  }
+
+  tooltipText(): string {
+    return 'The network: arrows move between neurons, Enter types a new bias for one';
+  }
+
+  /** Arrows: left and right between layers, up and down within one. */
+  adjust(direction: Direction): boolean {
+    const { column, index } = this.cursor;
+    const shown = (c: number): number => this.layout.nodes.filter((n) => n.column === c).length;
+    const cols = this.o.columns.length;
+    if (direction === 'left' || direction === 'right') {
+      const c = Phaser.Math.Clamp(column + (direction === 'right' ? 1 : -1), 0, cols - 1);
+      this.cursor = { column: c, index: Math.min(index, shown(c) - 1) };
+    } else {
+      const i = index + (direction === 'down' ? 1 : -1);
+      this.cursor = { column, index: Phaser.Math.Clamp(i, 0, shown(column) - 1) };
+    }
+    this.hover({ kind: 'node', ...this.cursor });
+    return true;
+  }
+
+  /** Enter: a new bias for the neuron under the keyboard (inputs have none). */
+  activate(): void {
+    const { column, index } = this.cursor;
+    const n = this.cursorNode();
+    if (column === 0 || !n || !this.o.onEdit) return;
+    const t = { kind: 'bias' as const, layer: column - 1, unit: index };
+    this.o.onEdit(t, this.valueOf(t) ?? 0, { x: n.x, y: n.y + n.size });
+  }
+
+  private cursorNode(): GraphLayout['nodes'][number] | undefined {
+    const { column, index } = this.cursor;
+    return this.layout.nodes.find((n) => n.column === column && n.index === index);
   }
 
   /**
@@ -349,6 +412,7 @@ export class NetworkGraph {
   }
 
   destroy(): void {
+    FocusManager.peek(this.scene)?.remove(this);
     this.edges.destroy();
     this.marks.destroy();
     for (const row of this.maps) for (const m of row) m.destroy();

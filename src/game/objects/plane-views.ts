@@ -162,7 +162,7 @@ export class PlaneViews {
     const editing = this.o.editing!;
     const what = this.graph.describe(target);
     if (!editing.canEdit()) {
-      editing.onEdited(`Pause the run first (Space), then click the ${target.kind} to change it.`);
+      editing.onEdited(`Pause the run first, then change the ${target.kind}.`);
       return;
     }
     const module = this.plan.modules[target.layer]!;
