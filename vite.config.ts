@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 export default defineConfig({
@@ -8,6 +9,11 @@ export default defineConfig({
     target: 'es2022',
     assetsInlineLimit: (file: string) => (file.endsWith('.wasm') ? false : undefined),
     rolldownOptions: {
+      // Two pages: the game, and the teacher's dashboard that the classroom server serves.
+      input: {
+        main: fileURLToPath(new URL('./index.html', import.meta.url)),
+        teacher: fileURLToPath(new URL('./teacher.html', import.meta.url)),
+      },
       output: {
         manualChunks: (id: string) => (id.includes('node_modules/phaser') ? 'phaser' : undefined),
       },
