@@ -12,6 +12,8 @@ import { startTrainer, type TrainerClient } from '../web/trainer-client.js';
 import { SaveStore, browserStorage } from './state/saves.js';
 import { decodeHash, type DecodedHash } from './state/share.js';
 import type { GraphLayout } from './objects/network-graph.js';
+import { loadMembership, saveMembership, type Membership } from './state/classroom.js';
+import { CONTROLS, type Control, type TeacherFlags } from './state/teacher.js';
 
 export interface Services {
   /** The one worker-backed trainer (Comlink); every scene that trains uses it. */
@@ -35,7 +37,37 @@ export function bootServices(hash: string = location.hash): Services {
   pending.push(...saves.notices);
   if (decoded.notice) pending.push(decoded.notice);
   current = { trainer, saves, hash: decoded };
+  membership = loadMembership(browserStorage());
   return current;
+}
+
+let membership: Membership | null = null;
+
+/** The class this browser joined, or null. */
+export function currentClass(): Membership | null {
+  return membership;
+}
+
+/** Joins (or, with null, leaves) a class: kept in the browser for the next visit. */
+export function setClass(m: Membership | null): void {
+  membership = m;
+  saveMembership(browserStorage(), m);
+}
+
+/**
+ * What the player may change on `levelId`: the teacher flags of the link, and on a level of the
+ * joined class also the class's (a class hides or locks controls on its own levels only).
+ */
+export function teacherFlags(levelId: string | null): TeacherFlags {
+  const link = services().hash.teacher;
+  const m = membership;
+  if (!m || levelId === null || !m.info.levels.includes(levelId)) return link;
+  const known = (list: string[]): Control[] =>
+    list.filter((c): c is Control => (CONTROLS as readonly string[]).includes(c));
+  return {
+    hide: new Set([...link.hide, ...known(m.info.hide)]),
+    lock: new Set([...link.lock, ...known(m.info.lock)]),
+  };
 }
 
 /** The services made at boot. Throws if called before `bootServices` (a programming error). */

@@ -21,7 +21,7 @@ import {
   journeyProgress,
   type JourneyProgress,
 } from '../../levels/index.js';
-import { services } from '../services.js';
+import { currentClass, services } from '../services.js';
 import { Button } from '../ui/button.js';
 import { FocusManager, type Focusable } from '../ui/focus.js';
 import { drawIcon } from '../ui/icons.js';
@@ -112,6 +112,7 @@ export class JourneyMap extends Phaser.Scene {
         ),
       );
     });
+    this.markClassLevels(states);
     COMING.forEach((stop, i) => {
       const { x, y } = this.comingSpot(i);
       this.comingNodes.push(
@@ -243,6 +244,35 @@ export class JourneyMap extends Phaser.Scene {
    * The region of the chapters still to come: no panel fill, only a faint outline, headed
    * "Coming" so it never reads as part of the playable journey.
    */
+  /**
+   * In a class: its levels carry a "class" tag, and a line under the heading names the class,
+   * so a student sees where the class's rules (and the board) apply.
+   */
+  private markClassLevels(states: NodeState[]): void {
+    const m = currentClass();
+    if (!m) return;
+    addText(
+      this,
+      WIDTH / 2,
+      70,
+      `Class ${m.info.name} · you are ${m.nickname} · its levels are tagged`,
+      {
+        size: TEXT.small,
+        color: CSS.data,
+      },
+    ).setOrigin(0.5, 0);
+    const g = this.add.graphics();
+    for (const state of states) {
+      if (!m.info.levels.includes(state.level.id)) continue;
+      g.fillStyle(COLORS.data, 1).fillRoundedRect(state.x - 26, state.y - 54, 52, 20, 10);
+      addText(this, state.x, state.y - 54, 'class', {
+        size: TEXT.small,
+        color: CSS.background,
+        weight: 600,
+      }).setOrigin(0.5, 0);
+    }
+  }
+
   private drawComingRegion(): void {
     const x = CHAPTERS_RIGHT + GAP;
     const g = this.add.graphics();

@@ -17,6 +17,7 @@ export const SCENES = {
   training: 'Training',
   result: 'Result',
   sandbox: 'Sandbox',
+  classJoin: 'ClassJoin',
 } as const;
 
 /**

@@ -16,7 +16,7 @@ import { openControls } from '../../levels/controls.js';
 import { attemptOutcome } from '../../levels/run-mode.js';
 import { LEVELS, isUnlocked, journeyProgress, levelById, rulesOf } from '../../levels/index.js';
 import type { Attempt, Level, RunOutcome } from '../../levels/types.js';
-import { services } from '../services.js';
+import { services, teacherFlags } from '../services.js';
 import { Button } from '../ui/button.js';
 import { FocusManager } from '../ui/focus.js';
 import { drawIcon } from '../ui/icons.js';
@@ -31,6 +31,7 @@ import {
   type WorkbenchData,
 } from './keys.js';
 import { onKeyDown } from '../ui/keys.js';
+import { buildClassSubmit } from '../objects/class-submit.js';
 
 const SPARK = 'result-spark';
 const LEFT = 56;
@@ -89,6 +90,8 @@ export class Result extends Phaser.Scene {
 
     const buttons = this.drawButtons();
     this.drawSolutions();
+    const submit = buildClassSubmit(this, { x: 820, y: HEIGHT - 96, attempt, level });
+    if (submit) buttons.push(submit);
 
     if (attempt.passed) {
       this.burst(LEFT + 350, starsY + 40);
@@ -208,7 +211,7 @@ export class Result extends Phaser.Scene {
    */
   private advice(): Advice {
     const { attempt, level } = this;
-    const open = openControls(rulesOf(level), services().hash.teacher);
+    const open = openControls(rulesOf(level), teacherFlags(level.id));
     return advise(level, this.outcome ?? attemptOutcome(level, attempt), open, attempt);
   }
 

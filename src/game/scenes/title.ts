@@ -9,7 +9,7 @@
 import * as Phaser from 'phaser';
 import { COLORS, CSS, HEIGHT, MOTION, TEXT, WIDTH, diverging, reducedMotion } from '../theme.js';
 import { CHAPTERS, LEVELS, journeyProgress } from '../../levels/index.js';
-import { services, takeNotices } from '../services.js';
+import { currentClass, services, takeNotices } from '../services.js';
 import { Button } from '../ui/button.js';
 import { FocusManager } from '../ui/focus.js';
 import { drawIcon } from '../ui/icons.js';
@@ -170,6 +170,20 @@ export class Title extends Phaser.Scene {
         disabled: this.scene.manager.getScene(SCENES.sandbox) === null,
       }),
     );
+    const joined = currentClass();
+    buttons.push(
+      new Button(this, {
+        x: 416,
+        y,
+        width: 260,
+        label: joined ? `Class ${shortName(joined.info.name)}` : 'Join a class',
+        icon: 'map',
+        tooltip: joined
+          ? `You are in ${joined.info.name} as ${joined.nickname}: see the class or leave it`
+          : "Join your teacher's class with its code, then submit your wins to the class board",
+        onClick: () => this.go(SCENES.classJoin),
+      }),
+    );
 
     if (hasProgress) {
       const g = this.add.graphics();
@@ -307,4 +321,9 @@ export class Title extends Phaser.Scene {
       }
     });
   }
+}
+
+/** A class name short enough for a button. */
+function shortName(name: string): string {
+  return name.length > 12 ? `${name.slice(0, 11)}…` : name;
 }

@@ -42,7 +42,13 @@ import { DivergenceDialog } from '../objects/divergence-dialog.js';
 import { RunBar, type RunPhase } from '../objects/run-bar.js';
 import { TrainingViews } from '../objects/training-views.js';
 import { LossChart } from '../objects/loss-chart.js';
-import { addNotice, reportTraining, services, type TrainingProgress } from '../services.js';
+import {
+  addNotice,
+  reportTraining,
+  services,
+  teacherFlags,
+  type TrainingProgress,
+} from '../services.js';
 import { isEditable } from '../state/teacher.js';
 import { runAddress, showAddress } from '../state/address.js';
 import { DEFAULT_VIEW, type ViewFlags } from '../state/share.js';
@@ -127,7 +133,7 @@ export class Training extends Phaser.Scene {
     this.cameras.main.setBackgroundColor(COLORS.background);
     const settings = services().saves.settings();
     this.speed = settings.speed;
-    const teacher = services().hash.teacher;
+    const teacher = teacherFlags(this.levelId);
 
     new Button(this, {
       x: 16,
@@ -440,7 +446,7 @@ export class Training extends Phaser.Scene {
     this.updateButtons();
     this.chart.redraw();
     this.showMetrics();
-    const teacher = services().hash.teacher;
+    const teacher = teacherFlags(this.levelId);
     const level = this.level;
     const lr = this.draft.options.lr;
     const { message, rewindTo } = divergenceAdvice(d, {

@@ -38,7 +38,7 @@ import { dataShape } from '../data-shape.js';
 import { ghostFor, previewFor } from '../ghost.js';
 import { drawDataPreview } from '../objects/data-preview.js';
 import { BLOCK_HEIGHT, BLOCK_WIDTH, LayerBlock } from '../objects/layer-block.js';
-import { addNotice, services, takeNotices } from '../services.js';
+import { addNotice, services, takeNotices, teacherFlags } from '../services.js';
 import { runAddress, showAddress } from '../state/address.js';
 import { isEditable, type Control } from '../state/teacher.js';
 import { COLORS, CSS, HEIGHT, RADIUS, TEXT, WIDTH, textStyle } from '../theme.js';
@@ -157,7 +157,7 @@ export class Workbench extends Phaser.Scene {
       });
     }
     for (const { control, label, tooltip, make } of palette) {
-      if (services().hash.teacher.hide.has(control)) continue;
+      if (teacherFlags(this.level?.id ?? null).hide.has(control)) continue;
       const button = new Button(this, {
         x: 32,
         y: 128 + 52 * this.addButtons.length,
@@ -191,7 +191,7 @@ export class Workbench extends Phaser.Scene {
       .setWordWrapWidth(250)
       .setLineSpacing(4);
     // A level's open data controls sit at the foot of the panel, under a smaller picture.
-    const teacher = services().hash.teacher;
+    const teacher = teacherFlags(this.level?.id ?? null);
     const rows = shownDataControls(this.rules.data, teacher).length;
     const previewTop = dataTitle.y + dataTitle.height + 10;
     if (rows) {
@@ -226,7 +226,7 @@ export class Workbench extends Phaser.Scene {
     void this.showData(previewTop);
 
     // Middle: the stack, under its inputs (the feature inputs where the player may pick them).
-    const chips = this.rules.blocks.features && !services().hash.teacher.hide.has('features');
+    const chips = this.rules.blocks.features && !teacherFlags(null).hide.has('features');
     this.add.text(
       STACK_X,
       96,
@@ -266,7 +266,7 @@ export class Workbench extends Phaser.Scene {
       width: WIDTH - SIDE_X - 40,
       rules: this.rules,
       draft: this.draft,
-      teacher: services().hash.teacher,
+      teacher: teacherFlags(this.level?.id ?? null),
       starSteps: this.level?.stars.steps ?? null,
       onChange: () => this.refresh(),
     });
@@ -322,7 +322,7 @@ export class Workbench extends Phaser.Scene {
   }
 
   private editable(control: Control, levelLocked = false): boolean {
-    return isEditable(control, services().hash.teacher, levelLocked);
+    return isEditable(control, teacherFlags(this.level?.id ?? null), levelLocked);
   }
 
   private makeBlock(layer: LayerSpec, index: number): LayerBlock {
