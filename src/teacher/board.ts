@@ -6,7 +6,7 @@
  */
 import type { Board, BoardRow } from '../server/api.js';
 import { h, replace } from './dom.js';
-import { formatScore, formatTime, levelTitle, ordinal, starWords } from './format.js';
+import { formatScore, formatTime, fullTime, levelTitle, ordinal, starWords } from './format.js';
 
 /** How a row moved from the public board to the private one, as a small labelled badge. */
 function movement(row: BoardRow): HTMLElement | null {
@@ -74,7 +74,7 @@ function table(board: Board, levels: readonly string[]): HTMLElement {
       h('th', { scope: 'row', class: 'name' }, row.nickname),
       h('td', { class: 'num', 'aria-label': starWords(row.stars) }, `★ ${row.stars}`),
       ...levels.map((id) => h('td', { class: 'num' }, formatScore(id, row.scores[id]))),
-      h('td', { class: 'num dim' }, formatTime(row.time)),
+      h('td', { class: 'num dim', title: fullTime(row.time) }, formatTime(row.time)),
     ),
   );
   return h(

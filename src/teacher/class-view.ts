@@ -8,9 +8,10 @@ import type { Board, ClassInfo } from '../server/api.js';
 import { renderBoard } from './board.js';
 import * as api from './client.js';
 import { h, replace } from './dom.js';
-import { formatTime, levelTitle } from './format.js';
+import { controlNames, formatTime, levelTitle } from './format.js';
 import { renderHistograms, type ChartPalette } from './histogram.js';
 import { renderReport } from './report.js';
+import { tokenPanel } from './token-panel.js';
 import { forgetToken } from './tokens.js';
 
 /** What the page needs to open a class. */
@@ -31,49 +32,14 @@ const LIVE_WORDS: Record<api.LiveState, string> = {
   closed: 'not connected: reload the page to try again',
 };
 
-/** Copies `text`; falls back to selecting `node` and the old copy command on plain http. */
-async function copy(text: string, node: HTMLElement): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    const range = document.createRange();
-    range.selectNodeContents(node);
-    const selection = getSelection();
-    selection?.removeAllRanges();
-    selection?.addRange(range);
-    return document.execCommand('copy');
-  }
-}
-
-/** The token panel: shown once, with a copy button and a plain warning. */
-function tokenPanel(token: string, stored: boolean): HTMLElement {
-  const value = h('code', { id: 'teacher-token', 'data-test': 'teacher-token' }, token);
-  const status = h('span', { class: 'copy-status', role: 'status' });
-  const copyButton = h('button', { type: 'button', id: 'copy-token' }, 'Copy token');
-  copyButton.addEventListener('click', () => {
-    void copy(token, value).then((ok) => {
-      status.textContent = ok ? 'Copied.' : 'Select the token and copy it by hand.';
-    });
-  });
-  const hide = h('button', { type: 'button', class: 'quiet' }, 'I have saved it: hide the token');
-  const panel = h(
-    'section',
-    { class: 'token-panel', 'aria-labelledby': 'token-title' },
-    h('h3', { id: 'token-title' }, '⚠ Your teacher token: shown only this once'),
-    h(
-      'p',
-      {},
-      'This token opens the report and ends the contest. The server does not keep it, so it can never be shown again. ',
-      stored
-        ? 'This browser remembers it; copy it somewhere safe to open the class on another computer.'
-        : 'This browser cannot remember it: copy it now, or the report is lost when you leave.',
-    ),
-    h('div', { class: 'token-row' }, value, copyButton, status),
-    hide,
-  );
-  hide.addEventListener('click', () => panel.remove());
-  return panel;
+/** Where the contest stands, in words. */
+function status(info: ClassInfo): string {
+  const now = Date.now();
+  if (info.endedAt) return `ended ${formatTime(info.endedAt)}: final board shown`;
+  if (Date.parse(info.start) > now) return 'not started yet';
+  if (info.end && Date.parse(info.end) <= now)
+    return 'deadline passed: end the contest to show the final board';
+  return 'running: students can submit';
 }
 
 /** The class's settings in a short list. */
@@ -85,12 +51,13 @@ function details(info: ClassInfo): HTMLElement {
   return h(
     'dl',
     { class: 'details' },
+    ...item('Status', status(info)),
     ...item('Levels', info.levels.map(levelTitle).join(', ')),
     ...item('Start', formatTime(info.start)),
     ...item('Deadline', info.end ? formatTime(info.end) : 'none'),
     ...item('Submissions', `${info.submissionsPerLevel} per level per student`),
-    ...(info.hide.length ? item('Hidden', info.hide.join(', ')) : []),
-    ...(info.lock.length ? item('Locked', info.lock.join(', ')) : []),
+    ...(info.hide.length ? item('Hidden', controlNames(info.hide)) : []),
+    ...(info.lock.length ? item('Locked', controlNames(info.lock)) : []),
   );
 }
 

@@ -18,12 +18,16 @@ export class ApiFailure extends Error {
 
 /** The server's `{error}` message of a refusal, or a plain sentence when the body has none. */
 async function failure(res: Response): Promise<ApiFailure> {
-  let message = `The server refused the request (HTTP ${res.status}).`;
+  // Without the server's own words, a 404 most likely means no classroom server behind this page.
+  let message =
+    res.status === 404
+      ? 'No classroom server answered at this address (HTTP 404). Open this page from the server started with "neural-journey serve".'
+      : `The server refused the request (HTTP ${res.status}).`;
   try {
     const body = (await res.json()) as Partial<ApiError>;
     if (typeof body.error === 'string' && body.error !== '') message = body.error;
   } catch {
-    // Not JSON (a proxy's error page, say): keep the plain sentence.
+    // Not JSON (a static file server's or a proxy's error page): keep the plain sentence.
   }
   return new ApiFailure(message, res.status);
 }

@@ -10,28 +10,11 @@ import {
   type ClassCreated,
   type NewClass,
 } from '../server/api.js';
-import { CONTROLS, type Control } from '../levels/controls.js';
+import { CONTROLS } from '../levels/controls.js';
 import { CHAPTERS, LEVELS } from '../levels/index.js';
 import { ApiFailure, createClass, report } from './client.js';
 import { h } from './dom.js';
-
-/** The controls in a teacher's words. */
-export const CONTROL_NAMES: Record<Control, string> = {
-  optimizer: 'Optimizer',
-  lr: 'Learning rate',
-  batch: 'Batch size',
-  l2: 'L2 penalty',
-  seed: 'Random seed',
-  layers: 'Layers (network shape)',
-  dropout: 'Dropout',
-  loss: 'Loss function',
-  speed: 'Training speed',
-  l1: 'L1 penalty (sandbox)',
-  features: 'Feature inputs (sandbox)',
-  noise: 'Noise',
-  train: 'Training share',
-  points: 'Number of points',
-};
+import { CONTROL_NAMES } from './format.js';
 
 /** One labelled field: the label above the input, an optional hint under it. */
 function field(id: string, label: string, input: HTMLElement, hint?: string): HTMLElement {

@@ -4,7 +4,31 @@
  * readers, times in the teacher's local clock.
  */
 import { formatPercent, formatShort } from '../engine/format.js';
+import type { Control } from '../levels/controls.js';
 import { levelById } from '../levels/index.js';
+
+/** The controls in a teacher's words. */
+export const CONTROL_NAMES: Record<Control, string> = {
+  optimizer: 'Optimizer',
+  lr: 'Learning rate',
+  batch: 'Batch size',
+  l2: 'L2 penalty',
+  seed: 'Random seed',
+  layers: 'Layers',
+  dropout: 'Dropout',
+  loss: 'Loss function',
+  speed: 'Training speed',
+  l1: 'L1 penalty',
+  features: 'Feature inputs',
+  noise: 'Noise',
+  train: 'Training share',
+  points: 'Number of points',
+};
+
+/** Control names in a teacher's words, for a list of ids from the server. */
+export function controlNames(ids: readonly string[]): string {
+  return ids.map((id) => CONTROL_NAMES[id as Control] ?? id).join(', ');
+}
 
 /** The level's title, or its id when this version has no such level. */
 export function levelTitle(id: string): string {
@@ -34,20 +58,29 @@ export function starWords(stars: number, of?: number): string {
   return of === undefined ? `${stars} ${s}` : `${stars} of ${of} ${s}`;
 }
 
-/** A time in the local clock: "14:05:09" today, "3 Dec, 14:05" another day. */
+/** A time in the local clock: "14:05" today, "3 Dec, 14:05" another day (with the year if not this one). */
 export function formatTime(iso: string | null | undefined): string {
   if (!iso) return '—';
   const t = new Date(iso);
   if (Number.isNaN(t.getTime())) return '—';
-  const today = new Date().toDateString() === t.toDateString();
-  return today
-    ? t.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' })
-    : t.toLocaleString(undefined, {
-        day: 'numeric',
-        month: 'short',
-        hour: '2-digit',
-        minute: '2-digit',
-      });
+  const now = new Date();
+  if (now.toDateString() === t.toDateString()) {
+    return t.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  }
+  return t.toLocaleString(undefined, {
+    day: 'numeric',
+    month: 'short',
+    year: now.getFullYear() === t.getFullYear() ? undefined : 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+}
+
+/** The full date and time to the second, for a tooltip. */
+export function fullTime(iso: string | null | undefined): string | undefined {
+  if (!iso) return undefined;
+  const t = new Date(iso);
+  return Number.isNaN(t.getTime()) ? undefined : t.toLocaleString();
 }
 
 /** An ordinal: 1st, 2nd, 3rd, 4th, 11th, 21st. */

@@ -121,7 +121,6 @@ function levelCharts(levelId: string, hist: Histograms, palette: ChartPalette): 
   return h(
     'div',
     { class: 'hist-level', 'data-test': 'histogram', 'data-level': levelId },
-    h('h4', {}, levelTitle(levelId)),
     h(
       'div',
       { class: 'hist-row' },
@@ -138,7 +137,11 @@ export interface ChartPalette {
   loss: string;
 }
 
-/** Draws every level's histograms of `report` into `container`, in the class's level order. */
+/**
+ * Draws the histograms of `report` into `container`: a level chooser (the class's levels with
+ * runs, in journey order) and that level's three charts, large enough for a projector. The
+ * chosen level stays chosen when the report is drawn again.
+ */
 export function renderHistograms(
   container: HTMLElement,
   report: Report,
@@ -149,5 +152,29 @@ export function renderHistograms(
     replace(container, h('p', { class: 'empty-note' }, 'No verified runs yet.'));
     return;
   }
-  replace(container, ...levels.map((id) => levelCharts(id, report.histograms[id]!, palette)));
+  const chosen = levels.includes(container.dataset.level ?? '')
+    ? container.dataset.level!
+    : levels[0]!;
+  container.dataset.level = chosen;
+  const select = h(
+    'select',
+    { id: 'histogram-level' },
+    ...levels.map((id) => h('option', { value: id, selected: id === chosen }, levelTitle(id))),
+  );
+  const charts = h('div', {}, levelCharts(chosen, report.histograms[chosen]!, palette));
+  select.addEventListener('change', () => {
+    container.dataset.level = select.value;
+    replace(charts, levelCharts(select.value, report.histograms[select.value]!, palette));
+  });
+  replace(
+    container,
+    h(
+      'div',
+      { class: 'field inline' },
+      h('label', { for: 'histogram-level' }, 'Level'),
+      select,
+      h('span', { class: 'hint' }, 'Each student’s best run counts once.'),
+    ),
+    charts,
+  );
 }

@@ -86,6 +86,7 @@ function show(): void {
   close = undefined;
   const code = decodeURIComponent(location.hash.slice(1)).trim().toUpperCase();
   const main = h('main', { id: 'main' });
+  scrollTo(0, 0);
   replace(
     app,
     h(
@@ -104,6 +105,7 @@ function show(): void {
   const token = fresh?.created.teacherToken ?? loadToken(code);
   if (!token) {
     main.append(home(code, `Enter the teacher token of class ${code} to open it.`));
+    document.getElementById('open-token')?.focus();
     return;
   }
   close = openClass(main, {
