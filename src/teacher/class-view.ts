@@ -62,10 +62,10 @@ function details(info: ClassInfo): HTMLElement {
 }
 
 /** A section with a heading and a body the renderers fill. */
-function section(id: string, title: string, body: HTMLElement): HTMLElement {
+function section(id: string, title: string, body: HTMLElement, extra = ''): HTMLElement {
   return h(
     'section',
-    { class: 'panel', 'aria-labelledby': `${id}-title` },
+    { class: `panel ${extra}`.trim(), 'aria-labelledby': `${id}-title` },
     h('h2', { id: `${id}-title` }, title),
     body,
   );
@@ -199,6 +199,25 @@ export function openClass(root: HTMLElement, opening: ClassOpening): () => void 
       });
   });
 
+  // Presenting: only the join code and the board, large, for a projector; Escape leaves it.
+  const present = h(
+    'button',
+    { type: 'button', id: 'present', 'aria-pressed': 'false' },
+    'Present',
+  );
+  const setPresenting = (on: boolean): void => {
+    document.documentElement.classList.toggle('presenting', on);
+    present.setAttribute('aria-pressed', String(on));
+    present.textContent = on ? 'Stop presenting' : 'Present';
+  };
+  present.addEventListener('click', () =>
+    setPresenting(!document.documentElement.classList.contains('presenting')),
+  );
+  const onKey = (event: KeyboardEvent): void => {
+    if (event.key === 'Escape') setPresenting(false);
+  };
+  addEventListener('keydown', onKey);
+
   forget.addEventListener('click', () => {
     if (
       !confirm(
@@ -231,14 +250,20 @@ export function openClass(root: HTMLElement, opening: ClassOpening): () => void 
           { id: 'join-code', 'data-test': 'join-code', 'aria-labelledby': 'join-label' },
           code,
         ),
-        h('span', { class: 'hint' }, 'Students type this code in the game to join.'),
+        h(
+          'span',
+          { class: 'join-where' },
+          'Open ',
+          h('strong', { id: 'game-address' }, `${location.host}/`),
+          ', choose “Join a class” and type this code.',
+        ),
       ),
     ),
     opening.created ? tokenPanel(token, opening.stored ?? true) : null,
-    h('div', { class: 'toolbar' }, state, endButton, csvButton, forget, message),
+    h('div', { class: 'toolbar' }, state, present, endButton, csvButton, forget, message),
     section('board-section', 'Board', boardBody),
-    section('report-section', 'Students and levels', reportBody),
-    section('histograms-section', 'How the class solved each level', histBody),
+    section('report-section', 'Students and levels', reportBody, 'not-presented'),
+    section('histograms-section', 'How the class solved each level', histBody, 'not-presented'),
   );
 
   if (info) showInfo(info);
@@ -266,5 +291,7 @@ export function openClass(root: HTMLElement, opening: ClassOpening): () => void 
   return () => {
     stopped = true;
     stop();
+    removeEventListener('keydown', onKey);
+    setPresenting(false);
   };
 }

@@ -47,12 +47,23 @@ function levelPicker(): HTMLElement {
       ),
     );
   });
-  return h(
+  const fieldset = h(
     'fieldset',
     { class: 'levels', 'data-test': 'levels' },
     h('legend', {}, 'Levels'),
     h('div', { class: 'chapters' }, ...groups),
   );
+  const tickAll = (checked: boolean) => () => {
+    for (const box of fieldset.querySelectorAll<HTMLInputElement>('input[name=levels]')) {
+      box.checked = checked;
+    }
+  };
+  const all = h('button', { type: 'button', class: 'small' }, 'All levels');
+  const none = h('button', { type: 'button', class: 'small' }, 'None');
+  all.addEventListener('click', tickAll(true));
+  none.addEventListener('click', tickAll(false));
+  fieldset.append(h('div', { class: 'actions small-actions' }, all, none));
+  return fieldset;
 }
 
 /** A group of control checkboxes named `name` (hide or lock). */
@@ -159,7 +170,7 @@ export function createForm(onCreated: (created: ClassCreated) => void): HTMLElem
         'class-start',
         'Start',
         h('input', { id: 'class-start', name: 'start', type: 'datetime-local' }),
-        'Leave empty to start now.',
+        'Leave empty to start now. Times are this computer’s local time.',
       ),
       field(
         'class-end',
