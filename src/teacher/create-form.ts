@@ -108,7 +108,11 @@ function readForm(form: HTMLFormElement): NewClass | string {
     return 'The deadline must come after the start.';
   }
   const submissions = Number(data.get('submissions'));
-  if (!Number.isInteger(submissions) || submissions < 1) {
+  if (
+    !Number.isInteger(submissions) ||
+    submissions < 1 ||
+    submissions > MAX_SUBMISSIONS_PER_LEVEL
+  ) {
     return `Submissions per level must be a whole number from 1 to ${MAX_SUBMISSIONS_PER_LEVEL}.`;
   }
   const body: NewClass = { name, levels, submissionsPerLevel: submissions };
