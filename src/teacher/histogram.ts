@@ -56,7 +56,11 @@ export function barChart(values: readonly number[], label: string, color: string
   const most = Math.max(...data.map((b) => b.count));
   const plotW = W - PAD.left - PAD.right;
   const plotH = H - PAD.top - PAD.bottom;
-  const barW = plotW / data.length;
+  // Few bins (one per whole number) keep a bar's width to a fifth of the plot, centred.
+  const slots = Math.max(data.length, 5);
+  const barW = plotW / slots;
+  const x0 = PAD.left + ((slots - data.length) * barW) / 2;
+  const centre = (i: number): number => x0 + (i + 0.5) * barW;
   const y = (count: number): number => PAD.top + plotH - (count / most) * plotH;
   const base = PAD.top + plotH;
   const range = (b: Bin): string =>
@@ -65,7 +69,7 @@ export function barChart(values: readonly number[], label: string, color: string
     svg(
       'rect',
       {
-        x: PAD.left + i * barW + 1,
+        x: x0 + i * barW + 1,
         y: y(b.count),
         width: Math.max(1, barW - 2),
         height: base - y(b.count),
@@ -79,7 +83,18 @@ export function barChart(values: readonly number[], label: string, color: string
     svg('text', { x, y: ty, 'text-anchor': anchor, class: cls }, s);
   const first = data[0]!;
   const last = data[data.length - 1]!;
-  const single = data.length === 1;
+  // Whole-number bins are labelled under each bar (or the first and last when many); equal
+  // widths at the plot's two ends, the lowest and the highest value.
+  const whole = data.every((b) => b.from === b.to);
+  const ticks = whole
+    ? data
+        .map((b, i) => ({ b, i }))
+        .filter(({ i }) => data.length <= 5 || i === 0 || i === data.length - 1)
+        .map(({ b, i }) => text(centre(i), base + 16, formatShort(b.from)))
+    : [
+        text(PAD.left, base + 16, formatShort(first.from), 'start'),
+        text(W - PAD.right, base + 16, formatShort(last.to), 'end'),
+      ];
   return svg(
     'svg',
     {
@@ -93,10 +108,7 @@ export function barChart(values: readonly number[], label: string, color: string
     svg('line', { x1: PAD.left, y1: PAD.top, x2: PAD.left, y2: base, class: 'axis' }),
     text(PAD.left - 6, base + 4, '0', 'end'),
     text(PAD.left - 6, PAD.top + 10, String(most), 'end'),
-    single
-      ? text(PAD.left + plotW / 2, base + 16, range(first))
-      : text(PAD.left, base + 16, formatShort(first.from), 'start'),
-    single ? null : text(W - PAD.right, base + 16, formatShort(last.to), 'end'),
+    ...ticks,
     text(PAD.left + plotW / 2, H - 6, label, 'middle', 'axis-label'),
     svg(
       'text',
