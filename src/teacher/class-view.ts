@@ -106,7 +106,8 @@ export function openClass(root: HTMLElement, opening: ClassOpening): () => void 
     { type: 'button', class: 'quiet' },
     'Forget this class on this browser',
   );
-  const boardBody = h('div', { id: 'board', 'data-test': 'board', 'aria-live': 'polite' });
+  // Not a live region: it is redrawn on every event, and would be read out whole each time.
+  const boardBody = h('div', { id: 'board', 'data-test': 'board' });
   const reportBody = h('div', { id: 'report', 'data-test': 'report' });
   const histBody = h('div', { id: 'histograms', 'data-test': 'histograms' });
   replace(boardBody, h('p', { class: 'empty-note' }, 'Loading the board…'));

@@ -46,6 +46,11 @@ export function tokenPanel(token: string, stored: boolean): HTMLElement {
     h('div', { class: 'token-row' }, value, copyButton, status),
     hide,
   );
-  hide.addEventListener('click', () => panel.remove());
+  hide.addEventListener('click', () => {
+    // Keep the keyboard's place: focus moves to the next control rather than to the page's top.
+    const next = panel.nextElementSibling?.querySelector<HTMLElement>('button');
+    panel.remove();
+    next?.focus();
+  });
   return panel;
 }
