@@ -118,8 +118,11 @@ export interface Verified {
   params: number;
   /** The level's goal metric on the public split (validation) after the run. */
   publicScore: number;
-  /** The same on the private split (test), shown once the class has ended. */
-  privateScore: number;
+  /**
+   * The same on the private split (test), shown once the class has ended: null in a student's
+   * own view (`SubmissionStatus`, `StudentView`) until then; the teacher's report always has it.
+   */
+  privateScore: number | null;
   /** Final loss on the public split, for the histograms. */
   loss: number;
   weightsHash: string;
