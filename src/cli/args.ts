@@ -20,12 +20,16 @@ export const USAGE = `Usage:
                        [--eps X] [--weight-decay X]
                        [--load MODEL [--fresh-state]] [--save MODEL] [--json]
   neural-journey eval  --load MODEL --data NAME|FILE.csv [--target COLUMN] [--seed N] [--json]
+  neural-journey serve [--port N] [--db FILE] [--host H]
 
 Data names: ${DATASET_NAMES.join(', ')}; or a CSV file with a header row.
 Optimizer settings: --momentum and --nesterov (momentum), --beta1 and --beta2 (adam, adamw),
   --alpha (rmsprop), --eps (rmsprop, adam, adamw), --weight-decay (adamw).
 --load continues a saved model, with its optimizer state when the file has one;
   --fresh-state starts the optimizer afresh from the saved weights.
+serve runs the classroom server (default port 8080, database classroom.db, host 127.0.0.1;
+  --host 0.0.0.0 lets the class's computers reach it): the built game (npm run build) and
+  the teacher's dashboard at /teacher.html.
 Exit codes: 0 done, 1 an unexpected failure (a bug), 2 bad arguments or files,
   3 the training diverged (NaN or Inf).`;
 
@@ -54,6 +58,9 @@ export const FLAGS = {
   save: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean' },
+  port: { type: 'string' },
+  db: { type: 'string' },
+  host: { type: 'string' },
 } as const satisfies Record<string, { type: 'string' | 'boolean' }>;
 export type FlagName = keyof typeof FLAGS;
 
@@ -94,6 +101,9 @@ export const TRAIN_ONLY: readonly FlagName[] = [
   'fresh-state',
   ...OPTION_FLAGS.map((o) => o.flag),
 ];
+
+/** The flags of `serve`, which apply to no other command. */
+export const SERVE_FLAGS: readonly FlagName[] = ['port', 'db', 'host'];
 
 /** Rewrites `options.weightDecay` in an engine message as the flag the user types. */
 export function flagNames(message: string): string {

@@ -4,6 +4,8 @@
  * stdout (one JSON object with --json), progress and warnings to stderr. Exit codes: 0 done,
  * 1 unexpected failure, 2 bad arguments or files, 3 the run diverged.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DataError, type Dataset } from '../data/dataset.js';
 import { LIMITS, clip, clipPath } from '../engine/limits.js';
@@ -23,6 +25,7 @@ import {
   USAGE,
   OPTION_FLAGS,
   TRAIN_ONLY,
+  SERVE_FLAGS,
   flagNames,
   parseArgs,
   numberFlag,
@@ -370,15 +373,68 @@ function tidy(message: string): string {
   return lines.map((line) => `neural-journey: ${line}`).join('\n');
 }
 
+/**
+ * `serve`: starts the classroom server and leaves it running (the outcome only says where);
+ * SIGINT and SIGTERM close it, finishing the reply in flight. The server's modules load only
+ * here, so train and eval never load the database.
+ */
+async function serve(flags: Map<string, string>): Promise<Outcome> {
+  for (const name of flags.keys()) {
+    if (!(SERVE_FLAGS as readonly string[]).includes(name))
+      throw new UsageError(`--${name} does not apply to serve`);
+  }
+  const port = numberFlag(flags, 'port', true) ?? 8080;
+  if (port < 0 || port > 65535)
+    throw new UsageError(`--port must be an integer from 0 to 65535, got ${port}`);
+  const host = flags.get('host') ?? '127.0.0.1';
+  const dbFile = flags.get('db') ?? 'classroom.db';
+  const { buildServer, defaultWebRoot } = await import('../server/app.js');
+  const webRoot = defaultWebRoot();
+  const app = await buildServer({ dbFile, webRoot, logger: { level: 'warn' } });
+  let address: string;
+  try {
+    address = await app.listen({ port, host });
+  } catch (error) {
+    await app.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      throw new InputError(
+        `cannot listen on ${host}:${port} (${code}): pick another --port or --host`,
+      );
+    }
+    throw error;
+  }
+  const stop = (): void => {
+    void app.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const shown = address.replace('://0.0.0.0', '://localhost');
+  return {
+    code: 0,
+    stdout:
+      `Classroom server at ${shown} (database ${dbFile})\n` +
+      `Teacher's dashboard: ${shown}/teacher.html\n`,
+    stderr: existsSync(join(webRoot, 'index.html'))
+      ? ''
+      : `neural-journey: the game is not built (${webRoot} is missing): run \`npm run build\` for the pages\n`,
+  };
+}
+
 /** Runs one command line and returns its outcome; never exits the process itself. */
 export async function run(argv: readonly string[]): Promise<Outcome> {
   try {
     const { command, flags } = parseArgs(argv);
     if (command === 'help' || flags.has('help'))
       return { code: 0, stdout: USAGE + '\n', stderr: '' };
+    if (command === 'serve') return await serve(flags);
+    for (const flag of SERVE_FLAGS) {
+      if (flags.has(flag) && (command === 'train' || command === 'eval'))
+        throw new UsageError(`--${flag} applies to serve only`);
+    }
     if (command === 'train') return await train(flags);
     if (command === 'eval') return await evaluate(flags);
-    throw new UsageError(`unknown command "${clip(command)}" (use train or eval)`);
+    throw new UsageError(`unknown command "${clip(command)}" (use train, eval or serve)`);
   } catch (error) {
     if (
       error instanceof UsageError ||

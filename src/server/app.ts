@@ -1,0 +1,842 @@
+/**
+ * The classroom server: the routes of `src/server/api.ts` on Fastify, the built game as static
+ * files, and the replay queue. `buildServer` returns the Fastify instance (not listening), so the
+ * tests and `neural-journey serve` start it the same way. Every refusal is `{error}` with a 4xx
+ * status naming the field and what is allowed; only a genuine server fault answers 500, and it
+ * is logged.
+ */
+import fastifyStatic from '@fastify/static';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
+import { randomBytes, randomInt } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { checkSeed } from '../engine/learner.js';
+import { parseOptions } from '../engine/options.js';
+import { SpecError, parseSpec } from '../engine/spec.js';
+import { CONTROLS } from '../levels/controls.js';
+import {
+  CLASS_NAME_MAX,
+  CODE_ALPHABET,
+  CODE_LENGTH,
+  CODE_PATTERN,
+  MAX_BODY_BYTES,
+  MAX_SUBMISSIONS_PER_LEVEL,
+  NICKNAME_MAX,
+  NICKNAME_PATTERN,
+  type Board,
+  type ClassCreated,
+  type ClassInfo,
+  type Joined,
+  type NewClass,
+  type StudentView,
+  type Submission,
+  type SubmissionAccepted,
+} from './api.js';
+import {
+  bestRuns,
+  computeBoard,
+  computeReport,
+  hasEnded,
+  histograms,
+  reportCsv,
+  statusOf,
+} from './board.js';
+import { Buckets, type BucketRule } from './limits.js';
+import { InlineReplayer, WorkerPool, defaultPoolSize, workerFile, type Replayer } from './pool.js';
+import {
+  openSqliteStore,
+  sameHash,
+  type ClassRecord,
+  type StudentRecord,
+  type Store,
+} from './store.js';
+import { loadCatalogue, projectRoot, sha256Hex, type Catalogue } from './version.js';
+
+export interface ServerOptions {
+  /** The SQLite file (`:memory:` for a throwaway one). */
+  dbFile: string;
+  /** The built game (`dist/web`); when missing, `/` says to run `npm run build`. */
+  webRoot?: string;
+  levelsDir?: string;
+  /** The clock (tests move it to before a start or past an end). */
+  now?: () => Date;
+  /** `threads` needs the compiled worker (dist); `inline` replays in this thread. Default: threads when compiled. */
+  replayer?: 'threads' | 'inline';
+  poolSize?: number;
+  /** Wall-clock cap of one replay. */
+  replayTimeMs?: number;
+  /** Per IP address and per token; `false` turns rate limiting off. */
+  rateLimit?: { ip: BucketRule; token: BucketRule } | false;
+  maxStudentsPerClass?: number;
+  /** Fastify's logger option. */
+  logger?: boolean | { level: string };
+  /** How often idle event streams get a comment line (and the board is re-checked for a passed deadline). */
+  heartbeatMs?: number;
+}
+
+/** A classroom sits behind one address: the IP limit is wide, a single token's much narrower. */
+export const DEFAULT_RATE_LIMIT = {
+  ip: { burst: 600, perSecond: 100 },
+  token: { burst: 40, perSecond: 5 },
+} as const;
+
+/** A refusal: its status and its message. */
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A request over a rate limit: 429 with Retry-After. */
+class RateLimited extends HttpError {
+  constructor(
+    readonly wait: number,
+    what: string,
+  ) {
+    super(429, `Too many requests ${what}: wait ${plural(wait, 'second')} and try again.`);
+  }
+}
+
+export function newToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+export function hashToken(token: string): string {
+  return sha256Hex(token);
+}
+
+export function newCode(): string {
+  let code = '';
+  for (let i = 0; i < CODE_LENGTH; i++) code += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
+  return code;
+}
+
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+/** Control characters (C0, DEL, C1) and the line and paragraph separators. */
+const CONTROL_CHARS = /[\p{Cc}\u2028\u2029]/u;
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+const MAX_STREAMS = 2000;
+const MAX_STREAMS_PER_IP = 200;
+
+// --- schemas: structure only; the handlers check values with messages a person reads ---------
+
+const codeParams = {
+  type: 'object',
+  properties: { code: { type: 'string', maxLength: 64 } },
+  required: ['code'],
+} as const;
+
+const newClassBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'levels', 'submissionsPerLevel'],
+  properties: {
+    name: { type: 'string', maxLength: 1000 },
+    levels: { type: 'array', maxItems: 200, items: { type: 'string', maxLength: 100 } },
+    start: { type: 'string', maxLength: 100 },
+    end: { type: 'string', maxLength: 100 },
+    submissionsPerLevel: { type: 'number' },
+    hide: { type: 'array', maxItems: 100, items: { type: 'string', maxLength: 100 } },
+    lock: { type: 'array', maxItems: 100, items: { type: 'string', maxLength: 100 } },
+  },
+} as const;
+
+const joinBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['nickname'],
+  properties: { nickname: { type: 'string', maxLength: 1000 } },
+} as const;
+
+const submissionBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['levelId', 'spec', 'options', 'seed', 'version'],
+  properties: {
+    levelId: { type: 'string', maxLength: 100 },
+    spec: { type: 'object' },
+    options: { type: 'object' },
+    seed: { type: 'number' },
+    data: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { n: { type: 'number' }, noise: { type: 'number' }, train: { type: 'number' } },
+    },
+    version: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['kernel', 'level'],
+      properties: {
+        kernel: { type: 'string', maxLength: 200 },
+        level: { type: 'string', maxLength: 200 },
+      },
+    },
+  },
+} as const;
+
+// --- validation messages ----------------------------------------------------------------------
+
+interface AjvIssue {
+  instancePath: string;
+  keyword: string;
+  params: Record<string, unknown>;
+  message?: string;
+}
+
+/** `/version/kernel` → `version.kernel`, `/levels/0` → `levels[0]`. */
+function fieldPath(context: string, pointer: string): string {
+  const parts = pointer
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  let out = context === 'body' ? '' : context;
+  for (const p of parts) out += /^\d+$/.test(p) ? `[${p}]` : out ? `.${p}` : p;
+  return out;
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+/** One ajv finding in the project's words: the field first, then what is allowed. */
+export function describeIssue(context: string, issue: AjvIssue): string {
+  const at = fieldPath(context, issue.instancePath);
+  const field = (name: string): string => (at ? `${at}.${name}` : name);
+  const where = at || (context === 'body' ? 'the request body' : context);
+  switch (issue.keyword) {
+    case 'additionalProperties':
+      return `${field(String(issue.params['additionalProperty']))} is not a known field of this request`;
+    case 'required':
+      return `${field(String(issue.params['missingProperty']))} is required`;
+    case 'type':
+      return `${where} must be ${article(String(issue.params['type']))}`;
+    case 'maxLength':
+      return `${where} may be at most ${String(issue.params['limit'])} characters long`;
+    case 'maxItems':
+      return `${where} may hold at most ${String(issue.params['limit'])} items`;
+    default:
+      return `${where} ${issue.message ?? 'is not allowed'}`;
+  }
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function checkTime(field: string, value: string | undefined): Date | null {
+  if (value === undefined) return null;
+  const t = Date.parse(value);
+  if (!ISO_TIME.test(value) || !Number.isFinite(t)) {
+    throw new HttpError(
+      400,
+      `${field} must be an ISO 8601 time such as "2026-03-01T09:00:00Z", got ${JSON.stringify(value.slice(0, 60))}`,
+    );
+  }
+  return new Date(t);
+}
+
+function publicInfo(c: ClassRecord): ClassInfo {
+  return {
+    code: c.code,
+    name: c.name,
+    levels: c.levels,
+    start: c.start,
+    end: c.end,
+    submissionsPerLevel: c.submissionsPerLevel,
+    hide: c.hide,
+    lock: c.lock,
+    endedAt: c.endedAt,
+  };
+}
+
+/** The bearer token of a request, or null when there is no Authorization header. */
+function bearer(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  if (header === undefined) return null;
+  const match = /^Bearer (\S+)$/.exec(header);
+  return match ? match[1]! : '';
+}
+
+const NO_TOKEN =
+  'Authorization is missing: send the token the server gave you as "Authorization: Bearer <token>"';
+
+// --- the server ---------------------------------------------------------------------------
+
+export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const now = options.now ?? (() => new Date());
+  const iso = (): string => now().toISOString();
+  const catalogue: Catalogue = loadCatalogue(options.levelsDir);
+  const store: Store = openSqliteStore(options.dbFile);
+  const replayTimeMs = options.replayTimeMs ?? 20_000;
+  const maxStudents = options.maxStudentsPerClass ?? 300;
+  const compiled = workerFile();
+  const useThreads = (options.replayer ?? (compiled ? 'threads' : 'inline')) === 'threads';
+  if (useThreads && !compiled) {
+    throw new Error('replay threads need the compiled server: run `npm run build:node` first');
+  }
+  const replayer: Replayer = useThreads
+    ? new WorkerPool(options.poolSize ?? defaultPoolSize(), compiled!, replayTimeMs)
+    : new InlineReplayer(replayTimeMs);
+  const goalOf = (levelId: string) => catalogue.levels.get(levelId)?.goal;
+
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: MAX_BODY_BYTES,
+    routerOptions: { maxParamLength: 200 },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    schemaErrorFormatter(errors, context) {
+      return new HttpError(400, describeIssue(context, errors[0] as unknown as AjvIssue));
+    },
+  });
+
+  const webRoot =
+    options.webRoot && existsSync(join(options.webRoot, 'index.html')) ? options.webRoot : null;
+
+  // --- errors ---
+  app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (error instanceof HttpError || (status >= 400 && status < 500)) {
+      let message = error.message;
+      if ((error as FastifyError).code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+        message = `The request body is larger than ${MAX_BODY_BYTES} bytes, the most this server reads.`;
+      } else if ((error as FastifyError).code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+        message = 'The request body must be JSON (Content-Type: application/json).';
+      } else if (
+        error instanceof SyntaxError ||
+        (error as FastifyError).code === 'FST_ERR_CTP_INVALID_JSON_BODY'
+      ) {
+        message = 'The request body is not valid JSON.';
+      }
+      if (status === 429 && error instanceof RateLimited) reply.header('retry-after', error.wait);
+      return reply.code(status).type('application/json; charset=utf-8').send({ error: message });
+    }
+    request.log.error({ err: error }, 'server fault');
+    return reply
+      .code(500)
+      .send({ error: 'The server failed on this request; the fault is logged.' });
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    if (path.startsWith('/api/') || path === '/api') {
+      return reply
+        .code(404)
+        .send({ error: `There is no route ${request.method} ${path.slice(0, 200)}` });
+    }
+    if (
+      !webRoot &&
+      request.method === 'GET' &&
+      (path === '/' || path === '/index.html' || path === '/teacher.html')
+    ) {
+      return reply
+        .type('text/plain; charset=utf-8')
+        .send(
+          'Neural Journey classroom server\n\nThe game is not built yet: run `npm run build` (or `npm run classroom`), then reload this page.\n',
+        );
+    }
+    return reply.code(404).type('text/plain; charset=utf-8').send('Not found\n');
+  });
+
+  // --- static files ---
+  if (webRoot) await app.register(fastifyStatic, { root: webRoot, prefix: '/' });
+
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    return payload;
+  });
+
+  // --- rate limits ---
+  const limits = options.rateLimit === undefined ? DEFAULT_RATE_LIMIT : options.rateLimit;
+  const byIp = limits ? new Buckets(limits.ip) : null;
+  const byToken = limits ? new Buckets(limits.token) : null;
+  app.addHook('onRequest', async (request) => {
+    if (!byIp || !byToken || !request.url.startsWith('/api/')) return;
+    const ipWait = byIp.take(request.ip);
+    if (ipWait) throw new RateLimited(ipWait, 'from this address');
+    const token = request.headers.authorization;
+    if (token) {
+      const wait = byToken.take(sha256Hex(token));
+      if (wait) throw new RateLimited(wait, 'with this token');
+    }
+  });
+
+  // --- helpers ---
+  const classOr404 = (code: string): ClassRecord => {
+    if (!CODE_PATTERN.test(code)) {
+      throw new HttpError(
+        400,
+        `code must be ${CODE_LENGTH} characters from ${CODE_ALPHABET}, as the teacher shows it`,
+      );
+    }
+    const c = store.getClass(code);
+    if (!c) throw new HttpError(404, `No class has the code ${code}: check it with your teacher.`);
+    return c;
+  };
+  const requireTeacher = (request: FastifyRequest, c: ClassRecord): void => {
+    const token = bearer(request);
+    if (token === null) throw new HttpError(401, NO_TOKEN);
+    if (!TOKEN_PATTERN.test(token) || !sameHash(hashToken(token), c.teacherHash)) {
+      throw new HttpError(403, `This is not the teacher token of class ${c.code}.`);
+    }
+  };
+  const requireStudent = (request: FastifyRequest, c: ClassRecord): StudentRecord => {
+    const token = bearer(request);
+    if (token === null) throw new HttpError(401, NO_TOKEN);
+    const student = TOKEN_PATTERN.test(token) ? store.findStudent(c.code, hashToken(token)) : null;
+    if (!student) {
+      throw new HttpError(
+        403,
+        `This token belongs to no student of class ${c.code}: join the class first.`,
+      );
+    }
+    return student;
+  };
+
+  // --- the queue ---
+  const queue: number[] = [];
+  let active = 0;
+  let closing = false;
+  const pump = (): void => {
+    while (!closing && active < replayer.size && queue.length) {
+      const id = queue.shift()!;
+      active++;
+      void runOne(id).finally(() => {
+        active--;
+        pump();
+      });
+    }
+  };
+  const runOne = async (id: number): Promise<void> => {
+    const s = store.getSubmission(id);
+    if (!s || (s.status !== 'queued' && s.status !== 'running')) return;
+    store.markRunning(id, iso());
+    const level = catalogue.levels.get(s.levelId);
+    const outcome = level
+      ? await replayer.run({ id, level, body: s.body })
+      : {
+          status: 'refused' as const,
+          message: `Level ${s.levelId} is not on this server any more.`,
+        };
+    if (closing) return;
+    store.finish(id, outcome, iso());
+    notify(s.code);
+  };
+  for (const s of store.requeueUnfinished()) queue.push(s.id);
+
+  // --- live boards ---
+  const streams = new Map<string, Set<ServerResponse>>();
+  const streamsByIp = new Map<string, number>();
+  let streamCount = 0;
+  const lastKind = new Map<string, Board['kind']>();
+  const pendingNotify = new Set<string>();
+  const boardOf = (c: ClassRecord): Board =>
+    computeBoard(
+      publicInfo(c),
+      store.students(c.code),
+      store.classSubmissions(c.code),
+      goalOf,
+      now(),
+    );
+  const send = (code: string): void => {
+    const listeners = streams.get(code);
+    const c = store.getClass(code);
+    if (!listeners?.size || !c) return;
+    const board = boardOf(c);
+    lastKind.set(code, board.kind);
+    const text = `event: board\ndata: ${JSON.stringify(board)}\n\n`;
+    for (const res of listeners) res.write(text);
+  };
+  const notify = (code: string): void => {
+    if (!streams.get(code)?.size || pendingNotify.has(code)) return;
+    pendingNotify.add(code);
+    setTimeout(() => {
+      pendingNotify.delete(code);
+      if (!closing) send(code);
+    }, 25);
+  };
+  const heartbeat = setInterval(() => {
+    for (const [code, listeners] of streams) {
+      const c = store.getClass(code);
+      if (c && lastKind.get(code) === 'public' && hasEnded(publicInfo(c), now())) send(code);
+      for (const res of listeners) res.write(': keep-alive\n\n');
+    }
+  }, options.heartbeatMs ?? 15_000);
+  heartbeat.unref();
+
+  app.addHook('preClose', async () => {
+    closing = true;
+    clearInterval(heartbeat);
+    for (const listeners of streams.values()) for (const res of listeners) res.end();
+    streams.clear();
+  });
+  app.addHook('onClose', async () => {
+    await replayer.close();
+    store.close();
+  });
+
+  // --- routes ---
+  app.get('/api/version', async () => catalogue.version);
+
+  app.post<{ Body: NewClass }>(
+    '/api/classes',
+    { schema: { body: newClassBody } },
+    async (request, reply) => {
+      const body = request.body;
+      const name = body.name;
+      if ([...name].length < 1 || [...name].length > CLASS_NAME_MAX || name.trim() === '') {
+        throw new HttpError(400, `name must be 1 to ${CLASS_NAME_MAX} characters, not only spaces`);
+      }
+      if (CONTROL_CHARS.test(name)) {
+        throw new HttpError(
+          400,
+          'name may not hold control characters (line breaks, tabs and the like)',
+        );
+      }
+      if (body.levels.length === 0) throw new HttpError(400, 'levels must list at least one level');
+      const known = [...catalogue.levels.keys()];
+      body.levels.forEach((id, i) => {
+        if (!catalogue.levels.has(id)) {
+          throw new HttpError(
+            400,
+            `levels[${i}] ${JSON.stringify(id.slice(0, 60))} is not a level of this version (levels: ${known.join(', ')})`,
+          );
+        }
+        if (body.levels.indexOf(id) < i) throw new HttpError(400, `levels[${i}] repeats ${id}`);
+      });
+      const n = body.submissionsPerLevel;
+      if (!Number.isInteger(n) || n < 1 || n > MAX_SUBMISSIONS_PER_LEVEL) {
+        throw new HttpError(
+          400,
+          `submissionsPerLevel must be a whole number from 1 to ${MAX_SUBMISSIONS_PER_LEVEL}, got ${n}`,
+        );
+      }
+      for (const key of ['hide', 'lock'] as const) {
+        (body[key] ?? []).forEach((control, i) => {
+          if (!(CONTROLS as readonly string[]).includes(control)) {
+            throw new HttpError(
+              400,
+              `${key}[${i}] ${JSON.stringify(control.slice(0, 60))} is not a control (controls: ${CONTROLS.join(', ')})`,
+            );
+          }
+        });
+      }
+      const at = now();
+      const start = checkTime('start', body.start) ?? at;
+      const end = checkTime('end', body.end);
+      if (end && end.getTime() <= start.getTime())
+        throw new HttpError(400, 'end must be after start');
+      if (end && end.getTime() <= at.getTime())
+        throw new HttpError(400, 'end must be in the future');
+      const teacherToken = newToken();
+      const record = store.createClass(
+        {
+          name,
+          levels: body.levels,
+          start: start.toISOString(),
+          end: end ? end.toISOString() : null,
+          submissionsPerLevel: n,
+          hide: [...new Set(body.hide ?? [])],
+          lock: [...new Set(body.lock ?? [])],
+        },
+        hashToken(teacherToken),
+        newCode,
+        at.toISOString(),
+      );
+      const created: ClassCreated = { class: publicInfo(record), teacherToken };
+      return reply.code(201).send(created);
+    },
+  );
+
+  app.get<{ Params: { code: string } }>(
+    '/api/classes/:code',
+    { schema: { params: codeParams } },
+    async (request) => publicInfo(classOr404(request.params.code)),
+  );
+
+  app.post<{ Params: { code: string }; Body: { nickname: string } }>(
+    '/api/classes/:code/students',
+    { schema: { params: codeParams, body: joinBody } },
+    async (request, reply) => {
+      const c = classOr404(request.params.code);
+      const nickname = request.body.nickname.normalize('NFC');
+      if (!NICKNAME_PATTERN.test(nickname)) {
+        throw new HttpError(
+          400,
+          `nickname must be 2 to ${NICKNAME_MAX} letters, digits, spaces, dots, dashes or underscores, starting with a letter or digit and not ending in a space`,
+        );
+      }
+      if (hasEnded(publicInfo(c), now()))
+        throw new HttpError(403, `Class ${c.code} has ended: it takes no new students.`);
+      const studentToken = newToken();
+      const added = store.addStudent(c.code, nickname, hashToken(studentToken), iso(), maxStudents);
+      if (added === 'taken') {
+        throw new HttpError(
+          409,
+          `nickname "${nickname}" is taken in this class (names count the same in any case): pick another`,
+        );
+      }
+      if (added === 'full')
+        throw new HttpError(409, `Class ${c.code} is full (${maxStudents} students).`);
+      const joined: Joined = { nickname: added.nickname, studentToken };
+      return reply.code(201).send(joined);
+    },
+  );
+
+  app.post<{ Params: { code: string }; Body: Submission }>(
+    '/api/classes/:code/submissions',
+    {
+      schema: { params: codeParams, body: submissionBody },
+      preValidation: async (request) => {
+        const c = classOr404((request.params as { code: string }).code);
+        (request as FastifyRequest & { student?: StudentRecord }).student = requireStudent(
+          request,
+          c,
+        );
+      },
+    },
+    async (request, reply) => {
+      const c = classOr404(request.params.code);
+      const student = (request as FastifyRequest & { student?: StudentRecord }).student!;
+      const body = request.body;
+      if (!c.levels.includes(body.levelId)) {
+        throw new HttpError(
+          400,
+          `levelId ${JSON.stringify(body.levelId.slice(0, 60))} is not a level of this class (levels: ${c.levels.join(', ')})`,
+        );
+      }
+      const at = now();
+      if (at.getTime() < Date.parse(c.start)) {
+        throw new HttpError(
+          403,
+          `The contest has not started: it takes submissions from ${c.start}.`,
+        );
+      }
+      if (hasEnded(publicInfo(c), at)) {
+        throw new HttpError(
+          403,
+          `The contest has ended${c.endedAt ? '' : ` (its deadline was ${c.end})`}: it takes no more submissions.`,
+        );
+      }
+      if (
+        body.version.kernel !== catalogue.version.kernel ||
+        body.version.level !== catalogue.version.levels[body.levelId]
+      ) {
+        throw new HttpError(
+          409,
+          `This run was made with another version of the game (its ${body.version.kernel !== catalogue.version.kernel ? 'training kernel' : `level ${body.levelId}`} differs from the server's): reload the page and train it again.`,
+        );
+      }
+      try {
+        parseSpec(body.spec);
+      } catch (error) {
+        if (error instanceof SpecError)
+          throw new HttpError(400, error.issues.map((m) => `spec.${m}`).join('; '));
+        throw error;
+      }
+      try {
+        parseOptions(body.options);
+        checkSeed(body.seed);
+      } catch (error) {
+        if (error instanceof SpecError) throw new HttpError(400, error.issues.join('; '));
+        throw error;
+      }
+      const stored: Submission = {
+        levelId: body.levelId,
+        spec: body.spec,
+        options: body.options,
+        seed: body.seed,
+        ...(body.data ? { data: body.data } : {}),
+        version: body.version,
+      };
+      const added = store.addSubmission(
+        student,
+        body.levelId,
+        stored,
+        at.toISOString(),
+        c.submissionsPerLevel,
+      );
+      if (added === 'limit') {
+        throw new HttpError(
+          409,
+          `You have used all ${plural(c.submissionsPerLevel, 'submission')} for level ${body.levelId} (0 remaining).`,
+        );
+      }
+      queue.push(added.id);
+      pump();
+      const accepted: SubmissionAccepted = {
+        id: added.id,
+        status: 'queued',
+        remaining: added.remaining,
+      };
+      return reply.code(202).send(accepted);
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/submissions/:id',
+    {
+      schema: { params: { type: 'object', properties: { id: { type: 'string', maxLength: 40 } } } },
+    },
+    async (request) => {
+      const raw = request.params.id;
+      if (!/^[1-9]\d{0,14}$/.test(raw))
+        throw new HttpError(400, 'id must be a submission number (1, 2, 3, …)');
+      const token = bearer(request);
+      if (token === null) throw new HttpError(401, NO_TOKEN);
+      const s = store.getSubmission(Number(raw));
+      if (!s) throw new HttpError(404, `There is no submission ${raw}.`);
+      const c = store.getClass(s.code)!;
+      const hash = TOKEN_PATTERN.test(token) ? hashToken(token) : '';
+      const student = hash ? store.getStudent(s.studentId) : null;
+      const isStudent = student !== null && sameHash(student.tokenHash, hash);
+      const isTeacher = hash !== '' && sameHash(c.teacherHash, hash);
+      if (!isStudent && !isTeacher) {
+        throw new HttpError(
+          403,
+          `Submission ${raw} is seen only by its student and the class's teacher.`,
+        );
+      }
+      return statusOf(s, isTeacher || hasEnded(publicInfo(c), now()));
+    },
+  );
+
+  app.get<{ Params: { code: string } }>(
+    '/api/classes/:code/me',
+    { schema: { params: codeParams } },
+    async (request) => {
+      const c = classOr404(request.params.code);
+      const student = requireStudent(request, c);
+      const info = publicInfo(c);
+      const ended = hasEnded(info, now());
+      const all = store.classSubmissions(c.code);
+      const view: StudentView = {
+        nickname: student.nickname,
+        submissions: store.submissionsOf(student.id).map((s) => statusOf(s, ended)),
+        histograms: histograms(info, bestRuns(all, goalOf), student.id),
+      };
+      return view;
+    },
+  );
+
+  app.get<{ Params: { code: string } }>(
+    '/api/classes/:code/board',
+    { schema: { params: codeParams } },
+    async (request) => boardOf(classOr404(request.params.code)),
+  );
+
+  app.get<{ Params: { code: string } }>(
+    '/api/classes/:code/events',
+    { schema: { params: codeParams } },
+    async (request, reply: FastifyReply) => {
+      const c = classOr404(request.params.code);
+      const ip = request.ip;
+      if (streamCount >= MAX_STREAMS || (streamsByIp.get(ip) ?? 0) >= MAX_STREAMS_PER_IP) {
+        throw new RateLimited(5, 'as open event streams');
+      }
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+        'x-content-type-options': 'nosniff',
+      });
+      let listeners = streams.get(c.code);
+      if (!listeners) streams.set(c.code, (listeners = new Set()));
+      listeners.add(res);
+      streamCount++;
+      streamsByIp.set(ip, (streamsByIp.get(ip) ?? 0) + 1);
+      const board = boardOf(c);
+      lastKind.set(c.code, board.kind);
+      res.write(`retry: 3000\n\nevent: board\ndata: ${JSON.stringify(board)}\n\n`);
+      let open = true;
+      const drop = (): void => {
+        if (!open) return;
+        open = false;
+        streamCount--;
+        const left = (streamsByIp.get(ip) ?? 1) - 1;
+        if (left > 0) streamsByIp.set(ip, left);
+        else streamsByIp.delete(ip);
+        const set = streams.get(c.code);
+        set?.delete(res);
+        if (set && set.size === 0) streams.delete(c.code);
+      };
+      request.raw.on('close', drop);
+      res.on('close', drop);
+      res.on('error', drop);
+    },
+  );
+
+  app.get<{ Params: { code: string } }>(
+    '/api/classes/:code/report',
+    { schema: { params: codeParams } },
+    async (request) => {
+      const c = classOr404(request.params.code);
+      requireTeacher(request, c);
+      return computeReport(
+        publicInfo(c),
+        store.students(c.code),
+        store.classSubmissions(c.code),
+        goalOf,
+      );
+    },
+  );
+
+  app.get<{ Params: { code: string } }>(
+    '/api/classes/:code/report.csv',
+    { schema: { params: codeParams } },
+    async (request, reply) => {
+      const c = classOr404(request.params.code);
+      requireTeacher(request, c);
+      const info = publicInfo(c);
+      const report = computeReport(
+        info,
+        store.students(c.code),
+        store.classSubmissions(c.code),
+        goalOf,
+      );
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="class-${c.code}.csv"`)
+        .send(reportCsv(report, hasEnded(info, now())));
+    },
+  );
+
+  app.post<{ Params: { code: string } }>(
+    '/api/classes/:code/end',
+    { schema: { params: codeParams } },
+    async (request) => {
+      const c = classOr404(request.params.code);
+      requireTeacher(request, c);
+      const body = request.body as unknown;
+      if (
+        body !== undefined &&
+        body !== null &&
+        (typeof body !== 'object' || Array.isArray(body) || Object.keys(body).length)
+      ) {
+        throw new HttpError(400, 'The body of an end request must be {} (or nothing)');
+      }
+      const ended = store.endClass(c.code, iso())!;
+      send(c.code);
+      return publicInfo(ended);
+    },
+  );
+
+  pump();
+  return app;
+}
+
+/** The built game's folder and the default database, for `neural-journey serve`. */
+export function defaultWebRoot(): string {
+  return join(projectRoot(), 'dist', 'web');
+}
