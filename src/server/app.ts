@@ -735,7 +735,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   app.get<{ Params: { code: string } }>(
     '/api/classes/:code/events',
-    { schema: { params: codeParams } },
+    // A HEAD request would hold an event stream open with nothing to send.
+    { schema: { params: codeParams }, exposeHeadRoute: false },
     async (request, reply: FastifyReply) => {
       const c = classOr404(request.params.code);
       const ip = request.ip;
@@ -751,6 +752,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         'x-accel-buffering': 'no',
         'x-content-type-options': 'nosniff',
       });
+      res.flushHeaders();
       let listeners = streams.get(c.code);
       if (!listeners) streams.set(c.code, (listeners = new Set()));
       listeners.add(res);
