@@ -416,19 +416,29 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     }
   };
   const runOne = async (id: number): Promise<void> => {
-    const s = store.getSubmission(id);
-    if (!s || (s.status !== 'queued' && s.status !== 'running')) return;
-    store.markRunning(id, iso());
-    const level = catalogue.levels.get(s.levelId);
-    const outcome = level
-      ? await replayer.run({ id, level, body: s.body })
-      : {
-          status: 'refused' as const,
-          message: `Level ${s.levelId} is not on this server any more.`,
-        };
-    if (closing) return;
-    store.finish(id, outcome, iso());
-    notify(s.code);
+    try {
+      const s = store.getSubmission(id);
+      if (!s || (s.status !== 'queued' && s.status !== 'running')) return;
+      store.markRunning(id, iso());
+      const level = catalogue.levels.get(s.levelId);
+      // Queued before a restart with another version: it cannot be scored as it was made.
+      const current =
+        s.body.version.kernel === catalogue.version.kernel &&
+        s.body.version.level === catalogue.version.levels[s.levelId];
+      const outcome =
+        level && current
+          ? await replayer.run({ id, level, body: s.body })
+          : {
+              status: 'refused' as const,
+              message: `This run was made with another version of the game than the server now runs (it was updated): reload the page and train it again.`,
+            };
+      if (closing) return;
+      store.finish(id, outcome, iso());
+      notify(s.code);
+    } catch (error) {
+      // Left as it is in the database: the next start replays it.
+      if (!closing) app.log.error({ err: error, submission: id }, 'replay failed');
+    }
   };
   for (const s of store.requeueUnfinished()) queue.push(s.id);
 
@@ -447,13 +457,17 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       now(),
     );
   const send = (code: string): void => {
-    const listeners = streams.get(code);
-    const c = store.getClass(code);
-    if (!listeners?.size || !c) return;
-    const board = boardOf(c);
-    lastKind.set(code, board.kind);
-    const text = `event: board\ndata: ${JSON.stringify(board)}\n\n`;
-    for (const res of listeners) res.write(text);
+    try {
+      const listeners = streams.get(code);
+      const c = store.getClass(code);
+      if (!listeners?.size || !c) return;
+      const board = boardOf(c);
+      lastKind.set(code, board.kind);
+      const text = `event: board\ndata: ${JSON.stringify(board)}\n\n`;
+      for (const res of listeners) res.write(text);
+    } catch (error) {
+      app.log.error({ err: error, code }, 'board event failed');
+    }
   };
   const notify = (code: string): void => {
     if (!streams.get(code)?.size || pendingNotify.has(code)) return;
@@ -464,10 +478,15 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     }, 25);
   };
   const heartbeat = setInterval(() => {
-    for (const [code, listeners] of streams) {
-      const c = store.getClass(code);
-      if (c && lastKind.get(code) === 'public' && hasEnded(publicInfo(c), now())) send(code);
-      for (const res of listeners) res.write(': keep-alive\n\n');
+    try {
+      for (const [code, listeners] of streams) {
+        // A deadline that passed reveals the private board without anyone asking.
+        const c = store.getClass(code);
+        if (c && lastKind.get(code) === 'public' && hasEnded(publicInfo(c), now())) send(code);
+        for (const res of listeners) res.write(': keep-alive\n\n');
+      }
+    } catch (error) {
+      app.log.error({ err: error }, 'heartbeat failed');
     }
   }, options.heartbeatMs ?? 15_000);
   heartbeat.unref();

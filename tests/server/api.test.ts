@@ -4,7 +4,7 @@
  * wrong tokens, the submission limit, the contest's times, another version, oversized bodies.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Board, ClassInfo, Report, StudentView, VersionInfo } from '../../src/server/api.js';
@@ -17,6 +17,7 @@ import {
   referenceSubmission,
   settled,
   startServer,
+  tempDir,
   type Running,
 } from './helpers.js';
 
@@ -575,6 +576,50 @@ describe('the rest', () => {
     expect(csvCell('two\nlines')).toBe('"two\nlines"');
     expect(csvCell(-0.5)).toBe('-0.5');
     expect(csvCell(null)).toBe('');
+  });
+});
+
+describe('static files and deadlines', () => {
+  it('serves the built game, and nothing outside it', async () => {
+    const web = tempDir();
+    writeFileSync(join(web, 'index.html'), '<title>game</title>');
+    writeFileSync(join(web, 'teacher.html'), '<title>teacher</title>');
+    const site = await startServer({ webRoot: web });
+    try {
+      expect((await call(site.base, 'GET', '/')).text).toBe('<title>game</title>');
+      expect((await call(site.base, 'GET', '/teacher.html')).text).toBe('<title>teacher</title>');
+      const outside = await call(site.base, 'GET', '/..%2f..%2fpackage.json');
+      expect(outside.status).toBeGreaterThanOrEqual(400);
+      expect(outside.status).toBeLessThan(500);
+      expect((await call(site.base, 'GET', '/api/version')).status).toBe(200);
+    } finally {
+      await site.close();
+      rmSync(web, { recursive: true, force: true });
+    }
+  });
+
+  it('sends the private board on the event stream once the deadline passes', async () => {
+    let t = Date.now();
+    const timed = await startServer({ now: () => new Date(t), heartbeatMs: 30 });
+    try {
+      const { code } = await makeClass(timed.base, { end: new Date(t + HOUR).toISOString() });
+      const controller = new AbortController();
+      const res = await fetch(`${timed.base}/api/classes/${code}/events`, {
+        signal: controller.signal,
+      });
+      const reader = res.body!.getReader();
+      const decoder = new TextDecoder();
+      let text = '';
+      const read = async (pattern: RegExp): Promise<void> => {
+        while (!pattern.test(text)) text += decoder.decode((await reader.read()).value);
+      };
+      await read(/"kind":"public"/);
+      t += 2 * HOUR;
+      await read(/"kind":"private"/);
+      controller.abort();
+    } finally {
+      await timed.close();
+    }
   });
 });
 
