@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseLevel } from '../../src/levels/schema.js';
 import type { Board, ClassInfo, Report, StudentView, VersionInfo } from '../../src/server/api.js';
 import { MAX_BODY_BYTES } from '../../src/server/api.js';
 import { csvCell } from '../../src/server/board.js';
@@ -44,6 +45,13 @@ describe('GET /api/version', () => {
     const text = readFileSync(join(ROOT, 'levels', 'c2-xor.json'), 'utf8');
     expect(version.levels['c2-xor']).toBe(sha(JSON.stringify(JSON.parse(text))));
     expect(Object.keys(version.levels).length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('gives each level the hash the game computes from its parsed level', () => {
+    for (const [id, hash] of Object.entries(version.levels)) {
+      const raw: unknown = JSON.parse(readFileSync(join(ROOT, 'levels', `${id}.json`), 'utf8'));
+      expect(sha(JSON.stringify(parseLevel(raw, `levels/${id}.json`))), id).toBe(hash);
+    }
   });
 });
 

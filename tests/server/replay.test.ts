@@ -3,12 +3,13 @@
  * the Node learner and `runLevel`; a setup the level does not allow is refused with the rule it
  * breaks; a valid network that is bad is scored by what it really does.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeDataset, trainFractions } from '../../src/data/index.js';
 import { Learner } from '../../src/engine/learner.js';
 import { dataRequest, goalValue, runLevel } from '../../src/levels/judge.js';
+import { rulesOf, startSetup } from '../../src/levels/rules.js';
 import { parseLevel } from '../../src/levels/schema.js';
 import type { Level } from '../../src/levels/types.js';
 import { loadKernelModule } from '../../src/node/kernel-file.js';
@@ -63,6 +64,22 @@ describe('replay', () => {
 
       const again = await run(l, { spec: ref.spec, options: ref.options, seed: ref.seed });
       expect(again).toEqual(outcome);
+    }
+  });
+
+  it('takes what the game submits: each level start setup, and its reference with full options', async () => {
+    for (const file of readdirSync(join(ROOT, 'levels')).filter((f) => f.endsWith('.json'))) {
+      const l = level(file.replace(/\.json$/, ''));
+      const start = startSetup(rulesOf(l));
+      const full = { ...l.reference, options: { ...start.options, ...l.reference.options } };
+      for (const body of [start, full]) {
+        const outcome = await replay(module, l, body, { timeLimitMs: 60_000 });
+        expect(outcome.status === 'refused' ? outcome.message : 'ok', l.id).toMatch(
+          /^(ok|The run diverged)/,
+        );
+      }
+      const reference = await replay(module, l, full, { timeLimitMs: 60_000 });
+      expect(reference, l.id).toMatchObject({ status: 'done', result: { passed: true } });
     }
   });
 
