@@ -17,14 +17,14 @@ import type {
   Verified,
 } from './api.js';
 import type { LevelGoal } from '../levels/types.js';
-import type { StudentRecord, SubmissionRecord } from './store.js';
+import type { StudentRecord, SubmissionSummary } from './store.js';
 
 /** How a level's scores compare: the goal's metric (lower loss, higher accuracy is better). */
 export type GoalOf = (levelId: string) => LevelGoal | undefined;
 
-type Done = SubmissionRecord & { result: Verified; verifiedAt: string };
+type Done = SubmissionSummary & { result: Verified; verifiedAt: string };
 
-function isDone(s: SubmissionRecord): s is Done {
+function isDone(s: SubmissionSummary): s is Done {
   return s.status === 'done' && s.result !== null && s.verifiedAt !== null;
 }
 
@@ -44,7 +44,7 @@ function better(goal: LevelGoal | undefined, a: Done, b: Done): boolean {
 
 /** Each student's best verified run per level: student id → level id → run. */
 export function bestRuns(
-  submissions: readonly SubmissionRecord[],
+  submissions: readonly SubmissionSummary[],
   goalOf: GoalOf,
 ): Map<number, Map<string, Done>> {
   const best = new Map<number, Map<string, Done>>();
@@ -106,7 +106,7 @@ function rank(
 export function computeBoard(
   info: ClassInfo,
   students: readonly StudentRecord[],
-  submissions: readonly SubmissionRecord[],
+  submissions: readonly SubmissionSummary[],
   goalOf: GoalOf,
   now: Date,
 ): Board {
@@ -149,7 +149,7 @@ export function histograms(
 
 /** A stored submission as its student or teacher sees it; the test score stays hidden from a
  * student until the class has ended. */
-export function statusOf(s: SubmissionRecord, showPrivate: boolean): SubmissionStatus {
+export function statusOf(s: SubmissionSummary, showPrivate: boolean): SubmissionStatus {
   const result = s.result && !showPrivate ? { ...s.result, privateScore: null } : s.result;
   return {
     id: s.id,
@@ -166,7 +166,7 @@ export function statusOf(s: SubmissionRecord, showPrivate: boolean): SubmissionS
 export function computeReport(
   info: ClassInfo,
   students: readonly StudentRecord[],
-  submissions: readonly SubmissionRecord[],
+  submissions: readonly SubmissionSummary[],
   goalOf: GoalOf,
 ): Report {
   const best = bestRuns(submissions, goalOf);

@@ -24,19 +24,24 @@ export interface StudentRecord {
 
 export type SubmissionState = SubmissionStatus['status'];
 
-export interface SubmissionRecord {
+/** A submission without its body: what boards, reports and lists need. */
+export interface SubmissionSummary {
   id: number;
   code: string;
   studentId: number;
   nickname: string;
   levelId: string;
-  body: Submission;
   status: SubmissionState;
   result: Verified | null;
   message: string | null;
   submittedAt: string;
   startedAt: string | null;
   verifiedAt: string | null;
+}
+
+/** A submission with what to replay. */
+export interface SubmissionRecord extends SubmissionSummary {
+  body: Submission;
 }
 
 /** A replay's verdict as stored. */
@@ -80,8 +85,8 @@ export interface Store {
   ): { id: number; remaining: number } | 'limit';
   countSubmissions(studentId: number, levelId: string): number;
   getSubmission(id: number): SubmissionRecord | null;
-  submissionsOf(studentId: number): SubmissionRecord[];
-  classSubmissions(code: string): SubmissionRecord[];
+  submissionsOf(studentId: number): SubmissionSummary[];
+  classSubmissions(code: string): SubmissionSummary[];
   markRunning(id: number, at: string): void;
   finish(id: number, outcome: Outcome, at: string): void;
   /** Submissions left queued or running (by a server that stopped), put back in the queue, oldest first. */
@@ -171,7 +176,7 @@ interface SubmissionRow {
   student_id: number;
   nickname: string;
   level_id: string;
-  body: string;
+  body?: string;
   status: SubmissionState;
   result: string | null;
   message: string | null;
@@ -206,14 +211,13 @@ function studentOf(r: StudentRow): StudentRecord {
   };
 }
 
-function submissionOf(r: SubmissionRow): SubmissionRecord {
+function summaryOf(r: SubmissionRow): SubmissionSummary {
   return {
     id: r.id,
     code: r.class_code,
     studentId: r.student_id,
     nickname: r.nickname,
     levelId: r.level_id,
-    body: JSON.parse(r.body) as Submission,
     status: r.status,
     result: r.result === null ? null : (JSON.parse(r.result) as Verified),
     message: r.message,
@@ -223,14 +227,19 @@ function submissionOf(r: SubmissionRow): SubmissionRecord {
   };
 }
 
+function submissionOf(r: SubmissionRow): SubmissionRecord {
+  return { ...summaryOf(r), body: JSON.parse(r.body!) as Submission };
+}
+
 function isConstraint(error: unknown): boolean {
   return (
     error instanceof Database.SqliteError && String(error.code).startsWith('SQLITE_CONSTRAINT')
   );
 }
 
-const SUBMISSION_COLUMNS = `s.id, s.class_code, s.student_id, st.nickname, s.level_id, s.body, s.status,
+const SUMMARY_COLUMNS = `s.id, s.class_code, s.student_id, st.nickname, s.level_id, s.status,
   s.result, s.message, s.submitted_at, s.started_at, s.verified_at`;
+const SUBMISSION_COLUMNS = `${SUMMARY_COLUMNS}, s.body`;
 
 /** Opens (creating if needed) the SQLite file `file`; `:memory:` for a throwaway store. */
 export function openSqliteStore(file: string): Store {
@@ -268,11 +277,11 @@ export function openSqliteStore(file: string): Store {
         WHERE s.id = ?`,
     ),
     submissionsOf: db.prepare(
-      `SELECT ${SUBMISSION_COLUMNS} FROM submissions s JOIN students st ON st.id = s.student_id
+      `SELECT ${SUMMARY_COLUMNS} FROM submissions s JOIN students st ON st.id = s.student_id
         WHERE s.student_id = ? ORDER BY s.id`,
     ),
     classSubmissions: db.prepare(
-      `SELECT ${SUBMISSION_COLUMNS} FROM submissions s JOIN students st ON st.id = s.student_id
+      `SELECT ${SUMMARY_COLUMNS} FROM submissions s JOIN students st ON st.id = s.student_id
         WHERE s.class_code = ? ORDER BY s.id`,
     ),
     markRunning: db.prepare(
@@ -379,10 +388,10 @@ export function openSqliteStore(file: string): Store {
       return row ? submissionOf(row) : null;
     },
     submissionsOf(studentId) {
-      return (q.submissionsOf.all(studentId) as SubmissionRow[]).map(submissionOf);
+      return (q.submissionsOf.all(studentId) as SubmissionRow[]).map(summaryOf);
     },
     classSubmissions(code) {
-      return (q.classSubmissions.all(code) as SubmissionRow[]).map(submissionOf);
+      return (q.classSubmissions.all(code) as SubmissionRow[]).map(summaryOf);
     },
     markRunning(id, at) {
       q.markRunning.run(at, id);
