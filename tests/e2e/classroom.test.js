@@ -129,6 +129,14 @@ test('a teacher creates a class, two students join and submit, the live board sh
     assert.ok(row.scores['c2-xor'] >= 0.93, `${row.nickname}'s replayed accuracy`);
   }
   await a.page.screenshot({ path: join(artifacts, 'class-student-submitted.png') });
+  // Back on the title, the class button opens where Ada stands on the board.
+  await a.page.goto('about:blank');
+  await a.page.goto(`${url}/`);
+  await waitForScene(a.page, 'Title');
+  await click(a.page, /^Class /);
+  await waitForScene(a.page, 'ClassJoin');
+  await a.page.waitForTimeout(1000);
+  await a.page.screenshot({ path: join(artifacts, 'class-student-standing.png') });
   assert.deepEqual([...a.errors, ...b.errors, ...dashErrors], []);
   await a.context.close();
   await b.context.close();

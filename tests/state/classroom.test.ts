@@ -70,3 +70,16 @@ describe('the kept membership', () => {
     expect(() => saveMembership(storage, member)).not.toThrow();
   });
 });
+
+describe('where a best run sits in the class', () => {
+  it('counts the runs with fewer and more, in words', async () => {
+    const { standing } = await import('../../src/game/state/classroom.js');
+    expect(standing(33, [17, 33, 65, 65], 'parameters')).toBe(
+      "of the class's 4 best runs, 1 use fewer parameters and 2 use more",
+    );
+    expect(standing(33, [33, 33], 'parameters')).toBe(
+      'every best run in the class uses as many parameters',
+    );
+    expect(standing(33, [33], 'parameters')).toBe('the only best run in the class so far');
+  });
+});

@@ -10,10 +10,14 @@ import { levelById } from '../../levels/index.js';
 import { currentClass, setClass } from '../services.js';
 import {
   ClassroomError,
+  classBoard,
   classInfo,
   joinClass,
+  myStanding,
   readCode,
   readNickname,
+  standing,
+  type Membership,
 } from '../state/classroom.js';
 import { COLORS, CSS, RADIUS, TEXT, WIDTH, textStyle } from '../theme.js';
 import { Button } from '../ui/button.js';
@@ -160,6 +164,7 @@ export class ClassJoin extends Phaser.Scene {
       },
     });
     FocusManager.for(this).focus(map, false);
+    void this.showStanding(m);
     // The teacher may have changed the class (or ended it) since: refresh what is kept.
     void classInfo(m.code)
       .then((fresh) => {
@@ -170,8 +175,42 @@ export class ClassJoin extends Phaser.Scene {
       .catch(() => undefined);
   }
 
+  /** The board's verdict on this student and, per level, where their best run sits. */
+  private async showStanding(m: Membership): Promise<void> {
+    let lines: string[];
+    try {
+      const [board, me] = await Promise.all([classBoard(m.code), myStanding(m)]);
+      const row = board.rows.find((r) => r.nickname === m.nickname);
+      lines = [
+        row
+          ? `${board.kind === 'private' ? 'Final board' : 'Live board'}: you are ${ordinal(row.rank)} of ${board.rows.length}, ${row.stars} star${row.stars === 1 ? '' : 's'}.`
+          : `Nothing verified on the board yet (${board.rows.length} classmate${board.rows.length === 1 ? '' : 's'} on it).`,
+      ];
+      for (const [levelId, h] of Object.entries(me.histograms)) {
+        if (!h.mine) continue;
+        const title = levelById(levelId)?.title ?? levelId;
+        lines.push(
+          `${title}: your best run has ${h.mine.params} parameters and took ${h.mine.steps} steps; ${standing(h.mine.params, h.params, 'parameters')}.`,
+        );
+      }
+    } catch (error) {
+      lines = [`The board could not be read: ${(error as Error).message}`];
+    }
+    if (!this.scene.isActive()) return;
+    this.add
+      .text(128, 330, lines.join('\n'), textStyle(TEXT.body, CSS.data))
+      .setWordWrapWidth(980)
+      .setLineSpacing(8);
+  }
+
   private warn(text: string): void {
     this.notice?.destroy();
     this.notice = new Notice(this, { text, kind: 'warning', y: 520, x: 380, width: 700 });
   }
+}
+
+/** 1st, 2nd, 3rd, 4th … */
+function ordinal(n: number): string {
+  const tail = n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${n}${tail}`;
 }

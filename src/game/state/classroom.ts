@@ -8,7 +8,9 @@
  */
 import type {
   ApiError,
+  Board,
   ClassInfo,
+  StudentView,
   Joined,
   Submission,
   SubmissionAccepted,
@@ -185,4 +187,26 @@ export function submitAttempt(
 /** Where a submission stands (queued, running, verified or refused). */
 export function submissionStatus(m: Membership, id: number): Promise<SubmissionStatus> {
   return call<SubmissionStatus>(`/api/submissions/${id}`, { token: m.token });
+}
+
+/** The student's own submissions and where their best runs sit among the class's. */
+export function myStanding(m: Membership): Promise<StudentView> {
+  return call<StudentView>(`/api/classes/${m.code}/me`, { token: m.token });
+}
+
+/** The class board (public while the contest runs, private once it ended). */
+export function classBoard(code: string): Promise<Board> {
+  return call<Board>(`/api/classes/${code}/board`);
+}
+
+/**
+ * Where a value sits among the class's best runs, in words: how many use fewer and how many use
+ * more (counting only, so the sentence holds whatever the spread).
+ */
+export function standing(mine: number, all: readonly number[], unit: string): string {
+  const fewer = all.filter((v) => v < mine).length;
+  const more = all.filter((v) => v > mine).length;
+  if (all.length <= 1) return `the only best run in the class so far`;
+  if (fewer === 0 && more === 0) return `every best run in the class uses as many ${unit}`;
+  return `of the class's ${all.length} best runs, ${fewer} use fewer ${unit} and ${more} use more`;
 }
