@@ -11,15 +11,16 @@ import type { VersionInfo } from '../../src/server/api.js';
 import { HEAVY, startChild, type Child } from './child.js';
 import { call, levelFile, makeClass, referenceSubmission, settled, tempDir } from './helpers.js';
 
-const dir = tempDir();
+let dir = '';
 const children: Child[] = [];
 afterAll(async () => {
   for (const c of children) await c.stop('SIGKILL');
-  rmSync(dir, { recursive: true, force: true });
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 describe.skipIf(!HEAVY)('kill -9', () => {
   it('keeps every accepted submission and finishes the queue after a restart', async () => {
+    dir = tempDir();
     const dbFile = join(dir, 'crash.db');
     const first = await startChild(dbFile);
     children.push(first);
