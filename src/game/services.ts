@@ -54,6 +54,17 @@ export function setClass(m: Membership | null): void {
   saveMembership(browserStorage(), m);
 }
 
+/** The controls the joined class hides or locks on `levelId` (none off its levels). */
+export function classFixed(levelId: string | null): Set<Control> {
+  const m = membership;
+  if (!m || levelId === null || !m.info.levels.includes(levelId)) return new Set();
+  return new Set(
+    [...m.info.hide, ...m.info.lock].filter((c): c is Control =>
+      (CONTROLS as readonly string[]).includes(c),
+    ),
+  );
+}
+
 /**
  * What the player may change on `levelId`: the teacher flags of the link, and on a level of the
  * joined class also the class's (a class hides or locks controls on its own levels only).

@@ -17,9 +17,11 @@ import { existsSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { checkSeed } from '../engine/learner.js';
-import { parseOptions } from '../engine/options.js';
-import { SpecError, parseSpec } from '../engine/spec.js';
-import { CONTROLS } from '../levels/controls.js';
+import { parseOptions, type TrainOptions } from '../engine/options.js';
+import { SpecError, parseSpec, type ModelSpec } from '../engine/spec.js';
+import { CONTROLS, type Control } from '../levels/controls.js';
+import { classLocks } from '../levels/locks.js';
+import { rulesOf } from '../levels/rules.js';
 import {
   CLASS_NAME_MAX,
   CODE_ALPHABET,
@@ -656,19 +658,40 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
           `This run was made with another version of the game (its ${body.version.kernel !== catalogue.version.kernel ? 'training kernel' : `level ${body.levelId}`} differs from the server's): reload the page and train it again.`,
         );
       }
+      let spec: ModelSpec;
       try {
-        parseSpec(body.spec);
+        spec = parseSpec(body.spec);
       } catch (error) {
         if (error instanceof SpecError)
           throw new HttpError(400, error.issues.map((m) => `spec.${m}`).join('; '));
         throw error;
       }
+      let options: TrainOptions;
       try {
-        parseOptions(body.options);
+        options = parseOptions(body.options);
         checkSeed(body.seed);
       } catch (error) {
         if (error instanceof SpecError) throw new HttpError(400, error.issues.join('; '));
         throw error;
+      }
+      // What the class hides or locks keeps the level's starting value (the game shows it so).
+      const level = catalogue.levels.get(body.levelId)!;
+      const fixed = new Set(
+        [...c.hide, ...c.lock].filter((x): x is Control =>
+          (CONTROLS as readonly string[]).includes(x),
+        ),
+      );
+      const locked = classLocks(rulesOf(level), fixed, {
+        spec,
+        options,
+        seed: body.seed,
+        ...(body.data ? { data: body.data } : {}),
+      });
+      if (locked.changes.length) {
+        throw new HttpError(
+          400,
+          `This run changes what the class fixes: ${locked.changes.join('; ')}. Reload the level and train it again.`,
+        );
       }
       const stored: Submission = {
         levelId: body.levelId,

@@ -264,6 +264,35 @@ describe('POST /api/classes/:code/submissions', () => {
     expect(third.body.error).toMatch(/used all 2 submissions for level c2-xor \(0 remaining\)/);
   });
 
+  it('holds what the class locks or hides at the level’s starting value', async () => {
+    const { code, tokens } = await makeClass(base, {
+      students: ['Ada'],
+      lock: ['lr'],
+      hide: ['seed'],
+    });
+    const body = referenceSubmission(version);
+    // The reference keeps the starting learning rate (0.3) and seed (1): accepted.
+    const ok = await call(base, 'POST', `/api/classes/${code}/submissions`, {
+      body,
+      token: tokens['Ada']!,
+    });
+    expect(ok.status).toBe(202);
+    const faster = { ...body, options: { ...(body.options as object), lr: 0.5 }, seed: 7 };
+    const refused = await call<{ error: string }>(
+      base,
+      'POST',
+      `/api/classes/${code}/submissions`,
+      {
+        body: faster,
+        token: tokens['Ada']!,
+      },
+    );
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatch(
+      /changes what the class fixes: learning rate 0\.5 → 0\.3 \(fixed by the class\); seed 7 → 1 \(fixed by the class\)/,
+    );
+  });
+
   it('refuses without a token (401), with a wrong one or another class’s (403)', async () => {
     const a = await makeClass(base, { students: ['Ada'] });
     const b = await makeClass(base, { students: ['Bo'] });

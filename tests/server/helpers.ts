@@ -102,6 +102,8 @@ export async function makeClass(
     students?: string[];
     start?: string;
     end?: string;
+    hide?: string[];
+    lock?: string[];
   } = {},
 ): Promise<{ code: string; teacher: string; tokens: Record<string, string> }> {
   const created = await call<{ class: { code: string }; teacherToken: string }>(
@@ -115,6 +117,8 @@ export async function makeClass(
         submissionsPerLevel: options.submissionsPerLevel ?? 3,
         ...(options.start ? { start: options.start } : {}),
         ...(options.end ? { end: options.end } : {}),
+        ...(options.hide ? { hide: options.hide } : {}),
+        ...(options.lock ? { lock: options.lock } : {}),
       },
     },
   );

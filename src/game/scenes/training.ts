@@ -44,6 +44,7 @@ import { TrainingViews } from '../objects/training-views.js';
 import { LossChart } from '../objects/loss-chart.js';
 import {
   addNotice,
+  classFixed,
   reportTraining,
   services,
   teacherFlags,
@@ -51,6 +52,7 @@ import {
 } from '../services.js';
 import { isEditable } from '../state/teacher.js';
 import { runAddress, showAddress } from '../state/address.js';
+import { classLocks } from '../../levels/locks.js';
 import { DEFAULT_VIEW, type ViewFlags } from '../state/share.js';
 import { COLORS, CSS, RADIUS, TEXT, textStyle } from '../theme.js';
 import { Button } from '../ui/button.js';
@@ -109,9 +111,12 @@ export class Training extends Phaser.Scene {
     this.draft = structuredClone(data.draft);
     if (this.level) {
       // What trains is what the level allows, even if a caller skipped the Workbench.
-      const { setup, changes } = conformSetup(rulesOf(this.level), this.draft);
+      const rules = rulesOf(this.level);
+      const conformed = conformSetup(rules, this.draft);
+      const locked = classLocks(rules, classFixed(this.level.id), conformed.setup);
+      const changes = [...conformed.changes, ...locked.changes];
       if (changes.length) addNotice(`Trained as this level allows: ${changes.join('; ')}.`);
-      this.draft = setup;
+      this.draft = locked.setup;
     }
     this.request = this.level ? dataRequest(this.level, this.draft.data) : data.data!;
     this.view = { ...(data.view ?? DEFAULT_VIEW) };

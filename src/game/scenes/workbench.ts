@@ -38,7 +38,8 @@ import { dataShape } from '../data-shape.js';
 import { ghostFor, previewFor } from '../ghost.js';
 import { drawDataPreview } from '../objects/data-preview.js';
 import { BLOCK_HEIGHT, BLOCK_WIDTH, LayerBlock } from '../objects/layer-block.js';
-import { addNotice, services, takeNotices, teacherFlags } from '../services.js';
+import { addNotice, classFixed, services, takeNotices, teacherFlags } from '../services.js';
+import { classLocks } from '../../levels/locks.js';
 import { runAddress, showAddress } from '../state/address.js';
 import { isEditable, type Control } from '../state/teacher.js';
 import { COLORS, CSS, HEIGHT, RADIUS, TEXT, WIDTH, textStyle } from '../theme.js';
@@ -102,7 +103,11 @@ export class Workbench extends Phaser.Scene {
     this.rules = this.level ? rulesOf(this.level) : sandboxRules(this.shape);
     this.trainRows = null;
     const incoming = data.draft ?? startSetup(this.rules);
-    const { setup, changes } = conformSetup(this.rules, incoming);
+    const conformed = conformSetup(this.rules, incoming);
+    // On a class level, what the class hides or locks keeps the level's starting value.
+    const locked = classLocks(this.rules, classFixed(this.level?.id ?? null), conformed.setup);
+    const setup = locked.setup;
+    const changes = [...conformed.changes, ...locked.changes];
     if (changes.length) {
       const what = data.source === 'save' ? 'This saved run' : 'The link';
       addNotice(
