@@ -20,6 +20,7 @@
  * | `GET /api/classes/:code/report` | teacher | → `Report` |
  * | `GET /api/classes/:code/report.csv` | teacher | → `text/csv`, one row per student × level |
  * | `POST /api/classes/:code/end` | teacher | `{}` → `ClassInfo` (ended; the private board is revealed) |
+ * | `DELETE /api/classes/:code` | teacher | → `{deleted: code}`: the class, its students and submissions are gone |
  *
  * Every refusal is `ApiError` with a 4xx status and a message naming the field and what is
  * allowed; the server never answers 5xx to bad input.

@@ -878,6 +878,23 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     },
   );
 
+  app.delete<{ Params: { code: string } }>(
+    '/api/classes/:code',
+    { schema: { params: codeParams } },
+    async (request) => {
+      const c = classOr404(request.params.code);
+      requireTeacher(request, c);
+      store.deleteClass(c.code);
+      // Whoever watches the board hears the class is gone, then the stream closes.
+      for (const res of streams.get(c.code) ?? []) {
+        res.write('event: deleted\ndata: {}\n\n');
+        res.end();
+      }
+      streams.delete(c.code);
+      return { deleted: c.code };
+    },
+  );
+
   pump();
   return app;
 }

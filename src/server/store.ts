@@ -60,6 +60,8 @@ export interface Store {
   getClass(code: string): ClassRecord | null;
   /** Sets `endedAt` (once: a second end keeps the first time). */
   endClass(code: string, at: string): ClassRecord | null;
+  /** Removes the class with its students and submissions, in one transaction; false if none. */
+  deleteClass(code: string): boolean;
   /** Adds a student; `taken` when the nickname is used in the class (case-insensitively). */
   addStudent(
     code: string,
@@ -257,6 +259,9 @@ export function openSqliteStore(file: string): Store {
     ),
     getClass: db.prepare('SELECT * FROM classes WHERE code = ?'),
     endClass: db.prepare('UPDATE classes SET ended_at = ? WHERE code = ? AND ended_at IS NULL'),
+    deleteSubmissions: db.prepare('DELETE FROM submissions WHERE class_code = ?'),
+    deleteStudents: db.prepare('DELETE FROM students WHERE class_code = ?'),
+    deleteClass: db.prepare('DELETE FROM classes WHERE code = ?'),
     countStudents: db.prepare('SELECT COUNT(*) AS n FROM students WHERE class_code = ?'),
     insertStudent: db.prepare(
       `INSERT INTO students (class_code, nickname, nickname_key, token_hash, joined_at)
@@ -364,6 +369,13 @@ export function openSqliteStore(file: string): Store {
     endClass(code, at) {
       q.endClass.run(at, code);
       return getClass(code);
+    },
+    deleteClass(code) {
+      return db.transaction(() => {
+        q.deleteSubmissions.run(code);
+        q.deleteStudents.run(code);
+        return q.deleteClass.run(code).changes > 0;
+      })();
     },
     addStudent(code, nickname, tokenHash, at, maxStudents) {
       return addStudent(code, nickname, tokenHash, at, maxStudents);

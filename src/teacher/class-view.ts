@@ -106,6 +106,11 @@ export function openClass(root: HTMLElement, opening: ClassOpening): () => void 
     { type: 'button', class: 'quiet' },
     'Forget this class on this browser',
   );
+  const remove = h(
+    'button',
+    { type: 'button', class: 'quiet', id: 'delete-class' },
+    'Delete the class and its data',
+  );
   // Not a live region: it is redrawn on every event, and would be read out whole each time.
   const boardBody = h('div', { id: 'board', 'data-test': 'board' });
   const reportBody = h('div', { id: 'report', 'data-test': 'report' });
@@ -229,6 +234,23 @@ export function openClass(root: HTMLElement, opening: ClassOpening): () => void 
     forgetToken(code);
     location.hash = '';
   });
+  remove.addEventListener('click', () => {
+    if (
+      !confirm(
+        'Delete this class from the server: its board, its students’ nicknames and every run they sent? This cannot be undone.',
+      )
+    )
+      return;
+    void api
+      .deleteClass(code, token)
+      .then(() => {
+        forgetToken(code);
+        location.hash = '';
+      })
+      .catch((error: unknown) => {
+        message.textContent = (error as Error).message;
+      });
+  });
 
   replace(
     root,
@@ -261,7 +283,7 @@ export function openClass(root: HTMLElement, opening: ClassOpening): () => void 
       ),
     ),
     opening.created ? tokenPanel(token, opening.stored ?? true) : null,
-    h('div', { class: 'toolbar' }, state, present, endButton, csvButton, forget, message),
+    h('div', { class: 'toolbar' }, state, present, endButton, csvButton, forget, remove, message),
     section('board-section', 'Board', boardBody),
     section('report-section', 'Students and levels', reportBody, 'not-presented'),
     section('histograms-section', 'How the class solved each level', histBody, 'not-presented'),

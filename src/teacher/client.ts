@@ -34,7 +34,7 @@ async function failure(res: Response): Promise<ApiFailure> {
 
 /** One request; `token` goes in `Authorization: Bearer`, `body` is sent as JSON. */
 async function send(
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'DELETE',
   path: string,
   options: { token?: string; body?: unknown } = {},
 ): Promise<Response> {
@@ -102,6 +102,11 @@ export async function reportCsv(code: string, token: string): Promise<Blob> {
 /** Ends the contest now: no more submissions, and the private board is revealed. */
 export function endContest(code: string, token: string): Promise<ClassInfo> {
   return json<ClassInfo>('POST', `${classPath(code)}/end`, { token, body: {} });
+}
+
+/** Deletes the class with its students and their runs, for good (teacher only). */
+export async function deleteClass(code: string, token: string): Promise<void> {
+  await send('DELETE', classPath(code), { token });
 }
 
 /** How the live board's connection is: open, trying again, or given up (the class is gone). */

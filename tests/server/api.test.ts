@@ -704,3 +704,27 @@ describe('rate limits', () => {
     }
   });
 });
+
+describe('DELETE /api/classes/:code', () => {
+  it('removes the class with its students and runs, for its teacher only', async () => {
+    const { code, teacher, tokens } = await makeClass(base, { students: ['Ada'] });
+    const run = await call<{ id: number }>(base, 'POST', `/api/classes/${code}/submissions`, {
+      body: referenceSubmission(version),
+      token: tokens['Ada']!,
+    });
+    await settled(base, run.body.id, tokens['Ada']!);
+    expect((await call(base, 'DELETE', `/api/classes/${code}`)).status).toBe(401);
+    expect(
+      (await call(base, 'DELETE', `/api/classes/${code}`, { token: tokens['Ada']! })).status,
+    ).toBe(403);
+    const gone = await call(base, 'DELETE', `/api/classes/${code}`, { token: teacher });
+    expect(gone.status).toBe(200);
+    expect(gone.body).toEqual({ deleted: code });
+    expect((await call(base, 'GET', `/api/classes/${code}`)).status).toBe(404);
+    expect(
+      (await call(base, 'GET', `/api/submissions/${run.body.id}`, { token: tokens['Ada']! }))
+        .status,
+    ).toBe(404);
+    expect((await call(base, 'GET', `/api/classes/${code}/board`)).status).toBe(404);
+  });
+});
