@@ -560,6 +560,100 @@ export class Learner {
     this.words[H.CURSOR] = state.cursor;
   }
 
+  /**
+   * Brings back the shuffle position, the shuffle order and the training random stream of a
+   * `trainingState` (checked as `loadTrainingState` does, nothing changes on a refusal) and
+   * leaves the optimizer state as it is: after `loadStateDict`, that is a fresh optimizer on
+   * the saved weights that still sees the same batches as the run it came from. The state may
+   * belong to any optimizer; its buffers are ignored.
+   */
+  loadStreamState(state: TrainingState): void {
+    const optimizer = this.options.optimizer;
+    checkTrainingState({ ...state, optimizer, buffers: [] }, optimizer, [], this.words[H.NTRAIN]!);
+    (this.view('rng.train') as Int32Array).set(state.rng.map((w) => w | 0));
+    (this.view('order') as Int32Array).set(state.order);
+    this.words[H.CURSOR] = state.cursor;
+  }
+
+  /**
+   * Reads a snapshot taken by this learner without touching the learner: its parameters in
+   * state-dict order, its step and its training state (as `trainingState` would have said then).
+   */
+  decodeSnapshot(snapshot: Snapshot): {
+    params: StateDictEntry[];
+    step: number;
+    state: TrainingState;
+  } {
+    const { optimizer: opt, state: st } = this.plan.regions;
+    if (
+      snapshot.params.byteLength !==
+        this.plan.regions.params.end - this.plan.regions.params.start ||
+      snapshot.state.byteLength !== st.end - opt.start
+    ) {
+      throw new Error('this snapshot belongs to a different network or optimizer');
+    }
+    const params = this.plan.params.map((t) => ({
+      name: t.name,
+      shape: [...t.shape],
+      values: new Float32Array(snapshot.params, t.offset, t.length).slice(),
+    }));
+    const at = (name: string): number => this.tensor(name).offset - opt.start;
+    const program = at('program');
+    const words = new Int32Array(snapshot.state, program, 64);
+    const f64 = new Float64Array(snapshot.state, program, 32);
+    const buffers: TrainingState['buffers'] = [];
+    for (const buffer of OPTIMIZER_STATE[this.options.optimizer]) {
+      const t = this.tensor(`optimizer.${buffer}`);
+      const block = new Float32Array(snapshot.state, t.offset - opt.start, t.length);
+      for (const p of this.plan.params) {
+        const o = p.offset / 4;
+        buffers.push({
+          buffer,
+          param: p.name,
+          shape: [...p.shape],
+          values: block.slice(o, o + p.length),
+        });
+      }
+    }
+    const rows = words[H.NTRAIN]!;
+    const rng = new Int32Array(snapshot.state, at('rng.train'), 4);
+    return {
+      params,
+      step: words[H.STEP]!,
+      state: {
+        optimizer: this.options.optimizer,
+        t: words[H.T]!,
+        beta1Power: f64[H.BC1 / 2]!,
+        beta2Power: f64[H.BC2 / 2]!,
+        cursor: words[H.CURSOR]!,
+        rng: Array.from(rng, (w) => w >>> 0),
+        order: new Int32Array(snapshot.state, at('order'), rows).slice(),
+        buffers,
+      },
+    };
+  }
+
+  /** A copy of every parameter slot (padding included) as one flat array. */
+  paramVector(): Float32Array {
+    this.live();
+    return this.paramBlock.slice();
+  }
+
+  /**
+   * Overwrites every parameter slot from a flat array of `paramVector`'s length (to probe the
+   * loss at other weights and put them back). Nothing else changes: optimizer state, counters
+   * and the random streams stay as they were.
+   */
+  setParamVector(values: Float32Array): void {
+    this.live();
+    if (values.length !== this.paramBlock.length) {
+      throw new Error(
+        `setParamVector needs ${this.paramBlock.length} values, got ${values.length}`,
+      );
+    }
+    this.paramBlock.set(values);
+  }
+
   /** SHA-256 (hex) of the parameters' little-endian float32 bytes in state-dict order. */
   async weightsHash(): Promise<string> {
     return hashParams(this.stateDict().map((p) => p.values));
