@@ -7,6 +7,18 @@
 import { makeCsvDataset, makeDataset, trainFractions } from '../data/index.js';
 import type { Dataset } from '../data/dataset.js';
 import type { LayerSummary } from './spec.js';
+import type { TrainOptions } from './options.js';
+import {
+  Race,
+  type CurvePoint,
+  type Landscape,
+  type LandscapeOptions,
+  type LaneNode,
+  type LaneStep,
+  type RaceSettings,
+  type SnapshotReport,
+  type UpdateRecord,
+} from './race.js';
 import {
   Learner,
   type Evaluation,
@@ -119,6 +131,72 @@ export interface TrainerApi {
     grid: Float32Array | null,
   ): Promise<GhostRun>;
   dispose(): void;
+
+  /**
+   * Starts an optimizer race beside the current learner (which it leaves alone; a race made
+   * earlier is disposed): `lanes` (1 to 4) overlay `base` with each lane's optimizer and
+   * settings; all lanes share the network, the data, the seed and the base's batch size, so they
+   * start from the same weights (`startHashes` are identical) and see the same batches.
+   * `settings`: `snapshotEvery` (default 25) and `memoryCapBytes` (default 32 MiB).
+   */
+  raceCreate(
+    spec: unknown,
+    data: DataRequest,
+    base: Partial<TrainOptions>,
+    lanes: Partial<TrainOptions>[],
+    seed: number,
+    settings?: RaceSettings,
+  ): Promise<RaceInfo>;
+  /** Advances every lane `n` steps; a lane that diverged stays stopped and says so. */
+  raceStep(n: number): LaneStep[];
+  /** Every lane's curve: a point (step, mean batch loss since the last, validation loss) per 25 steps. */
+  raceCurves(): RaceCurve[];
+  /**
+   * One lane's update records, one per 25 steps: per weight tensor a histogram of |Δw| per
+   * weight per step (`edges`: 20 log-spaced bins from 1e-8 to 1, plus counts below and above),
+   * the median |Δw|, the median |g| and their ratio, the effective learning rate.
+   */
+  raceUpdates(lane: number): { lane: number; edges: number[]; records: UpdateRecord[] };
+  /** The snapshots kept: steps per lane, bytes used, the cap, the count, bytes per snapshot. */
+  raceSnapshots(): SnapshotReport;
+  /** Puts a lane back to its latest snapshot at or before `step`; returns that snapshot's step. */
+  raceRewind(lane: number, step: number): number;
+  /**
+   * Adds a lane branching from `lane`'s latest snapshot at or before `step` with `options`
+   * overlaid on the parent's: the same optimizer keeps its state, another starts fresh. At most
+   * 4 branches per race. Returns the new lane's number.
+   */
+  raceBranch(lane: number, step: number, options: Partial<TrainOptions>): number;
+  /** The race tree: each lane's parent (null for a starting lane), branch step and options. */
+  raceTree(): LaneNode[];
+  /**
+   * The training loss on a grid around a lane's current weights: two filter-normalised random
+   * directions (biases not moved), or with `axes: 'params'` the exact (weight, bias) plane of a
+   * two-parameter network; with every lane's path on it. See `Race.landscape`.
+   */
+  raceLandscape(lane: number, options?: LandscapeOptions): Landscape;
+  /** weightsHash of every lane now. */
+  raceHashes(): Promise<string[]>;
+  /** Ends the race and frees its lanes; the trainer's own learner stays. */
+  raceDispose(): void;
+}
+
+/** What `raceCreate` reports: the lanes, their common start, the network, the data. */
+export interface RaceInfo {
+  lanes: LaneNode[];
+  startHashes: string[];
+  summary: LayerSummary[];
+  totalParams: number;
+  tensors: TensorInfo[];
+  data: DataInfo;
+}
+
+/** One lane's curve as `raceCurves` gives it. */
+export interface RaceCurve {
+  lane: number;
+  step: number;
+  diverged: StepResult['diverged'];
+  points: CurvePoint[];
 }
 
 /** Per-feature smallest and largest training values: the frame of a plot of the data. */
@@ -161,6 +239,11 @@ function dataInfo(data: Dataset): DataInfo {
 export function createTrainer(loadModule: () => Promise<WebAssembly.Module>): TrainerApi {
   let module: Promise<WebAssembly.Module> | null = null;
   let learner: Learner | null = null;
+  let race: Race | null = null;
+  const racing = (): Race => {
+    if (!race) throw new Error('no race: call raceCreate first');
+    return race;
+  };
   const live = (): Learner => {
     if (!learner) throw new Error('no learner: call create first');
     return learner;
@@ -256,6 +339,36 @@ export function createTrainer(loadModule: () => Promise<WebAssembly.Module>): Tr
     dispose() {
       learner?.dispose();
       learner = null;
+      race?.dispose();
+      race = null;
+    },
+    async raceCreate(spec, request, base, lanes, seed, settings) {
+      const { m, data } = await load(request);
+      const created = new Race(m, spec, data, base, lanes, seed, settings);
+      race?.dispose();
+      race = created;
+      const first = created.learner(0);
+      return {
+        lanes: created.tree(),
+        startHashes: await created.startHashes(),
+        summary: first.summary,
+        totalParams: first.network.totalParams,
+        tensors: first.tensors(),
+        data: dataInfo(data),
+      };
+    },
+    raceStep: (n) => racing().step(n),
+    raceCurves: () => racing().curves(),
+    raceUpdates: (lane) => racing().updates(lane),
+    raceSnapshots: () => racing().snapshots(),
+    raceRewind: (lane, step) => racing().rewind(lane, step),
+    raceBranch: (lane, step, options) => racing().branch(lane, step, options),
+    raceTree: () => racing().tree(),
+    raceLandscape: (lane, options) => racing().landscape(lane, options),
+    raceHashes: () => racing().hashes(),
+    raceDispose() {
+      race?.dispose();
+      race = null;
     },
   };
 }

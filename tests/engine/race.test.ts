@@ -1,7 +1,9 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import * as Comlink from 'comlink';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDataset, trainFractions } from '../../src/data/index.js';
 import type { Dataset } from '../../src/data/dataset.js';
 import { Race, HIST_BINS, MAX_BRANCHES } from '../../src/engine/race.js';
+import { createTrainer, type TrainerApi } from '../../src/engine/trainer.js';
 import { levelById } from '../../src/levels/index.js';
 import { dataRequest } from '../../src/levels/judge.js';
 import { loadKernelModule } from '../../src/node/kernel-file.js';
@@ -371,5 +373,72 @@ describe('loss landscape', () => {
     const path = view.paths[0]!.points;
     expect(path[path.length - 1]).toMatchObject({ step: 50, a: 0, b: 0 });
     race.dispose();
+  });
+});
+
+describe('the race through the trainer API over a message channel', () => {
+  const channel = new MessageChannel();
+  Comlink.expose(
+    createTrainer(() => loadKernelModule('simd')),
+    channel.port1,
+  );
+  const trainer = Comlink.wrap<TrainerApi>(channel.port2);
+  afterAll(() => {
+    trainer[Comlink.releaseProxy]();
+    channel.port1.close();
+    channel.port2.close();
+  });
+
+  it('gives the same numbers as a race made directly, beside the single learner', async () => {
+    await trainer.create(small, { name: 'moons', seed: 3 }, { optimizer: 'sgd' }, 5);
+    const info = await trainer.raceCreate(
+      small,
+      { name: 'moons', seed: 3 },
+      { batch: 16, lr: 0.02 },
+      [{ optimizer: 'sgd' }, { optimizer: 'adam' }],
+      5,
+      { snapshotEvery: 10 },
+    );
+    expect(info.lanes.map((l) => l.options.optimizer)).toEqual(['sgd', 'adam']);
+    expect(new Set(info.startHashes).size).toBe(1);
+    expect(info.totalParams).toBe(2 * 8 + 8 + 8 + 1);
+    const steps = await trainer.raceStep(60);
+    expect(steps.map((s) => s.step)).toEqual([60, 60]);
+    expect(await trainer.raceBranch(1, 35, { optimizer: 'sgd', lr: 0.1 })).toBe(2);
+    await trainer.raceStep(15);
+    expect(await trainer.raceRewind(0, 44)).toBe(40);
+    const curves = await trainer.raceCurves();
+    const updates = await trainer.raceUpdates(1);
+    const snapshots = await trainer.raceSnapshots();
+    const tree = await trainer.raceTree();
+    const landscape = await trainer.raceLandscape(1, { resolution: 5, span: 0.5 });
+    const hashes = await trainer.raceHashes();
+
+    const direct = new Race(
+      module,
+      small,
+      moons,
+      { batch: 16, lr: 0.02 },
+      [{ optimizer: 'sgd' }, { optimizer: 'adam' }],
+      5,
+      { snapshotEvery: 10 },
+    );
+    expect(await direct.startHashes()).toEqual(info.startHashes);
+    direct.step(60);
+    direct.branch(1, 35, { optimizer: 'sgd', lr: 0.1 });
+    direct.step(15);
+    direct.rewind(0, 44);
+    expect(curves).toEqual(direct.curves());
+    expect(updates).toEqual(direct.updates(1));
+    expect(snapshots).toEqual(direct.snapshots());
+    expect(tree).toEqual(direct.tree());
+    expect(landscape).toEqual(direct.landscape(1, { resolution: 5, span: 0.5 }));
+    expect(hashes).toEqual(await direct.hashes());
+    direct.dispose();
+
+    // The single learner is still there, untouched by the race.
+    expect((await trainer.step(10)).step).toBe(10);
+    await trainer.raceDispose();
+    await expect(trainer.raceCurves()).rejects.toThrow(/no race/);
   });
 });
