@@ -19,6 +19,9 @@ export const USAGE = `Usage:
                        [--momentum X] [--nesterov] [--beta1 X] [--beta2 X] [--alpha X]
                        [--eps X] [--weight-decay X]
                        [--load MODEL [--fresh-state]] [--save MODEL] [--json]
+  neural-journey race  --spec FILE --data NAME|FILE.csv [--target COLUMN]
+                       --optimizers sgd,adam,… (1 to 4) [--lr X or X,Y,… (one per optimizer)]
+                       [--steps N] [--seed N] [--batch N] [the optimizer settings above] [--json]
   neural-journey eval  --load MODEL --data NAME|FILE.csv [--target COLUMN] [--seed N] [--json]
   neural-journey serve [--port N] [--db FILE] [--host H]
 
@@ -27,6 +30,9 @@ Optimizer settings: --momentum and --nesterov (momentum), --beta1 and --beta2 (a
   --alpha (rmsprop), --eps (rmsprop, adam, adamw), --weight-decay (adamw).
 --load continues a saved model, with its optimizer state when the file has one;
   --fresh-state starts the optimizer afresh from the saved weights.
+race trains one network with each optimizer from the same starting weights on the same
+  batches and reports each lane's curve (every 25 steps) and its start and final weightsHash;
+  a lane that diverges stops and is reported in the results (exit code 0).
 serve runs the classroom server (default port 8080, database classroom.db, host 127.0.0.1;
   --host 0.0.0.0 lets the class's computers reach it): the built game (npm run build) and
   the teacher's dashboard at /teacher.html.
@@ -39,6 +45,7 @@ export const FLAGS = {
   data: { type: 'string' },
   target: { type: 'string' },
   optimizer: { type: 'string' },
+  optimizers: { type: 'string' },
   lr: { type: 'string' },
   batch: { type: 'string' },
   steps: { type: 'string' },
@@ -102,6 +109,28 @@ export const TRAIN_ONLY: readonly FlagName[] = [
   ...OPTION_FLAGS.map((o) => o.flag),
 ];
 
+/** The flags of `race` only. */
+export const RACE_ONLY: readonly FlagName[] = ['optimizers'];
+
+/** The flags `race` refuses: it trains from the start and saves nothing. */
+export const NOT_RACE: readonly FlagName[] = ['optimizer', 'load', 'fresh-state', 'save'];
+
+/**
+ * Reads a comma-separated flag (`--optimizers sgd,adam`), each item trimmed and non-empty;
+ * undefined when the flag is absent.
+ */
+export function listFlag(flags: Map<string, string>, name: FlagName): string[] | undefined {
+  const text = flags.get(name);
+  if (text === undefined) return undefined;
+  const items = text.split(',').map((item) => item.trim());
+  if (items.some((item) => item === '')) {
+    throw new UsageError(
+      `--${name} must be a comma-separated list without empty items, got "${clip(text)}"`,
+    );
+  }
+  return items;
+}
+
 /** The flags of `serve`, which apply to no other command. */
 export const SERVE_FLAGS: readonly FlagName[] = ['port', 'db', 'host'];
 
@@ -164,7 +193,7 @@ export function parseArgs(argv: readonly string[]): {
   }
   if (command === undefined) {
     if (flags.size === 0 || flags.has('help')) return { command: 'help', flags };
-    throw new UsageError('the command comes first: train or eval');
+    throw new UsageError('the command comes first: train, eval, race or serve');
   }
   return { command, flags };
 }

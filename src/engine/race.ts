@@ -134,6 +134,21 @@ export interface Landscape {
   paths: Array<{ lane: number; points: Array<{ step: number; a: number; b: number }> }>;
 }
 
+/** What `Race.report` says about every lane. */
+export interface RaceReport {
+  lanes: Array<{
+    lane: number;
+    parent: number | null;
+    fromStep: number;
+    options: TrainOptions;
+    step: number;
+    startHash: string;
+    finalHash: string;
+    diverged: Divergence | null;
+    curve: CurvePoint[];
+  }>;
+}
+
 interface Lane {
   id: number;
   learner: Learner;
@@ -706,6 +721,31 @@ export class Race {
       return { lane: l.id, points };
     });
     return { axes, lane: id, step: learner.stepCount, resolution, a, b, loss, centerLoss, paths };
+  }
+
+  /**
+   * Every lane's options, its curve, its weightsHash at its start (step 0, or its branch point)
+   * and now, its step and its divergence: what the command line's `race` prints.
+   */
+  async report(): Promise<RaceReport> {
+    const hashes = await this.hashes();
+    const curves = this.curves();
+    const lanes: RaceReport['lanes'] = [];
+    for (const l of this.lanes) {
+      const first = l.learner.decodeSnapshot(l.snapshots[0]!.snap);
+      lanes.push({
+        lane: l.id,
+        parent: l.parent,
+        fromStep: l.fromStep,
+        options: { ...l.options },
+        step: l.learner.stepCount,
+        startHash: await hashParams(first.params.map((p) => p.values as Float32Array)),
+        finalHash: hashes[l.id]!,
+        diverged: curves[l.id]!.diverged,
+        curve: curves[l.id]!.points,
+      });
+    }
+    return { lanes };
   }
 
   /** Releases every lane's kernel instance. */
