@@ -22,6 +22,11 @@ export const MAX_RESOLUTION = 41;
 export const HIST_BINS = 20;
 export const HIST_MIN = 1e-8;
 export const HIST_MAX = 1;
+/**
+ * Most weights of one tensor measured per step: a larger tensor is measured on a fixed, evenly
+ * strided subset of this many weights (every k-th), so measuring stays cheap for big layers.
+ */
+export const MAX_TRACKED_WEIGHTS = 4096;
 /** Defaults of the race's memory settings. */
 export const DEFAULT_SNAPSHOT_EVERY = 25;
 export const DEFAULT_MEMORY_CAP = 32 * 1024 * 1024;
@@ -56,14 +61,25 @@ export interface LayerUpdates {
   /** The weight tensor, e.g. `0.weight` (biases are left out). */
   name: string;
   /**
-   * Counts of |Δw| per weight per step over the interval (every weight at every step is one
-   * sample) in `HIST_BINS` log-spaced bins: bin i holds [edges[i], edges[i + 1]).
+   * Weights measured per step: all of them, or every `stride`-th one for a tensor of more than
+   * `MAX_TRACKED_WEIGHTS`.
+   */
+  tracked: number;
+  stride: number;
+  /**
+   * Counts of |Δw| per weight per step over the interval (every tracked weight at every step
+   * is one sample) in `HIST_BINS` log-spaced bins: bin i holds [edges[i], edges[i + 1]).
    */
   counts: number[];
   /** Samples below `HIST_MIN` (0 included) and at or above `HIST_MAX`. */
   below: number;
   above: number;
-  /** Median |Δw| and median |g| over the same samples (g: the step's gradient buffer). */
+  /**
+   * Median |Δw| and median |g| over the same samples. g is the gradient the optimizer used for
+   * that step, read from the learner's gradient buffer after the step: the batch gradient with
+   * the L2/L1 terms added and clipping applied, so SGD's Δw is exactly lr·g (AdamW's decoupled
+   * weight decay is in Δw but not in g).
+   */
   medianUpdate: number;
   medianGrad: number;
   /**
@@ -172,11 +188,15 @@ interface Accumulator {
   name: string;
   offset: number;
   length: number;
+  stride: number;
+  tracked: number;
   counts: number[];
   below: number;
   above: number;
-  updates: number[];
-  grads: number[];
+  /** |Δw| and |g| of every weight at every step of the interval (at most CHECK_EVERY steps). */
+  updates: Float32Array;
+  grads: Float32Array;
+  filled: number;
 }
 
 const LOG_MIN = Math.log10(HIST_MIN);
@@ -187,11 +207,43 @@ export function histogramEdges(): number[] {
   return Array.from({ length: HIST_BINS + 1 }, (_, i) => 10 ** (LOG_MIN + i * LOG_WIDTH));
 }
 
-function median(values: number[]): number {
-  if (values.length === 0) return NaN;
-  const sorted = Float64Array.from(values).sort();
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+/** The median of the values (the mean of the middle two for an even count); NaN for none. */
+export function median(values: Float32Array): number {
+  const n = values.length;
+  if (n === 0) return NaN;
+  const work = values.slice();
+  const hi = select(work, n >> 1);
+  if (n % 2) return hi;
+  // After selecting, every value left of n/2 is at most `hi`: the lower middle is their largest.
+  let lo = -Infinity;
+  for (let i = 0; i < n >> 1; i++) if (work[i]! > lo) lo = work[i]!;
+  return (lo + hi) / 2;
+}
+
+/** Hoare's quickselect: the k-th smallest value, with `a` partitioned around it. */
+function select(a: Float32Array, k: number): number {
+  let left = 0;
+  let right = a.length - 1;
+  while (left < right) {
+    const pivot = a[(left + right) >> 1]!;
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) right = j;
+    else if (k >= i) left = i;
+    else break;
+  }
+  return a[k]!;
 }
 
 export class Race {
@@ -275,16 +327,23 @@ export class Race {
     const snap = learner.snapshot();
     const acc: Accumulator[] = learner.plan.params
       .filter((t) => t.name.endsWith('.weight'))
-      .map((t) => ({
-        name: t.name,
-        offset: t.offset / 4,
-        length: t.length,
-        counts: new Array<number>(HIST_BINS).fill(0),
-        below: 0,
-        above: 0,
-        updates: [],
-        grads: [],
-      }));
+      .map((t) => {
+        const stride = Math.ceil(t.length / MAX_TRACKED_WEIGHTS);
+        const tracked = Math.ceil(t.length / stride);
+        return {
+          name: t.name,
+          offset: t.offset / 4,
+          length: t.length,
+          stride,
+          tracked,
+          counts: new Array<number>(HIST_BINS).fill(0),
+          below: 0,
+          above: 0,
+          updates: new Float32Array(tracked * CHECK_EVERY),
+          grads: new Float32Array(tracked * CHECK_EVERY),
+          filled: 0,
+        };
+      });
     return {
       id: this.lanes.length,
       learner,
@@ -398,10 +457,11 @@ export class Race {
   private measure(lane: Lane, before: Float32Array, after: Float32Array): void {
     for (const a of lane.acc) {
       const grad = lane.learner.read(`${a.name}.grad`);
-      for (let i = 0; i < a.length; i++) {
+      if (a.filled + a.tracked > a.updates.length) continue;
+      for (let i = 0; i < a.length; i += a.stride) {
         const d = Math.abs(after[a.offset + i]! - before[a.offset + i]!);
-        a.updates.push(d);
-        a.grads.push(Math.abs(grad[i]!));
+        a.updates[a.filled] = d;
+        a.grads[a.filled++] = Math.abs(grad[i]!);
         if (!(d >= HIST_MIN)) a.below++;
         else if (d >= HIST_MAX) a.above++;
         else
@@ -422,10 +482,12 @@ export class Race {
       step,
       steps: lane.lossSteps,
       layers: lane.acc.map((a) => {
-        const medianUpdate = median(a.updates);
-        const medianGrad = median(a.grads);
+        const medianUpdate = median(a.updates.subarray(0, a.filled));
+        const medianGrad = median(a.grads.subarray(0, a.filled));
         return {
           name: a.name,
+          tracked: a.tracked,
+          stride: a.stride,
           counts: [...a.counts],
           below: a.below,
           above: a.above,
@@ -445,8 +507,7 @@ export class Race {
       a.counts.fill(0);
       a.below = 0;
       a.above = 0;
-      a.updates = [];
-      a.grads = [];
+      a.filled = 0;
     }
   }
 

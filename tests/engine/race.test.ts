@@ -2,7 +2,8 @@ import * as Comlink from 'comlink';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDataset, trainFractions } from '../../src/data/index.js';
 import type { Dataset } from '../../src/data/dataset.js';
-import { Race, HIST_BINS, MAX_BRANCHES } from '../../src/engine/race.js';
+import { Learner } from '../../src/engine/learner.js';
+import { Race, median, HIST_BINS, MAX_BRANCHES } from '../../src/engine/race.js';
 import { createTrainer, type TrainerApi } from '../../src/engine/trainer.js';
 import { levelById } from '../../src/levels/index.js';
 import { dataRequest } from '../../src/levels/judge.js';
@@ -75,6 +76,33 @@ describe('an optimizer race', () => {
     race.dispose();
   });
 
+  it('a lane trains exactly like a learner on its own (same weights as Learner.step)', async () => {
+    const race = new Race(
+      module,
+      small,
+      moons,
+      { batch: 16, lr: 0.02, l2: 0.001 },
+      [{ optimizer: 'adamw' }, { optimizer: 'rmsprop' }],
+      8,
+    );
+    race.step(130);
+    const hashes = await race.hashes();
+    for (const [i, optimizer] of (['adamw', 'rmsprop'] as const).entries()) {
+      const alone = new Learner(
+        module,
+        small,
+        moons,
+        { batch: 16, lr: 0.02, l2: 0.001, optimizer },
+        8,
+      );
+      alone.step(130);
+      expect(await alone.weightsHash()).toBe(hashes[i]);
+      expect(alone.evaluate('validation').loss).toBe(race.evaluate('validation')[i]!.loss);
+      alone.dispose();
+    }
+    race.dispose();
+  });
+
   it('refuses lanes with another batch size, too many lanes, bad options', () => {
     expect(() => new Race(module, small, moons, { batch: 16 }, [{ batch: 8 }], 1)).toThrow(
       /lanes\[0\]\.batch must be the base's batch size \(16\)/,
@@ -137,6 +165,23 @@ describe('an optimizer race', () => {
       return out;
     };
     expect(await run()).toEqual(await run());
+  });
+});
+
+describe('median', () => {
+  it('agrees with sorting, ties and even counts included', async () => {
+    const { kernelRandom } = await import('../../src/data/random.js');
+    const rand = kernelRandom(module, 7);
+    for (let trial = 0; trial < 200; trial++) {
+      const n = 1 + rand.below(60);
+      const values = Float32Array.from({ length: n }, () =>
+        trial % 2 ? rand.below(5) : rand.normal(),
+      );
+      const sorted = values.slice().sort();
+      const want = n % 2 ? sorted[n >> 1]! : (sorted[(n >> 1) - 1]! + sorted[n >> 1]!) / 2;
+      expect(median(values)).toBe(want);
+    }
+    expect(median(new Float32Array(0))).toBeNaN();
   });
 });
 
