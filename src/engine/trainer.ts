@@ -15,6 +15,7 @@ import {
   type LandscapeOptions,
   type LaneNode,
   type LaneStep,
+  type RaceReport,
   type RaceSettings,
   type SnapshotReport,
   type UpdateRecord,
@@ -177,6 +178,13 @@ export interface TrainerApi {
   raceLandscape(lane: number, options?: LandscapeOptions): Landscape;
   /** weightsHash of every lane now. */
   raceHashes(): Promise<string[]>;
+  /** Every lane's loss and accuracy over a whole split now (no dropout). */
+  raceEvaluate(split: SplitName): Array<{ lane: number; loss: number; accuracy: number | null }>;
+  /**
+   * Every lane's options, curve, start and current weightsHash, step and divergence: the report
+   * the command line's `race` prints (the same code).
+   */
+  raceReport(): Promise<RaceReport>;
   /** Ends the race and frees its lanes; the trainer's own learner stays. */
   raceDispose(): void;
 }
@@ -366,6 +374,8 @@ export function createTrainer(loadModule: () => Promise<WebAssembly.Module>): Tr
     raceTree: () => racing().tree(),
     raceLandscape: (lane, options) => racing().landscape(lane, options),
     raceHashes: () => racing().hashes(),
+    raceEvaluate: (split) => racing().evaluate(split),
+    raceReport: () => racing().report(),
     raceDispose() {
       race?.dispose();
       race = null;

@@ -69,6 +69,8 @@ describe('neural-journey race', () => {
     expect(trainer.raceCurves().map((c) => c.points)).toEqual(
       json.lanes.map((l: Report) => l.curve),
     );
+    expect(await trainer.raceReport()).toEqual({ lanes: json.lanes });
+    expect(trainer.raceEvaluate('validation').map((e) => e.lane)).toEqual([0, 1, 2]);
   });
 
   it('one --lr applies to every lane, and the report reads for a person without --json', async () => {
