@@ -254,6 +254,8 @@ export class Race {
   readonly batch: number;
   private readonly lanes: Lane[] = [];
   private readonly startCount: number;
+  /** The options every lane shares (a copy of the caller's). */
+  private readonly base: Partial<TrainOptions>;
 
   /**
    * `base` holds the options every lane shares (the batch size among them), `lanes` 1 to 4
@@ -265,7 +267,7 @@ export class Race {
     private readonly module: WebAssembly.Module,
     private readonly spec: unknown,
     private readonly data: Dataset,
-    private readonly base: Partial<TrainOptions>,
+    base: Partial<TrainOptions>,
     lanes: readonly Partial<TrainOptions>[],
     seed: number,
     settings: RaceSettings = {},
@@ -287,6 +289,7 @@ export class Race {
         `memoryCapBytes must be an integer from 1 to 2147483648, got ${String(cap)}`,
       ]);
     }
+    this.base = { ...base };
     this.seed = seed;
     this.snapshotEvery = every;
     this.memoryCapBytes = cap;
