@@ -418,11 +418,14 @@ export class Race {
    * gradient can be measured; a lane that diverged stays where it stopped and reports its
    * divergence. At every multiple of CHECK_EVERY a lane adds a curve point and an update record.
    */
-  step(n: number): LaneStep[] {
+  step(n: number, until = Infinity): LaneStep[] {
     if (!Number.isInteger(n) || n < 0 || n > 100000) {
       throw new SpecError([`steps must be an integer from 0 to 100000, got ${String(n)}`]);
     }
-    return this.lanes.map((lane) => this.advance(lane, n));
+    // With `until` (a step budget), no lane goes past it: a branch catches up, the others wait.
+    return this.lanes.map((lane) =>
+      this.advance(lane, Math.max(0, Math.min(n, until - lane.learner.stepCount))),
+    );
   }
 
   private advance(lane: Lane, n: number): LaneStep {

@@ -148,8 +148,11 @@ export interface TrainerApi {
     seed: number,
     settings?: RaceSettings,
   ): Promise<RaceInfo>;
-  /** Advances every lane `n` steps; a lane that diverged stays stopped and says so. */
-  raceStep(n: number): LaneStep[];
+  /**
+   * Advances every lane `n` steps, none past step `until` (a budget) when given; a lane that
+   * diverged stays stopped and says so.
+   */
+  raceStep(n: number, until?: number): LaneStep[];
   /** Every lane's curve: a point (step, mean batch loss since the last, validation loss) per 25 steps. */
   raceCurves(): RaceCurve[];
   /**
@@ -365,7 +368,7 @@ export function createTrainer(loadModule: () => Promise<WebAssembly.Module>): Tr
         data: dataInfo(data),
       };
     },
-    raceStep: (n) => racing().step(n),
+    raceStep: (n, until) => racing().step(n, until),
     raceCurves: () => racing().curves(),
     raceUpdates: (lane) => racing().updates(lane),
     raceSnapshots: () => racing().snapshots(),

@@ -36,6 +36,7 @@ import { Training } from './scenes/training.js';
 import { Result } from './scenes/result.js';
 import { Sandbox } from './scenes/sandbox.js';
 import { ClassJoin } from './scenes/class-join.js';
+import { Lab } from './scenes/lab.js';
 
 /** What the browser tests can read. Getters only: tests observe, scenes decide. */
 export interface NeuralJourneyHook {
@@ -88,7 +89,7 @@ const game = new Phaser.Game({
     height: HEIGHT,
   },
   // Boot first: Phaser starts the first scene of the list.
-  scene: [Boot, Title, JourneyMap, Briefing, Workbench, Training, Result, Sandbox, ClassJoin],
+  scene: [Boot, Title, JourneyMap, Briefing, Workbench, Training, Result, Sandbox, ClassJoin, Lab],
   // Text and vector graphics, no pixel art: keep smoothing on.
   antialias: true,
 });

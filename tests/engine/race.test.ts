@@ -269,6 +269,18 @@ describe('rewind and branch', () => {
     race.dispose();
   });
 
+  it('steps no lane past a budget: a branch catches up while the others wait', () => {
+    const race = new Race(module, small, moons, { batch: 16, lr: 0.02 }, [{ optimizer: 'sgd' }], 2);
+    race.step(30, 50);
+    race.step(30, 50);
+    expect(race.learner(0).stepCount).toBe(50);
+    const child = race.branch(0, 25, { optimizer: 'adam' });
+    const steps = race.step(100, 50);
+    expect(steps.map((s) => s.step)).toEqual([50, 50]);
+    expect(race.learner(child).stepCount).toBe(50);
+    race.dispose();
+  });
+
   it('holds at most four branches', () => {
     const race = new Race(module, small, moons, { batch: 16 }, [{}], 2);
     for (let i = 0; i < MAX_BRANCHES; i++) race.branch(0, 0, { lr: 0.001 * (i + 1) });

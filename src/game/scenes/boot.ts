@@ -17,7 +17,13 @@ import { levelById } from '../../levels/index.js';
 import { addNotice, markReady, services } from '../services.js';
 import { addText } from '../ui/text.js';
 import { sandboxRequest } from '../state/address.js';
-import { SCENES, type BriefingData, type SandboxData, type WorkbenchData } from './keys.js';
+import {
+  SCENES,
+  type BriefingData,
+  type LabData,
+  type SandboxData,
+  type WorkbenchData,
+} from './keys.js';
 
 /** Never keep the player on the boot screen forever: a slow font falls back after this. */
 const FONT_TIMEOUT_MS = 3000;
@@ -136,6 +142,20 @@ export class Boot extends Phaser.Scene {
     const { hash } = services();
     const has = (key: string): boolean => this.scene.manager.getScene(key) !== null;
     const state = hash.state;
+    if (
+      state?.lanes &&
+      has(SCENES.lab) &&
+      (state.data || (state.levelId && levelById(state.levelId)))
+    ) {
+      // A shared race: the lab, which replays it from the same start.
+      const data: LabData = {
+        levelId: state.levelId,
+        draft: state.draft,
+        lanes: state.lanes,
+        ...(state.data ? { data: sandboxRequest(state.data, state.dataOptions) } : {}),
+      };
+      return this.go(SCENES.lab, data);
+    }
     if (state?.levelId) {
       if (levelById(state.levelId) && has(SCENES.workbench)) {
         const data: WorkbenchData = { levelId: state.levelId, draft: state.draft };

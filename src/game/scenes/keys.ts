@@ -7,6 +7,7 @@ import type { TrainOptions } from '../../engine/options.js';
 import type { Attempt, DataSettings, RunOutcome } from '../../levels/types.js';
 import type { DataRequest } from '../../engine/trainer.js';
 import type { ViewFlags } from '../state/share.js';
+import type { Lane } from '../state/lanes.js';
 
 export const SCENES = {
   boot: 'Boot',
@@ -18,6 +19,7 @@ export const SCENES = {
   result: 'Result',
   sandbox: 'Sandbox',
   classJoin: 'ClassJoin',
+  lab: 'Lab',
 } as const;
 
 /**
@@ -65,4 +67,13 @@ export interface ResultData {
   attempt: Attempt;
   /** How the run went, for the advice; absent when a result is shown without its run. */
   outcome?: RunOutcome;
+}
+
+/** The optimizer lab: a level's (or the sandbox's) network, and the lanes of a shared race. */
+export interface LabData {
+  levelId: string | null;
+  draft: Draft;
+  /** Sandbox only: the data to train on. */
+  data?: DataRequest;
+  lanes?: Lane[];
 }

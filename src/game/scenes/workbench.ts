@@ -49,7 +49,7 @@ import { Notice } from '../ui/notice.js';
 import { goalTarget, goalWhen } from './level-text.js';
 import { buildSettings } from '../objects/settings-panel.js';
 import { blockInfo, relaxedBuild, tidy } from '../objects/network-facts.js';
-import { SCENES, type Draft, type SandboxData, type WorkbenchData } from './keys.js';
+import { SCENES, type Draft, type LabData, type SandboxData, type WorkbenchData } from './keys.js';
 import type { ViewFlags } from '../state/share.js';
 import { onKeyDown } from '../ui/keys.js';
 import { buildFeatureChips } from '../objects/feature-chips.js';
@@ -73,6 +73,7 @@ export class Workbench extends Phaser.Scene {
   private focusBase = 0;
   private problemsText!: Phaser.GameObjects.Text;
   private trainButton!: Button;
+  private labButton: Button | null = null;
   /** The palette's buttons, each with the control a teacher's link may lock and what it adds. */
   private addButtons: { button: Button; control: Control; tooltip: string }[] = [];
   private meter!: Phaser.GameObjects.Graphics;
@@ -291,6 +292,17 @@ export class Workbench extends Phaser.Scene {
       onClick: () => this.train(),
     });
 
+    this.labButton = new Button(this, {
+      x: WIDTH - 24 - 200 - 16 - 220,
+      y: HEIGHT - 24 - 52,
+      width: 220,
+      height: 52,
+      label: 'Optimizer lab',
+      icon: 'play',
+      tooltip: 'Race this network with up to four optimizers from the same start',
+      onClick: () => this.openLab(),
+    });
+
     onKeyDown(this, (event) => {
       const current = FocusManager.peek(this)?.current;
       if (current instanceof LayerBlock && current.key(event)) event.preventDefault();
@@ -478,6 +490,7 @@ export class Workbench extends Phaser.Scene {
     this.problems = problems;
     this.problemsText.setText(problems.length ? problems.map((p) => `⚠ ${p}`).join('\n') : '');
     this.trainButton.setDisabled(problems.length > 0);
+    this.labButton?.setDisabled(problems.length > 0);
     this.trainButton.setTooltip(
       problems.length ? 'Fix the problems listed above first' : 'Start training this network',
     );
@@ -536,6 +549,16 @@ export class Workbench extends Phaser.Scene {
       runAddress(this.level?.id ?? null, this.dataRequest, this.draft, this.view),
       services().hash.teacher,
     );
+  }
+
+  private openLab(): void {
+    if (this.problems.length) return;
+    const data: LabData = {
+      levelId: this.level?.id ?? null,
+      draft: structuredClone(this.draft),
+      ...(this.level ? {} : { data: this.dataRequest! }),
+    };
+    this.scene.start(SCENES.lab, data);
   }
 
   private train(): void {

@@ -30,6 +30,7 @@ import { DEFAULT_OPTIONS, parseOptions, type TrainOptions } from '../../engine/o
 import { HIDDEN_OPTIONS } from '../../levels/rules.js';
 import type { DataSettings } from '../../levels/types.js';
 import { SEED_MAX, formatNumber, quote, readNumber } from './link-values.js';
+import { decodeLanes, encodeLanes, type Lane } from './lanes.js';
 import {
   SANDBOX_KEYS,
   encodeSandbox,
@@ -55,6 +56,8 @@ export interface SharedState {
   dataOptions?: DataOptions;
   /** With `data` or `csv`: how the training view draws the data and the answer. */
   view?: ViewFlags;
+  /** An optimizer race of the draft's network: its lanes (the link then opens the lab). */
+  lanes?: Lane[];
 }
 
 /** Level ids and data-set names in links: short, lowercase, URL-safe. Validity is the caller's. */
@@ -86,6 +89,7 @@ const STATE_KEYS: readonly string[] = [
   ...OPTION_KEYS,
   'seed',
   ...SANDBOX_KEYS,
+  'lanes',
 ];
 const TEACHER_KEYS: readonly string[] = ['hide', 'lock'];
 const KNOWN_KEYS: readonly string[] = [...STATE_KEYS, ...TEACHER_KEYS];
@@ -147,6 +151,7 @@ export function encodeShare(state: SharedState): string {
   const data =
     state.data !== null ? state.dataOptions : state.levelId !== null ? state.draft.data : undefined;
   parts.push(...encodeSandbox(data, state.view));
+  if (state.lanes?.length) parts.push(`lanes=${encodeLanes(state.lanes)}`);
   return parts.join('&');
 }
 
@@ -450,6 +455,10 @@ export function decodeHash(hash: string): DecodedHash {
   if (dataOptions.noise !== undefined) levelData.noise = dataOptions.noise;
   if (dataOptions.train !== undefined) levelData.train = dataOptions.train;
 
+  const lanesText = values.get('lanes');
+  const lanes = lanesText === undefined ? null : decodeLanes(lanesText);
+  if (lanes && 'error' in lanes) problems.push(lanes.error);
+
   if (problems.length || !spec || !options) return finish(fallback);
   result.state = {
     levelId: levelOk ? level : null,
@@ -463,6 +472,7 @@ export function decodeHash(hash: string): DecodedHash {
     },
     ...(dataOk && Object.keys(dataOptions).length ? { dataOptions } : {}),
     ...(view.showTest || view.discretize ? { view } : {}),
+    ...(lanes && !('error' in lanes) ? { lanes } : {}),
   };
   return finish(null);
 }

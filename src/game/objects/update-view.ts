@@ -1,0 +1,95 @@
+/**
+ * Why the lanes differ: for the chosen lane, per layer, a histogram of how far each weight moved
+ * in one step (|Δw|, on log-spaced bins from 10⁻⁸ to 1), with the median move and the effective
+ * learning rate (median |Δw| / median |g|). SGD moves every weight by the same multiple of its
+ * gradient; Adam sizes each weight's step itself, so its bars bunch up around the learning rate.
+ */
+import type * as Phaser from 'phaser';
+import type { LayerUpdates } from '../../engine/race.js';
+import { COLORS, CSS, TEXT, textStyle } from '../theme.js';
+
+export interface UpdateViewOptions {
+  x: number;
+  y: number;
+  width: number;
+}
+
+/** Layers drawn at most (the first ones: the rest are listed by name). */
+const MAX_LAYERS = 3;
+
+export class UpdateView {
+  private readonly g: Phaser.GameObjects.Graphics;
+  private readonly title: Phaser.GameObjects.Text;
+  private readonly texts: Phaser.GameObjects.Text[] = [];
+
+  constructor(
+    private readonly scene: Phaser.Scene,
+    private readonly o: UpdateViewOptions,
+  ) {
+    this.title = scene.add.text(o.x, o.y, '', textStyle(TEXT.label, CSS.text, 600));
+    this.g = scene.add.graphics();
+  }
+
+  show(layers: LayerUpdates[], lane: number, color: string): void {
+    this.title.setText(`Lane ${lane + 1}: how far each weight moves`);
+    for (const t of this.texts) t.destroy();
+    this.texts.length = 0;
+    const g = this.g.clear();
+    const { x, width } = this.o;
+    let y = this.o.y + 34;
+    if (!layers.length) {
+      this.texts.push(
+        this.scene.add
+          .text(
+            x,
+            y,
+            'Race a few steps to see the update sizes.',
+            textStyle(TEXT.small, CSS.textDim),
+          )
+          .setWordWrapWidth(width),
+      );
+      return;
+    }
+    const hex = Number.parseInt(color.slice(1), 16);
+    for (const layer of layers.slice(0, MAX_LAYERS)) {
+      const h = 52;
+      const bins = layer.counts.length;
+      const peak = Math.max(1, ...layer.counts);
+      const bw = width / bins;
+      g.lineStyle(1, COLORS.line, 1).strokeRect(x, y + 18, width, h);
+      layer.counts.forEach((c, i) => {
+        const bh = (c / peak) * (h - 2);
+        g.fillStyle(hex, 1).fillRect(x + i * bw + 1, y + 18 + h - bh, Math.max(1, bw - 2), bh);
+      });
+      const eff = Number.isFinite(layer.effectiveLr) ? layer.effectiveLr.toPrecision(2) : '—';
+      this.texts.push(
+        this.scene.add.text(
+          x,
+          y,
+          `${layer.name}: median move ${layer.medianUpdate.toPrecision(2)} · effective lr ${eff}`,
+          textStyle(TEXT.small, CSS.text),
+        ),
+      );
+      y += h + 26;
+    }
+    this.texts.push(
+      this.scene.add.text(x, y - 4, '10⁻⁸', textStyle(TEXT.small, CSS.textDim)),
+      this.scene.add
+        .text(x + width, y - 4, '1', textStyle(TEXT.small, CSS.textDim))
+        .setOrigin(1, 0),
+      this.scene.add
+        .text(x + width / 2, y - 4, '|Δw| per step (log)', textStyle(TEXT.small, CSS.textDim))
+        .setOrigin(0.5, 0),
+    );
+    if (layers.length > MAX_LAYERS) {
+      this.texts.push(
+        this.scene.add.text(
+          x,
+          y + 16,
+          `and ${layers.length - MAX_LAYERS} more layers`,
+          textStyle(TEXT.small, CSS.textDim),
+        ),
+      );
+    }
+  }
+}
