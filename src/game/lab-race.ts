@@ -95,14 +95,12 @@ export class RaceClient {
     this.ghost = run.checks.map((c) => ({ step: c.step, value: c.validation }));
   }
 
-  /** Steps every lane `n` more (none past `budget`); true once every lane is done. */
-  async step(n: number, budget: number): Promise<boolean> {
-    const curves = await this.trainer.raceCurves();
-    const live = curves.filter((c) => !c.diverged && c.step < budget);
-    if (!live.length) return true;
-    const steps = await this.trainer.raceStep(
-      Math.min(n, budget - Math.min(...live.map((c) => c.step))),
-    );
+  /**
+   * Steps every lane `n` more, none past `until` (the budget, or a branch to replay first);
+   * true once every lane has run the `budget` or stopped.
+   */
+  async step(n: number, until: number, budget: number): Promise<boolean> {
+    const steps = await this.trainer.raceStep(n, until);
     const level = this.setup.level;
     if (level) {
       const evaluation = await this.trainer.raceEvaluate(level.goal.split);

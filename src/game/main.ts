@@ -21,8 +21,10 @@ import { FocusManager, type ControlInfo } from './ui/focus.js';
 import {
   bootServices,
   isReady,
+  labShown,
   picturesShown,
   trainingProgress,
+  type LabShown,
   type PicturesShown,
   type TrainingProgress,
 } from './services.js';
@@ -53,6 +55,8 @@ export interface NeuralJourneyHook {
   readonly training: TrainingProgress | null;
   /** What the Training view's network graph and boundary show, or null before the first. */
   readonly pictures: PicturesShown | null;
+  /** How the optimizer lab's race stands, or null before the first. */
+  readonly lab: LabShown | null;
 }
 
 // Not a `declare global`: src/web/main.ts (the old engine page) declares its own shape, and
@@ -118,6 +122,9 @@ host.neuralJourney = Object.freeze({
   },
   get pictures() {
     return picturesShown();
+  },
+  get lab() {
+    return labShown();
   },
 });
 

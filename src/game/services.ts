@@ -164,3 +164,28 @@ export function reportPictures(shown: Partial<PicturesShown>): void {
 export function picturesShown(): PicturesShown | null {
   return pictures;
 }
+
+/** How the optimizer lab's race stands, for the browser tests' hook. */
+export interface LabShown {
+  startHashes: string[];
+  lanes: {
+    name: string;
+    step: number;
+    parent: number | null;
+    goalAt: number | null;
+    points: number;
+    validation: number | null;
+  }[];
+  /** The lane that met the goal first, or null. */
+  winner: number | null;
+}
+
+let lab: LabShown | null = null;
+
+export function reportLab(shown: LabShown): void {
+  lab = shown;
+}
+
+export function labShown(): LabShown | null {
+  return lab;
+}

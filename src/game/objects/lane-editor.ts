@@ -77,6 +77,7 @@ export function buildLaneEditor(
         options: LANE_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] })),
         value: laneKind(lane),
         tooltip: `Lane ${i + 1}'s optimizer`,
+        name: `lane ${i + 1} optimizer`,
         locked: o.locked,
         onChange: (k) => {
           o.lanes[i] = { ...makeLane(k, lane.lr) };

@@ -152,6 +152,7 @@ export class Boot extends Phaser.Scene {
         levelId: state.levelId,
         draft: state.draft,
         lanes: state.lanes,
+        ...(state.branches ? { branches: state.branches } : {}),
         ...(state.data ? { data: sandboxRequest(state.data, state.dataOptions) } : {}),
       };
       return this.go(SCENES.lab, data);

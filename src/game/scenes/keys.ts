@@ -7,7 +7,7 @@ import type { TrainOptions } from '../../engine/options.js';
 import type { Attempt, DataSettings, RunOutcome } from '../../levels/types.js';
 import type { DataRequest } from '../../engine/trainer.js';
 import type { ViewFlags } from '../state/share.js';
-import type { Lane } from '../state/lanes.js';
+import type { Branch, Lane } from '../state/lanes.js';
 
 export const SCENES = {
   boot: 'Boot',
@@ -76,4 +76,5 @@ export interface LabData {
   /** Sandbox only: the data to train on. */
   data?: DataRequest;
   lanes?: Lane[];
+  branches?: Branch[];
 }

@@ -18,9 +18,9 @@ import { buildLaneEditor } from '../objects/lane-editor.js';
 import { UpdateView } from '../objects/update-view.js';
 import { LandscapeView } from '../objects/landscape-view.js';
 import { RaceClient, type RaceState } from '../lab-race.js';
-import { services } from '../services.js';
+import { reportLab, services } from '../services.js';
 import { showAddress } from '../state/address.js';
-import { MAX_LANES, laneName, makeLane, type Lane } from '../state/lanes.js';
+import { MAX_LANES, laneName, makeLane, type Branch, type Lane } from '../state/lanes.js';
 import { COLORS, CSS, RADIUS, TEXT, textStyle } from '../theme.js';
 import { Button } from '../ui/button.js';
 import { Slider } from '../ui/slider.js';
@@ -36,6 +36,11 @@ export class Lab extends Phaser.Scene {
   private request!: DataRequest;
   private draft!: Draft;
   private lanes: Lane[] = [];
+  /** The branches made in this race (their lanes are the last ones of `lanes`). */
+  private branches: Branch[] = [];
+  /** Branches of a shared race still to replay, at their steps. */
+  private pending: Branch[] = [];
+  private linkBranches: Branch[] = [];
   private selected = 0;
   private budget = 1000;
   private race: RaceClient | null = null;
@@ -67,6 +72,9 @@ export class Lab extends Phaser.Scene {
     this.lanes = data.lanes?.length
       ? structuredClone(data.lanes)
       : [makeLane('sgd', lr), makeLane('momentum', lr), makeLane('adam', lr)];
+    this.linkBranches = structuredClone(data.branches ?? []);
+    this.branches = [];
+    this.pending = [];
     this.selected = 0;
     this.race = null;
     this.state = null;
@@ -119,7 +127,7 @@ export class Lab extends Phaser.Scene {
       label: 'Start over',
       icon: 'reset',
       tooltip: 'Every lane back to the same starting weights',
-      onClick: () => void this.startOver(),
+      onClick: () => void this.startOver(false),
     });
     for (const [x, w] of [
       [16, 440],
@@ -198,7 +206,7 @@ export class Lab extends Phaser.Scene {
       void this.race?.dispose();
     });
     this.showAddress();
-    void this.startOver();
+    void this.startOver(true);
   }
 
   override update(): void {
@@ -236,10 +244,17 @@ export class Lab extends Phaser.Scene {
     });
   }
 
-  /** A fresh race of the current lanes: same spec, data and seed, so the same start. */
-  private async startOver(): Promise<void> {
+  /**
+   * A fresh race of the current lanes: same spec, data and seed, so the same start. With
+   * `replay`, the shared link's branches are made again at their steps; otherwise every lane,
+   * branches too, starts from step 0.
+   */
+  private async startOver(replay: boolean): Promise<void> {
     this.running = false;
     while (this.busy) await new Promise((r) => setTimeout(r, 10));
+    this.branches = [];
+    this.pending = replay ? structuredClone(this.linkBranches) : [];
+    if (!replay) this.linkBranches = [];
     await this.race?.dispose();
     this.say('Preparing the lanes…');
     try {
@@ -277,7 +292,7 @@ export class Lab extends Phaser.Scene {
   }
 
   private async togglePlay(): Promise<void> {
-    if (this.dirty && !this.started()) await this.startOver();
+    if (this.dirty && !this.started()) await this.startOver(false);
     this.running = !this.running && this.race !== null;
     this.playButton
       .setLabel(this.running ? 'Pause' : 'Race')
@@ -289,8 +304,20 @@ export class Lab extends Phaser.Scene {
     try {
       const race = this.race;
       if (!race) return;
-      const done = await race.step(CHUNK, this.budget);
+      const next = this.pending[0];
+      const until = next ? Math.min(next.step, this.budget) : this.budget;
+      const done = await race.step(CHUNK, until, this.budget);
       await this.refresh();
+      // A shared race's branch is made again once its parent reaches the step it was made at.
+      if (next && (this.state?.lanes[next.parent]?.step ?? 0) >= next.step) {
+        this.pending.shift();
+        await race.branch(next.parent, next.step, next.lane);
+        this.branches.push(next);
+        this.lanes.push({ ...next.lane });
+        this.buildEditor();
+        await this.refresh();
+        return;
+      }
       if (done) {
         this.running = false;
         this.playButton.setLabel('Race').setIcon('play');
@@ -344,6 +371,18 @@ export class Lab extends Phaser.Scene {
         : '',
     );
     this.summary.setText(lines.join('\n'));
+    reportLab({
+      startHashes: state.startHashes,
+      lanes: state.lanes.map((l) => ({
+        name: laneName(l.lane),
+        step: l.step,
+        parent: l.parent,
+        goalAt: l.goalAt,
+        points: l.curve.length,
+        validation: l.curve.at(-1)?.validation ?? null,
+      })),
+      winner: winner?.i ?? null,
+    });
     // Each lane's line in its colour: a swatch per line beside the text.
     const sw = this.swatches.clear();
     state.lanes.forEach((_, i) => {
@@ -374,6 +413,9 @@ export class Lab extends Phaser.Scene {
       // The lane list follows the race: the branch is a lane of its own from now on.
       this.lanes = state.lanes.map((l) => l.lane);
       this.lanes.push({ ...settings });
+      this.branches.push({ parent, step: fromStep, lane: { ...settings } });
+      this.linkBranches = [...this.branches];
+      this.showAddress();
       this.selected = lane;
       this.dirty = false;
       this.buildEditor();
@@ -414,7 +456,16 @@ export class Lab extends Phaser.Scene {
     const levelId = this.level?.id ?? null;
     const data = levelId ? null : 'name' in this.request ? this.request.name : null;
     showAddress(
-      { kind: 'run', state: { levelId, data, draft: this.draft, lanes: this.lanes } },
+      {
+        kind: 'run',
+        state: {
+          levelId,
+          data,
+          draft: this.draft,
+          lanes: this.lanes.slice(0, this.lanes.length - this.branches.length),
+          branches: [...this.branches, ...this.pending],
+        },
+      },
       services().hash.teacher,
     );
   }

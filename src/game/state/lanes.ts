@@ -121,3 +121,47 @@ export function decodeLanes(text: string): Lane[] | { error: string } {
   }
   return lanes;
 }
+
+/** A lane branched off another during a race: replayed from the link at the same step. */
+export interface Branch {
+  /** The parent lane, from 0. */
+  parent: number;
+  /** The step it branched at (a snapshot's). */
+  step: number;
+  lane: Lane;
+}
+
+/** `branches=1@300:adam:0.005,…`: the parent lane (from 1), the step, then the lane. */
+export function encodeBranches(branches: readonly Branch[]): string {
+  return branches.map((b) => `${b.parent + 1}@${b.step}:${encodeLanes([b.lane])}`).join(',');
+}
+
+/** Reads `branches=`; `lanes` is how many lanes the race starts with (a parent must exist). */
+export function decodeBranches(text: string, lanes: number): Branch[] | { error: string } {
+  const out: Branch[] = [];
+  for (const [i, token] of text.split(',').entries()) {
+    const m = /^(\d+)@(\d+):(.*)$/.exec(token);
+    const where = `branch ${i + 1}`;
+    if (!m) {
+      return {
+        error: `The shared link's ${where} must be written LANE@STEP:OPTIMIZER:LR, got ${JSON.stringify(token.slice(0, 40))}.`,
+      };
+    }
+    const parent = Number(m[1]) - 1;
+    const step = Number(m[2]);
+    if (parent < 0 || parent >= lanes + i || step > 100000) {
+      return {
+        error: `The shared link's ${where} names lane ${m[1]} at step ${m[2]}; there are ${lanes + i} lanes before it and steps go to 100000.`,
+      };
+    }
+    const lane = decodeLanes(m[3]!);
+    if ('error' in lane) return { error: lane.error.replace('lane 1', where) };
+    out.push({ parent, step, lane: lane[0]! });
+  }
+  if (lanes + out.length > MAX_LANES) {
+    return {
+      error: `The shared link's race has ${lanes + out.length} lanes with its branches; the lab races ${MAX_LANES} at most.`,
+    };
+  }
+  return out;
+}

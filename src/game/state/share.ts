@@ -30,7 +30,14 @@ import { DEFAULT_OPTIONS, parseOptions, type TrainOptions } from '../../engine/o
 import { HIDDEN_OPTIONS } from '../../levels/rules.js';
 import type { DataSettings } from '../../levels/types.js';
 import { SEED_MAX, formatNumber, quote, readNumber } from './link-values.js';
-import { decodeLanes, encodeLanes, type Lane } from './lanes.js';
+import {
+  decodeBranches,
+  decodeLanes,
+  encodeBranches,
+  encodeLanes,
+  type Branch,
+  type Lane,
+} from './lanes.js';
 import {
   SANDBOX_KEYS,
   encodeSandbox,
@@ -58,6 +65,8 @@ export interface SharedState {
   view?: ViewFlags;
   /** An optimizer race of the draft's network: its lanes (the link then opens the lab). */
   lanes?: Lane[];
+  /** The race's branches, replayed at their steps. */
+  branches?: Branch[];
 }
 
 /** Level ids and data-set names in links: short, lowercase, URL-safe. Validity is the caller's. */
@@ -90,6 +99,7 @@ const STATE_KEYS: readonly string[] = [
   'seed',
   ...SANDBOX_KEYS,
   'lanes',
+  'branches',
 ];
 const TEACHER_KEYS: readonly string[] = ['hide', 'lock'];
 const KNOWN_KEYS: readonly string[] = [...STATE_KEYS, ...TEACHER_KEYS];
@@ -152,6 +162,8 @@ export function encodeShare(state: SharedState): string {
     state.data !== null ? state.dataOptions : state.levelId !== null ? state.draft.data : undefined;
   parts.push(...encodeSandbox(data, state.view));
   if (state.lanes?.length) parts.push(`lanes=${encodeLanes(state.lanes)}`);
+  if (state.lanes?.length && state.branches?.length)
+    parts.push(`branches=${encodeBranches(state.branches)}`);
   return parts.join('&');
 }
 
@@ -458,6 +470,14 @@ export function decodeHash(hash: string): DecodedHash {
   const lanesText = values.get('lanes');
   const lanes = lanesText === undefined ? null : decodeLanes(lanesText);
   if (lanes && 'error' in lanes) problems.push(lanes.error);
+  const branchesText = values.get('branches');
+  const branches =
+    branchesText === undefined || !lanes || 'error' in lanes
+      ? null
+      : decodeBranches(branchesText, lanes.length);
+  if (branches && 'error' in branches) problems.push(branches.error);
+  if (branchesText !== undefined && !lanes)
+    problems.push('The shared link has branches but no lanes (lanes=…).');
 
   if (problems.length || !spec || !options) return finish(fallback);
   result.state = {
@@ -473,6 +493,7 @@ export function decodeHash(hash: string): DecodedHash {
     ...(dataOk && Object.keys(dataOptions).length ? { dataOptions } : {}),
     ...(view.showTest || view.discretize ? { view } : {}),
     ...(lanes && !('error' in lanes) ? { lanes } : {}),
+    ...(branches && !('error' in branches) && branches.length ? { branches } : {}),
   };
   return finish(null);
 }

@@ -38,6 +38,8 @@ export interface ChoiceOptions<T> {
   /** Why it is locked, for the tooltip; default "locked in this level". */
   lockReason?: string;
   onChange?: (value: T) => void;
+  /** What the choice is called when it has no label (tests, assistive text). */
+  name?: string;
 }
 
 const ROW = 36;
@@ -129,7 +131,7 @@ export class Choice<T extends string | number> extends Widget {
   }
 
   focusLabel(): string {
-    return this.options.label ?? '';
+    return this.options.label ?? this.options.name ?? '';
   }
 
   override tooltipText(): string | null {
