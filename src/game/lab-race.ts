@@ -42,9 +42,13 @@ export interface RaceState {
   maxStep: number;
   /** The chosen lane's latest update sizes, per layer. */
   updates: LayerUpdates[];
+  /** The chosen lane's first recorded update sizes, per layer: how they changed over time. */
+  firstUpdates: LayerUpdates[];
   /** Histogram bin edges of `updates`. */
   edges: number[];
   ghost: LanePoint[];
+  /** The snapshots the timeline can go back to: how many, and the memory they take of the cap. */
+  snapshots: { count: number; bytes: number; capBytes: number };
 }
 
 export interface RaceSetup {
@@ -116,10 +120,11 @@ export class RaceClient {
 
   /** Everything the lab draws, for the chosen lane `selected`. */
   async state(selected: number): Promise<RaceState> {
-    const [curves, tree, updates] = await Promise.all([
+    const [curves, tree, updates, snaps] = await Promise.all([
       this.trainer.raceCurves(),
       this.trainer.raceTree(),
       this.trainer.raceUpdates(selected).catch(() => null),
+      this.trainer.raceSnapshots(),
     ]);
     const level = this.setup.level;
     const lanes = tree.map((node): LaneView => {
@@ -142,8 +147,10 @@ export class RaceClient {
       lanes,
       maxStep: Math.max(0, ...lanes.map((l) => l.step)),
       updates: updates?.records.at(-1)?.layers ?? [],
+      firstUpdates: updates?.records[0]?.layers ?? [],
       edges: updates?.edges ?? [],
       ghost: this.ghost,
+      snapshots: { count: snaps.count, bytes: snaps.bytes, capBytes: snaps.capBytes },
     };
   }
 

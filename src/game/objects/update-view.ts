@@ -30,7 +30,8 @@ export class UpdateView {
     this.g = scene.add.graphics();
   }
 
-  show(layers: LayerUpdates[], lane: number, color: string): void {
+  /** `first` are the lane's first recorded updates: the effective rate then, to show the drift. */
+  show(layers: LayerUpdates[], lane: number, color: string, first: LayerUpdates[] = []): void {
     this.title.setText(`Lane ${lane + 1}: how far each weight moves`);
     for (const t of this.texts) t.destroy();
     this.texts.length = 0;
@@ -61,12 +62,18 @@ export class UpdateView {
         const bh = (c / peak) * (h - 2);
         g.fillStyle(hex, 1).fillRect(x + i * bw + 1, y + 18 + h - bh, Math.max(1, bw - 2), bh);
       });
-      const eff = Number.isFinite(layer.effectiveLr) ? layer.effectiveLr.toPrecision(2) : '—';
+      const fmt = (v: number | undefined): string =>
+        v !== undefined && Number.isFinite(v) ? v.toPrecision(2) : '—';
+      const then = first.find((f) => f.name === layer.name)?.effectiveLr;
+      const eff =
+        then !== undefined && then !== layer.effectiveLr
+          ? `${fmt(layer.effectiveLr)} (was ${fmt(then)})`
+          : fmt(layer.effectiveLr);
       this.texts.push(
         this.scene.add.text(
           x,
           y,
-          `${layer.name}: median move ${layer.medianUpdate.toPrecision(2)} · effective lr ${eff}`,
+          `${layer.name}: |Δw| ~${layer.medianUpdate.toPrecision(2)} · effective lr ${eff}`,
           textStyle(TEXT.small, CSS.text),
         ),
       );

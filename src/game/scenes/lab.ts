@@ -56,6 +56,7 @@ export class Lab extends Phaser.Scene {
   private playButton!: Button;
   private timeline!: Slider;
   private timelineStep = 0;
+  private snapText!: Phaser.GameObjects.Text;
   private updates!: UpdateView;
   private landscape!: LandscapeView;
 
@@ -153,6 +154,7 @@ export class Lab extends Phaser.Scene {
       .setLineSpacing(4)
       .setWordWrapWidth(364);
     this.add.text(488, 520, 'Timeline', textStyle(TEXT.label, CSS.text, 600));
+    this.snapText = this.add.text(852, 524, '', textStyle(TEXT.small, CSS.textDim)).setOrigin(1, 0);
     this.timeline = new Slider(this, {
       x: 488,
       y: 548,
@@ -348,6 +350,10 @@ export class Lab extends Phaser.Scene {
       state.lanes.map((l) => l.goalAt),
     );
     this.timeline.setValue(Math.min(this.timelineStep, state.maxStep));
+    const mib = (b: number): string => (b / 1048576).toFixed(1);
+    this.snapText.setText(
+      `${state.snapshots.count} snapshots · ${mib(state.snapshots.bytes)} of ${mib(state.snapshots.capBytes)} MiB`,
+    );
     const lines = state.lanes.map((l, i) => {
       const last = l.curve.at(-1);
       const score =
@@ -388,7 +394,12 @@ export class Lab extends Phaser.Scene {
     state.lanes.forEach((_, i) => {
       sw.fillStyle(LANE_COLORS[i % 4]!, 1).fillRect(478, 340 + i * 20, 6, 14);
     });
-    this.updates.show(state.updates, this.selected, LANE_CSS[this.selected % 4]!);
+    this.updates.show(
+      state.updates,
+      this.selected,
+      LANE_CSS[this.selected % 4]!,
+      state.firstUpdates,
+    );
     this.chart.setGhost(state.ghost);
   }
 
