@@ -29,7 +29,7 @@ function allAt(steps, count) {
   );
 }
 
-test('races SGD, momentum and Adam from the same start on the spiral, branches, and shares the race', async () => {
+test('races SGD, momentum and Adam from the same start on the spiral, rewinds, branches, and shares the race', async () => {
   await load(
     page,
     `${browser.url}#level=c2-spiral&layers=dense:32:relu,dense:3:softmax&optimizer=sgd&lr=0.005&batch=32&l2=0&seed=1`,
@@ -70,6 +70,19 @@ test('races SGD, momentum and Adam from the same start on the spiral, branches, 
   );
   assert.ok(fps >= 50, `${fps.toFixed(1)} frames a second while racing`);
   await shot(page, 'lab-race');
+
+  // Rewind lane 2 (momentum) to step 300: it is there, and racing on brings it back to the same end.
+  await click(page, 'lane 2');
+  await click(page, 'Step'); // the middle of the timeline: step 300
+  await click(page, 'Rewind lane');
+  await page.waitForFunction(() => window.neuralJourney.lab?.lanes[1].step === 300);
+  await click(page, 'Race');
+  await allAt(600, 3);
+  assert.equal(
+    (await lab()).lanes[1].validation,
+    raced.lanes[1].validation,
+    'the rewound lane retraces its steps exactly',
+  );
 
   // Branch lane 1 (SGD) at step 300 as Adam: the branch trains to the budget from there.
   await click(page, 'lane 1');
