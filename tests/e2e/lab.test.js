@@ -68,6 +68,7 @@ test('races SGD, momentum and Adam from the same start on the spiral, rewinds, b
     raced.lanes.every((l) => l.points >= 20),
     'every curve is drawn',
   );
+  console.log(`lab: ${fps.toFixed(1)} frames a second while three lanes race`);
   assert.ok(fps >= 50, `${fps.toFixed(1)} frames a second while racing`);
   await shot(page, 'lab-race');
 
