@@ -52,15 +52,12 @@ describe('pinned results', () => {
   );
 
   it.each(README_RUNS)('README: %s ends with the pinned weights', async (line) => {
-    const cwd = process.cwd();
-    process.chdir(join(import.meta.dirname, '..', '..'));
-    try {
-      const outcome = await run(line.split(' '));
-      expect(outcome.code, outcome.stderr).toBe(0);
-      found[`cli ${line}`] = (JSON.parse(outcome.stdout) as { weightsHash: string }).weightsHash;
-    } finally {
-      process.chdir(cwd);
-    }
+    // The example files by their full path, so the run does not depend on the working folder.
+    const root = join(import.meta.dirname, '..', '..');
+    const args = line.split(' ').map((a) => (a.startsWith('examples/') ? join(root, a) : a));
+    const outcome = await run(args);
+    expect(outcome.code, outcome.stderr).toBe(0);
+    found[`cli ${line}`] = (JSON.parse(outcome.stdout) as { weightsHash: string }).weightsHash;
     if (process.env['PIN_HASHES'] !== 'write')
       expect(found[`cli ${line}`]).toBe(pinned[`cli ${line}`]);
   });
