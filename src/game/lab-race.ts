@@ -44,6 +44,8 @@ export interface RaceState {
   updates: LayerUpdates[];
   /** The chosen lane's first recorded update sizes, per layer: how they changed over time. */
   firstUpdates: LayerUpdates[];
+  /** Every record of the chosen lane's update sizes, oldest first (one per 25 steps). */
+  history: LayerUpdates[][];
   /** Histogram bin edges of `updates`. */
   edges: number[];
   ghost: LanePoint[];
@@ -148,6 +150,7 @@ export class RaceClient {
       maxStep: Math.max(0, ...lanes.map((l) => l.step)),
       updates: updates?.records.at(-1)?.layers ?? [],
       firstUpdates: updates?.records[0]?.layers ?? [],
+      history: (updates?.records ?? []).map((r) => r.layers),
       edges: updates?.edges ?? [],
       ghost: this.ghost,
       snapshots: { count: snaps.count, bytes: snaps.bytes, capBytes: snaps.capBytes },

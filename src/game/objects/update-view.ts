@@ -1,8 +1,10 @@
 /**
  * Why the lanes differ: for the chosen lane, per layer, a histogram of how far each weight moved
  * in one step (|Δw|, on log-spaced bins from 10⁻⁸ to 1), with the median move and the effective
- * learning rate (median |Δw| / median |g|). SGD moves every weight by the same multiple of its
- * gradient; Adam sizes each weight's step itself, so its bars bunch up around the learning rate.
+ * learning rate (median |Δw| / median |g|), and under the bars the same histogram over time, one
+ * row per 25 steps from the first (top) to the latest (bottom). SGD moves every weight by the
+ * same multiple of its gradient, so its moves shrink as the gradients do; Adam sizes each
+ * weight's step itself, so its moves stay near the learning rate.
  */
 import type * as Phaser from 'phaser';
 import type { LayerUpdates } from '../../engine/race.js';
@@ -15,7 +17,9 @@ export interface UpdateViewOptions {
 }
 
 /** Layers drawn at most (the first ones: the rest are listed by name). */
-const MAX_LAYERS = 3;
+const MAX_LAYERS = 2;
+/** Height of the over-time strip under each layer's bars. */
+const STRIP = 44;
 
 export class UpdateView {
   private readonly g: Phaser.GameObjects.Graphics;
@@ -31,7 +35,13 @@ export class UpdateView {
   }
 
   /** `first` are the lane's first recorded updates: the effective rate then, to show the drift. */
-  show(layers: LayerUpdates[], lane: number, color: string, first: LayerUpdates[] = []): void {
+  show(
+    layers: LayerUpdates[],
+    lane: number,
+    color: string,
+    first: LayerUpdates[] = [],
+    history: LayerUpdates[][] = [],
+  ): void {
     this.title.setText(`Lane ${lane + 1}: how far each weight moves`);
     for (const t of this.texts) t.destroy();
     this.texts.length = 0;
@@ -53,7 +63,7 @@ export class UpdateView {
     }
     const hex = Number.parseInt(color.slice(1), 16);
     for (const layer of layers.slice(0, MAX_LAYERS)) {
-      const h = 52;
+      const h = 40;
       const bins = layer.counts.length;
       const peak = Math.max(1, ...layer.counts);
       const bw = width / bins;
@@ -77,7 +87,12 @@ export class UpdateView {
           textStyle(TEXT.small, CSS.text),
         ),
       );
-      y += h + 26;
+      this.strip(
+        history.map((r) => r.find((l) => l.name === layer.name)),
+        hex,
+        y + 18 + h + 2,
+      );
+      y += h + STRIP + 30;
     }
     this.texts.push(
       this.scene.add.text(x, y - 4, '10⁻⁸', textStyle(TEXT.small, CSS.textDim)),
@@ -85,7 +100,12 @@ export class UpdateView {
         .text(x + width, y - 4, '1', textStyle(TEXT.small, CSS.textDim))
         .setOrigin(1, 0),
       this.scene.add
-        .text(x + width / 2, y - 4, '|Δw| per step (log)', textStyle(TEXT.small, CSS.textDim))
+        .text(
+          x + width / 2,
+          y - 4,
+          '|Δw| per step (log) · rows: time ↓',
+          textStyle(TEXT.small, CSS.textDim),
+        )
         .setOrigin(0.5, 0),
     );
     if (layers.length > MAX_LAYERS) {
@@ -98,5 +118,33 @@ export class UpdateView {
         ),
       );
     }
+  }
+
+  /**
+   * The histograms over time: a row per record (first at the top), its bins in the same columns
+   * as the bars above, each cell as strong as its count against that record's largest.
+   */
+  private strip(records: (LayerUpdates | undefined)[], color: number, top: number): void {
+    const g = this.g;
+    const { x, width } = this.o;
+    g.lineStyle(1, COLORS.line, 1).strokeRect(x, top, width, STRIP);
+    const rows = records.filter((r): r is LayerUpdates => r !== undefined);
+    if (!rows.length) return;
+    const shown =
+      rows.length > STRIP ? rows.filter((_, i) => i % Math.ceil(rows.length / STRIP) === 0) : rows;
+    const rh = STRIP / shown.length;
+    shown.forEach((r, row) => {
+      const peak = Math.max(1, ...r.counts);
+      const bw = width / r.counts.length;
+      r.counts.forEach((c, i) => {
+        if (c === 0) return;
+        g.fillStyle(color, 0.15 + 0.85 * (c / peak)).fillRect(
+          x + i * bw,
+          top + row * rh,
+          bw,
+          Math.max(1, rh),
+        );
+      });
+    });
   }
 }

@@ -399,6 +399,7 @@ export class Lab extends Phaser.Scene {
       this.selected,
       LANE_CSS[this.selected % 4]!,
       state.firstUpdates,
+      state.history,
     );
     this.chart.setGhost(state.ghost);
   }
