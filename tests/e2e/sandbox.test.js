@@ -158,6 +158,17 @@ test('a weight typed in while paused changes the boundary at once', async () => 
     null,
     { timeout: 5_000 },
   );
+  // ] steps to the first weight coming into that neuron; Enter types its new value.
+  await page.keyboard.press(']');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#nj-number-input');
+  await page.keyboard.type('0.25');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(
+    async () => (await window.neuralJourney.trainer.read('0.weight'))[0] === 0.25,
+    null,
+    { timeout: 5_000 },
+  );
   assert.deepEqual(browser.errors, []);
 });
 

@@ -7,7 +7,8 @@
  * allowed, clicking a weight or a bias asks the scene (`onEdit`) to let the player type a value.
  *
  * From the keyboard, Tab reaches the graph; the arrows move between neurons (each shown large
- * as if hovered) and Enter types a new bias for the chosen one.
+ * as if hovered), [ and ] step through the weights coming into the chosen neuron, and Enter
+ * types a new value for the chosen weight, or for the neuron's bias.
  *
  * All pictures use one diverging scale (blue −, grey 0, orange +), each map scaled to its own
  * largest value so a quiet neuron is still readable.
@@ -92,6 +93,8 @@ export class NetworkGraph implements Focusable {
   private readonly size: number;
   /** The neuron the keyboard is on (column, index), shown like a hovered one. */
   private cursor = { column: 0, index: 0 };
+  /** The incoming weight the keyboard is on (its source neuron), or null for the neuron. */
+  private edge: number | null = null;
   private readonly scene: Phaser.Scene;
 
   constructor(
@@ -204,8 +207,29 @@ export class NetworkGraph implements Focusable {
   }
 
   setFocused(focused: boolean): void {
-    if (focused) this.hover({ kind: 'node', ...this.cursor });
+    if (focused) this.hover(this.keyTarget());
     else this.hover(null);
+  }
+
+  /** What the keyboard is on: the chosen neuron, or one of its incoming weights. */
+  private keyTarget(): GraphTarget {
+    const { column, index } = this.cursor;
+    return this.edge === null || column === 0
+      ? { kind: 'node', column, index }
+      : { kind: 'weight', layer: column - 1, to: index, from: this.edge };
+  }
+
+  /** [ and ]: the previous or next weight into the chosen neuron (past the ends: the neuron). */
+  key(event: KeyboardEvent): boolean {
+    if (event.key !== '[' && event.key !== ']') return false;
+    const { column } = this.cursor;
+    if (column === 0) return true;
+    const sources = this.layout.nodes.filter((n) => n.column === column - 1).length;
+    const step = event.key === ']' ? 1 : -1;
+    const next = (this.edge ?? (step > 0 ? -1 : sources)) + step;
+    this.edge = next < 0 || next >= sources ? null : next;
+    this.hover(this.keyTarget());
+    return true;
   }
 
   focusLabel(): string {
@@ -213,7 +237,7 @@ export class NetworkGraph implements Focusable {
   }
 
   tooltipText(): string {
-    return 'The network: arrows move between neurons, Enter types a new bias for one';
+    return 'The network: arrows move between neurons, [ and ] through the weights into one, Enter types a new value';
   }
 
   /** Arrows: left and right between layers, up and down within one. */
@@ -228,16 +252,19 @@ export class NetworkGraph implements Focusable {
       const i = index + (direction === 'down' ? 1 : -1);
       this.cursor = { column, index: Phaser.Math.Clamp(i, 0, shown(column) - 1) };
     }
-    this.hover({ kind: 'node', ...this.cursor });
+    this.edge = null;
+    this.hover(this.keyTarget());
     return true;
   }
 
-  /** Enter: a new bias for the neuron under the keyboard (inputs have none). */
+  /** Enter: a new value for the chosen weight, or the chosen neuron's bias (inputs have none). */
   activate(): void {
     const { column, index } = this.cursor;
     const n = this.cursorNode();
     if (column === 0 || !n || !this.o.onEdit) return;
-    const t = { kind: 'bias' as const, layer: column - 1, unit: index };
+    const chosen = this.keyTarget();
+    const t =
+      chosen.kind === 'weight' ? chosen : { kind: 'bias' as const, layer: column - 1, unit: index };
     this.o.onEdit(t, this.valueOf(t) ?? 0, { x: n.x, y: n.y + n.size });
   }
 

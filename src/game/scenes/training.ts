@@ -41,6 +41,7 @@ import { RunPace, STEPS_PER_SECOND } from '../run-pace.js';
 import { DivergenceDialog } from '../objects/divergence-dialog.js';
 import { RunBar, type RunPhase } from '../objects/run-bar.js';
 import { TrainingViews } from '../objects/training-views.js';
+import { NetworkGraph } from '../objects/network-graph.js';
 import { LossChart } from '../objects/loss-chart.js';
 import {
   addNotice,
@@ -203,7 +204,9 @@ export class Training extends Phaser.Scene {
       .setWordWrapWidth(364);
 
     onKeyDown(this, (e) => {
-      if (e.key === ' ' && !FocusManager.peek(this)?.current) {
+      const current = FocusManager.peek(this)?.current;
+      if (current instanceof NetworkGraph && current.key(e)) e.preventDefault();
+      else if (e.key === ' ' && !current) {
         e.preventDefault();
         this.togglePlay();
       } else if (e.key === 's' || e.key === 'S') void this.singleStep();
