@@ -3,21 +3,26 @@
  * lane starts from the same weights and sees the same batches in the same order; only the
  * optimizer and its settings differ. A race records what the Optimizer Lab shows: each lane's
  * loss curve, the size of its updates per layer, snapshots to rewind to and branch from, and
- * the loss landscape around a lane's weights with every lane's path drawn on it.
+ * the paths the loss landscape (`landscape.ts`) draws around a lane's weights.
  */
 import type { Dataset } from '../data/dataset.js';
-import { kernelRandom } from '../data/random.js';
 import { CHECK_EVERY } from '../levels/judge.js';
 import { Learner, hashParams, type Divergence, type Snapshot, type SplitName } from './learner.js';
 import { parseOptions, type TrainOptions } from './options.js';
 import { SpecError } from './spec.js';
+import {
+  sliceLandscape,
+  type Landscape,
+  type LandscapeOptions,
+  type ParamPath,
+} from './landscape.js';
+
+export { MAX_RESOLUTION, type Landscape, type LandscapeOptions } from './landscape.js';
 
 /** Most lanes a race starts with. */
 export const MAX_LANES = 4;
 /** Most lanes `branch` may add on top of the starting ones (a race holds at most 8 lanes). */
 export const MAX_BRANCHES = 4;
-/** Finest landscape grid: `resolution` × `resolution` loss evaluations. */
-export const MAX_RESOLUTION = 41;
 /** The update histograms' bins: `HIST_BINS` log-spaced bins from `HIST_MIN` to `HIST_MAX`. */
 export const HIST_BINS = 20;
 export const HIST_MIN = 1e-8;
@@ -117,37 +122,6 @@ export interface SnapshotReport {
   count: number;
   /** Bytes of one snapshot of each lane. */
   bytesPerSnapshot: number[];
-}
-
-export interface LandscapeOptions {
-  /** Points per side of the grid, 3 to 41 (default 21). */
-  resolution?: number;
-  /** The grid covers −span … span along each direction (default 1), > 0. */
-  span?: number;
-  /** Seed of the directions' kernel random stream (default: the race's seed). */
-  seed?: number;
-  /**
-   * `random`: two filter-normalised random directions (Li et al. 2018). `params`: the exact
-   * landscape over the network's two parameters (weight, bias) — only for a network of exactly
-   * one weight and one bias. Default `random`.
-   */
-  axes?: 'random' | 'params';
-}
-
-export interface Landscape {
-  axes: 'random' | 'params';
-  lane: number;
-  step: number;
-  resolution: number;
-  /** Coordinates of the grid's columns (first axis) and rows (second axis). */
-  a: number[];
-  b: number[];
-  /** Training loss at each grid point, row-major: loss[j * resolution + i] at (a[i], b[j]). */
-  loss: Float64Array;
-  /** The centre's loss (the lane's current weights); for `params` axes the grid is absolute. */
-  centerLoss: number;
-  /** Each lane's recorded path (its snapshots, then its current weights) in grid coordinates. */
-  paths: Array<{ lane: number; points: Array<{ step: number; a: number; b: number }> }>;
 }
 
 /** What `Race.report` says about every lane. */
@@ -688,106 +662,16 @@ export class Race {
    */
   landscape(id: number, options: LandscapeOptions = {}): Landscape {
     const lane = this.lane(id);
-    const resolution = options.resolution ?? 21;
-    const span = options.span ?? 1;
-    const axes = options.axes ?? 'random';
-    if (!Number.isInteger(resolution) || resolution < 3 || resolution > MAX_RESOLUTION) {
-      throw new SpecError([
-        `resolution must be an integer from 3 to ${MAX_RESOLUTION}, got ${String(resolution)}`,
-      ]);
-    }
-    if (typeof span !== 'number' || !Number.isFinite(span) || span <= 0 || span > 1e4) {
-      throw new SpecError([`span must be a number above 0 and at most 10000, got ${String(span)}`]);
-    }
-    if (axes !== 'random' && axes !== 'params') {
-      throw new SpecError([`axes must be "random" or "params", got ${String(axes)}`]);
-    }
-    const learner = lane.learner;
-    const w = learner.paramVector();
-    const grid = Array.from(
-      { length: resolution },
-      (_, i) => -span + (2 * span * i) / (resolution - 1),
-    );
-    let d1: Float64Array;
-    let d2: Float64Array;
-    let a: number[];
-    let b: number[];
-    const params = learner.plan.params;
-    if (axes === 'params') {
-      if (params.length !== 2 || params[0]!.length !== 1 || params[1]!.length !== 1) {
-        throw new SpecError([
-          `axes "params" needs a network of one weight and one bias (a single unit with one input); this one has ${learner.network.totalParams} parameters`,
-        ]);
-      }
-      d1 = new Float64Array(w.length);
-      d2 = new Float64Array(w.length);
-      d1[params[0]!.offset / 4] = 1;
-      d2[params[1]!.offset / 4] = 1;
-      a = grid.map((x) => x + w[params[0]!.offset / 4]!);
-      b = grid.map((x) => x + w[params[1]!.offset / 4]!);
-    } else {
-      const seed = options.seed ?? this.seed;
-      const rand = kernelRandom(this.module, seed);
-      d1 = new Float64Array(w.length);
-      d2 = new Float64Array(w.length);
-      for (const d of [d1, d2]) {
-        for (const t of params) {
-          if (!t.name.endsWith('.weight')) continue;
-          const [units, inputs] = t.shape as [number, number];
-          const at = t.offset / 4;
-          for (let u = 0; u < units; u++) {
-            let dn = 0;
-            let wn = 0;
-            for (let i = 0; i < inputs; i++) {
-              const v = rand.normal();
-              d[at + u * inputs + i] = v;
-              dn += v * v;
-              wn += w[at + u * inputs + i]! ** 2;
-            }
-            const scale = dn > 0 ? Math.sqrt(wn) / Math.sqrt(dn) : 0;
-            for (let i = 0; i < inputs; i++) d[at + u * inputs + i]! *= scale;
-          }
-        }
-      }
-      a = grid;
-      b = grid;
-    }
-    const loss = new Float64Array(resolution * resolution);
-    const probe = new Float32Array(w.length);
-    try {
-      for (let j = 0; j < resolution; j++) {
-        for (let i = 0; i < resolution; i++) {
-          for (let k = 0; k < w.length; k++)
-            probe[k] = w[k]! + grid[i]! * d1[k]! + grid[j]! * d2[k]!;
-          learner.setParamVector(probe);
-          loss[j * resolution + i] = learner.evaluate('train').loss;
-        }
-      }
-    } finally {
-      learner.setParamVector(w);
-    }
-    const centerLoss = learner.evaluate('train').loss;
-    const paths = this.lanes.map((l) => {
-      const points: Array<{ step: number; a: number; b: number }> = [];
-      const add = (step: number, values: Float32Array): void => {
-        if (axes === 'params') {
-          points.push({
-            step,
-            a: values[params[0]!.offset / 4]!,
-            b: values[params[1]!.offset / 4]!,
-          });
-        } else {
-          const [pa, pb] = project(values, w, d1, d2);
-          points.push({ step, a: pa, b: pb });
-        }
-      };
-      for (const s of l.snapshots) add(s.step, new Float32Array(s.snap.params));
-      const last = l.snapshots[l.snapshots.length - 1];
-      if (!last || last.step !== l.learner.stepCount)
-        add(l.learner.stepCount, l.learner.paramVector());
+    const paths = this.lanes.map((l): ParamPath => {
+      const points: ParamPath['points'] = l.snapshots.map((snap) => ({
+        step: snap.step,
+        values: new Float32Array(snap.snap.params),
+      }));
+      if (points.at(-1)?.step !== l.learner.stepCount)
+        points.push({ step: l.learner.stepCount, values: l.learner.paramVector() });
       return { lane: l.id, points };
     });
-    return { axes, lane: id, step: learner.stepCount, resolution, a, b, loss, centerLoss, paths };
+    return { lane: id, ...sliceLandscape(this.module, lane.learner, this.seed, options, paths) };
   }
 
   /**
@@ -820,29 +704,4 @@ export class Race {
     for (const l of this.lanes) l.learner.dispose();
     this.lanes.length = 0;
   }
-}
-
-/** Least-squares (α, β) with v − w ≈ α·d1 + β·d2. */
-function project(
-  v: Float32Array,
-  w: Float32Array,
-  d1: Float64Array,
-  d2: Float64Array,
-): [number, number] {
-  let g11 = 0;
-  let g12 = 0;
-  let g22 = 0;
-  let r1 = 0;
-  let r2 = 0;
-  for (let k = 0; k < w.length; k++) {
-    const x = v[k]! - w[k]!;
-    g11 += d1[k]! * d1[k]!;
-    g12 += d1[k]! * d2[k]!;
-    g22 += d2[k]! * d2[k]!;
-    r1 += d1[k]! * x;
-    r2 += d2[k]! * x;
-  }
-  const det = g11 * g22 - g12 * g12;
-  if (!(Math.abs(det) > 1e-300)) return [g11 > 0 ? r1 / g11 : 0, 0];
-  return [(g22 * r1 - g12 * r2) / det, (g11 * r2 - g12 * r1) / det];
 }
