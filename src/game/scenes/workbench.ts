@@ -46,13 +46,14 @@ import { COLORS, CSS, HEIGHT, RADIUS, TEXT, WIDTH, textStyle } from '../theme.js
 import { Button } from '../ui/button.js';
 import { FocusManager } from '../ui/focus.js';
 import { Notice } from '../ui/notice.js';
-import { goalTarget, goalWhen } from './level-text.js';
 import { buildSettings } from '../objects/settings-panel.js';
 import { blockInfo, relaxedBuild, tidy } from '../objects/network-facts.js';
 import { SCENES, type Draft, type LabData, type SandboxData, type WorkbenchData } from './keys.js';
 import type { ViewFlags } from '../state/share.js';
 import { onKeyDown } from '../ui/keys.js';
 import { buildFeatureChips } from '../objects/feature-chips.js';
+import { ParamMeter } from '../objects/param-meter.js';
+import { dataLine, outputLine, workbenchGoal } from './workbench-text.js';
 import { DATA_ROW, buildDataControls, shownDataControls } from '../objects/data-controls.js';
 
 const STACK_X = 318;
@@ -76,8 +77,7 @@ export class Workbench extends Phaser.Scene {
   private labButton: Button | null = null;
   /** The palette's buttons, each with the control a teacher's link may lock and what it adds. */
   private addButtons: { button: Button; control: Control; tooltip: string }[] = [];
-  private meter!: Phaser.GameObjects.Graphics;
-  private meterText!: Phaser.GameObjects.Text;
+  private meter!: ParamMeter;
   private outputText!: Phaser.GameObjects.Text;
   private problems: string[] = [];
   /** What the data picture drew, to redraw it when a data control moves. */
@@ -138,7 +138,7 @@ export class Workbench extends Phaser.Scene {
       variant: 'ghost',
     });
     this.add.text(130, 14, level ? level.title : 'Sandbox', textStyle(TEXT.title, CSS.text, 600));
-    this.add.text(130, 50, this.goalLine(), textStyle(TEXT.small, CSS.textDim));
+    this.add.text(130, 50, workbenchGoal(this.level), textStyle(TEXT.small, CSS.textDim));
 
     // Left: the palette and the budget.
     this.panel(16, 84, 282, 620);
@@ -189,11 +189,14 @@ export class Workbench extends Phaser.Scene {
         .setLineSpacing(3);
     }
     this.add.text(32, 250, 'Parameters', textStyle(TEXT.label, CSS.text, 600));
-    this.meter = this.add.graphics();
-    this.meterText = this.add.text(32, 304, '', textStyle(TEXT.small, CSS.textDim));
-    this.meterText.setWordWrapWidth(250);
+    this.meter = new ParamMeter(this, {
+      x: 32,
+      y: 282,
+      width: 250,
+      budget: this.level?.stars.params ?? null,
+    });
     const dataTitle = this.add
-      .text(32, 352, this.dataLine(), textStyle(TEXT.small, CSS.data))
+      .text(32, 352, dataLine(this.shape), textStyle(TEXT.small, CSS.data))
       .setWordWrapWidth(250)
       .setLineSpacing(4);
     // A level's open data controls sit at the foot of the panel, under a smaller picture.
@@ -485,8 +488,8 @@ export class Workbench extends Phaser.Scene {
     );
     const n = this.blocks.length;
     const outY = this.slotY(n, n) - 4;
-    this.outputText.setY(outY).setText(this.outputLine());
-    this.drawMeter(network?.totalParams ?? null);
+    this.outputText.setY(outY).setText(outputLine(this.shape));
+    this.meter.show(network?.totalParams ?? null);
     this.problems = problems;
     this.problemsText.setText(problems.length ? problems.map((p) => `⚠ ${p}`).join('\n') : '');
     this.trainButton.setDisabled(problems.length > 0);
@@ -507,41 +510,6 @@ export class Workbench extends Phaser.Scene {
       );
     }
     this.updateHash();
-  }
-
-  private drawMeter(params: number | null): void {
-    const g = this.meter.clear();
-    const x = 32;
-    const y = 282;
-    const w = 250;
-    const budget = this.level?.stars.params ?? null;
-    g.fillStyle(COLORS.panelRaised, 1).fillRoundedRect(x, y, w, 14, 7);
-    if (params === null) {
-      this.meterText.setText('—');
-      return;
-    }
-    const cap = budget ? budget * 1.5 : Math.max(params, 1);
-    const fill = Math.min(1, params / cap);
-    const over = budget !== null && params > budget;
-    g.fillStyle(over ? COLORS.warning : COLORS.weights, 1).fillRoundedRect(
-      x,
-      y,
-      Math.max(8, w * fill),
-      14,
-      7,
-    );
-    if (budget) {
-      const bx = x + (w * budget) / cap;
-      g.lineStyle(2, COLORS.text, 1).lineBetween(bx, y - 4, bx, y + 18);
-    }
-    this.meterText.setText(
-      budget === null
-        ? `${params} parameters`
-        : over
-          ? `${params} parameters — over the ★★ budget of ${budget}`
-          : `${params} of ${budget} parameters — within the ★★ budget`,
-    );
-    this.meterText.setColor(over ? CSS.warning : CSS.textDim);
   }
 
   private updateHash(): void {
@@ -580,36 +548,6 @@ export class Workbench extends Phaser.Scene {
       draft: structuredClone(this.draft),
       ...(this.view ? { view: this.view } : {}),
     };
-  }
-
-  private goalLine(): string {
-    const l = this.level;
-    if (!l) return 'Free play: any network, any settings. Train to see what happens.';
-    return `Goal: ${goalTarget(l)} ${goalWhen(l)} · ★★ ≤ ${l.stars.params} parameters · ★★★ also ≤ ${l.stars.steps} steps`;
-  }
-
-  private dataLine(): string {
-    const s = this.shape;
-    if (!s) return 'Data: unknown';
-    const out =
-      s.task === 'regression'
-        ? `${s.outputs} number${s.outputs > 1 ? 's' : ''} to predict`
-        : s.task === 'binary'
-          ? 'a yes/no answer'
-          : `one of ${s.outputs} classes`;
-    return `Data: ${s.dataName ?? 'your file'}\n${s.inputs} input${s.inputs > 1 ? 's' : ''} → ${out}`;
-  }
-
-  private outputLine(): string {
-    const s = this.shape;
-    if (!s) return '';
-    const want =
-      s.task === 'multiclass'
-        ? `${s.outputs} units (one score per class)`
-        : s.task === 'binary'
-          ? '1 unit (a yes/no score)'
-          : `${s.outputs} unit${s.outputs > 1 ? 's' : ''}`;
-    return `↓ output: the last dense layer needs ${want}`;
   }
 
   private panel(x: number, y: number, w: number, h: number): void {
