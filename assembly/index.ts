@@ -16,11 +16,11 @@ export {
   log_f64,
   sin_f64,
   cos_f64,
-  sin_f32,
   exp_array,
   log_array,
   tanh_array,
 } from './math';
+export { sin_f32 } from './sin_f32';
 export * from './rng';
 export * from './ops/init';
 export * from './ops/relu';

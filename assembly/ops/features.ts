@@ -15,7 +15,7 @@
 // scalar f64 code anyway, and the op reads two numbers per row once per forward pass, far
 // below the cost of the dense layer that follows.
 
-import { sin_f32 } from '../math';
+import { sin_f32 } from '../sin_f32';
 
 /**
  * Feature expansion: for each row r and column k, out[r,k] = feature codes[k] of (x1, x2) =
