@@ -73,7 +73,7 @@ export function buildLaneEditor(
       new Choice<LaneKind>(scene, {
         x: o.x + 60,
         y,
-        width: o.width - 60,
+        width: o.width - (o.locked ? 80 : 60),
         options: LANE_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] })),
         value: laneKind(lane),
         tooltip: `Lane ${i + 1}'s optimizer`,

@@ -18,7 +18,8 @@ import { buildLaneEditor } from '../objects/lane-editor.js';
 import { UpdateView } from '../objects/update-view.js';
 import { LandscapeView } from '../objects/landscape-view.js';
 import { RaceClient, type RaceState } from '../lab-race.js';
-import { reportLab, services } from '../services.js';
+import { reportLab, services, teacherFlags } from '../services.js';
+import { isEditable, type Control } from '../state/teacher.js';
 import { showAddress } from '../state/address.js';
 import { MAX_LANES, laneName, makeLane, type Branch, type Lane } from '../state/lanes.js';
 import { COLORS, CSS, RADIUS, TEXT, textStyle } from '../theme.js';
@@ -224,7 +225,10 @@ export class Lab extends Phaser.Scene {
       width: 408,
       lanes: this.lanes,
       lr: { min: rules.settings.lr.min, max: rules.settings.lr.max },
-      locked: false,
+      // A teacher's link (or class) that fixes the optimizer or the rate fixes the lanes too.
+      locked: ['optimizer', 'lr'].some(
+        (c) => !isEditable(c as Control, teacherFlags(this.level?.id ?? null), false),
+      ),
       selected: () => this.selected,
       onSelect: (i) => {
         this.selected = i;
