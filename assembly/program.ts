@@ -3,9 +3,10 @@
 // The interpreter: runs whole training steps (batch gather, forward, loss, backward, L2 and L1,
 // clipping, optimizer) from a program the engine wrote into memory, so one JS→WASM call covers
 // any number of steps and JS never touches the hot loop. Layout of the program (i32 words):
-// a header of HEADER_WORDS fields (the H_* constants, mirrored in src/engine/program.ts), then
-// one OP_WORDS-word record per op, then (param pointer, length) pairs of the weights the L2 and
-// L1 penalties apply to (every dense weight, no bias).
+// a header of HEADER_WORDS fields, one record per op ([kind, words, …fields], the H_* and
+// record field numbers generated into records.ts from src/engine/records.json), the list of
+// the records' addresses (H_OPLIST), and (param pointer, length) pairs of the weights the L2
+// and L1 penalties apply to (H_L2LIST: weights, not biases).
 
 import { dense_forward, dense_backward } from './ops/dense';
 import { relu_forward, relu_backward } from './ops/relu';
@@ -13,11 +14,12 @@ import { leaky_relu_forward, leaky_relu_backward } from './ops/leaky_relu';
 import { sigmoid_forward, sigmoid_backward } from './ops/sigmoid';
 import { tanh_forward, tanh_backward } from './ops/tanh';
 import { softmax_forward, softmax_backward } from './ops/softmax';
-import { dropout_forward, dropout_backward } from './ops/dropout';
+import { dropout_forward, dropout_backward, dropout_apply } from './ops/dropout';
 import { mse_forward, mse_backward, accuracy_threshold } from './ops/mse';
 import { bce_logits_forward, bce_logits_backward, accuracy_binary } from './ops/bce_logits';
 import { softmax_ce_forward, softmax_ce_backward, accuracy_multiclass } from './ops/softmax_ce';
 import { features_forward } from './ops/features';
+import { pixels_to_f32 } from './ops/pixels';
 import { l2_backward } from './ops/l2';
 import { l1_backward } from './ops/l1';
 import { clip_grad_norm, sum_squares } from './ops/clip';
@@ -26,63 +28,22 @@ import { momentum_update } from './ops/momentum';
 import { rmsprop_update } from './ops/rmsprop';
 import { adam_update } from './ops/adam';
 import { rng_shuffle_i32 } from './rng';
+import {
+  HEADER_WORDS, H_NOPS, H_BATCH, H_INPUTS, H_TARGET_W, H_LOSS, H_LOGITS, H_DLOGITS, H_HEAD,
+  H_OUT_W, H_XBUF, H_YBUF, H_PARAMS, H_GRADS, H_NPARAM, H_ZERO_START, H_ZERO_BYTES, H_OPT,
+  H_OPT_S1, H_OPT_S2, H_LR, H_BETA1, H_BETA2, H_EPS, H_WD, H_NESTEROV, H_L2, H_CLIP, H_RNG,
+  H_ORDER, H_CURSOR, H_NTRAIN, H_SPLITS, H_STEP, H_T, H_BC1, H_BC2, H_HIST_LOSS, H_HIST_NORM,
+  H_HIST_CORRECT, H_NL2, H_STATUS, H_EVAL_CORRECT, H_EVAL_LOSS, H_ROWS, H_SCORE, H_L1,
+  H_L2LIST, H_XU8, H_XSCALE, H_OPLIST, REC_KIND,
+  OP_DENSE, DENSE_OUT, DENSE_INP, DENSE_W, DENSE_B, DENSE_DOUT, DENSE_DINP, DENSE_DW, DENSE_DB,
+  DENSE_C, DENSE_OC,
+  OP_ACT, ACT_FN, ACT_OUT, ACT_INP, ACT_DOUT, ACT_DINP, ACT_WIDTH, ACT_ALPHA,
+  OP_DROPOUT, DROPOUT_OUT, DROPOUT_MASK, DROPOUT_INP, DROPOUT_DOUT, DROPOUT_DINP, DROPOUT_WIDTH,
+  DROPOUT_RATE,
+  OP_FEATURES, FEATURES_OUT, FEATURES_INP, FEATURES_K, FEATURES_TAIL,
+} from './records';
 
-const HEADER_WORDS: i32 = 64;
-const OP_WORDS: i32 = 12;
-
-// Header fields (word index).
-const H_NOPS: i32 = 0;
-const H_BATCH: i32 = 1;
-const H_INPUTS: i32 = 2;
-const H_TARGET_W: i32 = 3;
-const H_LOSS: i32 = 4; // 0 mse, 1 bce on logits, 2 cce on logits
-const H_LOGITS: i32 = 5;
-const H_DLOGITS: i32 = 6;
-const H_HEAD: i32 = 7; // probabilities (bce/cce) or the logits themselves (mse)
-const H_OUT_W: i32 = 8;
-const H_XBUF: i32 = 9;
-const H_YBUF: i32 = 10;
-const H_PARAMS: i32 = 11;
-const H_GRADS: i32 = 12;
-const H_NPARAM: i32 = 13;
-const H_ZERO_START: i32 = 14;
-const H_ZERO_BYTES: i32 = 15;
-const H_OPT: i32 = 16; // 0 sgd, 1 momentum, 2 rmsprop, 3 adam, 4 adamw
-const H_OPT_S1: i32 = 17;
-const H_OPT_S2: i32 = 18;
-const H_LR: i32 = 19; // f32
-const H_BETA1: i32 = 20; // f32: beta1, momentum or alpha
-const H_BETA2: i32 = 21; // f32
-const H_EPS: i32 = 22; // f32
-const H_WD: i32 = 23; // f32
-const H_NESTEROV: i32 = 24;
-const H_L2: i32 = 25; // f32
-const H_CLIP: i32 = 26; // f32
-const H_RNG: i32 = 27;
-const H_ORDER: i32 = 28;
-const H_CURSOR: i32 = 29;
-const H_NTRAIN: i32 = 30;
-const H_SPLITS: i32 = 31; // 3 × (x, y, n): train, validation, test
-const H_STEP: i32 = 40;
-const H_T: i32 = 41;
-const H_BC1: i32 = 42; // f64 (words 42–43): β1^t
-const H_BC2: i32 = 44; // f64 (words 44–45): β2^t
-const H_HIST_LOSS: i32 = 46;
-const H_HIST_NORM: i32 = 47;
-const H_HIST_CORRECT: i32 = 48;
-const H_NL2: i32 = 49;
-const H_STATUS: i32 = 50; // 0 ok, 1 loss not finite, 2 gradient norm not finite
-const H_EVAL_CORRECT: i32 = 51;
-const H_EVAL_LOSS: i32 = 52; // f64 (words 52–53)
-const H_ROWS: i32 = 54;
-const H_SCORE: i32 = 55; // 1: an MSE output on 0/1 targets is scored as a yes/no answer at 0.5
-const H_L1: i32 = 56; // f32
-
-// Op kinds and activation functions.
-const OP_DENSE: i32 = 1;
-const OP_ACT: i32 = 2;
-const OP_DROPOUT: i32 = 3;
-const OP_FEATURES: i32 = 4; // first when present: the input features, from the data's x1, x2
+// Activation functions of an `act` record.
 const ACT_RELU: i32 = 1;
 const ACT_LEAKY: i32 = 2;
 const ACT_SIGMOID: i32 = 3;
@@ -91,6 +52,13 @@ const ACT_SOFTMAX: i32 = 5;
 
 /** Split selector of `program_eval` that means "rows already written to the input buffer". */
 const SPLIT_INPUT: i32 = 3;
+
+// Forward modes: evaluation (no dropout, running statistics), a training step (fresh dropout
+// masks, batch statistics that update the running ones), and a probe for the gradient check
+// (training semantics with the last masks kept and the running statistics left alone).
+const MODE_EVAL: i32 = 0;
+const MODE_TRAIN: i32 = 1;
+const MODE_PROBE: i32 = 2;
 
 // @ts-ignore: decorator
 @inline function hi(p: usize, f: i32): i32 {
@@ -117,65 +85,89 @@ const SPLIT_INPUT: i32 = 3;
   return <usize>load<i32>(op + (<usize>i << 2));
 }
 
-/** Forward pass over `rows` rows. Dropout masks are drawn only when `training`. */
-function forward(p: usize, rows: i32, training: bool): void {
+// @ts-ignore: decorator
+@inline function hf_at(op: usize, i: i32): f32 {
+  return load<f32>(op + (<usize>i << 2));
+}
+
+/** Address of the i-th op record. */
+// @ts-ignore: decorator
+@inline function record(p: usize, i: i32): usize {
+  return <usize>load<i32>(hp(p, H_OPLIST) + (<usize>i << 2));
+}
+
+/** Forward pass over `rows` rows in MODE_EVAL, MODE_TRAIN or MODE_PROBE. */
+function forward(p: usize, rows: i32, mode: i32): void {
   const n = hi(p, H_NOPS);
-  const ops = p + (<usize>HEADER_WORDS << 2);
   for (let i = 0; i < n; i++) {
-    const op = ops + (<usize>(i * OP_WORDS) << 2);
-    const kind = opw(op, 0);
+    const op = record(p, i);
+    const kind = opw(op, REC_KIND);
     if (kind == OP_DENSE) {
-      // [kind, out, inp, w, b, dout, dinp, dw, db, C, OC]
-      dense_forward(opp(op, 1), opp(op, 2), opp(op, 3), opp(op, 4), rows, opw(op, 9), opw(op, 10));
+      dense_forward(
+        opp(op, DENSE_OUT), opp(op, DENSE_INP), opp(op, DENSE_W), opp(op, DENSE_B),
+        rows, opw(op, DENSE_C), opw(op, DENSE_OC),
+      );
     } else if (kind == OP_ACT) {
-      // [kind, fn, out, inp, dout, dinp, width, alpha]
-      const fn = opw(op, 1);
-      const count = rows * opw(op, 6);
-      if (fn == ACT_RELU) relu_forward(opp(op, 2), opp(op, 3), count);
-      else if (fn == ACT_LEAKY) leaky_relu_forward(opp(op, 2), opp(op, 3), count, load<f32>(op + 28));
-      else if (fn == ACT_SIGMOID) sigmoid_forward(opp(op, 2), opp(op, 3), count);
-      else if (fn == ACT_TANH) tanh_forward(opp(op, 2), opp(op, 3), count);
-      else if (fn == ACT_SOFTMAX) softmax_forward(opp(op, 2), opp(op, 3), rows, opw(op, 6));
+      const fn = opw(op, ACT_FN);
+      const out = opp(op, ACT_OUT);
+      const inp = opp(op, ACT_INP);
+      const count = rows * opw(op, ACT_WIDTH);
+      if (fn == ACT_RELU) relu_forward(out, inp, count);
+      else if (fn == ACT_LEAKY) leaky_relu_forward(out, inp, count, hf_at(op, ACT_ALPHA));
+      else if (fn == ACT_SIGMOID) sigmoid_forward(out, inp, count);
+      else if (fn == ACT_TANH) tanh_forward(out, inp, count);
+      else if (fn == ACT_SOFTMAX) softmax_forward(out, inp, rows, opw(op, ACT_WIDTH));
     } else if (kind == OP_DROPOUT) {
-      // [kind, out, mask, inp, dout, dinp, width, p]
-      const count = rows * opw(op, 6);
-      if (training) {
-        dropout_forward(opp(op, 1), opp(op, 2), opp(op, 3), count, load<f32>(op + 28), hp(p, H_RNG));
+      const count = rows * opw(op, DROPOUT_WIDTH);
+      const out = opp(op, DROPOUT_OUT);
+      const mask = opp(op, DROPOUT_MASK);
+      const inp = opp(op, DROPOUT_INP);
+      if (mode == MODE_TRAIN) {
+        dropout_forward(out, mask, inp, count, hf_at(op, DROPOUT_RATE), hp(p, H_RNG));
+      } else if (mode == MODE_PROBE) {
+        dropout_apply(out, mask, inp, count);
       } else {
-        memory.copy(opp(op, 1), opp(op, 3), <usize>count << 2);
+        memory.copy(out, inp, <usize>count << 2);
       }
     } else if (kind == OP_FEATURES) {
-      // [kind, out, inp, K, code 0, …, code K−1]
-      features_forward(opp(op, 1), opp(op, 2), rows, op + 16, opw(op, 3));
+      features_forward(
+        opp(op, FEATURES_OUT), opp(op, FEATURES_INP), rows,
+        op + (<usize>FEATURES_TAIL << 2), opw(op, FEATURES_K),
+      );
     }
   }
 }
 
-/** Backward pass over the batch, in reverse op order; gradients accumulate into zeroed buffers. */
+/**
+ * Backward pass over the batch, in reverse op order. Every backward kernel adds into its input
+ * gradient, which was zeroed before the step, so a value read by several ops collects the sum.
+ */
 function backward(p: usize, rows: i32): void {
   const n = hi(p, H_NOPS);
-  const ops = p + (<usize>HEADER_WORDS << 2);
   for (let i = n - 1; i >= 0; i--) {
-    const op = ops + (<usize>(i * OP_WORDS) << 2);
-    const kind = opw(op, 0);
+    const op = record(p, i);
+    const kind = opw(op, REC_KIND);
     if (kind == OP_DENSE) {
       dense_backward(
-        opp(op, 6), opp(op, 7), opp(op, 8), opp(op, 5), opp(op, 2), opp(op, 3),
-        rows, opw(op, 9), opw(op, 10),
+        opp(op, DENSE_DINP), opp(op, DENSE_DW), opp(op, DENSE_DB), opp(op, DENSE_DOUT),
+        opp(op, DENSE_INP), opp(op, DENSE_W), rows, opw(op, DENSE_C), opw(op, DENSE_OC),
       );
     } else if (kind == OP_ACT) {
-      const dinp = opp(op, 5);
+      const dinp = opp(op, ACT_DINP);
       if (dinp == 0) continue;
-      const fn = opw(op, 1);
-      const count = rows * opw(op, 6);
-      if (fn == ACT_RELU) relu_backward(dinp, opp(op, 4), opp(op, 3), count);
-      else if (fn == ACT_LEAKY) leaky_relu_backward(dinp, opp(op, 4), opp(op, 3), count, load<f32>(op + 28));
-      else if (fn == ACT_SIGMOID) sigmoid_backward(dinp, opp(op, 4), opp(op, 2), count);
-      else if (fn == ACT_TANH) tanh_backward(dinp, opp(op, 4), opp(op, 2), count);
-      else if (fn == ACT_SOFTMAX) softmax_backward(dinp, opp(op, 4), opp(op, 2), rows, opw(op, 6));
+      const fn = opw(op, ACT_FN);
+      const dout = opp(op, ACT_DOUT);
+      const count = rows * opw(op, ACT_WIDTH);
+      if (fn == ACT_RELU) relu_backward(dinp, dout, opp(op, ACT_INP), count);
+      else if (fn == ACT_LEAKY) leaky_relu_backward(dinp, dout, opp(op, ACT_INP), count, hf_at(op, ACT_ALPHA));
+      else if (fn == ACT_SIGMOID) sigmoid_backward(dinp, dout, opp(op, ACT_OUT), count);
+      else if (fn == ACT_TANH) tanh_backward(dinp, dout, opp(op, ACT_OUT), count);
+      else if (fn == ACT_SOFTMAX) softmax_backward(dinp, dout, opp(op, ACT_OUT), rows, opw(op, ACT_WIDTH));
     } else if (kind == OP_DROPOUT) {
-      const dinp = opp(op, 5);
-      if (dinp != 0) dropout_backward(dinp, opp(op, 4), opp(op, 2), rows * opw(op, 6));
+      const dinp = opp(op, DROPOUT_DINP);
+      if (dinp != 0) {
+        dropout_backward(dinp, opp(op, DROPOUT_DOUT), opp(op, DROPOUT_MASK), rows * opw(op, DROPOUT_WIDTH));
+      }
     }
     // OP_FEATURES has nothing to do: no gradient flows to the data.
   }
@@ -231,10 +223,23 @@ function gatherBatch(p: usize, batch: i32): void {
     }
     const row = <usize>load<i32>(order + (<usize>cursor << 2));
     cursor++;
-    memory.copy(xb + <usize>r * inputs, x + row * inputs, inputs);
+    copyInputs(p, xb + <usize>r * inputs, x, row, 1);
     memory.copy(yb + <usize>r * targets, y + row * targets, targets);
   }
   hset(p, H_CURSOR, cursor);
+}
+
+/**
+ * Copies `rows` input rows from row `row` of a split's inputs `x` to `dst` (f32): as they are,
+ * or from u8 pixels scaled to f32 (H_XU8).
+ */
+function copyInputs(p: usize, dst: usize, x: usize, row: usize, rows: i32): void {
+  const width = hi(p, H_INPUTS);
+  if (hi(p, H_XU8)) {
+    pixels_to_f32(dst, x + row * <usize>width, rows * width, hf(p, H_XSCALE));
+  } else {
+    memory.copy(dst, x + ((row * <usize>width) << 2), (<usize>rows * <usize>width) << 2);
+  }
 }
 
 function update(p: usize): void {
@@ -281,12 +286,12 @@ export function program_train(p: usize, steps: i32): i32 {
   const l2 = hf(p, H_L2);
   const l1 = hf(p, H_L1);
   const nl2 = hi(p, H_NL2);
-  const l2list = p + (<usize>(HEADER_WORDS + hi(p, H_NOPS) * OP_WORDS) << 2);
+  const l2list = hp(p, H_L2LIST);
   hset(p, H_STATUS, 0);
   for (let s = 0; s < steps; s++) {
     gatherBatch(p, batch);
     memory.fill(hp(p, H_ZERO_START), 0, <usize>hi(p, H_ZERO_BYTES));
-    forward(p, batch, true);
+    forward(p, batch, MODE_TRAIN);
     const loss = lossForward(p, batch);
     store<f32>(histLoss + (<usize>s << 2), loss);
     store<i32>(histCorrect + (<usize>s << 2), correct(p, batch));
@@ -329,7 +334,7 @@ export function program_train(p: usize, steps: i32): i32 {
  */
 export function program_eval(p: usize, split: i32, rows: i32): f64 {
   if (split == SPLIT_INPUT) {
-    forward(p, rows, false);
+    forward(p, rows, MODE_EVAL);
     const kind = hi(p, H_LOSS);
     const width = hi(p, H_OUT_W);
     if (kind == 1) sigmoid_forward(hp(p, H_HEAD), hp(p, H_LOGITS), rows * width);
@@ -340,15 +345,14 @@ export function program_eval(p: usize, split: i32, rows: i32): f64 {
   const y = hp(p, H_SPLITS + 3 * split + 1);
   const n = hi(p, H_SPLITS + 3 * split + 2);
   const chunk = hi(p, H_ROWS);
-  const inputs = <usize>hi(p, H_INPUTS) << 2;
   const targets = <usize>hi(p, H_TARGET_W) << 2;
   let sum: f64 = 0;
   let right: i32 = 0;
   for (let start = 0; start < n; start += chunk) {
     const r = min(chunk, n - start);
-    memory.copy(hp(p, H_XBUF), x + <usize>start * inputs, <usize>r * inputs);
+    copyInputs(p, hp(p, H_XBUF), x, <usize>start, r);
     memory.copy(hp(p, H_YBUF), y + <usize>start * targets, <usize>r * targets);
-    forward(p, r, false);
+    forward(p, r, MODE_EVAL);
     sum += <f64>lossForward(p, r) * <f64>r;
     right += correct(p, r);
   }
@@ -356,4 +360,29 @@ export function program_eval(p: usize, split: i32, rows: i32): f64 {
   const mean = n > 0 ? sum / <f64>n : 0;
   store<f64>(p + (<usize>H_EVAL_LOSS << 2), mean);
   return mean;
+}
+
+/**
+ * The loss of the rows already in the input and target buffers and its full gradient: the
+ * gradient block holds ∂loss/∂parameter afterwards (no L2/L1, no clipping, no update). With
+ * `draw` ≠ 0 a training forward pass (fresh dropout masks, running statistics updated); with
+ * `draw` = 0 the probe mode of `program_loss`, so a finite-difference check can compare the two.
+ */
+export function program_gradient(p: usize, rows: i32, draw: i32): f32 {
+  memory.fill(hp(p, H_ZERO_START), 0, <usize>hi(p, H_ZERO_BYTES));
+  forward(p, rows, draw ? MODE_TRAIN : MODE_PROBE);
+  const loss = lossForward(p, rows);
+  lossBackward(p, rows);
+  backward(p, rows);
+  return loss;
+}
+
+/**
+ * The training-mode loss of the rows in the input and target buffers at the current
+ * parameters, keeping the last dropout masks and leaving running statistics alone: the
+ * function a gradient check differentiates numerically.
+ */
+export function program_loss(p: usize, rows: i32): f32 {
+  forward(p, rows, MODE_PROBE);
+  return lossForward(p, rows);
 }

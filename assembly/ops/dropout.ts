@@ -56,3 +56,14 @@ function dropout_backward_tail(dinp: usize, dout: usize, mask: usize, i: i32, N:
     store<f32>(dinp + o, load<f32>(dinp + o) + load<f32>(dout + o) * load<f32>(mask + o));
   }
 }
+
+/**
+ * out[N] = inp[N]·mask[N] with the mask of the last `dropout_forward`: the same dropout again
+ * without a new draw, so the gradient check can probe the loss of one fixed mask. Overwrites out.
+ */
+export function dropout_apply(out: usize, mask: usize, inp: usize, N: i32): void {
+  for (let i = 0; i < N; i++) {
+    const o = <usize>i << 2;
+    store<f32>(out + o, load<f32>(inp + o) * load<f32>(mask + o));
+  }
+}

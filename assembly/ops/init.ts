@@ -26,34 +26,42 @@ export function init_normal(out: usize, N: i32, std: f32, state: usize): void {
 }
 
 /**
- * Initialises dense weights w[OC, C] with fan_in = C, fan_out = OC:
- * scheme 0 xavier_uniform, bound √(6/(fan_in+fan_out)); 1 xavier_normal, std
- * √(2/(fan_in+fan_out)); 2 he_uniform, bound √(6/fan_in); 3 he_normal, std √(2/fan_in)
- * (PyTorch's kaiming_* with a = 0 and mode fan_in); 4 zeros (PyTorch's zeros_), which draws
- * nothing, so every seed starts from the same flat line. Any other scheme traps: it is an engine
- * bug, not a choice. Biases are the engine's business (it zeroes them).
+ * Initialises N weights with PyTorch's fan-in and fan-out (a dense w[OC, C]: C and OC; a conv
+ * w[OC, C, K, K]: C·K·K and OC·K·K): scheme 0 xavier_uniform, bound √(6/(fan_in+fan_out));
+ * 1 xavier_normal, std √(2/(fan_in+fan_out)); 2 he_uniform, bound √(6/fan_in); 3 he_normal, std
+ * √(2/fan_in) (PyTorch's kaiming_* with a = 0 and mode fan_in); 4 zeros (PyTorch's zeros_) and
+ * 5 ones (a norm layer's scale), which draw nothing, so every seed starts from the same values.
+ * Any other scheme traps: it is an engine bug, not a choice.
  */
-export function init_dense(w: usize, OC: i32, C: i32, scheme: i32, state: usize): void {
-  const fanIn = <f64>C;
-  const fanOut = <f64>OC;
-  const N = OC * C;
+export function init_weights(w: usize, N: i32, fanIn: i32, fanOut: i32, scheme: i32, state: usize): void {
+  const fi = <f64>fanIn;
+  const fo = <f64>fanOut;
   switch (scheme) {
     case 0:
-      init_uniform(w, N, <f32>sqrt<f64>(6.0 / (fanIn + fanOut)), state);
+      init_uniform(w, N, <f32>sqrt<f64>(6.0 / (fi + fo)), state);
       break;
     case 1:
-      init_normal(w, N, <f32>sqrt<f64>(2.0 / (fanIn + fanOut)), state);
+      init_normal(w, N, <f32>sqrt<f64>(2.0 / (fi + fo)), state);
       break;
     case 2:
-      init_uniform(w, N, <f32>sqrt<f64>(6.0 / fanIn), state);
+      init_uniform(w, N, <f32>sqrt<f64>(6.0 / fi), state);
       break;
     case 3:
-      init_normal(w, N, <f32>sqrt<f64>(2.0 / fanIn), state);
+      init_normal(w, N, <f32>sqrt<f64>(2.0 / fi), state);
       break;
     case 4:
       memory.fill(w, 0, <usize>N << 2);
       break;
+    case 5:
+      for (let i = 0; i < N; i++) store<f32>(w + (<usize>i << 2), 1);
+      break;
     default:
       unreachable();
   }
+}
+
+/** Dense weights w[OC, C] (fan_in = C, fan_out = OC): `init_weights` with those fans. */
+export function init_dense(w: usize, OC: i32, C: i32, scheme: i32, state: usize): void {
+  if (scheme > 4) unreachable();
+  init_weights(w, OC * C, C, OC, scheme, state);
 }

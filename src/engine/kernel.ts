@@ -43,6 +43,11 @@ export interface KernelExports {
   init_normal(out: Ptr, N: number, std: number, state: Ptr): void;
   /** w[OC,C]; scheme: 0 xavier_uniform, 1 xavier_normal, 2 he_uniform, 3 he_normal, 4 zeros. */
   init_dense(w: Ptr, OC: number, C: number, scheme: number, state: Ptr): void;
+  /** N weights with PyTorch's fans; schemes as init_dense, plus 5 ones. */
+  init_weights(w: Ptr, N: number, fanIn: number, fanOut: number, scheme: number, state: Ptr): void;
+  // pixels.ts — u8 pixels to f32 inputs
+  pixels_to_f32(out: Ptr, inp: Ptr, N: number, scale: number): void;
+  pixels_to_f32_scalar(out: Ptr, inp: Ptr, N: number, scale: number): void;
 
   // matmul.ts — out[M,N] (+)= A·B in three layouts; acc != 0 accumulates
   matmul_nn(out: Ptr, a: Ptr, b: Ptr, M: number, K: number, N: number, acc: number): void;
@@ -202,6 +207,10 @@ export interface KernelExports {
   // program.ts — the interpreter that runs whole steps in one call
   program_train(program: Ptr, steps: number): number;
   program_eval(program: Ptr, split: number, rows: number): number;
+  /** Loss and full gradient of the rows in the input/target buffers; draw ≠ 0 draws dropout masks. */
+  program_gradient(program: Ptr, rows: number, draw: number): number;
+  /** Training-mode loss of those rows with the last masks, running statistics untouched. */
+  program_loss(program: Ptr, rows: number): number;
 }
 
 /** Imports the kernel needs: only `env.abort`, which a `--noAssert` build reaches on a trap. */

@@ -80,6 +80,34 @@ export function checkSeed(seed: unknown, path = 'seed'): number {
   return seed as number;
 }
 
+/**
+ * The data a learner trains on: a `Dataset` of float rows, or image data whose inputs are u8
+ * pixels (`image` says their shape and the scale that turns a pixel into an input value).
+ */
+export interface LearnerData {
+  readonly name: string;
+  readonly task: Dataset['task'];
+  readonly inputs: number;
+  readonly outputs: number;
+  readonly train: {
+    readonly x: Float32Array | Uint8Array;
+    readonly y: Float32Array;
+    readonly n: number;
+  };
+  readonly validation: LearnerData['train'];
+  readonly test: LearnerData['train'];
+  readonly image?: {
+    readonly channels: number;
+    readonly height: number;
+    readonly width: number;
+    readonly scale: number;
+  };
+  readonly targetStandardization?: Dataset['targetStandardization'];
+}
+
+/** The kernel's scheme number for a scale that starts at 1 (`init_weights`). */
+const INIT_ONES = 5;
+
 /** Largest magnitude `setParam` writes: far beyond any trained weight, far below overflow. */
 const MAX_PARAM = 1e6;
 
@@ -122,7 +150,7 @@ export class Learner {
   constructor(
     module: WebAssembly.Module,
     specJson: unknown,
-    data: Dataset,
+    data: LearnerData,
     optionsJson: unknown,
     seed: number,
   ) {
@@ -152,8 +180,10 @@ export class Learner {
         `data.targetStandardization must hold one mean and one std per target (${data.outputs})`,
       ]);
     }
+    const image = data.image ?? null;
     this.network = buildNetwork(spec, {
       inputs: data.inputs,
+      ...(image ? { inputShape: [image.channels, image.height, image.width] } : {}),
       outputs: data.outputs,
       task: data.task,
       dataName: data.name,
@@ -165,6 +195,7 @@ export class Learner {
       train: data.train.n,
       validation: data.validation.n,
       test: data.test.n,
+      pixels: image !== null,
     });
 
     const kernel = instantiateKernel(module);
@@ -172,7 +203,14 @@ export class Learner {
     this.base = Math.ceil(kernel.heap_base() / 16) * 16;
     ensureMemory(kernel, this.base + this.plan.totalBytes);
     const buffer = kernel.memory.buffer;
-    this.program = writeProgram(buffer, this.base, this.plan, this.network, this.options);
+    this.program = writeProgram(
+      buffer,
+      this.base,
+      this.plan,
+      this.network,
+      this.options,
+      image?.scale ?? 0,
+    );
     this.words = new Int32Array(buffer, this.program, 64);
     this.f64 = new Float64Array(buffer, this.program, 32);
     this.histLoss = this.view('history.loss') as Float32Array;
@@ -192,16 +230,25 @@ export class Learner {
     for (let i = 0; i < order.length; i++) order[i] = i;
     kernel.rng_seed(this.ptr('rng.init'), this.seed);
     kernel.rng_seed(this.ptr('rng.train'), (this.seed ^ TRAIN_STREAM) >>> 0);
-    for (const op of this.network.ops) {
-      if (op.kind !== 'dense') continue;
-      const scheme = INITS.indexOf(op.init);
-      kernel.init_dense(
-        this.ptr(`${op.module}.weight`),
-        op.units,
-        op.inputs,
+    for (const p of this.plan.params) {
+      const { decl } = p;
+      const scheme = decl.init === 'ones' ? INIT_ONES : INITS.indexOf(decl.init);
+      // Biases start at 0 without a draw, as before; every other scheme goes through the kernel.
+      if (decl.init === 'zeros' && !decl.decay) continue;
+      kernel.init_weights(
+        this.ptr(p.name),
+        p.length,
+        decl.fanIn,
+        decl.fanOut,
         scheme,
         this.ptr('rng.init'),
       );
+    }
+    for (const b of this.plan.buffers) {
+      const buffer = kernel.memory.buffer;
+      const at = this.base + b.offset;
+      if (b.dtype === 'i32') new Int32Array(buffer, at, b.length).fill(b.fill);
+      else new Float32Array(buffer, at, b.length).fill(b.fill);
     }
     this.initial = this.snapshot();
   }
@@ -410,14 +457,15 @@ export class Learner {
       return t;
     });
     const out: Record<string, Float32Array> = {};
-    for (const t of tensors) out[t.name] = new Float32Array(rows * t.shape[1]!);
+    const widthOf = (t: Tensor): number => t.length / t.shape[0]!;
+    for (const t of tensors) out[t.name] = new Float32Array(rows * widthOf(t));
     const input = this.view('input') as Float32Array;
     for (let start = 0; start < rows; start += this.plan.rows) {
       const r = Math.min(this.plan.rows, rows - start);
       input.set(x.subarray(start * inputs, (start + r) * inputs));
       k.program_eval(this.program, 3, r);
       for (const t of tensors) {
-        const width = t.shape[1]!;
+        const width = widthOf(t);
         out[t.name]!.set((this.view(t.name) as Float32Array).subarray(0, r * width), start * width);
       }
     }
@@ -455,7 +503,7 @@ export class Learner {
   }
 
   /** Copy of a named tensor (parameters, gradients, activations, optimizer state …). */
-  read(name: string): Float32Array | Int32Array {
+  read(name: string): Float32Array | Int32Array | Uint8Array {
     return this.view(name).slice();
   }
 
@@ -584,7 +632,7 @@ export class Learner {
     step: number;
     state: TrainingState;
   } {
-    const { optimizer: opt, state: st } = this.plan.regions;
+    const { optimizer: opt, buffers: st } = this.plan.regions;
     if (
       snapshot.params.byteLength !==
         this.plan.regions.params.end - this.plan.regions.params.start ||
@@ -662,20 +710,20 @@ export class Learner {
   /** Saves everything a later `restore` needs to continue bit-identically from here. */
   snapshot(): Snapshot {
     const mem = this.live().memory.buffer;
-    const { params, optimizer, state } = this.plan.regions;
+    const { params, optimizer, buffers } = this.plan.regions;
     return {
       params: mem.slice(this.base + params.start, this.base + params.end),
-      state: mem.slice(this.base + optimizer.start, this.base + state.end),
+      state: mem.slice(this.base + optimizer.start, this.base + buffers.end),
     };
   }
 
   /** Rewinds to a snapshot of this learner; also clears a divergence. */
   restore(snapshot: Snapshot): void {
     const mem = this.live().memory.buffer;
-    const { params, optimizer, state } = this.plan.regions;
+    const { params, optimizer, buffers } = this.plan.regions;
     if (
       snapshot.params.byteLength !== params.end - params.start ||
-      snapshot.state.byteLength !== state.end - optimizer.start
+      snapshot.state.byteLength !== buffers.end - optimizer.start
     ) {
       throw new Error('this snapshot belongs to a different network or optimizer');
     }
@@ -709,18 +757,31 @@ export class Learner {
     return t;
   }
 
-  private view(name: string): Float32Array | Int32Array {
+  private view(name: string): Float32Array | Int32Array | Uint8Array {
     const t = this.tensor(name);
     const buffer = this.live().memory.buffer;
+    const at = this.base + t.offset;
+    if (t.dtype === 'u8') return new Uint8Array(buffer, at, t.length);
     return t.dtype === 'i32'
-      ? new Int32Array(buffer, this.base + t.offset, t.length)
-      : new Float32Array(buffer, this.base + t.offset, t.length);
+      ? new Int32Array(buffer, at, t.length)
+      : new Float32Array(buffer, at, t.length);
   }
 
-  private copyIn(name: string, values: Float32Array, expected: number, path: string): void {
+  private copyIn(
+    name: string,
+    values: Float32Array | Uint8Array,
+    expected: number,
+    path: string,
+  ): void {
     if (values.length !== expected)
       throw new Error(`data ${path} must hold ${expected} values, got ${values.length}`);
-    (this.view(name) as Float32Array).set(values);
+    const view = this.view(name);
+    if (view instanceof Uint8Array !== values instanceof Uint8Array) {
+      throw new Error(
+        `data ${path} must be ${view instanceof Uint8Array ? 'u8 pixels' : 'float32 values'}`,
+      );
+    }
+    view.set(values);
   }
 }
 

@@ -1,67 +1,20 @@
 /**
  * Writes the program the kernel's interpreter (`assembly/program.ts`) runs: a header of
- * pointers, sizes and hyperparameters, one record per primitive op (led by the input features
- * op when the network has features), and the list of weights the L2 and L1 penalties apply to.
- * The H_* numbers mirror the kernel's; `tests/engine/plan.test.ts` checks the two lists agree.
+ * pointers, sizes and hyperparameters, one record per graph node (each op's registry entry
+ * says what goes in it), the list of record addresses, and the weights the L2 and L1
+ * penalties apply to. Field positions come from `records.ts`, generated from the same table as
+ * the kernel's.
  */
-import { HEADER_WORDS, OP_WORDS, programOps, type Plan } from './plan.js';
+import { inputShape } from './graph.js';
+import { opDef, type RecordContext } from './ops/index.js';
 import { OPTIMIZER_CODE, type TrainOptions } from './options.js';
-import { FEATURES, type Network } from './spec.js';
+import { gradValues, recordNodes, type Plan } from './plan.js';
+import { H, HEADER_WORDS, RECORDS } from './records.js';
+import type { Network } from './spec.js';
 
-/** Header word indices, as in `assembly/program.ts`. */
-export const H = {
-  NOPS: 0,
-  BATCH: 1,
-  INPUTS: 2,
-  TARGET_W: 3,
-  LOSS: 4,
-  LOGITS: 5,
-  DLOGITS: 6,
-  HEAD: 7,
-  OUT_W: 8,
-  XBUF: 9,
-  YBUF: 10,
-  PARAMS: 11,
-  GRADS: 12,
-  NPARAM: 13,
-  ZERO_START: 14,
-  ZERO_BYTES: 15,
-  OPT: 16,
-  OPT_S1: 17,
-  OPT_S2: 18,
-  LR: 19,
-  BETA1: 20,
-  BETA2: 21,
-  EPS: 22,
-  WD: 23,
-  NESTEROV: 24,
-  L2: 25,
-  CLIP: 26,
-  RNG: 27,
-  ORDER: 28,
-  CURSOR: 29,
-  NTRAIN: 30,
-  SPLITS: 31,
-  STEP: 40,
-  T: 41,
-  BC1: 42,
-  BC2: 44,
-  HIST_LOSS: 46,
-  HIST_NORM: 47,
-  HIST_CORRECT: 48,
-  NL2: 49,
-  STATUS: 50,
-  EVAL_CORRECT: 51,
-  EVAL_LOSS: 52,
-  ROWS: 54,
-  SCORE: 55,
-  L1: 56,
-} as const;
+export { H } from './records.js';
 
 const LOSS_CODE = { mse: 0, bce: 1, cce: 2 } as const;
-const ACT_CODE = { relu: 1, leaky_relu: 2, sigmoid: 3, tanh: 4, softmax: 5 } as const;
-/** PyTorch's default negative slope for LeakyReLU. */
-export const LEAKY_SLOPE = 0.01;
 
 /**
  * Fills the `program` tensor. `base` is the arena's absolute address; every pointer written is
@@ -73,6 +26,7 @@ export function writeProgram(
   plan: Plan,
   network: Network,
   options: TrainOptions,
+  pixelScale = 0,
 ): number {
   const prog = plan.byName.get('program')!;
   const at = base + prog.offset;
@@ -80,19 +34,23 @@ export function writeProgram(
   const floats = new Float32Array(memory, at, prog.length);
   const f64 = new Float64Array(memory, at, HEADER_WORDS / 2);
   words.fill(0);
-  const ptr = (name: string): number => base + plan.byName.get(name)!.offset;
+  const ptr = (name: string): number => {
+    const t = plan.byName.get(name);
+    if (!t) throw new Error(`the plan has no tensor "${name}"`);
+    return base + t.offset;
+  };
+  const { graph } = network;
+  const output = graph.values[graph.output]!;
+  const nodes = recordNodes(graph);
 
-  const ops = network.ops;
-  const last = ops[ops.length - 1]!;
-  const records = programOps(network);
-  words[H.NOPS] = records;
+  words[H.NOPS] = nodes.length;
   words[H.BATCH] = options.batch;
   words[H.INPUTS] = network.spec.inputs;
   words[H.TARGET_W] = plan.byName.get('target')!.shape[1]!;
   words[H.LOSS] = LOSS_CODE[network.spec.loss];
-  words[H.LOGITS] = ptr(`${last.module}.out`);
-  words[H.DLOGITS] = ptr(`${last.module}.out.grad`);
-  words[H.HEAD] = network.spec.loss === 'mse' ? ptr(`${last.module}.out`) : ptr('head');
+  words[H.LOGITS] = ptr(output.name);
+  words[H.DLOGITS] = ptr(`${output.name}.grad`);
+  words[H.HEAD] = network.spec.loss === 'mse' ? ptr(output.name) : ptr('head');
   words[H.OUT_W] = network.outputs;
   words[H.XBUF] = ptr('input');
   words[H.YBUF] = ptr('target');
@@ -136,55 +94,53 @@ export function writeProgram(
   words[H.ROWS] = plan.rows;
   // A yes/no task trained with squared error is still scored as yes/no: output above 0.5 is yes.
   words[H.SCORE] = network.task === 'binary' && network.spec.loss === 'mse' ? 1 : 0;
+  words[H.XU8] = pixelScale > 0 ? 1 : 0;
+  floats[H.XSCALE] = pixelScale;
 
-  // The features op reads the data [rows, 2] and writes [rows, K]: the first op's input.
-  const features = network.features;
-  if (features) {
-    words.set([4, ptr('features'), ptr('input'), features.length], HEADER_WORDS);
-    words.set(
-      features.map((f) => FEATURES.indexOf(f)),
-      HEADER_WORDS + 4,
-    );
-  }
-  const first = features ? 1 : 0;
-  ops.forEach((op, i) => {
-    const r = HEADER_WORDS + (first + i) * OP_WORDS;
-    const out = ptr(`${op.module}.out`);
-    const dout = ptr(`${op.module}.out.grad`);
-    const prev = ops[i - 1];
-    const inp = prev ? ptr(`${prev.module}.out`) : ptr(features ? 'features' : 'input');
-    // The first op's input is the data (or its features): no gradient is computed for it.
-    const dinp = prev ? ptr(`${prev.module}.out.grad`) : 0;
-    if (op.kind === 'dense') {
-      words.set(
-        [
-          1,
-          out,
-          inp,
-          ptr(`${op.module}.weight`),
-          ptr(`${op.module}.bias`),
-          dout,
-          dinp,
-          ptr(`${op.module}.weight.grad`),
-          ptr(`${op.module}.bias.grad`),
-          op.inputs,
-          op.units,
-        ],
-        r,
-      );
-    } else if (op.kind === 'activation') {
-      words.set([2, ACT_CODE[op.fn], out, inp, dout, dinp, op.width], r);
-      floats[r + 7] = LEAKY_SLOPE;
-    } else {
-      words.set([3, out, ptr(`${op.module}.mask`), inp, dout, dinp, op.width], r);
-      floats[r + 7] = op.rate;
+  const needsGrad = gradValues(graph);
+  let cursor = HEADER_WORDS;
+  const addresses: number[] = [];
+  for (const node of nodes) {
+    const def = opDef(node.op);
+    const input = inputShape(graph, node);
+    const out = graph.values[node.output]!;
+    const value = (i: number): string => graph.values[node.inputs[i]!]!.name;
+    const named = (name: string): number => ptr(`${node.module}.${name}`);
+    const ctx: RecordContext = {
+      inp: (i = 0) => ptr(value(i)),
+      dinp: (i = 0) => (needsGrad[node.inputs[i]!] ? ptr(`${value(i)}.grad`) : 0),
+      out: ptr(out.name),
+      dout: needsGrad[out.id] ? ptr(`${out.name}.grad`) : 0,
+      param: named,
+      grad: (name) => named(`${name}.grad`),
+      buffer: named,
+      saved: named,
+      scratch: plan.byName.has(`${node.module}.scratch`) ? named('scratch') : 0,
+    };
+    const spec = def.record!(node.attrs, input, out.shape, ctx);
+    const rec = RECORDS[spec.record];
+    const tail = spec.tail ?? [];
+    words[cursor] = rec.kind;
+    words[cursor + 1] = rec.words + tail.length;
+    for (const [field, { at: offset, type }] of Object.entries(rec.fields)) {
+      const v = spec.values[field];
+      if (v === undefined) throw new Error(`the ${node.op} record has no value for "${field}"`);
+      if (type === 'f32') floats[cursor + offset] = v;
+      else words[cursor + offset] = v;
     }
-  });
-  const weights = plan.params.filter((t) => t.name.endsWith('.weight'));
-  words[H.NL2] = weights.length;
-  weights.forEach((t, i) => {
-    words[HEADER_WORDS + records * OP_WORDS + 2 * i] = base + t.offset;
-    words[HEADER_WORDS + records * OP_WORDS + 2 * i + 1] = t.length;
+    words.set(tail, cursor + rec.words);
+    addresses.push(at + cursor * 4);
+    cursor += rec.words + tail.length;
+  }
+  words[H.OPLIST] = at + cursor * 4;
+  words.set(addresses, cursor);
+  cursor += addresses.length;
+  const penalised = plan.params.filter((t) => t.decl.decay);
+  words[H.NL2] = penalised.length;
+  words[H.L2LIST] = at + cursor * 4;
+  penalised.forEach((t, i) => {
+    words[cursor + 2 * i] = base + t.offset;
+    words[cursor + 2 * i + 1] = t.length;
   });
   return at;
 }

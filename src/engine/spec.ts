@@ -1,72 +1,63 @@
 /**
  * Model specs: the friendly JSON a player, a level file or the command line writes
  * (`{"layers": [{"type": "dense", "units": 4, "activation": "tanh"}, …]}`), its strict
- * validation with messages that name the path and the allowed range, and its desugaring into
- * the primitive ops the planner lays out. Imports nothing from the browser or Node.
+ * validation with messages that name the path and the allowed range, and its building into the
+ * op graph the planner lays out. What each layer type means is in the op registry (`ops/`);
+ * this file only walks the layers. Imports nothing from the browser or Node.
  */
+import { Builder, type Graph, type LayerSummary } from './graph.js';
 import { LIMITS } from './limits.js';
+import {
+  LAYERS,
+  LAYER_TYPES,
+  opDef,
+  type ActivationLayer,
+  type AddLayer,
+  type BatchnormLayer,
+  type Conv2dLayer,
+  type DenseLayer,
+  type DropoutLayer,
+  type FieldDef,
+  type FlattenLayer,
+  type PoolLayer,
+} from './ops/index.js';
+import {
+  FEATURES,
+  Issues,
+  LOSSES,
+  checkChoice,
+  checkInt,
+  checkKeys,
+  checkNumber,
+  isObject,
+  show,
+  type FeatureName,
+  type Loss,
+} from './spec-base.js';
 
-/** Activation functions a dense layer or an activation block may apply. */
-export const ACTIVATIONS = [
-  'identity',
-  'relu',
-  'leaky_relu',
-  'sigmoid',
-  'tanh',
-  'softmax',
-] as const;
-export type Activation = (typeof ACTIVATIONS)[number];
-
-/** Weight initialisation schemes, in the kernel's `init_dense` numbering. */
-export const INITS = [
-  'xavier_uniform',
-  'xavier_normal',
-  'he_uniform',
-  'he_normal',
-  'zeros',
-] as const;
-export type Init = (typeof INITS)[number];
-
-/** Losses: mean squared error, binary and categorical cross-entropy (both on logits). */
-export const LOSSES = ['mse', 'bce', 'cce'] as const;
-export type Loss = (typeof LOSSES)[number];
-
-export const LAYER_TYPES = ['dense', 'dropout', 'activation'] as const;
-
-/**
- * Input features (TensorFlow Playground's X1, X2, X1², X2², X1X2, sin X1, sin X2): a fixed
- * expansion of a row's two coordinates (x1, x2) before the first layer, with no parameters. The
- * position in this list is the kernel's code for the feature (`assembly/ops/features.ts`).
- */
-export const FEATURES = ['x1', 'x2', 'x1x1', 'x2x2', 'x1x2', 'sinx1', 'sinx2'] as const;
-export type FeatureName = (typeof FEATURES)[number];
-
-/** How a feature is written for people: x₁, x₁², sin x₁ … */
-export const FEATURE_LABELS: Record<FeatureName, string> = {
-  x1: 'x₁',
-  x2: 'x₂',
-  x1x1: 'x₁²',
-  x2x2: 'x₂²',
-  x1x2: 'x₁x₂',
-  sinx1: 'sin x₁',
-  sinx2: 'sin x₂',
+export * from './spec-base.js';
+export { LAYER_TYPES, LAYERS } from './ops/index.js';
+export type { LayerSummary } from './graph.js';
+export type {
+  ActivationLayer,
+  AddLayer,
+  BatchnormLayer,
+  Conv2dLayer,
+  DenseLayer,
+  DropoutLayer,
+  FlattenLayer,
+  PoolLayer,
 };
 
-export interface DenseLayer {
-  type: 'dense';
-  units: number;
-  activation?: Activation;
-  init?: Init;
-}
-export interface DropoutLayer {
-  type: 'dropout';
-  rate: number;
-}
-export interface ActivationLayer {
-  type: 'activation';
-  activation: Activation;
-}
-export type LayerSpec = DenseLayer | DropoutLayer | ActivationLayer;
+export type LayerSpec =
+  | DenseLayer
+  | DropoutLayer
+  | ActivationLayer
+  | Conv2dLayer
+  | PoolLayer
+  | BatchnormLayer
+  | FlattenLayer
+  | AddLayer;
 
 /**
  * A network as written by its author. `inputs` may be left out and is then taken from the data;
@@ -84,112 +75,14 @@ export interface ModelSpec {
 
 /** What the data tells the spec: how many inputs and outputs, and the kind of task. */
 export interface TaskShape {
+  /** Values per example (C·H·W for images). */
   inputs: number;
+  /** The per-example shape when it is not a flat vector, e.g. [1, 28, 28] for an image. */
+  inputShape?: readonly number[];
   outputs: number;
   task: 'regression' | 'binary' | 'multiclass';
   /** Used in messages, e.g. "the 3 classes of iris". */
   dataName?: string;
-}
-
-/** A problem with a spec, an option or a file, with every finding as `path: message`. */
-export class SpecError extends Error {
-  constructor(readonly issues: readonly string[]) {
-    super(issues.join('\n'));
-    this.name = 'SpecError';
-  }
-}
-
-/** Collects validation findings so a player sees every problem at once, not one per try. */
-export class Issues {
-  readonly list: string[] = [];
-  add(path: string, message: string): void {
-    this.list.push(path ? `${path} ${message}` : message);
-  }
-  throwIfAny(): void {
-    if (this.list.length) throw new SpecError(this.list);
-  }
-}
-
-/** Describes a value in an error message the way the author typed it. */
-export function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'an object';
-  return String(value);
-}
-
-/** Checks that `value` is an integer in [min, max]; reports under `path` otherwise. */
-export function checkInt(
-  issues: Issues,
-  path: string,
-  value: unknown,
-  min: number,
-  max: number,
-): value is number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    issues.add(path, `must be an integer from ${min} to ${max}, got ${show(value)}`);
-    return false;
-  }
-  return true;
-}
-
-/** Checks that `value` is a finite number in [min, max] (or [min, max) when `maxOpen`). */
-export function checkNumber(
-  issues: Issues,
-  path: string,
-  value: unknown,
-  min: number,
-  max: number,
-  maxOpen = false,
-): value is number {
-  const ok =
-    typeof value === 'number' &&
-    Number.isFinite(value) &&
-    value >= min &&
-    (maxOpen ? value < max : value <= max);
-  if (!ok) {
-    const range = maxOpen ? `from ${min} up to (not including) ${max}` : `from ${min} to ${max}`;
-    issues.add(path, `must be a number ${range}, got ${show(value)}`);
-  }
-  return ok;
-}
-
-/** Checks that `value` is one of `allowed`. */
-export function checkChoice<T extends string>(
-  issues: Issues,
-  path: string,
-  value: unknown,
-  allowed: readonly T[],
-): value is T {
-  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    issues.add(path, `must be one of ${allowed.join(', ')}, got ${show(value)}`);
-    return false;
-  }
-  return true;
-}
-
-/** Reports keys of `obj` that are not in `known` (a typo must not be silently ignored). */
-export function checkKeys(
-  issues: Issues,
-  path: string,
-  obj: Record<string, unknown>,
-  known: readonly string[],
-): void {
-  for (const key of Object.keys(obj)) {
-    if (!known.includes(key)) {
-      issues.add(
-        `${path}${path ? '.' : ''}${key}`,
-        `is not a known field (known: ${known.join(', ')})`,
-      );
-    }
-  }
-}
-
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**
@@ -253,22 +146,32 @@ function checkLayer(issues: Issues, path: string, layer: unknown): void {
     return;
   }
   if (!checkChoice(issues, `${path}.type`, layer['type'], LAYER_TYPES)) return;
-  switch (layer['type']) {
-    case 'dense':
-      checkKeys(issues, path, layer, ['type', 'units', 'activation', 'init']);
-      checkInt(issues, `${path}.units`, layer['units'], 1, LIMITS.maxUnits);
-      if (layer['activation'] !== undefined) {
-        checkChoice(issues, `${path}.activation`, layer['activation'], ACTIVATIONS);
-      }
-      if (layer['init'] !== undefined) checkChoice(issues, `${path}.init`, layer['init'], INITS);
+  const def = LAYERS[layer['type']];
+  const fields = Object.entries(def.fields);
+  checkKeys(issues, path, layer, ['type', ...fields.map(([name]) => name)]);
+  const before = issues.list.length;
+  for (const [name, field] of fields) {
+    const value = layer[name];
+    if (value === undefined && !field.required) continue;
+    checkField(issues, `${path}.${name}`, value, field);
+  }
+  if (issues.list.length === before) def.check?.(layer, path, (p, m) => issues.add(p, m));
+}
+
+/** Checks one value against its field's declaration in the registry. */
+function checkField(issues: Issues, path: string, value: unknown, field: FieldDef): void {
+  switch (field.kind) {
+    case 'int':
+      checkInt(issues, path, value, field.min, field.max);
       break;
-    case 'dropout':
-      checkKeys(issues, path, layer, ['type', 'rate']);
-      checkNumber(issues, `${path}.rate`, layer['rate'], 0, 1, true);
+    case 'number':
+      checkNumber(issues, path, value, field.min, field.max, field.maxOpen);
       break;
-    case 'activation':
-      checkKeys(issues, path, layer, ['type', 'activation']);
-      checkChoice(issues, `${path}.activation`, layer['activation'], ACTIVATIONS);
+    case 'choice':
+      checkChoice(issues, path, value, field.of);
+      break;
+    case 'bool':
+      if (typeof value !== 'boolean') issues.add(path, `must be true or false, got ${show(value)}`);
       break;
   }
 }
@@ -278,31 +181,7 @@ export function defaultLoss(task: TaskShape['task']): Loss {
   return task === 'regression' ? 'mse' : task === 'binary' ? 'bce' : 'cce';
 }
 
-/** Primitive ops after desugaring; `module` is the index in the equivalent `nn.Sequential`. */
-export type PrimitiveOp =
-  | { kind: 'dense'; module: number; inputs: number; units: number; init: Init; layer: number }
-  | {
-      kind: 'activation';
-      module: number;
-      fn: Exclude<Activation, 'identity'>;
-      width: number;
-      layer: number;
-    }
-  | { kind: 'dropout'; module: number; rate: number; width: number; layer: number };
-
-/** One row of the per-layer summary a workbench or `--json` report shows. */
-export interface LayerSummary {
-  layer: number;
-  module: number;
-  kind: PrimitiveOp['kind'];
-  /** Output shape per example, e.g. [16]; the batch dimension is left out. */
-  outputShape: number[];
-  params: number;
-  /** How `params` is computed, e.g. `2×16 + 16 = 48`. */
-  formula: string;
-}
-
-/** A validated spec bound to its data: primitive ops, shapes and parameter counts. */
+/** A validated spec bound to its data: the op graph, its shapes and parameter counts. */
 export interface Network {
   spec: ModelSpec & { inputs: number; loss: Loss };
   /**
@@ -310,20 +189,24 @@ export interface Network {
    * order (the first op then takes `features.length` inputs), or null: the data as it is.
    */
   features: FeatureName[] | null;
-  ops: PrimitiveOp[];
-  /** Width of the last op's output (the logits for BCE/CCE). */
+  /** The per-example shape of the data's input: [D], or [C, H, W] for images. */
+  inputShape: number[];
+  graph: Graph;
+  /** Values per example of the network's output (the logits for BCE/CCE). */
   outputs: number;
   summary: LayerSummary[];
   totalParams: number;
+  /** Multiply-adds per example of one forward pass. */
+  totalMacs: number;
   /** The task of the data it was built for: it decides how answers are scored. */
   task: TaskShape['task'];
 }
 
 /**
  * Binds a spec to the shape of its data: checks inputs, features, outputs and loss against the
- * task, desugars layers into primitive ops (a dense layer with an activation becomes two
- * modules, as in PyTorch), fuses a final sigmoid/softmax into the BCE/CCE loss, and counts
- * parameters.
+ * task, builds each layer's nodes from the registry (a dense layer with an activation becomes
+ * two modules, as in PyTorch), infers every shape, folds a final sigmoid/softmax into the
+ * BCE/CCE loss, and counts parameters and multiply-adds.
  */
 export function buildNetwork(spec: ModelSpec, shape: TaskShape): Network {
   const issues = new Issues();
@@ -356,115 +239,70 @@ export function buildNetwork(spec: ModelSpec, shape: TaskShape): Network {
     issues.add('loss', `must be bce (or mse) for a yes/no task${data}, got "cce"`);
   }
 
-  const ops: PrimitiveOp[] = [];
-  const summary: LayerSummary[] = [];
-  let width = features ? features.length : inputs;
-  let module = 0;
-  let total = 0;
-  const activationOp = (fn: Activation, layer: number): void => {
-    if (fn !== 'identity') ops.push({ kind: 'activation', module, fn, width, layer });
-    summary.push({
-      layer,
-      module,
-      kind: 'activation',
-      outputShape: [width],
-      params: 0,
-      formula: '0',
-    });
-    module++;
-  };
+  const inputShape = [...(shape.inputShape ?? [shape.inputs])];
+  const b = new Builder(issues, inputShape);
+  if (features && shape.inputs === 2) b.features({ features }, 'features');
   spec.layers.forEach((layer, i) => {
-    if (layer.type === 'dense') {
-      const params = width * layer.units + layer.units;
-      const init = layer.init ?? defaultInit(layer.activation);
-      ops.push({ kind: 'dense', module, inputs: width, units: layer.units, init, layer: i });
-      summary.push({
-        layer: i,
-        module,
-        kind: 'dense',
-        outputShape: [layer.units],
-        params,
-        formula: `${width}×${layer.units} + ${layer.units} = ${params}`,
-      });
-      total += params;
-      width = layer.units;
-      module++;
-      if (layer.activation !== undefined) activationOp(layer.activation, i);
-    } else if (layer.type === 'dropout') {
-      ops.push({ kind: 'dropout', module, rate: layer.rate, width, layer: i });
-      summary.push({
-        layer: i,
-        module,
-        kind: 'dropout',
-        outputShape: [width],
-        params: 0,
-        formula: '0',
-      });
-      module++;
-    } else {
-      activationOp(layer.activation, i);
-    }
+    LAYERS[layer.type].build(layer as unknown as Record<string, unknown>, i, b);
+    b.endLayer(i);
   });
-  if (total > LIMITS.maxParams) {
-    issues.add('layers', `hold ${total} parameters; the limit is ${LIMITS.maxParams}`);
+  if (b.totalParams > LIMITS.maxParams) {
+    issues.add('layers', `hold ${b.totalParams} parameters; the limit is ${LIMITS.maxParams}`);
   }
 
   const last = spec.layers.length - 1;
-  const lastDense = spec.layers.map((l) => l.type).lastIndexOf('dense');
-  if (lastDense < 0) {
-    issues.add('layers', 'need at least one dense layer');
-  } else if (width !== shape.outputs) {
+  const lastType = spec.layers[last] ? LAYERS[spec.layers[last].type] : undefined;
+  if (lastType?.notLast) {
+    issues.add(`layers[${last}]`, `must not be ${lastType.type}: ${lastType.notLast}`);
+  }
+  // The loss works on logits: a final sigmoid (BCE) or softmax (CCE) is folded into it, which is
+  // both what PyTorch's BCEWithLogitsLoss / CrossEntropyLoss do and numerically stable.
+  const tail = b.nodes[b.nodes.length - 1];
+  const folds = tail ? opDef(tail.op).foldsInto?.(tail.attrs, loss) : undefined;
+  if (folds === true) b.popNode();
+  else if (typeof folds === 'string') issues.add(`layers[${tail!.layer}].activation`, folds);
+  b.nodes.forEach((node, i) => {
+    const message = opDef(node.op).lastOnly?.(node.attrs);
+    if (message && i !== b.nodes.length - 1)
+      issues.add(`layers[${node.layer}].activation`, message);
+  });
+
+  const weighted = b.nodes.filter((n) => opDef(n.op).params);
+  const lastWeighted = weighted[weighted.length - 1];
+  const outShape = b.values[b.current]!.shape;
+  const width = outShape.length === 1 ? outShape[0]! : -1;
+  if (!lastWeighted) {
+    if (b.ok) issues.add('layers', 'need at least one dense layer');
+  } else if (b.ok && width !== shape.outputs) {
     const what =
       shape.task === 'multiclass'
         ? `the ${shape.outputs} classes${data}`
         : shape.task === 'binary'
           ? `one yes/no output${data}`
           : `the ${shape.outputs} target${shape.outputs > 1 ? 's' : ''}${data}`;
-    issues.add(
-      `layers[${lastDense}].units`,
-      `must be ${shape.outputs} to match ${what}, got ${width}`,
-    );
-  }
-  if (spec.layers[last]?.type === 'dropout') {
-    issues.add(
-      `layers[${last}]`,
-      'must not be dropout: the network has to end in a dense or activation layer',
-    );
-  }
-
-  // The loss works on logits: a final sigmoid (BCE) or softmax (CCE) is folded into it, which is
-  // both what PyTorch's BCEWithLogitsLoss / CrossEntropyLoss do and numerically stable.
-  const tail = ops[ops.length - 1];
-  if (
-    tail?.kind === 'activation' &&
-    ((loss === 'bce' && tail.fn === 'sigmoid') || (loss === 'cce' && tail.fn === 'softmax'))
-  ) {
-    ops.pop();
-  } else if (tail?.kind === 'activation' && (loss === 'bce' || loss === 'cce')) {
-    const want = loss === 'bce' ? 'sigmoid' : 'softmax';
-    issues.add(
-      `layers[${tail.layer}].activation`,
-      `must be ${want} or none on the last layer with the ${loss} loss (it works on raw scores), got "${tail.fn}"`,
-    );
-  }
-  for (const op of ops) {
-    if (op.kind === 'activation' && op.fn === 'softmax' && op !== ops[ops.length - 1]) {
-      issues.add(`layers[${op.layer}].activation`, 'may be softmax only on the last layer');
+    if (width < 0) {
+      issues.add(
+        `layers[${last}]`,
+        `ends on a [${outShape.join(', ')}] image; flatten it and end with a dense layer of ${shape.outputs} units to match ${what}`,
+      );
+    } else {
+      const field = LAYERS[spec.layers[lastWeighted.layer]!.type].widthField;
+      issues.add(
+        `layers[${lastWeighted.layer}]${field ? `.${field}` : ''}`,
+        `must be ${shape.outputs} to match ${what}, got ${width}`,
+      );
     }
   }
   issues.throwIfAny();
   return {
     spec: { ...spec, inputs, loss },
     features,
-    ops,
+    inputShape,
+    graph: b.graph(),
     outputs: width,
-    summary,
-    totalParams: total,
+    summary: b.summary,
+    totalParams: b.totalParams,
+    totalMacs: b.totalMacs,
     task: shape.task,
   };
-}
-
-/** He initialisation suits ReLU-like units; Xavier/Glorot suits the symmetric squashing ones. */
-function defaultInit(activation: Activation | undefined): Init {
-  return activation === 'relu' || activation === 'leaky_relu' ? 'he_uniform' : 'xavier_uniform';
 }

@@ -106,7 +106,7 @@ export interface TrainerApi {
   evaluate(split: SplitName): Evaluation;
   predict(x: Float32Array): Float32Array;
   probe(x: Float32Array, names: string[]): Record<string, Float32Array>;
-  read(name: string): Float32Array | Int32Array;
+  read(name: string): Float32Array | Int32Array | Uint8Array;
   /**
    * Sets one parameter element by hand (`Learner.setParam`): `name` a parameter such as
    * `0.weight`, `index` its position in the row-major values, `value` finite with |value| ≤ 1e6.

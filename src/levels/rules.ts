@@ -184,7 +184,7 @@ export function specViolations(blocks: Blocks, start: ModelSpec, spec: ModelSpec
         `Layer ${i + 1} drops ${Math.round(layer.rate * 100)}%; dropout may drop at most ${DROPOUT_MAX * 100}%.`,
       );
     }
-    const fn = layer.type === 'dropout' ? undefined : layer.activation;
+    const fn = 'activation' in layer ? layer.activation : undefined;
     if (fn !== undefined && !allowed.has(fn) && !refused.has(fn)) {
       refused.add(fn);
       out.push(`This level does not offer the ${fn} activation (it offers: ${offered}).`);

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_OPTIONS, parseOptions } from '../../src/engine/options.js';
-import { planArena, REGIONS, HEADER_WORDS, OP_WORDS } from '../../src/engine/plan.js';
-import { H } from '../../src/engine/program.js';
+import { planArena, REGIONS } from '../../src/engine/plan.js';
+import { HEADER_WORDS, RECORDS } from '../../src/engine/records.js';
 import { buildNetwork, parseSpec, SpecError } from '../../src/engine/spec.js';
 
 const spec = parseSpec({
@@ -70,9 +70,13 @@ describe('planArena', () => {
     expect(b.byName.get('features')).toMatchObject({ region: 'acts', shape: [b.rows, 3] });
     expect(b.byName.get('input')!.shape).toEqual([b.rows, 2]);
     expect(b.byName.get('0.weight')!.shape).toEqual([8, 3]);
-    // Three op records and two weights in the penalty list, plus the features record.
-    expect(a.byName.get('program')!.length).toBe(HEADER_WORDS + 3 * OP_WORDS + 2 * 2);
-    expect(b.byName.get('program')!.length).toBe(HEADER_WORDS + 4 * OP_WORDS + 2 * 2);
+    // Three op records, their addresses and two weights in the penalty list; then the features
+    // record with its three codes.
+    const three = 2 * RECORDS.dense.words + RECORDS.act.words + 3 + 2 * 2;
+    expect(a.byName.get('program')!.length).toBe(HEADER_WORDS + three);
+    expect(b.byName.get('program')!.length).toBe(
+      HEADER_WORDS + three + RECORDS.features.words + 3 + 1,
+    );
     // No gradient is planned for the features: nothing flows back to the data.
     expect(b.tensors.filter((t) => t.region === 'actGrads').map((t) => t.name)).toEqual(
       a.tensors.filter((t) => t.region === 'actGrads').map((t) => t.name),
@@ -114,14 +118,9 @@ describe('planArena', () => {
   });
 });
 
-describe('program header', () => {
-  it('uses the same field numbers as the kernel interpreter', () => {
-    const source = readFileSync(new URL('../../assembly/program.ts', import.meta.url), 'utf8');
-    const kernel = new Map<string, number>();
-    for (const m of source.matchAll(/const H_(\w+): i32 = (\d+);/g))
-      kernel.set(m[1]!, Number(m[2]));
-    expect(Object.fromEntries(kernel)).toEqual(H);
-    expect(source).toContain(`const HEADER_WORDS: i32 = ${HEADER_WORDS};`);
-    expect(source).toContain(`const OP_WORDS: i32 = ${OP_WORDS};`);
+describe('program layout', () => {
+  it('is generated for the engine and the kernel from one table, and both files are current', () => {
+    const script = new URL('../../scripts/gen-records.mjs', import.meta.url);
+    expect(() => execFileSync(process.execPath, [script.pathname, '--check'])).not.toThrow();
   });
 });

@@ -67,7 +67,9 @@ describe('parseSpec', () => {
     expect(found).toContain(
       'layers[1].rate must be a number from 0 up to (not including) 1, got 1',
     );
-    expect(found).toContain('layers[2].type must be one of dense, dropout, activation, got "conv"');
+    expect(found).toContain(
+      'layers[2].type must be one of dense, activation, dropout, conv2d, maxpool2d, avgpool2d, batchnorm, flatten, add, got "conv"',
+    );
     expect(found[found.length - 1]).toMatch(/^layers\[3\] must be an object/);
   });
 
@@ -85,7 +87,7 @@ describe('parseSpec', () => {
 describe('buildNetwork', () => {
   it('desugars dense+activation into PyTorch module indices and counts parameters', () => {
     const net = buildNetwork(parseSpec(xor), binary2);
-    expect(net.ops.map((o) => [o.kind, o.module])).toEqual([
+    expect(net.graph.nodes.map((o) => [o.op, o.module])).toEqual([
       ['dense', 0],
       ['activation', 1],
       ['dense', 2],
@@ -104,13 +106,13 @@ describe('buildNetwork', () => {
       ],
     };
     const net = buildNetwork(parseSpec(withSigmoid), binary2);
-    expect(net.ops[net.ops.length - 1]!.kind).toBe('dense');
+    expect(net.graph.nodes[net.graph.nodes.length - 1]!.op).toBe('dense');
     const iris = { inputs: 4, outputs: 3, task: 'multiclass' as const, dataName: 'iris' };
     const soft = buildNetwork(
       parseSpec({ layers: [{ type: 'dense', units: 3, activation: 'softmax' }] }),
       iris,
     );
-    expect(soft.ops).toHaveLength(1);
+    expect(soft.graph.nodes).toHaveLength(1);
     expect(soft.spec.loss).toBe('cce');
   });
 
@@ -182,7 +184,9 @@ describe('input features', () => {
     const net = buildNetwork(spec, binary2);
     expect(net.features).toEqual(['sinx2', 'x1', 'x1x2']);
     expect(net.spec.inputs).toBe(2);
-    expect(net.ops[0]).toMatchObject({ kind: 'dense', module: 0, inputs: 3, units: 4 });
+    expect(net.graph.nodes[0]).toMatchObject({ op: 'features', module: -1 });
+    expect(net.graph.nodes[1]).toMatchObject({ op: 'dense', module: 0, attrs: { units: 4 } });
+    expect(net.graph.values[net.graph.nodes[1]!.inputs[0]!]!.shape).toEqual([3]);
     expect(net.summary.map((s) => s.formula)).toEqual(['3×4 + 4 = 16', '0', '4×1 + 1 = 5']);
     expect(net.totalParams).toBe(21);
     expect(buildNetwork(parseSpec(xor), binary2).features).toBeNull();
@@ -194,7 +198,9 @@ describe('input features', () => {
       }),
       binary2,
     );
-    expect(act.ops.map((o) => [o.kind, o.kind === 'dense' ? o.inputs : o.width])).toEqual([
+    const g = act.graph;
+    expect(g.nodes.map((o) => [o.op, g.values[o.inputs[0]!]!.shape[0]])).toEqual([
+      ['features', 2],
       ['activation', 7],
       ['dense', 7],
     ]);

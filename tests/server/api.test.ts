@@ -339,7 +339,7 @@ describe('POST /api/classes/:code/submissions', () => {
       ],
       [
         { ...good, spec: { layers: [{ type: 'conv' }] } },
-        /^spec\.layers\[0\]\.type must be one of dense, dropout, activation/,
+        /^spec\.layers\[0\]\.type must be one of dense, activation, dropout, conv2d/,
         400,
       ],
       [{ ...good, options: { lr: 'fast' } }, /^options\.lr must be a number/, 400],

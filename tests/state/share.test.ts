@@ -334,7 +334,7 @@ describe('decodeHash: bad links get a notice and no draft', () => {
       swap('layers', 'relu:2,dense:1'),
       /unknown layer "relu:2"/,
     ],
-    ['dense without units', swap('layers', 'dense'), /unknown layer "dense"/],
+    ['dense without units', swap('layers', 'dense'), /unit count of nothing in layer 1/],
     ['empty layer', swap('layers', 'dense:4,,dense:1'), /empty layer 2/],
     ['no layers', swap('layers', ''), /has no network/],
     [

@@ -6,6 +6,7 @@
  * block never computes them. It is a keyboard `Focusable`: ←/→ change units (or the dropout
  * rate), A cycles the activation, Shift+↑/↓ move the block, Delete removes it.
  */
+import { LAYERS } from '../../engine/ops/index.js';
 import * as Phaser from 'phaser';
 import type { Activation, LayerSpec } from '../../engine/spec.js';
 import { COLORS, CSS, MOTION, RADIUS, TEXT, reducedMotion, textStyle } from '../theme.js';
@@ -221,7 +222,9 @@ export class LayerBlock extends Phaser.GameObjects.Container implements Focusabl
       ? `dense ${l.units}`
       : l.type === 'dropout'
         ? `dropout ${l.rate}`
-        : l.activation;
+        : l.type === 'activation'
+          ? l.activation
+          : l.type;
   }
 
   /** The block's place at rest (where a slide is taking it), so a click aimed there is right. */
@@ -328,7 +331,9 @@ export class LayerBlock extends Phaser.GameObjects.Container implements Focusabl
         ? `Dense ${l.units}${l.activation && l.activation !== 'identity' ? ` · ${l.activation}` : ' · no activation'}`
         : l.type === 'dropout'
           ? `Dropout ${Math.round(l.rate * 100)}%`
-          : `Activation · ${l.activation}`,
+          : l.type === 'activation'
+            ? `Activation · ${l.activation}`
+            : LAYERS[l.type].label,
     );
   }
 

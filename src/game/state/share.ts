@@ -14,6 +14,7 @@
  */
 import type { Draft } from '../scenes/keys.js';
 import { LIMITS } from '../../engine/limits.js';
+import { LAYERS, type LayerType } from '../../engine/ops/index.js';
 import {
   ACTIVATIONS,
   INITS,
@@ -133,7 +134,55 @@ function encodeLayer(layer: LayerSpec): string {
       return `dropout:${formatNumber(layer.rate)}`;
     case 'activation':
       return layer.activation;
+    default:
+      return encodeFields(layer as unknown as Record<string, unknown>);
   }
+}
+
+/**
+ * Any other layer type in the registry's own words: `TYPE:FIELD=VALUE:…` in the order its
+ * fields are declared (`conv2d:filters=8:kernel=3:padding=1:activation=relu`).
+ */
+function encodeFields(layer: Record<string, unknown>): string {
+  const def = LAYERS[layer['type'] as LayerType];
+  const parts = [def.type];
+  for (const name of Object.keys(def.fields)) {
+    const value = layer[name];
+    if (value === undefined) continue;
+    parts.push(`${name}=${typeof value === 'number' ? formatNumber(value) : String(value)}`);
+  }
+  return parts.join(':');
+}
+
+/** Reads `TYPE:FIELD=VALUE:…`; values are typed by the field's kind, checked later by the spec. */
+function decodeFields(token: string, where: string, problems: string[]): unknown {
+  const [head, ...rest] = token.split(':');
+  const def = LAYERS[head as LayerType];
+  const layer: Record<string, unknown> = { type: def.type };
+  for (const part of rest) {
+    const eq = part.indexOf('=');
+    const name = part.slice(0, eq);
+    const field = eq > 0 ? def.fields[name] : undefined;
+    if (!field) {
+      const known = Object.keys(def.fields).join(', ') || 'none';
+      problems.push(
+        `The shared link has ${quote(part)} in ${where} (${quote(token)}); a ${def.type} layer takes FIELD=VALUE with the fields ${known}.`,
+      );
+      continue;
+    }
+    const text = part.slice(eq + 1);
+    layer[name] =
+      field.kind === 'int' || field.kind === 'number'
+        ? readNumber(text)
+        : field.kind === 'bool'
+          ? text === 'true'
+            ? true
+            : text === 'false'
+              ? false
+              : text
+          : text;
+  }
+  return layer;
 }
 
 /**
@@ -193,7 +242,7 @@ function readLayers(text: string, problems: string[]): unknown[] | null {
   const layers: unknown[] = [];
   const before = problems.length;
   const shape =
-    'layers are written dense:UNITS, dense:UNITS:ACTIVATION, dropout:RATE or an activation name';
+    'layers are written dense:UNITS, dense:UNITS:ACTIVATION, dropout:RATE, an activation name or TYPE:FIELD=VALUE:… (conv2d:filters=8:kernel=3)';
   text.split(',').forEach((token, i) => {
     const where = `layer ${i + 1}`;
     const parts = token.split(':');
@@ -222,6 +271,11 @@ function readLayers(text: string, problems: string[]): unknown[] | null {
       layers.push({ type: 'dropout', rate: readNumber(parts[1] ?? '') });
     } else if (parts.length === 1 && (ACTIVATIONS as readonly string[]).includes(head)) {
       layers.push({ type: 'activation', activation: head });
+    } else if (
+      head in LAYERS &&
+      (parts.length === 1 || parts.slice(1).every((p) => p.includes('=')))
+    ) {
+      layers.push(decodeFields(token, where, problems));
     } else {
       problems.push(`The shared link has an unknown layer ${quote(token)} as ${where}; ${shape}.`);
     }

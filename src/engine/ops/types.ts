@@ -1,0 +1,160 @@
+/**
+ * What an op type declares about itself in the registry (`./index.ts`): its spec fields, its
+ * shape inference, its parameters and buffers, what it keeps for the backward pass, its scratch,
+ * how its parameters are counted for the player, its PyTorch module and its kernel record. The
+ * validator, the graph builder, the planner, the program writer, model files and the game read
+ * these declarations; nothing else in the engine knows what a layer type means.
+ */
+import type { Init } from '../spec-base.js';
+import type { RecordName } from '../records.js';
+
+/** A per-example shape: `[D]` for a vector, `[C, H, W]` for an image. */
+export type Shape = readonly number[];
+
+/** A spec field of a layer type, as data: validation, defaults and the workbench's controls. */
+export type FieldDef =
+  | { kind: 'int'; min: number; max: number; required?: boolean; label: string }
+  | {
+      kind: 'number';
+      min: number;
+      max: number;
+      maxOpen?: boolean;
+      required?: boolean;
+      label: string;
+    }
+  | { kind: 'choice'; of: readonly string[]; required?: boolean; label: string }
+  | { kind: 'bool'; required?: boolean; label: string };
+
+/** A trainable parameter: its name under the module (`weight`), shape and initialisation. */
+export interface ParamDecl {
+  name: string;
+  shape: number[];
+  /** Fan-in and fan-out as PyTorch computes them (`_calculate_fan_in_and_fan_out`). */
+  fanIn: number;
+  fanOut: number;
+  /** An initialisation scheme, or `ones` (a norm layer's scale). */
+  init: Init | 'ones';
+  /** Whether the L2 and L1 penalties apply (weights yes, biases and norm scales no). */
+  decay: boolean;
+}
+
+/** A non-trainable buffer (batch-norm running statistics): kept in snapshots and model files. */
+export interface BufferDecl {
+  name: string;
+  shape: number[];
+  dtype: 'f32' | 'i32';
+  /** Its value when the network is made (running variance starts at 1). */
+  fill: number;
+}
+
+/** Per-example values an op keeps from forward for backward (a dropout mask, a pooling argmax). */
+export interface SavedDecl {
+  name: string;
+  shape: number[];
+  dtype: 'f32' | 'i32';
+  /** False for one value per network rather than per example (batch-norm's 1/σ per channel). */
+  perRow?: false;
+}
+
+/** Pointers and sizes a record is written from; every pointer is an absolute address. */
+export interface RecordContext {
+  /** The i-th input's buffer and its gradient (0: no gradient flows there). */
+  inp(i?: number): number;
+  dinp(i?: number): number;
+  out: number;
+  dout: number;
+  param(name: string): number;
+  grad(name: string): number;
+  buffer(name: string): number;
+  saved(name: string): number;
+  scratch: number;
+}
+
+/** One kernel record: which kind, its named field values, and a tail of extra words. */
+export interface RecordSpec {
+  record: RecordName;
+  values: Record<string, number>;
+  tail?: readonly number[];
+}
+
+/** An op type of the graph. `A` is its attributes, fixed when the network is built. */
+export interface OpDef<A = unknown> {
+  readonly name: string;
+  /**
+   * Output shape per example from the input shapes, or a sentence for the player saying why
+   * they do not fit ("a 5×5 filter with stride 2 …").
+   */
+  infer(inputs: readonly Shape[], attrs: A): Shape | string;
+  params?(attrs: A, input: Shape): ParamDecl[];
+  buffers?(attrs: A, input: Shape): BufferDecl[];
+  saved?(attrs: A, input: Shape, output: Shape): SavedDecl[];
+  /** Floats of scratch for `rows` rows (an im2col buffer), shared by forward and backward. */
+  scratch?(attrs: A, input: Shape, output: Shape, rows: number): number;
+  /** Fewest rows per training batch the op can work on (batch-norm over [C] needs 2). */
+  minBatch?(attrs: A, input: Shape): number;
+  /** True when the output is the input's buffer under another shape (no record, no copy). */
+  readonly alias?: boolean;
+  /** How the parameter count is worked out, as the workbench shows it: `2×4 + 4 = 12`. */
+  formula?(attrs: A, input: Shape): string;
+  /** Multiply-adds per example of the forward pass. */
+  macs(attrs: A, input: Shape, output: Shape): number;
+  /** The equivalent PyTorch module, e.g. `nn.Conv2d(1, 8, kernel_size=3, padding=1)`. */
+  torch(attrs: A, input: Shape): string;
+  record?(attrs: A, input: Shape, output: Shape, at: RecordContext): RecordSpec;
+  /**
+   * As the network's last op: true when the loss absorbs it (a sigmoid before BCE, a softmax
+   * before CCE: the loss works on raw scores), or a sentence saying why it cannot end the network.
+   */
+  foldsInto?(attrs: A, loss: 'mse' | 'bce' | 'cce'): boolean | string;
+  /** A sentence when the op may only end the network (softmax), or null. */
+  lastOnly?(attrs: A): string | null;
+}
+
+/** Product of a shape's dimensions. */
+export function size(shape: Shape): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/** A shape as the player reads it: `[8, 6, 6]`. */
+export function showShape(shape: Shape): string {
+  return `[${shape.join(', ')}]`;
+}
+
+/** What a layer type's `build` uses to add its nodes to the graph being built. */
+export interface GraphBuilder {
+  /** The shape of the value the next node reads. */
+  readonly shape: Shape;
+  /** The value the next node reads: the previous layer's output. */
+  readonly current: number;
+  /** The output value of an earlier layer of the spec (for a residual connection), if any. */
+  layerOutput(layer: number): number | undefined;
+  /**
+   * Adds a node of op type `op` (one PyTorch module) reading `inputs` (default: the current
+   * value); its output becomes the current value. Returns false, with the shape problem
+   * reported under `path`, when the inputs do not fit.
+   */
+  node(op: string, attrs: unknown, layer: number, path: string, inputs?: number[]): boolean;
+  /** A module that computes nothing (`nn.Identity`) but still takes its index in the Sequential. */
+  identity(layer: number): void;
+  issue(path: string, message: string): void;
+}
+
+/** A layer type as a spec writes it (`{"type": "conv2d", "filters": 8, …}`). */
+export interface LayerDef {
+  readonly type: string;
+  /** The workbench's name for the block. */
+  readonly label: string;
+  readonly fields: Readonly<Record<string, FieldDef>>;
+  /** The field that sets the width of its output, named when the output does not match the data. */
+  readonly widthField?: string;
+  /** Why the network may not end in this layer, or nothing: it may. */
+  readonly notLast?: string;
+  /** Checks beyond each field's own range (the validator has checked every field already). */
+  check?(
+    layer: Record<string, unknown>,
+    path: string,
+    issue: (path: string, message: string) => void,
+  ): void;
+  /** Desugars the layer into graph nodes; `layer` is valid by its fields. */
+  build(layer: Record<string, unknown>, index: number, b: GraphBuilder): void;
+}
