@@ -52,3 +52,38 @@ export class DataError extends Error {
   // Set explicitly so the message prints as "DataError: ..." after bundling/minification too.
   override name = 'DataError';
 }
+
+/** The per-example shape of image data and how a stored pixel becomes an input value. */
+export interface ImageInfo {
+  readonly channels: number;
+  readonly height: number;
+  readonly width: number;
+  /** input = pixel × scale (1/255 for Fashion-MNIST, 1/16 for digits): no per-pixel standardisation */
+  readonly scale: number;
+}
+
+/** x: [n, C·H·W] u8 pixels, row-major NCHW per example; y: [n] class labels as floats. */
+export interface ImageSplit {
+  readonly x: Uint8Array;
+  readonly y: Float32Array;
+  readonly n: number;
+}
+
+/**
+ * An image data set (`src/data/images.ts`): like a `Dataset` with task `multiclass` and
+ * `inputs` = C·H·W, but its splits hold the stored u8 pixels, which the consumer scales by
+ * `image.scale` (so `standardization` is always null).
+ */
+export interface ImageDataset
+  extends Omit<Dataset, 'train' | 'validation' | 'test' | 'standardization'> {
+  readonly image: ImageInfo;
+  readonly train: ImageSplit;
+  readonly validation: ImageSplit;
+  readonly test: ImageSplit;
+  readonly standardization: null;
+}
+
+/** Tells an image data set (u8 pixels plus `image`) from a table data set (f32 features). */
+export function isImageDataset(d: Dataset | ImageDataset): d is ImageDataset {
+  return (d as Partial<ImageDataset>).image !== undefined && d.train.x instanceof Uint8Array;
+}

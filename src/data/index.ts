@@ -31,6 +31,8 @@ export * from './bundled.js';
 export * from './csv.js';
 export * from './dataset.js';
 export * from './generators.js';
+export * from './image-fetch.js';
+export * from './images.js';
 export * from './random.js';
 export * from './split.js';
 
