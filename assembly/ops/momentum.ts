@@ -1,5 +1,7 @@
 // momentum.ts — N elements: params/grads/velocity are flat [N] blocks of the same layout.
 
+import { flush_f32, flush_f32x4 } from '../flush';
+
 /**
  * SGD with momentum, PyTorch semantics (dampening 0; the velocity buffer starts at 0, for
  * which v = μ·0 + g reproduces PyTorch's first-step v = g): v = μ·v + g, then
@@ -25,7 +27,7 @@ export function momentum_update(
     for (; i + 4 <= N; i += 4) {
       const o = <usize>i << 2;
       const g = v128.load(grads + o);
-      const v = f32x4.add(f32x4.mul(mv, v128.load(velocity + o)), g);
+      const v = flush_f32x4(f32x4.add(f32x4.mul(mv, v128.load(velocity + o)), g));
       v128.store(velocity + o, v);
       const d = nesterov != 0 ? f32x4.add(g, f32x4.mul(mv, v)) : v;
       v128.store(params + o, f32x4.sub(v128.load(params + o), f32x4.mul(lv, d)));
@@ -62,7 +64,7 @@ function momentum_tail(
   for (; i < N; i++) {
     const o = <usize>i << 2;
     const g = load<f32>(grads + o);
-    const v = mu * load<f32>(velocity + o) + g;
+    const v = flush_f32(mu * load<f32>(velocity + o) + g);
     store<f32>(velocity + o, v);
     const d = nesterov != 0 ? g + mu * v : v;
     store<f32>(params + o, load<f32>(params + o) - lr * d);

@@ -1,5 +1,7 @@
 // rmsprop.ts — N elements: params/grads/sq are flat [N] blocks of the same layout.
 
+import { flush_f32, flush_f32x4 } from '../flush';
+
 /**
  * RMSProp step, PyTorch semantics (centered = False, no momentum; sq starts at 0):
  * sq = α·sq + (1 − α)·g²; params −= lr·g / (√sq + eps) (eps added outside the root, as in
@@ -28,7 +30,9 @@ export function rmsprop_update(
     for (; i + 4 <= N; i += 4) {
       const o = <usize>i << 2;
       const g = v128.load(grads + o);
-      const s = f32x4.add(f32x4.mul(av, v128.load(sq + o)), f32x4.mul(bv, f32x4.mul(g, g)));
+      const s = flush_f32x4(
+        f32x4.add(f32x4.mul(av, v128.load(sq + o)), f32x4.mul(bv, f32x4.mul(g, g))),
+      );
       v128.store(sq + o, s);
       const step = f32x4.div(f32x4.mul(lv, g), f32x4.add(f32x4.sqrt(s), ev));
       v128.store(params + o, f32x4.sub(v128.load(params + o), step));
@@ -66,7 +70,7 @@ function rmsprop_tail(
   for (; i < N; i++) {
     const o = <usize>i << 2;
     const g = load<f32>(grads + o);
-    const s = alpha * load<f32>(sq + o) + oneMinus * (g * g);
+    const s = flush_f32(alpha * load<f32>(sq + o) + oneMinus * (g * g));
     store<f32>(sq + o, s);
     store<f32>(params + o, load<f32>(params + o) - (lr * g) / (sqrt<f32>(s) + eps));
   }

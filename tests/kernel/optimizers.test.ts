@@ -307,3 +307,54 @@ describe('optimizers across builds', () => {
     expect(run(a)).toEqual(run(b));
   });
 });
+
+describe('optimizer state never stays subnormal', () => {
+  // Zero gradients decay Adam's moments, the momentum velocity and RMSProp's average
+  // geometrically; WebAssembly has no flush-to-zero, so the kernel sets state below 2^-126 to +0
+  // itself, the same way in both builds (assembly/flush.ts).
+  const tiny = 2 ** -127; // subnormal
+  const normal = 2 ** -120;
+  const start = [tiny, -tiny, normal, -normal, 0, 3 * tiny, 1e-3];
+  for (const variant of VARIANTS) {
+    it(`${variant}: state under 2^-126 becomes +0, larger state decays as before`, async () => {
+      const h = await harness(variant);
+      const n = start.length;
+      const fresh = () => ({
+        p: h.alloc(n, new Array(n).fill(0.5)),
+        g: h.alloc(n),
+        s1: h.alloc(n, start),
+        s2: h.alloc(n, start.map(Math.abs)),
+      });
+      const sfx = variant === 'simd' ? '' : '_scalar';
+      const k = h.k as unknown as Record<string, (...a: number[]) => void>;
+      const a = fresh();
+      k[`adam_update${sfx}`]!(a.p, a.g, a.s1, a.s2, n, 0.001, 0.9, 0.999, 1e-8, 0, 0.1, 0.001);
+      const m = h.read(a.s1, n);
+      const v = h.read(a.s2, n);
+      const mom = fresh();
+      k[`momentum_update${sfx}`]!(mom.p, mom.g, mom.s1, n, 0.1, 0.9, 0);
+      const vel = h.read(mom.s1, n);
+      const rms = fresh();
+      k[`rmsprop_update${sfx}`]!(rms.p, rms.g, rms.s2, n, 0.01, 0.99, 1e-8);
+      const sq = h.read(rms.s2, n);
+      for (const [label, got, decay] of [
+        ['adam m', m, 0.9],
+        ['adam v', v, 0.999],
+        ['momentum', vel, 0.9],
+        ['rmsprop', sq, 0.99],
+      ] as const) {
+        for (let i = 0; i < n; i++) {
+          const want = Math.fround(
+            Math.fround(decay) *
+              Math.fround(
+                label === 'adam m' || label === 'momentum' ? start[i]! : Math.abs(start[i]!),
+              ),
+          );
+          if (Math.abs(want) < 2 ** -126)
+            expect(Object.is(got[i], 0), `${label}[${i}] = ${got[i]}`).toBe(true);
+          else expect(got[i], `${label}[${i}]`).toBe(want);
+        }
+      }
+    });
+  }
+});
