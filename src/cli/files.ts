@@ -7,7 +7,15 @@
 import { constants } from 'node:fs';
 import { access, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { makeCsvDataset, makeDataset } from '../data/index.js';
+import {
+  DATASET_NAMES,
+  IMAGE_SET_NAMES,
+  isImageSetName,
+  makeCsvDataset,
+  makeDataset,
+  type ImageDataset,
+} from '../data/index.js';
+import { loadImageDataset } from '../node/image-data.js';
 import { DataError, type Dataset } from '../data/dataset.js';
 import { LIMITS, clip, clipPath, overLimit } from '../engine/limits.js';
 import {
@@ -157,7 +165,7 @@ export async function loadData(
   seed: number,
   target: string | undefined,
   model: ModelData | undefined,
-): Promise<Dataset> {
+): Promise<Dataset | ImageDataset> {
   const data = flags.get('data');
   if (!data) throw new UsageError('--data is required (a data set name or a CSV file)');
   if (isCsv(data)) {
@@ -179,11 +187,25 @@ export async function loadData(
     }
   }
   if (flags.has('target')) throw new UsageError('--target applies to CSV files only');
-  return makeDataset(data, { module, seed });
+  if (isImageSetName(data)) return loadImageDataset(data, { module, seed });
+  try {
+    return makeDataset(data, { module, seed });
+  } catch (error) {
+    if (error instanceof DataError && !DATASET_NAMES.includes(data)) {
+      throw new InputError(
+        `unknown data set ${JSON.stringify(clip(data))}; allowed: ${[...DATASET_NAMES, ...IMAGE_SET_NAMES].join(', ')} or a .csv file`,
+      );
+    }
+    throw error;
+  }
 }
 
 /** What a model file records about its data, for the current run. */
-export function dataRecord(data: Dataset, seed: number, target: string | undefined): ModelData {
+export function dataRecord(
+  data: Dataset | ImageDataset,
+  seed: number,
+  target: string | undefined,
+): ModelData {
   const record: ModelData = { name: data.name, seed };
   if (target !== undefined) record.target = target;
   const scale = (s: Dataset['standardization'] | undefined): ModelScale | undefined =>

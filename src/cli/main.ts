@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { DataError, type Dataset } from '../data/dataset.js';
+import { DataError, type Dataset, type ImageDataset } from '../data/dataset.js';
 import { LIMITS, clip, clipPath } from '../engine/limits.js';
 import {
   ModelFileError,
@@ -101,7 +101,7 @@ export interface Outcome {
 function makeLearner(
   module: WebAssembly.Module,
   spec: ModelSpec,
-  data: Dataset,
+  data: Dataset | ImageDataset,
   options: TrainOptions,
   seed: number,
 ): Learner {

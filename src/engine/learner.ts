@@ -681,6 +681,53 @@ export class Learner {
     };
   }
 
+  /**
+   * The training loss of `rows` examples `x` [rows, inputs] (as the network sees them: scaled,
+   * standardised) with targets `y` [rows, target width], and ∂loss/∂parameter of every
+   * parameter by name: one forward and backward pass, without penalties, clipping or an update.
+   * `draw` draws fresh dropout masks (and moves batch-norm running statistics, as a training
+   * step does); `draw = false` keeps the last masks, as `lossOf` does, so the two can be
+   * compared by finite differences — the whole-network gradient check.
+   */
+  gradientOf(
+    x: Float32Array,
+    y: Float32Array,
+    draw = true,
+  ): { loss: number; grads: Map<string, Float32Array> } {
+    const k = this.live();
+    const rows = this.writeRows(x, y);
+    const loss = k.program_gradient(this.program, rows, draw ? 1 : 0);
+    const grads = new Map<string, Float32Array>();
+    for (const p of this.plan.params)
+      grads.set(p.name, this.view(`${p.name}.grad`).slice() as Float32Array);
+    return { loss, grads };
+  }
+
+  /** The training-mode loss of `x`, `y` at the current parameters with the last dropout masks. */
+  lossOf(x: Float32Array, y: Float32Array): number {
+    const rows = this.writeRows(x, y);
+    return this.live().program_loss(this.program, rows);
+  }
+
+  private writeRows(x: Float32Array, y: Float32Array): number {
+    const inputs = this.network.spec.inputs;
+    const targets = this.tensor('target').shape[1]!;
+    const rows = x.length / inputs;
+    if (
+      !Number.isInteger(rows) ||
+      rows < 1 ||
+      rows > this.plan.rows ||
+      y.length !== rows * targets
+    ) {
+      throw new Error(
+        `needs 1 to ${this.plan.rows} rows of ${inputs} inputs and ${targets} targets, got ${x.length} and ${y.length} values`,
+      );
+    }
+    (this.view('input') as Float32Array).set(x);
+    (this.view('target') as Float32Array).set(y);
+    return rows;
+  }
+
   /** A copy of every parameter slot (padding included) as one flat array. */
   paramVector(): Float32Array {
     this.live();

@@ -5,9 +5,15 @@
  * loss curve, the size of its updates per layer, snapshots to rewind to and branch from, and
  * the paths the loss landscape (`landscape.ts`) draws around a lane's weights.
  */
-import type { Dataset } from '../data/dataset.js';
 import { CHECK_EVERY } from '../levels/judge.js';
-import { Learner, hashParams, type Divergence, type Snapshot, type SplitName } from './learner.js';
+import {
+  Learner,
+  hashParams,
+  type Divergence,
+  type LearnerData,
+  type Snapshot,
+  type SplitName,
+} from './learner.js';
 import { parseOptions, type TrainOptions } from './options.js';
 import { SpecError } from './spec.js';
 import {
@@ -240,7 +246,7 @@ export class Race {
   constructor(
     private readonly module: WebAssembly.Module,
     private readonly spec: unknown,
-    private readonly data: Dataset,
+    private readonly data: LearnerData,
     base: Partial<TrainOptions>,
     lanes: readonly Partial<TrainOptions>[],
     seed: number,
