@@ -117,7 +117,7 @@ function makeLearner(
 function loadInto(learner: Learner, model: ModelFile, path: string, fresh: boolean): void {
   const file = clipPath(path);
   try {
-    learner.loadStateDict(model.params, model.step);
+    learner.loadStateDict(model.params, model.step, model.buffers ?? []);
   } catch (error) {
     if (error instanceof SpecError) {
       throw new InputError(error.issues.map((line) => `${file}: ${line}`).join('\n'));
@@ -256,6 +256,7 @@ async function train(flags: Map<string, string>): Promise<Outcome> {
       optimizer: options,
       step: learner.stepCount,
       params: learner.stateDict(),
+      buffers: learner.bufferDict(),
       data: record,
       state: learner.trainingState(),
     });

@@ -14,6 +14,7 @@ import { H, writeProgram } from './program.js';
 import { DivergenceWatch, type Divergence } from './divergence.js';
 import { formatShort as fmt } from './format.js';
 import {
+  checkBuffers,
   checkStateDict,
   checkTrainingState,
   type StateDictEntry,
@@ -535,13 +536,31 @@ export class Learner {
     }));
   }
 
+  /** Non-trainable buffers (batch-norm running statistics) in state-dict order, copied out. */
+  bufferDict(): Array<{ name: string; shape: number[]; values: Float32Array | Int32Array }> {
+    return this.plan.buffers.map((t) => ({
+      name: t.name,
+      shape: t.shape,
+      values: this.view(t.name).slice() as Float32Array | Int32Array,
+    }));
+  }
+
   /**
    * Replaces the parameters (e.g. from a model file), after checking that names and shapes match
-   * exactly. Optimizer state is reset (`loadTrainingState`, called after this, brings a saved one
+   * exactly, and the buffers when `buffers` is given (all of the network's, checked alike; left
+   * as they are otherwise). Optimizer state is reset (`loadTrainingState`, called after this, brings a saved one
    * back); `step` sets the step counter, from 0 to `LIMITS.maxStepCount`.
    */
-  loadStateDict(entries: readonly StateDictEntry[], step = 0): void {
+  loadStateDict(
+    entries: readonly StateDictEntry[],
+    step = 0,
+    buffers?: readonly StateDictEntry[],
+  ): void {
     const given = checkStateDict(entries, step, this.plan);
+    const kept = buffers ? checkBuffers(buffers, this.plan) : null;
+    if (kept) {
+      for (const t of this.plan.buffers) this.view(t.name).set(kept.get(t.name)!.values);
+    }
     for (const t of this.plan.params)
       (this.view(t.name) as Float32Array).set(given.get(t.name)!.values);
     const opt = this.plan.regions.optimizer;
@@ -749,9 +768,15 @@ export class Learner {
     this.paramBlock.set(values);
   }
 
-  /** SHA-256 (hex) of the parameters' little-endian float32 bytes in state-dict order. */
+  /**
+   * SHA-256 (hex) of the parameters' little-endian float32 bytes in state-dict order, followed by
+   * the buffers' (running statistics, batch counts) when the network has any.
+   */
   async weightsHash(): Promise<string> {
-    return hashParams(this.stateDict().map((p) => p.values));
+    const buffers = this.bufferDict().map(
+      (b) => new Float32Array(b.values.buffer, b.values.byteOffset, b.values.length),
+    );
+    return hashParams([...this.stateDict().map((p) => p.values), ...buffers]);
   }
 
   /** Saves everything a later `restore` needs to continue bit-identically from here. */

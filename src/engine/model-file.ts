@@ -1,7 +1,8 @@
 /**
- * Model files (`neural-journey/model@1`): the spec, the training options, the step count and
- * the parameters under PyTorch state-dict names and shapes, so a network trained here loads into
- * `nn.Sequential.load_state_dict` and one made in PyTorch loads here; optionally the optimizer
+ * Model files (`neural-journey/model@2`): the spec, the training options, the step count, and
+ * the parameters and buffers (batch-norm running statistics) under PyTorch state-dict names and
+ * shapes, so a network trained here loads into `nn.Sequential.load_state_dict` and one made in
+ * PyTorch loads here; optionally the optimizer
  * state and the training counters, so training continues exactly where it stopped, and the
  * data's standardisation. Values are base64 little-endian float32 (compact) or plain number lists
  * (easy to write by hand). Documented in `docs/model-format.md`.
@@ -11,7 +12,9 @@ import { LIMITS, clip, overLimit } from './limits.js';
 import { OPTIMIZERS, parseOptions, type TrainOptions } from './options.js';
 import { Issues, checkInt, isObject, parseSpec, show, type ModelSpec } from './spec.js';
 
-export const MODEL_FORMAT = 'neural-journey/model@1';
+/** The format files are written in; format 1 (the same without `buffers`) still loads. */
+export const MODEL_FORMAT = 'neural-journey/model@2';
+const FORMATS = ['neural-journey/model@1', MODEL_FORMAT];
 
 export interface ModelParam {
   name: string;
@@ -36,11 +39,20 @@ export interface ModelData {
   targetStandardization?: ModelScale;
 }
 
+/** A non-trainable buffer (batch-norm running statistics, `num_batches_tracked` as int32). */
+export interface ModelBuffer {
+  name: string;
+  shape: number[];
+  values: Float32Array | Int32Array;
+}
+
 export interface ModelFile {
   spec: ModelSpec;
   optimizer: TrainOptions;
   step: number;
   params: ModelParam[];
+  /** Buffers by PyTorch state-dict name; absent for networks without any (and in format 1). */
+  buffers?: ModelBuffer[];
   data?: ModelData;
   /** Optimizer state and training counters; absent in older files (the optimizer starts afresh). */
   state?: TrainingState;
@@ -57,6 +69,11 @@ export function encodeModel(model: ModelFile, encoding: 'base64' | 'numbers' = '
     step: model.step,
     params,
   };
+  if (model.buffers?.length) {
+    const buffers: Record<string, unknown> = {};
+    for (const b of model.buffers) buffers[b.name] = encodeTensor(b.shape, b.values, encoding);
+    file['buffers'] = buffers;
+  }
   if (model.data) file['data'] = model.data;
   if (model.state) {
     const s = model.state;
@@ -113,11 +130,20 @@ export function decodeModel(text: string): ModelFile {
     issues.add('model', `must be a JSON object, got ${echo(raw)}`);
     throw new ModelFileError(issues.list);
   }
-  knownKeys(issues, '', raw, ['format', 'spec', 'optimizer', 'step', 'params', 'data', 'state']);
-  if (raw['format'] !== MODEL_FORMAT) {
-    issues.add('format', `must be "${MODEL_FORMAT}", got ${echo(raw['format'])}`);
+  const keys = ['format', 'spec', 'optimizer', 'step', 'params', 'buffers', 'data', 'state'];
+  if (!FORMATS.includes(raw['format'] as string)) {
+    issues.add(
+      'format',
+      `must be "${MODEL_FORMAT}" (or "${FORMATS[0]}"), got ${echo(raw['format'])}`,
+    );
     throw new ModelFileError(issues.list);
   }
+  knownKeys(
+    issues,
+    '',
+    raw,
+    raw['format'] === MODEL_FORMAT ? keys : keys.filter((k) => k !== 'buffers'),
+  );
   let spec: ModelSpec | undefined;
   let optimizer: TrainOptions | undefined;
   try {
@@ -142,12 +168,26 @@ export function decodeModel(text: string): ModelFile {
       if (issues.list.length > MAX_ISSUES) break;
     }
   }
+  const buffers: ModelBuffer[] = [];
+  if (raw['buffers'] !== undefined && raw['format'] === MODEL_FORMAT) {
+    if (!isObject(raw['buffers'])) {
+      issues.add('buffers', `must be an object of named tensors, got ${echo(raw['buffers'])}`);
+    } else {
+      for (const [name, entry] of Object.entries(raw['buffers'])) {
+        const dtype = name.endsWith('.num_batches_tracked') ? 'int32' : 'float32';
+        const t = decodeTensor(issues, `buffers["${clip(name)}"]`, entry, dtype);
+        if (t) buffers.push({ name, shape: t.shape, values: t.values });
+        if (issues.list.length > MAX_ISSUES) break;
+      }
+    }
+  }
   let data: ModelData | undefined;
   if (raw['data'] !== undefined) data = decodeData(issues, raw['data']);
   let state: TrainingState | undefined;
   if (raw['state'] !== undefined) state = decodeState(issues, raw['state']);
   if (issues.list.length) throw new ModelFileError(issues.list);
   const out: ModelFile = { spec: spec!, optimizer: optimizer!, step: step as number, params };
+  if (buffers.length) out.buffers = buffers;
   if (data) out.data = data;
   if (state) out.state = state;
   return out;

@@ -52,9 +52,8 @@ export function checkStateDict(
       }
     }
   }
-  const foreign = [...given.keys()].filter(
-    (name) => !plan.byName.has(name) || !name.match(/\.(weight|bias)$/),
-  );
+  const known = new Set(plan.params.map((t) => t.name));
+  const foreign = [...given.keys()].filter((name) => !known.has(name));
   for (const name of foreign.slice(0, 10)) {
     issues.add(
       `params["${clip(name)}"]`,
@@ -194,4 +193,45 @@ export function checkTrainingState(
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/**
+ * Checks non-trainable buffers (batch-norm running statistics) for a learner with `plan` and
+ * returns them by name: every buffer of the network present with its shape, finite, a running
+ * variance never negative and a batch count never negative; nothing else.
+ */
+export function checkBuffers(
+  entries: readonly StateDictEntry[],
+  plan: Plan,
+): Map<string, StateDictEntry> {
+  const issues = new Issues();
+  const given = new Map(entries.map((e) => [e.name, e]));
+  for (const t of plan.buffers) {
+    const e = given.get(t.name);
+    const path = `buffers["${t.name}"]`;
+    if (!e) {
+      issues.add('buffers', `lack "${t.name}" (shape [${t.shape.join(', ')}])`);
+    } else if (!sameShape(e.shape, t.shape) || e.values.length !== t.length) {
+      issues.add(path, `must have shape [${t.shape.join(', ')}], got [${e.shape.join(', ')}]`);
+    } else {
+      const floor = t.name.endsWith('running_var') || t.dtype === 'i32' ? 0 : -Infinity;
+      for (let i = 0; i < e.values.length; i++) {
+        const v = e.values[i]!;
+        if (!Number.isFinite(v) || v < floor) {
+          issues.add(
+            path,
+            `value ${i} must be a finite number${floor === 0 ? ' ≥ 0' : ''}, got ${v}`,
+          );
+          break;
+        }
+      }
+    }
+  }
+  const known = new Set(plan.buffers.map((t) => t.name));
+  for (const name of [...given.keys()].filter((n) => !known.has(n)).slice(0, 10)) {
+    const has = plan.buffers.map((t) => t.name).join(', ') || 'none';
+    issues.add(`buffers["${clip(name)}"]`, `is not a buffer of this network (it has ${has})`);
+  }
+  issues.throwIfAny();
+  return given;
 }

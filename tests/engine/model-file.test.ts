@@ -74,7 +74,7 @@ describe('model files', () => {
     };
     expect(fail('{oops')).toMatch(/^the model file is not valid JSON/);
     expect(fail('{"format": "keras"}')).toBe(
-      'format must be "neural-journey/model@1", got "keras"',
+      'format must be "neural-journey/model@2" (or "neural-journey/model@1"), got "keras"',
     );
     const json = JSON.parse(encodeModel(model, 'numbers'));
     json.params['0.weight'].values = [1, 2, 3];
@@ -191,7 +191,9 @@ describe('model files: training state, data scales and limits', () => {
     const long = 'w'.repeat(300);
     const json = JSON.parse(encodeModel(model));
     json.format = long;
-    expect(fail(json)).toBe(`format must be "neural-journey/model@1", got "${'w'.repeat(60)}…"`);
+    expect(fail(json)).toBe(
+      `format must be "neural-journey/model@2" (or "neural-journey/model@1"), got "${'w'.repeat(60)}…"`,
+    );
     json.format = 'neural-journey/model@1';
     json.params[long] = { shape: [1], values: [1, 2] };
     for (let i = 0; i < 40; i++) json[`extra${i}${long}`] = 1;
@@ -245,5 +247,95 @@ describe('model files continue a run', () => {
       b.step(300);
       expect(await b.weightsHash()).toBe(await whole.weightsHash());
     }
+  });
+});
+
+describe('model files, format 2: buffers', () => {
+  const bnSpec = {
+    layers: [
+      { type: 'dense', units: 4 },
+      { type: 'batchnorm' },
+      { type: 'activation', activation: 'relu' },
+      { type: 'dense', units: 1 },
+    ],
+  };
+
+  it('carry the running statistics under PyTorch names, int32 batch counts included', async () => {
+    const module = await loadKernelModule();
+    const data = makeDataset('xor', { module, seed: 2 });
+    const learner = new Learner(module, bnSpec, data, { batch: 8 }, 3);
+    expect(learner.bufferDict().map((b) => [b.name, b.shape])).toEqual([
+      ['1.running_mean', [4]],
+      ['1.running_var', [4]],
+      ['1.num_batches_tracked', []],
+    ]);
+    const buffers = [
+      { name: '1.running_mean', shape: [4], values: new Float32Array([0.5, -1, 2, 0]) },
+      { name: '1.running_var', shape: [4], values: new Float32Array([1, 2, 0.25, 3]) },
+      { name: '1.num_batches_tracked', shape: [], values: new Int32Array([17]) },
+    ];
+    for (const encoding of ['base64', 'numbers'] as const) {
+      const text = encodeModel(
+        {
+          spec: bnSpec as never,
+          optimizer: DEFAULT_OPTIONS,
+          step: 17,
+          params: learner.stateDict(),
+          buffers,
+        },
+        encoding,
+      );
+      expect(JSON.parse(text).format).toBe('neural-journey/model@2');
+      const back = decodeModel(text);
+      expect(back.buffers).toEqual(buffers);
+      const other = new Learner(module, bnSpec, data, { batch: 8 }, 4);
+      other.loadStateDict(back.params, back.step, back.buffers);
+      expect(other.bufferDict()).toEqual(buffers);
+    }
+  });
+
+  it('are refused when one is missing, misshapen, negative or foreign, naming it', async () => {
+    const module = await loadKernelModule();
+    const data = makeDataset('xor', { module, seed: 2 });
+    const learner = new Learner(module, bnSpec, data, { batch: 8 }, 3);
+    const good = learner.bufferDict();
+    const refuse = (buffers: typeof good): string => {
+      try {
+        learner.loadStateDict(learner.stateDict(), 0, buffers);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return 'accepted';
+    };
+    expect(refuse(good)).toBe('accepted');
+    expect(refuse(good.slice(1))).toMatch(/buffers lack "1.running_mean" \(shape \[4\]\)/);
+    expect(
+      refuse([{ ...good[0]!, shape: [5], values: new Float32Array(5) }, ...good.slice(1)]),
+    ).toMatch(/buffers\["1.running_mean"\] must have shape \[4\], got \[5\]/);
+    expect(
+      refuse([good[0]!, { ...good[1]!, values: new Float32Array([1, -1, 1, 1]) }, good[2]!]),
+    ).toMatch(/buffers\["1.running_var"\] value 1 must be a finite number ≥ 0, got -1/);
+    expect(
+      refuse([...good, { name: '7.running_mean', shape: [1], values: new Float32Array(1) }]),
+    ).toMatch(/buffers\["7.running_mean"\] is not a buffer of this network/);
+  });
+
+  it('format 1 files still load, and may not carry buffers', () => {
+    const old = {
+      format: 'neural-journey/model@1',
+      spec: { inputs: 2, layers: [{ type: 'dense', units: 1 }], loss: 'bce' },
+      optimizer: { optimizer: 'sgd', lr: 0.1 },
+      step: 3,
+      params: {
+        '0.weight': { shape: [1, 2], values: [0.5, -0.25] },
+        '0.bias': { shape: [1], values: [0.1] },
+      },
+    };
+    const back = decodeModel(JSON.stringify(old));
+    expect(back.params.map((p) => p.name)).toEqual(['0.weight', '0.bias']);
+    expect(back.buffers).toBeUndefined();
+    expect(() => decodeModel(JSON.stringify({ ...old, buffers: {} }))).toThrow(
+      /buffers is not a known field/,
+    );
   });
 });
