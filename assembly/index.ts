@@ -28,6 +28,8 @@ export * from './ops/leaky_relu';
 export * from './ops/sigmoid';
 export * from './ops/tanh';
 export * from './ops/softmax';
+export * from './ops/maxpool2d';
+export * from './ops/avgpool2d';
 export * from './ops/mse';
 export * from './ops/bce_logits';
 export * from './ops/softmax_ce';
