@@ -30,6 +30,7 @@ export * from './ops/tanh';
 export * from './ops/softmax';
 export * from './ops/maxpool2d';
 export * from './ops/avgpool2d';
+export * from './ops/batchnorm';
 export * from './ops/mse';
 export * from './ops/bce_logits';
 export * from './ops/softmax_ce';
