@@ -31,6 +31,7 @@ export * from './ops/softmax';
 export * from './ops/maxpool2d';
 export * from './ops/avgpool2d';
 export * from './ops/batchnorm';
+export * from './ops/add';
 export * from './ops/mse';
 export * from './ops/bce_logits';
 export * from './ops/softmax_ce';
