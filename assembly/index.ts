@@ -5,6 +5,7 @@
 export { heap_base } from './memory';
 export * from './ops/matmul';
 export * from './ops/dense';
+export * from './ops/conv2d';
 // math.ts by name: it also holds the @inline v128 helpers the ops use, and a v128 in an export
 // signature would not compile in the scalar build (and JavaScript could not call it anyway).
 export {
