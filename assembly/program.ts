@@ -20,6 +20,13 @@ import { bce_logits_forward, bce_logits_backward, accuracy_binary } from './ops/
 import { softmax_ce_forward, softmax_ce_backward, accuracy_multiclass } from './ops/softmax_ce';
 import { features_forward } from './ops/features';
 import { pixels_to_f32 } from './ops/pixels';
+import { maxpool2d_forward, maxpool2d_backward } from './ops/maxpool2d';
+import { avgpool2d_forward, avgpool2d_backward } from './ops/avgpool2d';
+import {
+  batchnorm_forward_train, batchnorm_forward_eval, batchnorm_backward,
+} from './ops/batchnorm';
+import { add_forward, add_backward } from './ops/add';
+import { conv2d_forward, conv2d_backward } from './ops/conv2d';
 import { l2_backward } from './ops/l2';
 import { l1_backward } from './ops/l1';
 import { clip_grad_norm, sum_squares } from './ops/clip';
@@ -41,6 +48,18 @@ import {
   OP_DROPOUT, DROPOUT_OUT, DROPOUT_MASK, DROPOUT_INP, DROPOUT_DOUT, DROPOUT_DINP, DROPOUT_WIDTH,
   DROPOUT_RATE,
   OP_FEATURES, FEATURES_OUT, FEATURES_INP, FEATURES_K, FEATURES_TAIL,
+  OP_MAXPOOL2D, MAXPOOL2D_OUT, MAXPOOL2D_ARG, MAXPOOL2D_INP, MAXPOOL2D_DOUT, MAXPOOL2D_DINP,
+  MAXPOOL2D_C, MAXPOOL2D_H, MAXPOOL2D_W, MAXPOOL2D_K, MAXPOOL2D_S, MAXPOOL2D_P,
+  OP_AVGPOOL2D, AVGPOOL2D_OUT, AVGPOOL2D_INP, AVGPOOL2D_DOUT, AVGPOOL2D_DINP, AVGPOOL2D_C,
+  AVGPOOL2D_H, AVGPOOL2D_W, AVGPOOL2D_K, AVGPOOL2D_S, AVGPOOL2D_P,
+  OP_BATCHNORM, BATCHNORM_OUT, BATCHNORM_XHAT, BATCHNORM_ISTD, BATCHNORM_INP, BATCHNORM_DOUT,
+  BATCHNORM_DINP, BATCHNORM_GAMMA, BATCHNORM_BETA, BATCHNORM_DGAMMA, BATCHNORM_DBETA,
+  BATCHNORM_RMEAN, BATCHNORM_RVAR, BATCHNORM_TRACKED, BATCHNORM_C, BATCHNORM_S,
+  BATCHNORM_MOMENTUM, BATCHNORM_EPS,
+  OP_ADD, ADD_OUT, ADD_A, ADD_B, ADD_DOUT, ADD_DA, ADD_DB, ADD_WIDTH,
+  OP_CONV2D, CONV2D_OUT, CONV2D_INP, CONV2D_WEIGHT, CONV2D_BIAS, CONV2D_DOUT, CONV2D_DINP,
+  CONV2D_DW, CONV2D_DB, CONV2D_COL, CONV2D_C, CONV2D_H, CONV2D_W, CONV2D_OC, CONV2D_K,
+  CONV2D_S, CONV2D_P,
 } from './records';
 
 // Activation functions of an `act` record.
@@ -129,6 +148,28 @@ function forward(p: usize, rows: i32, mode: i32): void {
       } else {
         memory.copy(out, inp, <usize>count << 2);
       }
+    } else if (kind == OP_CONV2D) {
+      conv2d_forward(
+        opp(op, CONV2D_OUT), opp(op, CONV2D_INP), opp(op, CONV2D_WEIGHT), opp(op, CONV2D_BIAS),
+        opp(op, CONV2D_COL), rows, opw(op, CONV2D_C), opw(op, CONV2D_H), opw(op, CONV2D_W),
+        opw(op, CONV2D_OC), opw(op, CONV2D_K), opw(op, CONV2D_S), opw(op, CONV2D_P),
+      );
+    } else if (kind == OP_MAXPOOL2D) {
+      maxpool2d_forward(
+        opp(op, MAXPOOL2D_OUT), opp(op, MAXPOOL2D_ARG), opp(op, MAXPOOL2D_INP), rows,
+        opw(op, MAXPOOL2D_C), opw(op, MAXPOOL2D_H), opw(op, MAXPOOL2D_W),
+        opw(op, MAXPOOL2D_K), opw(op, MAXPOOL2D_S), opw(op, MAXPOOL2D_P),
+      );
+    } else if (kind == OP_AVGPOOL2D) {
+      avgpool2d_forward(
+        opp(op, AVGPOOL2D_OUT), opp(op, AVGPOOL2D_INP), rows,
+        opw(op, AVGPOOL2D_C), opw(op, AVGPOOL2D_H), opw(op, AVGPOOL2D_W),
+        opw(op, AVGPOOL2D_K), opw(op, AVGPOOL2D_S), opw(op, AVGPOOL2D_P),
+      );
+    } else if (kind == OP_BATCHNORM) {
+      batchnormForward(op, rows, mode);
+    } else if (kind == OP_ADD) {
+      add_forward(opp(op, ADD_OUT), opp(op, ADD_A), opp(op, ADD_B), rows * opw(op, ADD_WIDTH));
     } else if (kind == OP_FEATURES) {
       features_forward(
         opp(op, FEATURES_OUT), opp(op, FEATURES_INP), rows,
@@ -168,8 +209,71 @@ function backward(p: usize, rows: i32): void {
       if (dinp != 0) {
         dropout_backward(dinp, opp(op, DROPOUT_DOUT), opp(op, DROPOUT_MASK), rows * opw(op, DROPOUT_WIDTH));
       }
+    } else if (kind == OP_CONV2D) {
+      conv2d_backward(
+        opp(op, CONV2D_DINP), opp(op, CONV2D_DW), opp(op, CONV2D_DB), opp(op, CONV2D_DOUT),
+        opp(op, CONV2D_INP), opp(op, CONV2D_WEIGHT), opp(op, CONV2D_COL), rows,
+        opw(op, CONV2D_C), opw(op, CONV2D_H), opw(op, CONV2D_W), opw(op, CONV2D_OC),
+        opw(op, CONV2D_K), opw(op, CONV2D_S), opw(op, CONV2D_P),
+      );
+    } else if (kind == OP_MAXPOOL2D) {
+      const dinp = opp(op, MAXPOOL2D_DINP);
+      if (dinp != 0) {
+        maxpool2d_backward(
+          dinp, opp(op, MAXPOOL2D_DOUT), opp(op, MAXPOOL2D_ARG), rows,
+          opw(op, MAXPOOL2D_C), opw(op, MAXPOOL2D_H), opw(op, MAXPOOL2D_W),
+          opw(op, MAXPOOL2D_K), opw(op, MAXPOOL2D_S), opw(op, MAXPOOL2D_P),
+        );
+      }
+    } else if (kind == OP_AVGPOOL2D) {
+      const dinp = opp(op, AVGPOOL2D_DINP);
+      if (dinp != 0) {
+        avgpool2d_backward(
+          dinp, opp(op, AVGPOOL2D_DOUT), rows,
+          opw(op, AVGPOOL2D_C), opw(op, AVGPOOL2D_H), opw(op, AVGPOOL2D_W),
+          opw(op, AVGPOOL2D_K), opw(op, AVGPOOL2D_S), opw(op, AVGPOOL2D_P),
+        );
+      }
+    } else if (kind == OP_BATCHNORM) {
+      batchnorm_backward(
+        opp(op, BATCHNORM_DINP), opp(op, BATCHNORM_DGAMMA), opp(op, BATCHNORM_DBETA),
+        opp(op, BATCHNORM_DOUT), opp(op, BATCHNORM_XHAT), opp(op, BATCHNORM_ISTD),
+        opp(op, BATCHNORM_GAMMA), rows, opw(op, BATCHNORM_C), opw(op, BATCHNORM_S),
+      );
+    } else if (kind == OP_ADD) {
+      add_backward(opp(op, ADD_DA), opp(op, ADD_DB), opp(op, ADD_DOUT), rows * opw(op, ADD_WIDTH));
     }
     // OP_FEATURES has nothing to do: no gradient flows to the data.
+  }
+}
+
+/**
+ * Batch norm forward: batch statistics in training and in the probe (which leaves the running
+ * statistics as they are: the gradient check must not move them), running ones in evaluation.
+ * A training step counts the batch in num_batches_tracked, as torch does.
+ */
+function batchnormForward(op: usize, rows: i32, mode: i32): void {
+  const out = opp(op, BATCHNORM_OUT);
+  const inp = opp(op, BATCHNORM_INP);
+  const C = opw(op, BATCHNORM_C);
+  const S = opw(op, BATCHNORM_S);
+  const eps = hf_at(op, BATCHNORM_EPS);
+  if (mode == MODE_EVAL) {
+    batchnorm_forward_eval(
+      out, inp, opp(op, BATCHNORM_GAMMA), opp(op, BATCHNORM_BETA),
+      opp(op, BATCHNORM_RMEAN), opp(op, BATCHNORM_RVAR), rows, C, S, eps,
+    );
+    return;
+  }
+  const momentum: f32 = mode == MODE_TRAIN ? hf_at(op, BATCHNORM_MOMENTUM) : 0;
+  batchnorm_forward_train(
+    out, opp(op, BATCHNORM_XHAT), opp(op, BATCHNORM_ISTD), inp,
+    opp(op, BATCHNORM_GAMMA), opp(op, BATCHNORM_BETA),
+    opp(op, BATCHNORM_RMEAN), opp(op, BATCHNORM_RVAR), rows, C, S, momentum, eps,
+  );
+  if (mode == MODE_TRAIN) {
+    const tracked = opp(op, BATCHNORM_TRACKED);
+    store<i32>(tracked, load<i32>(tracked) + 1);
   }
 }
 

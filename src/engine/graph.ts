@@ -123,11 +123,15 @@ export class Builder implements GraphBuilder {
     });
   }
 
+  /** The last node when the loss absorbed it (a final sigmoid/softmax), else null. */
+  folded: GraphNode | null = null;
+
   /** Drops the last node (a final sigmoid/softmax folded into the loss); its summary row stays. */
   popNode(): void {
     const node = this.nodes.pop()!;
     this.values.pop();
     this.cur = node.inputs[0]!;
+    this.folded = node;
   }
 
   graph(): Graph {
@@ -204,4 +208,23 @@ export class Builder implements GraphBuilder {
 /** The node's first input shape (what its op's declarations are written against). */
 export function inputShape(graph: Graph, node: GraphNode): number[] {
   return graph.values[node.inputs[0]!]!.shape;
+}
+
+/**
+ * The network as a PyTorch `nn.Sequential`, one constructor per module in index order (a folded
+ * final sigmoid/softmax included, an identity as `nn.Identity()`), so its state-dict names are
+ * ours: what `docs/model-format.md` describes and the torch test builds.
+ */
+export function torchModules(
+  graph: Graph,
+  summary: readonly LayerSummary[],
+  folded: GraphNode | null,
+): string[] {
+  const byModule = new Map<number, GraphNode>();
+  for (const n of [...graph.nodes, ...(folded ? [folded] : [])]) byModule.set(n.module, n);
+  return summary.map((row) => {
+    const node = byModule.get(row.module);
+    if (!node) return 'nn.Identity()';
+    return opDef(node.op).torch(node.attrs, inputShape(graph, node));
+  });
 }

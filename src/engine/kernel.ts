@@ -45,6 +45,258 @@ export interface KernelExports {
   init_dense(w: Ptr, OC: number, C: number, scheme: number, state: Ptr): void;
   /** N weights with PyTorch's fans; schemes as init_dense, plus 5 ones. */
   init_weights(w: Ptr, N: number, fanIn: number, fanOut: number, scheme: number, state: Ptr): void;
+  // conv2d.ts — NCHW: inp[B,C,H,W], w[OC,C,K,K], out[B,OC,OH,OW]; col is conv2d_col_floats floats
+  conv2d_forward(
+    out: Ptr,
+    inp: Ptr,
+    w: Ptr,
+    b: Ptr,
+    col: Ptr,
+    B: number,
+    C: number,
+    H: number,
+    W: number,
+    OC: number,
+    K: number,
+    S: number,
+    P: number,
+  ): void;
+  conv2d_forward_scalar(
+    out: Ptr,
+    inp: Ptr,
+    w: Ptr,
+    b: Ptr,
+    col: Ptr,
+    B: number,
+    C: number,
+    H: number,
+    W: number,
+    OC: number,
+    K: number,
+    S: number,
+    P: number,
+  ): void;
+  conv2d_backward(
+    dinp: Ptr,
+    dw: Ptr,
+    db: Ptr,
+    dout: Ptr,
+    inp: Ptr,
+    w: Ptr,
+    col: Ptr,
+    B: number,
+    C: number,
+    H: number,
+    W: number,
+    OC: number,
+    K: number,
+    S: number,
+    P: number,
+  ): void;
+  conv2d_backward_scalar(
+    dinp: Ptr,
+    dw: Ptr,
+    db: Ptr,
+    dout: Ptr,
+    inp: Ptr,
+    w: Ptr,
+    col: Ptr,
+    B: number,
+    C: number,
+    H: number,
+    W: number,
+    OC: number,
+    K: number,
+    S: number,
+    P: number,
+  ): void;
+  conv2d_col_floats(
+    B: number,
+    C: number,
+    H: number,
+    W: number,
+    OC: number,
+    K: number,
+    S: number,
+    P: number,
+  ): number;
+  // maxpool2d.ts, avgpool2d.ts — K×K windows, stride S, padding P; arg is i32[B,C,OH,OW]
+  maxpool2d_forward(
+    out: Ptr,
+    arg: Ptr,
+    inp: Ptr,
+    B: number,
+    C: number,
+    H: number,
+    W: number,
+    K: number,
+    S: number,
+    P: number,
+  ): void;
+  maxpool2d_forward_scalar(
+    out: Ptr,
+    arg: Ptr,
+    inp: Ptr,
+    B: number,
+    C: number,
+    H: number,
+    W: number,
+    K: number,
+    S: number,
+    P: number,
+  ): void;
+  maxpool2d_backward(
+    dinp: Ptr,
+    dout: Ptr,
+    arg: Ptr,
+    B: number,
+    C: number,
+    H: number,
+    W: number,
+    K: number,
+    S: number,
+    P: number,
+  ): void;
+  maxpool2d_backward_scalar(
+    dinp: Ptr,
+    dout: Ptr,
+    arg: Ptr,
+    B: number,
+    C: number,
+    H: number,
+    W: number,
+    K: number,
+    S: number,
+    P: number,
+  ): void;
+  avgpool2d_forward(
+    out: Ptr,
+    inp: Ptr,
+    B: number,
+    C: number,
+    H: number,
+    W: number,
+    K: number,
+    S: number,
+    P: number,
+  ): void;
+  avgpool2d_forward_scalar(
+    out: Ptr,
+    inp: Ptr,
+    B: number,
+    C: number,
+    H: number,
+    W: number,
+    K: number,
+    S: number,
+    P: number,
+  ): void;
+  avgpool2d_backward(
+    dinp: Ptr,
+    dout: Ptr,
+    B: number,
+    C: number,
+    H: number,
+    W: number,
+    K: number,
+    S: number,
+    P: number,
+  ): void;
+  avgpool2d_backward_scalar(
+    dinp: Ptr,
+    dout: Ptr,
+    B: number,
+    C: number,
+    H: number,
+    W: number,
+    K: number,
+    S: number,
+    P: number,
+  ): void;
+  // batchnorm.ts — over [B, C, S]
+  batchnorm_forward_train(
+    out: Ptr,
+    xhat: Ptr,
+    istd: Ptr,
+    inp: Ptr,
+    gamma: Ptr,
+    beta: Ptr,
+    rmean: Ptr,
+    rvar: Ptr,
+    B: number,
+    C: number,
+    S: number,
+    momentum: number,
+    eps: number,
+  ): void;
+  batchnorm_forward_train_scalar(
+    out: Ptr,
+    xhat: Ptr,
+    istd: Ptr,
+    inp: Ptr,
+    gamma: Ptr,
+    beta: Ptr,
+    rmean: Ptr,
+    rvar: Ptr,
+    B: number,
+    C: number,
+    S: number,
+    momentum: number,
+    eps: number,
+  ): void;
+  batchnorm_forward_eval(
+    out: Ptr,
+    inp: Ptr,
+    gamma: Ptr,
+    beta: Ptr,
+    rmean: Ptr,
+    rvar: Ptr,
+    B: number,
+    C: number,
+    S: number,
+    eps: number,
+  ): void;
+  batchnorm_forward_eval_scalar(
+    out: Ptr,
+    inp: Ptr,
+    gamma: Ptr,
+    beta: Ptr,
+    rmean: Ptr,
+    rvar: Ptr,
+    B: number,
+    C: number,
+    S: number,
+    eps: number,
+  ): void;
+  batchnorm_backward(
+    dinp: Ptr,
+    dgamma: Ptr,
+    dbeta: Ptr,
+    dout: Ptr,
+    xhat: Ptr,
+    istd: Ptr,
+    gamma: Ptr,
+    B: number,
+    C: number,
+    S: number,
+  ): void;
+  batchnorm_backward_scalar(
+    dinp: Ptr,
+    dgamma: Ptr,
+    dbeta: Ptr,
+    dout: Ptr,
+    xhat: Ptr,
+    istd: Ptr,
+    gamma: Ptr,
+    B: number,
+    C: number,
+    S: number,
+  ): void;
+  // add.ts — residual connections
+  add_forward(out: Ptr, a: Ptr, b: Ptr, N: number): void;
+  add_forward_scalar(out: Ptr, a: Ptr, b: Ptr, N: number): void;
+  add_backward(da: Ptr, db: Ptr, dout: Ptr, N: number): void;
+  add_backward_scalar(da: Ptr, db: Ptr, dout: Ptr, N: number): void;
   // pixels.ts — u8 pixels to f32 inputs
   pixels_to_f32(out: Ptr, inp: Ptr, N: number, scale: number): void;
   pixels_to_f32_scalar(out: Ptr, inp: Ptr, N: number, scale: number): void;

@@ -5,7 +5,7 @@
  * op graph the planner lays out. What each layer type means is in the op registry (`ops/`);
  * this file only walks the layers. Imports nothing from the browser or Node.
  */
-import { Builder, type Graph, type LayerSummary } from './graph.js';
+import { Builder, type Graph, type GraphNode, type LayerSummary } from './graph.js';
 import { LIMITS } from './limits.js';
 import {
   LAYERS,
@@ -192,6 +192,8 @@ export interface Network {
   /** The per-example shape of the data's input: [D], or [C, H, W] for images. */
   inputShape: number[];
   graph: Graph;
+  /** The final sigmoid/softmax the BCE/CCE loss absorbed (still a module in PyTorch), or null. */
+  folded: GraphNode | null;
   /** Values per example of the network's output (the logits for BCE/CCE). */
   outputs: number;
   summary: LayerSummary[];
@@ -299,6 +301,7 @@ export function buildNetwork(spec: ModelSpec, shape: TaskShape): Network {
     features,
     inputShape,
     graph: b.graph(),
+    folded: b.folded,
     outputs: width,
     summary: b.summary,
     totalParams: b.totalParams,

@@ -70,9 +70,17 @@ export function slide2d(
   return [oh, ow];
 }
 
-/** Floats of the im2col scratch: one example's columns, C·K·K × OH·OW (see assembly/ops/conv2d.ts). */
-export function convColFloats(input: Shape, output: Shape, k: number): number {
-  return input[0]! * k * k * output[1]! * output[2]!;
+/**
+ * Floats of the convolution's scratch (`conv2d_col_floats` in assembly/ops/conv2d.ts): one
+ * example's im2col columns and a transposed weight gradient, or one zero-padded example and the
+ * fast forward's tap offsets, whichever is larger: max(CKK·(OH·OW + OC), C·(H+2P)·(W+2P) + CKK)
+ * with CKK = C·K·K. The batch size does not enter.
+ */
+export function convColFloats(input: Shape, output: Shape, k: number, p: number): number {
+  const [C, H, W] = input as [number, number, number];
+  const [OC, OH, OW] = output as [number, number, number];
+  const ckk = C * k * k;
+  return Math.max(ckk * (OH * OW + OC), C * (H + 2 * p) * (W + 2 * p) + ckk);
 }
 
 export const conv2dOp: OpDef<Conv2dAttrs> = {
@@ -99,7 +107,7 @@ export const conv2dOp: OpDef<Conv2dAttrs> = {
       { name: 'bias', shape: [a.filters], fanIn, fanOut, init: 'zeros', decay: false },
     ];
   },
-  scratch: (a, input, output) => convColFloats(input, output, a.kernel),
+  scratch: (a, input, output) => convColFloats(input, output, a.kernel, a.padding),
   formula: (a, [C]) => {
     const w = a.filters * C! * a.kernel * a.kernel;
     const product = `${a.filters}×${C}×${a.kernel}×${a.kernel}`;
