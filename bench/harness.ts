@@ -17,6 +17,16 @@ export interface BenchResult {
   unit: string;
   median: number;
   samples: number[];
+  /** Peer rows: the library build that produced the row, as checked at run time. */
+  library?: LibraryInfo;
+}
+
+/** What a peer row ran on: package version and the backend it actually used. */
+export interface LibraryInfo {
+  name: string;
+  version: string;
+  /** e.g. `wasm (tfjs-backend-wasm-simd.wasm, 1 thread)`. */
+  backend: string;
 }
 
 /** Repeats after the warm-up; the issue asks for a median of at least five. */
@@ -46,6 +56,25 @@ export function measure(
     samples.push((work * scale) / seconds);
   }
   return { group, name, unit, median: median(samples), samples };
+}
+
+/**
+ * Picks a repetition count so that one sample lasts about 200 ms (2 ms in quick mode): peers
+ * differ by orders of magnitude, so a fixed count would either crawl on one or be timer noise on
+ * another. The count is then fixed for every repeat, as `measure` expects. The first call pays
+ * one-off costs (compilation, kernel setup, optimizer slots) and is not timed.
+ */
+export function calibrate(run: (reps: number) => void, options: BenchOptions): number {
+  const targetMs = options.quick ? 2 : 200;
+  run(1);
+  for (let reps = 1; ; reps *= 4) {
+    const t0 = performance.now();
+    run(reps);
+    const ms = performance.now() - t0;
+    if (ms >= targetMs / 4 || reps >= 1 << 20) {
+      return Math.max(1, Math.round((reps * targetMs) / Math.max(ms, 1e-3)));
+    }
+  }
 }
 
 /** Median of a non-empty list. */

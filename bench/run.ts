@@ -1,7 +1,8 @@
 /**
  * `npm run bench` entry point (compiled to dist/bench/run.js). Runs, in this one process, the
- * kernel matmul rows (matmul.ts), our engine's MLP training rows (engine.ts) and the TensorFlow.js
- * reference rows (tfjs.ts); prints them as a table with the target ratios, and writes
+ * kernel matmul rows (matmul.ts), our engine's MLP training rows (engine.ts), the TensorFlow.js
+ * reference rows (tfjs.ts) and the jax-js and ConvNetJS ones (jaxjs.ts, convnetjs.ts; CNN rows
+ * with no target yet); prints them as a table with the target ratios, and writes
  * bench/results.json — or bench/results-quick.json for `--quick`, so a CI smoke run never
  * overwrites real figures. Missed targets are reported, not fatal: the exit code stays 0 unless a
  * benchmark itself throws (a crash, a tensor leak, the wrong tfjs binary).
@@ -10,9 +11,11 @@ import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchConvnetjs, convnetjsInfo } from './convnetjs.js';
 import { benchEngine } from './engine.js';
 import type { BenchOptions, BenchResult } from './harness.js';
 import { benchMatmul } from './matmul.js';
+import { benchJaxjs, jaxjsInfo } from './jaxjs.js';
 import { benchTfjs, tfjsWasmInfo } from './tfjs.js';
 
 /**
@@ -43,11 +46,17 @@ async function main(): Promise<void> {
   const options: BenchOptions = { quick: process.argv.slice(2).includes('--quick') };
   const started = Date.now();
   const results: BenchResult[] = [];
-  // Order: our kernels first, on a process no other library has touched yet; tfjs last.
+  // Order: our kernels first, on a process no other library has touched yet; then the peers,
+  // each before the ones likelier to disturb it. tfjs keeps the place its ratio rows were
+  // measured in. jax-js (imported only when its turn comes) adds its wasm memory and some hundred
+  // compiled kernels but little JavaScript garbage. ConvNetJS goes last: it allocates a fresh
+  // Float64Array volume per layer per example, leaving the heap churned for whatever would follow.
   const suites: [string, (o: BenchOptions) => Promise<BenchResult[]>][] = [
     ['matmul', benchMatmul],
     ['engine', benchEngine],
     ['tfjs', benchTfjs],
+    ['jax-js', benchJaxjs],
+    ['convnetjs', benchConvnetjs],
   ];
   for (const [label, suite] of suites) {
     const t0 = Date.now();
@@ -88,8 +97,12 @@ async function main(): Promise<void> {
     ratios,
     targets,
     met,
-    // Which tfjs wasm binary the reference rows ran on (single-threaded SIMD, verified).
+    // Which tfjs wasm binary the reference rows ran on (single-threaded SIMD, verified), and
+    // what a CNN training step on it gave.
     tfjsWasm: tfjsWasmInfo() ?? null,
+    // jax-js's version, device and worker count; ConvNetJS's version and which Adam ran.
+    jaxjs: jaxjsInfo() ?? null,
+    convnetjs: convnetjsInfo() ?? null,
   };
   const file = join(packageRoot(), 'bench', options.quick ? 'results-quick.json' : 'results.json');
   // Write then rename, so an interrupted run never leaves a truncated results file.

@@ -1,20 +1,36 @@
 /**
  * TensorFlow.js reference rows: the same matmuls and MLP training steps as our engine, run by
  * `@tensorflow/tfjs-core` on the WebAssembly backend (XNNPACK, SIMD build, one thread) and on the
- * plain-JavaScript CPU backend. The wasm rows are the yardstick of the engine's targets
- * (`mlp_*_vs_tfjs_wasm` in run.ts), so this file is careful that the binary measured is the
- * single-threaded SIMD one, and that the code is what an ML-minded tfjs user would write:
- * variables, `optimizer.minimize` inside `tf.tidy`, the library's own loss functions.
+ * plain-JavaScript CPU backend; and the CNN 28×28 of cnn-flops.ts, trained on the CPU backend
+ * and run forward only on the wasm one, which cannot train a convolution (see `benchTfjs`). The
+ * wasm rows are the yardstick of the engine's targets (`mlp_*_vs_tfjs_wasm` in run.ts), so this
+ * file is careful that the binary measured is the single-threaded SIMD one, and that the code is
+ * what an ML-minded tfjs user would write: variables, `optimizer.minimize` inside `tf.tidy`, the
+ * library's own loss functions.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { measure, type BenchOptions, type BenchResult } from './harness.js';
+import {
+  CNN28,
+  CNN_BATCH,
+  CNN_LEARNING_RATE,
+  cnnBatches,
+  cnnShapes,
+  type CnnLayer,
+  type CnnNet,
+} from './cnn-flops.js';
+import {
+  calibrate,
+  measure,
+  type BenchOptions,
+  type BenchResult,
+  type LibraryInfo,
+} from './harness.js';
 
 /** What the wasm backend actually loaded, checked rather than assumed. */
 export interface TfjsWasmInfo {
@@ -30,6 +46,11 @@ export interface TfjsWasmInfo {
   threads: number;
   /** Whether the module's memory is a SharedArrayBuffer (only threaded builds have one). */
   sharedMemory: boolean;
+  /**
+   * What one training step of CNN 28×28 on this backend gave: null if it ran, else the error
+   * (tfjs-backend-wasm 4.22 registers no Conv2DBackpropFilter kernel). Set by `benchTfjs`.
+   */
+  convTrainingError?: string | null;
 }
 
 /** The binary every wasm row must come from: SIMD, no pthreads. */
@@ -49,9 +70,14 @@ export function tfjsWasmInfo(): TfjsWasmInfo | undefined {
 
 /**
  * Runs every tfjs row on both backends, wasm first. Rows: group 'matmul' (`tfjs-wasm nn 256`,
- * GFLOP/s) and group 'mlp' (`tfjs-cpu mlp 784-128-10`, steps/s). Throws if the wasm backend is not
- * the single-threaded SIMD build or if any tensor outlives its benchmark: a figure measured on the
- * wrong binary, or inflated by a leak, must not reach results.json silently.
+ * GFLOP/s), group 'mlp' (`tfjs-cpu mlp 784-128-10`, steps/s) and group 'cnn': `tfjs-wasm cnn
+ * 28x28 forward` (batches/s of inference) and `tfjs-cpu cnn 28x28` (training steps/s). Then the
+ * wasm backend is asked for one CNN training step; its error is recorded in `tfjsWasmInfo()`
+ * (should a later tfjs train it, a `tfjs-wasm cnn 28x28` row is measured instead). The CNN rows
+ * come after the existing ones of each backend, so those run exactly as they did before. Throws
+ * if the wasm backend is not the single-threaded SIMD build or if any tensor outlives its
+ * benchmark: a figure measured on the wrong binary, or inflated by a leak, must not reach
+ * results.json silently.
  */
 export async function benchTfjs(options: BenchOptions): Promise<BenchResult[]> {
   // Production mode: in tfjs 4.22 it only silences console warnings (e.g. the cpu backend's
@@ -63,22 +89,55 @@ export async function benchTfjs(options: BenchOptions): Promise<BenchResult[]> {
     `tfjs ${info.version} wasm: ${info.binary}, simd=${info.simd}, ` +
       `multithread=${info.multithread}, threads=${info.threads}, sharedMemory=${info.sharedMemory}`,
   );
+  const libraries: Record<'wasm' | 'cpu', LibraryInfo> = {
+    wasm: {
+      name: '@tensorflow/tfjs-core',
+      version: info.version,
+      backend: `wasm (${info.binary}, ${info.threads} thread)`,
+    },
+    cpu: {
+      name: '@tensorflow/tfjs-core',
+      version: info.version,
+      backend: 'cpu (tfjs-backend-cpu, JavaScript)',
+    },
+  };
   const results: BenchResult[] = [];
   for (const backend of ['wasm', 'cpu'] as const) {
     if (!(await tf.setBackend(backend)))
       throw new Error(`tfjs backend '${backend}' failed to init`);
     await tf.ready();
     const label = `tfjs-${backend}`;
+    const rows: BenchResult[] = [];
     const start = tf.memory().numTensors;
     for (const n of [64, 256]) {
       for (const form of ['nn', 'tn', 'nt'] as const) {
-        results.push(benchMatmul(label, form, n, options));
+        rows.push(benchMatmul(label, form, n, options));
       }
     }
-    results.push(benchMlp(label, SMALL, options));
-    results.push(benchMlp(label, MNIST, options));
+    rows.push(benchMlp(label, SMALL, options));
+    rows.push(benchMlp(label, MNIST, options));
+    rows.push(
+      backend === 'wasm'
+        ? benchCnnForward(label, CNN28, options)
+        : benchCnnTraining(label, CNN28, options),
+    );
     const end = tf.memory().numTensors;
     if (end !== start) throw new Error(`${label}: ${end - start} tensors leaked`);
+    results.push(...rows.map((r) => ({ ...r, library: libraries[backend] })));
+  }
+  // Last, once every other row is measured: when a gradient kernel is missing, tfjs throws from
+  // inside the backward pass and leaves the tape's saved tensors behind (24 here), which must not
+  // sit in the wasm heap while rows run, nor trip their leak checks.
+  await tf.setBackend('wasm');
+  const before = tf.memory().numTensors;
+  info.convTrainingError = tryCnnTraining(CNN28);
+  const left = tf.memory().numTensors - before;
+  console.log(
+    `tfjs wasm cnn training: ${info.convTrainingError ?? 'ran'}` +
+      (left > 0 ? ` (${left} tensors left behind by the failed step)` : ''),
+  );
+  if (info.convTrainingError === null) {
+    results.push({ ...benchCnnTraining('tfjs-wasm', CNN28, options), library: libraries.wasm });
   }
   return results;
 }
@@ -89,9 +148,12 @@ export async function benchTfjs(options: BenchOptions): Promise<BenchResult[]> {
  * union package pulls in, and tfjs-core's ESM copy of it uses extensionless imports Node cannot
  * resolve. So `optimizer.minimize` fails with "gradient function not found". Decision: register
  * line-for-line ports of the 4.22 configs (tfjs-core/dist/gradients/*_grad.js) for the kernels the
- * two MLPs differentiate, through the public API; they run exactly the ops the union package
- * would, so the figures are those of an ordinary `@tensorflow/tfjs` user. Existing registrations
- * (should the union package ever be installed) are left alone.
+ * two MLPs and the CNN differentiate, through the public API; they run exactly the ops the union
+ * package would, so the figures are those of an ordinary `@tensorflow/tfjs` user. The conv and
+ * pool configs call ops tfjs-core does not export (conv2DBackpropInput, conv2DBackpropFilter,
+ * maxPoolGrad), so they run those ops' kernels through `tf.engine().runKernel` with the inputs and
+ * attributes the ops pass (the ops only validate and reshape rank-3 input, and ours is rank 4).
+ * Existing registrations (should the union package ever be installed) are left alone.
  */
 function registerGradients(): void {
   type Grads = Record<string, () => tf.Tensor>;
@@ -179,6 +241,39 @@ function registerGradients(): void {
     config(tf.Neg, {}, (dy) => ({ x: () => tf.neg(dy) })),
     config(tf.Exp, output, (dy, [y]) => ({ x: () => tf.mul(dy, y!) })),
     config(tf.Log1p, input, (dy, [x]) => ({ x: () => tf.div(dy, tf.add(x!, 1)) })),
+    config(tf.Conv2D, { inputsToSave: ['x', 'filter'] }, (dy, [x, filter], attrs) => {
+      const { dilations, strides, pad, dataFormat } = attrs as {
+        dilations: number | [number, number];
+        strides: number | [number, number];
+        pad: unknown;
+        dataFormat: string;
+      };
+      if (![dilations].flat().every((d) => d === 1)) {
+        throw new Error(
+          'Error in gradient of conv2D: dilation rates greater than 1 ' +
+            `are not yet supported in gradients. Got dilations '${dilations}'`,
+        );
+      }
+      const run = tf.engine().runKernel.bind(tf.engine());
+      // As in conv2DGradConfig, the ops get no dimRoundingMode (left out here: undefined there).
+      const shared = { strides, pad, dataFormat } as tf.NamedAttrMap;
+      return {
+        x: () =>
+          run(tf.Conv2DBackpropInput, { dy, filter: filter! }, { ...shared, inputShape: x!.shape }),
+        filter: () =>
+          run(tf.Conv2DBackpropFilter, { x: x!, dy }, { ...shared, filterShape: filter!.shape }),
+      };
+    }),
+    config(tf.MaxPool, { inputsToSave: ['x'], outputsToSave: [true] }, (dy, [x, y], attrs) => {
+      const { filterSize, strides, pad } = attrs;
+      return {
+        x: () =>
+          tf
+            .engine()
+            .runKernel(tf.MaxPoolGrad, { dy, input: x!, output: y! }, { filterSize, strides, pad }),
+      };
+    }),
+    config(tf.Reshape, input, (dy, [x]) => ({ x: () => tf.reshape(dy, x!.shape) })),
     config(tf.Sum, input, (dy, [x], attrs) => {
       const expanded = x!.shape.slice();
       for (const axis of tf.util.parseAxisParam(attrs.axis as number | number[], x!.shape)) {
@@ -434,21 +529,187 @@ function benchMlp(label: string, spec: MlpSpec, options: BenchOptions): BenchRes
   return result;
 }
 
+/** A CNN of cnn-flops.ts as tfjs variables and a forward function, NHWC throughout. */
+interface TfCnn {
+  vars: tf.Variable[];
+  /** Logits [batch, classes] of an NHWC batch. */
+  predict: (x: tf.Tensor4D) => tf.Tensor2D;
+}
+
 /**
- * Picks a repetition count so that one sample lasts about 200 ms (2 ms in quick mode): the two
- * backends differ by an order of magnitude, so a fixed count would either crawl on cpu or be
- * timer noise on wasm. The count is then fixed for every repeat, as the harness expects.
+ * Builds `net` the way the tfjs docs' low-level examples do: weights as `tf.variable`
+ * (Glorot-uniform from the seeded LCG, the Keras default; zero biases), `tf.conv2d` with the
+ * padding named ('valid' for 0, 'same' for size/2), `tf.relu`, `tf.maxPool`, `tf.reshape` to
+ * flatten, `tf.matMul` for the dense layer.
  */
-function calibrate(run: (reps: number) => void, options: BenchOptions): number {
-  const targetMs = options.quick ? 2 : 200;
-  run(1); // first call pays one-off costs (kernel setup, optimizer slots)
-  for (let reps = 1; ; reps *= 4) {
-    const t0 = performance.now();
-    run(reps);
-    const ms = performance.now() - t0;
-    if (ms >= targetMs / 4 || reps >= 1 << 20) {
-      return Math.max(1, Math.round((reps * targetMs) / Math.max(ms, 1e-3)));
+function buildCnn(net: CnnNet, rng: () => number): TfCnn {
+  const shapes = cnnShapes(net.layers);
+  const vars: tf.Variable[] = [];
+  const glorot = (shape: number[], fanIn: number, fanOut: number): tf.Variable => {
+    const limit = Math.sqrt(6 / (fanIn + fanOut));
+    const size = shape.reduce((a, b) => a * b, 1);
+    const v = tf.tidy(() =>
+      tf.variable(
+        tf.tensor(
+          randomArray(size, rng).map((u) => u * limit),
+          shape,
+        ),
+      ),
+    );
+    vars.push(v);
+    return v;
+  };
+  const zeros = (n: number): tf.Variable => {
+    const v = tf.tidy(() => tf.variable(tf.zeros([n])));
+    vars.push(v);
+    return v;
+  };
+  type Op = (h: tf.Tensor) => tf.Tensor;
+  const ops: Op[] = [];
+  net.layers.forEach((layer: CnnLayer, i) => {
+    const [inC, inH, inW] = shapes[i - 1] ?? [0, 0, 0];
+    if (layer.type === 'conv') {
+      const k = layer.size;
+      const w = glorot([k, k, inC, layer.filters], k * k * inC, k * k * layer.filters);
+      const b = zeros(layer.filters);
+      const pad = layer.pad === 0 ? 'valid' : 2 * layer.pad === k - 1 ? 'same' : layer.pad;
+      ops.push((h) => tf.relu(tf.add(tf.conv2d(h as tf.Tensor4D, w as tf.Tensor4D, 1, pad), b)));
+    } else if (layer.type === 'maxpool') {
+      ops.push((h) => tf.maxPool(h as tf.Tensor4D, layer.size, layer.stride, 'valid'));
+    } else if (layer.type === 'dense') {
+      const fanIn = inC * inH * inW;
+      const w = glorot([fanIn, layer.units], fanIn, layer.units);
+      const b = zeros(layer.units);
+      const last = i === net.layers.length - 1;
+      ops.push((h) => {
+        const z = tf.add(tf.matMul(h.rank > 2 ? tf.reshape(h, [h.shape[0]!, fanIn]) : h, w), b);
+        return last ? z : tf.relu(z);
+      });
     }
+  });
+  return { vars, predict: (x) => ops.reduce((h: tf.Tensor, op) => op(h), x) as tf.Tensor2D };
+}
+
+/** `count` fixed NHWC minibatches of `net` as tensors: x [32, h, w, c], one-hot y [32, classes]. */
+function cnnTensors(net: CnnNet, count: number): { x: tf.Tensor4D; y: tf.Tensor2D }[] {
+  const [c, h, w] = cnnShapes(net.layers)[0]!;
+  if (c !== 1) throw new Error('cnnTensors: channel-major data is NHWC only for one channel');
+  return cnnBatches(net, count, 15485863 + net.layers.length).map((b) => ({
+    x: tf.tensor4d(b.x, [CNN_BATCH, h, w, c]),
+    y: tf.tensor2d(b.oneHot, [CNN_BATCH, net.classes]),
+  }));
+}
+
+/** One training step: `optimizer.minimize` of softmax cross-entropy inside `tf.tidy`. */
+function cnnStep(
+  model: TfCnn,
+  optimizer: tf.Optimizer,
+  batch: { x: tf.Tensor4D; y: tf.Tensor2D },
+  returnCost: boolean,
+): tf.Scalar | undefined {
+  return tf.tidy(
+    () =>
+      optimizer.minimize(
+        () => tf.losses.softmaxCrossEntropy(batch.y, model.predict(batch.x)),
+        returnCost,
+        model.vars,
+      ) ?? undefined,
+  );
+}
+
+/** Training steps/s of `net` (Adam, lr 1e-3, batch 32), as benchMlp measures the MLPs. */
+function benchCnnTraining(label: string, net: CnnNet, options: BenchOptions): BenchResult {
+  const model = buildCnn(net, lcg(net.layers.length * 7 + 3));
+  const batches = cnnTensors(net, BATCHES);
+  const optimizer = tf.train.adam(CNN_LEARNING_RATE);
+  let step = 0;
+  const run = (steps: number): void => {
+    let loss = 0;
+    for (let s = 0; s < steps; s++) {
+      const cost = cnnStep(model, optimizer, batches[step++ % BATCHES]!, s === steps - 1);
+      if (cost) {
+        loss = cost.dataSync()[0]!;
+        cost.dispose();
+      }
+    }
+    if (!Number.isFinite(loss)) throw new Error(`${label} cnn ${net.name}: loss is ${loss}`);
+  };
+  const steps = calibrate(run, options);
+  const before = tf.memory().numTensors;
+  const result = measure(
+    'cnn',
+    `${label} cnn ${net.name}`,
+    'steps/s',
+    () => {
+      run(steps);
+      return steps;
+    },
+    options,
+  );
+  checkNoLeak(before, result.name);
+  optimizer.dispose();
+  for (const v of model.vars) v.dispose();
+  for (const { x, y } of batches) tf.dispose([x, y]);
+  return result;
+}
+
+/**
+ * Inference batches/s of `net`: the forward pass of a batch of 32 to its logits, read back with
+ * dataSync, no gradient. The weights are fixed, so XNNPACK's packed copy of each conv filter and
+ * dense matrix is cached across batches, as in real inference.
+ */
+function benchCnnForward(label: string, net: CnnNet, options: BenchOptions): BenchResult {
+  const model = buildCnn(net, lcg(net.layers.length * 7 + 3));
+  const batches = cnnTensors(net, BATCHES);
+  let step = 0;
+  const run = (reps: number): void => {
+    let logits: tf.Tensor2D | undefined;
+    for (let r = 0; r < reps; r++) {
+      logits?.dispose();
+      const { x } = batches[step++ % BATCHES]!;
+      logits = tf.tidy(() => model.predict(x));
+    }
+    const first = logits!.dataSync()[0]!;
+    logits!.dispose();
+    if (!Number.isFinite(first)) throw new Error(`${label} cnn ${net.name}: logit is ${first}`);
+  };
+  const reps = calibrate(run, options);
+  const before = tf.memory().numTensors;
+  const result = measure(
+    'cnn',
+    `${label} cnn ${net.name} forward`,
+    'batches/s',
+    () => {
+      run(reps);
+      return reps;
+    },
+    options,
+  );
+  checkNoLeak(before, result.name);
+  for (const v of model.vars) v.dispose();
+  for (const { x, y } of batches) tf.dispose([x, y]);
+  return result;
+}
+
+/**
+ * One training step of `net` on the current backend: null if it ran, else the error's message.
+ * Everything it made is freed either way (tidy also unwinds on a throw).
+ */
+function tryCnnTraining(net: CnnNet): string | null {
+  const model = buildCnn(net, lcg(net.layers.length * 7 + 3));
+  const batches = cnnTensors(net, 1);
+  const optimizer = tf.train.adam(CNN_LEARNING_RATE);
+  try {
+    const cost = cnnStep(model, optimizer, batches[0]!, true);
+    cost?.dataSync();
+    cost?.dispose();
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  } finally {
+    optimizer.dispose();
+    for (const v of model.vars) v.dispose();
+    for (const { x, y } of batches) tf.dispose([x, y]);
   }
 }
 
