@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchConvnetjs, convnetjsInfo } from './convnetjs.js';
 import { benchEngine } from './engine.js';
+import { benchEngineCnn } from './engine-cnn.js';
 import type { BenchOptions, BenchResult } from './harness.js';
 import { benchMatmul } from './matmul.js';
 import { benchJaxjs, jaxjsInfo } from './jaxjs.js';
@@ -37,6 +38,19 @@ const RATIOS = {
     den: 'tfjs-wasm mlp 784-128-10',
     target: 8,
   },
+  cnn28_vs_peak: { num: 'engine cnn 28x28 GFLOP/s', den: 'peak loop', target: 0.3 },
+  cnn28_vs_jaxjs: { num: 'engine cnn 28x28', den: 'jax-js cnn 28x28', target: 20 },
+  cnn8_vs_convnetjs: { num: 'engine cnn 8x8', den: 'convnetjs cnn 8x8', target: 20 },
+  cnn28_forward_vs_tfjs_wasm: {
+    num: 'engine cnn 28x28 forward',
+    den: 'tfjs-wasm cnn 28x28 forward',
+    target: 1,
+  },
+  mlp_784_late_vs_early: {
+    num: 'engine mlp 784-128-10 fashion steps 2500-3000',
+    den: 'engine mlp 784-128-10 fashion steps 0-500',
+    target: 0.9,
+  },
 } as const;
 
 type RatioKey = keyof typeof RATIOS;
@@ -54,6 +68,7 @@ async function main(): Promise<void> {
   const suites: [string, (o: BenchOptions) => Promise<BenchResult[]>][] = [
     ['matmul', benchMatmul],
     ['engine', benchEngine],
+    ['engine cnn', benchEngineCnn],
     ['tfjs', benchTfjs],
     ['jax-js', benchJaxjs],
     ['convnetjs', benchConvnetjs],

@@ -201,6 +201,10 @@ export function maxpool2d_backward(
   P: i32,
 ): void {
   if (!dinp) return;
+  if (K <= S) {
+    maxpool_back_scatter(dinp, dout, arg, B * C, H * W, ((H + 2 * P - K) / S + 1) * ((W + 2 * P - K) / S + 1));
+    return;
+  }
   if (ASC_FEATURE_SIMD) {
     const OH = (H + 2 * P - K) / S + 1;
     const OW = (W + 2 * P - K) / S + 1;
@@ -252,6 +256,10 @@ export function maxpool2d_backward_scalar(
   P: i32,
 ): void {
   if (!dinp) return;
+  if (K <= S) {
+    maxpool_back_scatter(dinp, dout, arg, B * C, H * W, ((H + 2 * P - K) / S + 1) * ((W + 2 * P - K) / S + 1));
+    return;
+  }
   const OH = (H + 2 * P - K) / S + 1;
   const OW = (W + 2 * P - K) / S + 1;
   const planes = B * C;
@@ -267,6 +275,31 @@ export function maxpool2d_backward_scalar(
       for (let iw = 0; iw < W; iw++) {
         maxpool_back_one(dp, gp, ap, ih, iw, oh0, oh1, W, OW, K, S, P);
       }
+    }
+  }
+}
+
+/**
+ * Windows that do not overlap (K ≤ S, the usual 2×2 stride 2): every input is the winner of at
+ * most one output, so each output's gradient goes straight to its winner. `0 + g` is the sum
+ * the gather path forms (it turns −0 into +0 and nothing else), so the bits are the same; it
+ * reads each output once instead of scanning the windows of every input.
+ */
+function maxpool_back_scatter(
+  dinp: usize,
+  dout: usize,
+  arg: usize,
+  planes: i32,
+  inPlane: i32,
+  outPlane: i32,
+): void {
+  for (let pl = 0; pl < planes; pl++) {
+    const dp = dinp + ((<usize>pl * <usize>inPlane) << 2);
+    const base = <usize>pl * <usize>outPlane;
+    for (let o = 0; o < outPlane; o++) {
+      const at = (base + <usize>o) << 2;
+      const d = dp + (<usize>load<i32>(arg + at) << 2);
+      store<f32>(d, load<f32>(d) + (<f32>0 + load<f32>(dout + at)));
     }
   }
 }

@@ -7,6 +7,8 @@
  */
 import { namedDataShape } from '../data/index.js';
 import { DEFAULT_OPTIONS, OPTIMIZERS, type TrainOptions } from '../engine/options.js';
+import { LAYERS } from '../engine/ops/index.js';
+import type { ExtraBlock } from './blocks.js';
 import {
   defaultLoss,
   type Activation,
@@ -30,7 +32,7 @@ export const DROPOUT_DEFAULT = 0.2;
 export const SEED_RANGE = { min: 0, max: 999 } as const;
 
 /** The blocks a workbench offers. `losses` lists the losses the player may choose from. */
-export interface Blocks {
+export interface Blocks extends Partial<Record<ExtraBlock, boolean>> {
   dense: boolean;
   dropout: boolean;
   activations: Activation[];
@@ -175,9 +177,11 @@ export function specViolations(blocks: Blocks, start: ModelSpec, spec: ModelSpec
         `Layer ${i + 1} has ${layer.units} units; this level allows at most ${blocks.maxUnits}.`,
       );
     }
-    if (layer.type === 'dropout' && !blocks.dropout && !refused.has('dropout')) {
-      refused.add('dropout');
-      out.push('This level has no dropout block.');
+    // Every layer type but dense and activation is a block of its own the level must offer.
+    const type = layer.type;
+    if (type !== 'dense' && type !== 'activation' && blocks[type] !== true && !refused.has(type)) {
+      refused.add(type);
+      out.push(`This level has no ${LAYERS[type].label.toLowerCase()} block.`);
     }
     if (layer.type === 'dropout' && blocks.dropout && layer.rate > DROPOUT_MAX) {
       out.push(

@@ -19,6 +19,7 @@ import {
   resolveGeneratorOptions,
 } from '../data/index.js';
 import { LIMITS } from '../engine/limits.js';
+import { EXTRA_BLOCKS } from './blocks.js';
 import { OPTIMIZERS } from '../engine/options.js';
 import {
   ACTIVATIONS,
@@ -139,10 +140,13 @@ export function checkData(issues: Issues, value: unknown): boolean {
 
 export function checkBlocks(issues: Issues, value: unknown): boolean {
   const keys = ['dense', 'dropout', 'activations', 'maxLayers', 'maxUnits'];
-  if (!checkObject(issues, 'blocks', value, keys, ['losses'])) return false;
+  // Every other layer type of the op registry may be offered too (off when left out).
+  const more = EXTRA_BLOCKS.filter((t) => t !== 'dropout');
+  if (!checkObject(issues, 'blocks', value, keys, ['losses', ...more])) return false;
   const before = issues.list.length;
   checkBool(issues, 'blocks.dense', value['dense']);
   checkBool(issues, 'blocks.dropout', value['dropout']);
+  for (const t of more) if (value[t] !== undefined) checkBool(issues, `blocks.${t}`, value[t]);
   const acts = value['activations'];
   if (!Array.isArray(acts)) {
     issues.add('blocks.activations', `must be a list of activations, got ${show(acts)}`);

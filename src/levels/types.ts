@@ -9,6 +9,7 @@ import type { OptimizerName, TrainOptions } from '../engine/options.js';
 import type { SplitName } from '../engine/learner.js';
 import type { DataRequest } from '../engine/trainer.js';
 import type { Teaches } from './teaches.js';
+import type { ExtraBlock } from './blocks.js';
 
 /**
  * TensorFlow Playground's data controls as a level may open them: the number of points, the
@@ -98,8 +99,8 @@ export interface Level {
    * same for every player, so scores compare.
    */
   dataControls?: DataControls;
-  /** What the workbench offers. */
-  blocks: {
+  /** What the workbench offers; any other layer type of the registry when set to true. */
+  blocks: Partial<Record<ExtraBlock, boolean>> & {
     dense: boolean;
     dropout: boolean;
     activations: Activation[];

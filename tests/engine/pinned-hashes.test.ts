@@ -23,6 +23,7 @@ const README_RUNS = [
   'train --spec examples/xor.json --data xor --optimizer adam --lr 0.03 --steps 2000 --seed 1 --json',
   'train --spec examples/spiral.json --data spiral --steps 3000 --json',
   'train --spec examples/iris.json --data iris --lr 0.05 --steps 2000 --json',
+  'train --spec examples/digits-cnn.json --data digits --lr 0.01 --steps 1500 --json',
 ];
 
 describe('pinned results', () => {

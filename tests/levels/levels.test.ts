@@ -335,6 +335,23 @@ describe('rules', () => {
       'This level does not offer the leaky_relu activation (it offers: relu, tanh, sigmoid).',
       'This level has no dropout block.',
     ]);
+    // Layer types of the registry a level does not offer are refused, each once, by name.
+    expect(
+      checkSpec(rulesOf(l), {
+        layers: [
+          { type: 'dense', units: 4, activation: 'relu' },
+          { type: 'batchnorm' },
+          { type: 'dense', units: 4, activation: 'relu' },
+          { type: 'add', from: 0 },
+          { type: 'batchnorm' },
+          { type: 'dense', units: 1 },
+        ],
+      }),
+    ).toEqual([
+      'This level allows at most 3 layers; this network has 6.',
+      'This level has no batch norm block.',
+      'This level has no add (residual) block.',
+    ]);
     // A level with fixed dense layers refuses a different shape.
     const line = levelById('c0-line')!;
     expect(checkSpec(rulesOf(line), line.start)).toEqual([]);

@@ -61,6 +61,8 @@ export const activationOp: OpDef<ActivationAttrs> = {
 export const activationLayer: LayerDef = {
   type: 'activation',
   label: 'Activation',
+  blurb: 'an activation: bends every value through the same curve',
+  example: { type: 'activation', activation: 'relu' },
   fields: {
     activation: { kind: 'choice', of: ACTIVATIONS, required: true, label: 'activation' },
   },

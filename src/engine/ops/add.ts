@@ -40,6 +40,8 @@ export const addOp: OpDef<AddAttrs> = {
 export const addLayer: LayerDef = {
   type: 'add',
   label: 'Add (residual)',
+  blurb: "a residual connection: adds an earlier layer's output to this one",
+  example: { type: 'add', from: 0 },
   fields: {
     from: { kind: 'int', min: 0, max: LIMITS.maxLayers - 1, required: true, label: 'from layer' },
   },

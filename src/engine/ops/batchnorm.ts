@@ -64,6 +64,8 @@ export const batchnormOp: OpDef<Record<string, never>> = {
 export const batchnormLayer: LayerDef = {
   type: 'batchnorm',
   label: 'Batch norm',
+  blurb: 'batch norm: rescales each channel over the batch, so deep stacks keep training',
+  example: { type: 'batchnorm' },
   fields: {},
   build(_layer, index, b) {
     b.node('batchnorm', {}, index, `layers[${index}]`);

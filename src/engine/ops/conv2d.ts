@@ -146,6 +146,9 @@ export const conv2dOp: OpDef<Conv2dAttrs> = {
 export const conv2dLayer: LayerDef = {
   type: 'conv2d',
   label: 'Convolution',
+  blurb:
+    'a convolution: small filters slide over the image, looking for the same pattern everywhere',
+  example: { type: 'conv2d', filters: 8, kernel: 3, padding: 1, activation: 'relu' },
   fields: {
     filters: { kind: 'int', min: 1, max: 256, required: true, label: 'filters' },
     kernel: { kind: 'int', min: 1, max: 11, required: true, label: 'kernel size' },

@@ -56,7 +56,9 @@ export function defaultInit(activation: Activation | undefined): Init {
 
 export const denseLayer: LayerDef = {
   type: 'dense',
-  label: 'Dense',
+  label: 'Dense layer',
+  blurb: 'a fully connected layer before the output layer',
+  example: { type: 'dense', units: 8, activation: 'relu' },
   widthField: 'units',
   fields: {
     units: { kind: 'int', min: 1, max: LIMITS.maxUnits, required: true, label: 'units' },

@@ -37,6 +37,8 @@ export const dropoutOp: OpDef<DropoutAttrs> = {
 export const dropoutLayer: LayerDef = {
   type: 'dropout',
   label: 'Dropout',
+  blurb: 'dropout: randomly silences units while training, against over-fitting',
+  example: { type: 'dropout', rate: 0.2 },
   notLast: 'the network has to end in a dense or activation layer',
   fields: {
     rate: { kind: 'number', min: 0, max: 1, maxOpen: true, required: true, label: 'rate' },

@@ -19,6 +19,8 @@ export const flattenOp: OpDef<Record<string, never>> = {
 export const flattenLayer: LayerDef = {
   type: 'flatten',
   label: 'Flatten',
+  blurb: 'flatten: reads an image as one long list of numbers, for a dense layer',
+  example: { type: 'flatten' },
   fields: {},
   build(_layer, index, b) {
     b.node('flatten', {}, index, `layers[${index}]`);

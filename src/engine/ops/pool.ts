@@ -60,10 +60,12 @@ function poolOp(name: 'maxpool2d' | 'avgpool2d'): OpDef<PoolAttrs> {
 export const maxpool2dOp = poolOp('maxpool2d');
 export const avgpool2dOp = poolOp('avgpool2d');
 
-function poolLayer(type: 'maxpool2d' | 'avgpool2d', label: string): LayerDef {
+function poolLayer(type: 'maxpool2d' | 'avgpool2d', label: string, keeps: string): LayerDef {
   return {
     type,
     label,
+    blurb: `${label.toLowerCase()}: keeps the ${keeps} of each small window, shrinking the map`,
+    example: { type, size: 2 },
     fields: {
       size: { kind: 'int', min: 1, max: 8, required: true, label: 'window' },
       stride: { kind: 'int', min: 1, max: 8, label: 'stride' },
@@ -86,5 +88,5 @@ function poolLayer(type: 'maxpool2d' | 'avgpool2d', label: string): LayerDef {
   };
 }
 
-export const maxpool2dLayer = poolLayer('maxpool2d', 'Max pooling');
-export const avgpool2dLayer = poolLayer('avgpool2d', 'Average pooling');
+export const maxpool2dLayer = poolLayer('maxpool2d', 'Max pooling', 'largest value');
+export const avgpool2dLayer = poolLayer('avgpool2d', 'Average pooling', 'mean');

@@ -144,6 +144,10 @@ export interface LayerDef {
   readonly type: string;
   /** The workbench's name for the block. */
   readonly label: string;
+  /** What the block does, in plain words for the workbench's palette ("dropout: randomly …"). */
+  readonly blurb: string;
+  /** A layer of this type as the palette adds it. */
+  readonly example: Record<string, unknown> & { type: string };
   readonly fields: Readonly<Record<string, FieldDef>>;
   /** The field that sets the width of its output, named when the output does not match the data. */
   readonly widthField?: string;

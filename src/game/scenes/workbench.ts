@@ -23,7 +23,6 @@ import {
 } from '../../engine/spec.js';
 import type { DataPreview, DataRequest } from '../../engine/trainer.js';
 import {
-  DROPOUT_DEFAULT,
   checkSpec,
   conformSetup,
   dataRequest,
@@ -42,6 +41,9 @@ import { addNotice, classFixed, services, takeNotices, teacherFlags } from '../s
 import { classLocks } from '../../levels/locks.js';
 import { runAddress, showAddress } from '../state/address.js';
 import { isEditable, type Control } from '../state/teacher.js';
+import { LAYERS } from '../../engine/ops/index.js';
+import { EXTRA_BLOCKS } from '../../levels/blocks.js';
+import { CONTROLS } from '../../levels/controls.js';
 import { COLORS, CSS, HEIGHT, RADIUS, TEXT, WIDTH, textStyle } from '../theme.js';
 import { Button } from '../ui/button.js';
 import { FocusManager } from '../ui/focus.js';
@@ -144,22 +146,22 @@ export class Workbench extends Phaser.Scene {
     this.panel(16, 84, 282, 620);
     this.add.text(32, 96, 'Blocks', textStyle(TEXT.label, CSS.text, 600));
     const blocks = this.rules.blocks;
+    // The blocks the level offers, in the registry's order: dense layers, then any other type.
     const palette: { control: Control; label: string; tooltip: string; make: () => LayerSpec }[] =
       [];
-    if (blocks.dense) {
+    for (const type of ['dense', ...EXTRA_BLOCKS] as const) {
+      if ((blocks as unknown as Record<string, unknown>)[type] !== true) continue;
+      const def = LAYERS[type];
       palette.push({
-        control: 'layers',
-        label: 'Dense layer',
-        tooltip: 'Add a fully connected layer before the output layer',
-        make: () => this.newDense(),
-      });
-    }
-    if (blocks.dropout) {
-      palette.push({
-        control: 'dropout',
-        label: 'Dropout',
-        tooltip: 'Add dropout: randomly silences units while training, against over-fitting',
-        make: () => ({ type: 'dropout', rate: DROPOUT_DEFAULT }),
+        // A block with a control of its own (dropout) has its own lock; others are the network's.
+        control: (CONTROLS as readonly string[]).includes(type) ? (type as Control) : 'layers',
+        label: def.label,
+        tooltip: `Add ${def.blurb}`,
+        // A new dense layer's width depends on the level's limits; the rest use the example.
+        make: () =>
+          type === 'dense'
+            ? this.newDense()
+            : (structuredClone(def.example) as unknown as LayerSpec),
       });
     }
     for (const { control, label, tooltip, make } of palette) {
