@@ -81,8 +81,10 @@ function randomDirections(
   const d2 = new Float64Array(w.length);
   for (const d of [d1, d2]) {
     for (const t of learner.plan.params) {
-      if (!t.name.endsWith('.weight')) continue;
-      const [units, inputs] = t.shape as [number, number];
+      if (!t.decl.decay) continue;
+      // One filter per output unit: a dense row [inputs], a conv filter [C, K, K].
+      const units = t.shape[0]!;
+      const inputs = t.length / units;
       const at = t.offset / 4;
       for (let u = 0; u < units; u++) {
         let dn = 0;

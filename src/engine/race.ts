@@ -309,7 +309,7 @@ export class Race {
     const learner = new Learner(this.module, this.spec, this.data, merged, this.seed);
     const snap = learner.snapshot();
     const acc: Accumulator[] = learner.plan.params
-      .filter((t) => t.name.endsWith('.weight'))
+      .filter((t) => t.decl.decay)
       .map((t) => {
         const stride = Math.ceil(t.length / MAX_TRACKED_WEIGHTS);
         const tracked = Math.ceil(t.length / stride);
