@@ -5,11 +5,22 @@
  * After the constructor nothing allocates kernel memory again, so typed-array views made here
  * stay valid and training allocates no JS buffers.
  */
-import type { Dataset, Split } from '../data/dataset.js';
-import { ensureMemory, instantiateKernel, type KernelExports } from './kernel.js';
+import type { Split } from '../data/dataset.js';
+import { Arena, type Snapshot } from './arena.js';
+import {
+  checkLearnerData,
+  checkSeed,
+  hashParams,
+  type Evaluation,
+  type LearnerData,
+  type SplitName,
+  type StepResult,
+  type TensorInfo,
+} from './learner-types.js';
+import { gradientOf, lossOf, predict, probe } from './inspect.js';
 import { LIMITS } from './limits.js';
-import { OPTIMIZER_STATE, parseOptions, type TrainOptions } from './options.js';
-import { HISTORY_CAPACITY, planArena, type Plan, type Tensor } from './plan.js';
+import { parseOptions, type TrainOptions } from './options.js';
+import { HISTORY_CAPACITY, planArena, type Plan } from './plan.js';
 import { H, writeProgram } from './program.js';
 import { DivergenceWatch, type Divergence } from './divergence.js';
 import { formatShort as fmt } from './format.js';
@@ -17,6 +28,7 @@ import {
   checkBuffers,
   checkStateDict,
   checkTrainingState,
+  readTrainingState,
   type StateDictEntry,
   type TrainingState,
 } from './training-state.js';
@@ -27,84 +39,12 @@ import {
   parseSpec,
   Issues,
   checkChoice,
-  checkInt,
   show,
   type LayerSummary,
   type Network,
 } from './spec.js';
 
-export type SplitName = 'train' | 'validation' | 'test';
 const SPLIT_INDEX: Record<SplitName, number> = { train: 0, validation: 1, test: 2 };
-
-/** What `step(n)` reports. The object is reused between calls: copy what you keep. */
-export interface StepResult {
-  /** Steps completed since the start (or the restored snapshot). */
-  step: number;
-  /** Steps this call ran; fewer than asked only when the run diverged. */
-  ran: number;
-  /** Mean of the batch losses of this call's steps. */
-  trainLoss: number;
-  /** The last batch's loss. */
-  lastLoss: number;
-  /** Fraction of correct answers over this call's batches (classification), else null. */
-  trainAccuracy: number | null;
-  /** Global gradient norm of the last step (before clipping). */
-  gradNorm: number;
-  diverged: Divergence | null;
-}
-
-export interface Evaluation {
-  split: SplitName;
-  loss: number;
-  accuracy: number | null;
-  rows: number;
-}
-
-/** Saved state for rewinding: parameters, optimizer state, PRNGs, shuffle order, counters. */
-export interface Snapshot {
-  params: ArrayBuffer;
-  state: ArrayBuffer;
-}
-
-/** Public description of a tensor for the UI and model files. */
-export interface TensorInfo {
-  name: string;
-  region: Tensor['region'];
-  shape: number[];
-}
-
-/** Checks a seed: an integer the kernel PRNG can take. */
-export function checkSeed(seed: unknown, path = 'seed'): number {
-  const issues = new Issues();
-  checkInt(issues, path, seed, 0, 0xffffffff);
-  issues.throwIfAny();
-  return seed as number;
-}
-
-/**
- * The data a learner trains on: a `Dataset` of float rows, or image data whose inputs are u8
- * pixels (`image` says their shape and the scale that turns a pixel into an input value).
- */
-export interface LearnerData {
-  readonly name: string;
-  readonly task: Dataset['task'];
-  readonly inputs: number;
-  readonly outputs: number;
-  readonly train: {
-    readonly x: Float32Array | Uint8Array;
-    readonly y: Float32Array;
-    readonly n: number;
-  };
-  readonly validation: LearnerData['train'];
-  readonly test: LearnerData['train'];
-  readonly image?: {
-    readonly channels: number;
-    readonly height: number;
-    readonly width: number;
-    readonly scale: number;
-  };
-  readonly targetStandardization?: Dataset['targetStandardization'];
-}
 
 /** The kernel's scheme number for a scale that starts at 1 (`init_weights`). */
 const INIT_ONES = 5;
@@ -120,9 +60,8 @@ export class Learner {
   readonly options: TrainOptions;
   readonly plan: Plan;
   readonly seed: number;
-  private kernel: KernelExports | null;
-  private readonly base: number;
-  private readonly program: number;
+  private readonly arena: Arena;
+  /** The program header (the kernel's counters and results), as words and as f64 pairs. */
   private readonly words: Int32Array;
   private readonly f64: Float64Array;
   private readonly histLoss: Float32Array;
@@ -158,19 +97,7 @@ export class Learner {
     this.seed = checkSeed(seed);
     const spec = parseSpec(specJson);
     this.options = parseOptions(optionsJson);
-    for (const split of ['train', 'validation', 'test'] as const) {
-      if (data[split].n > LIMITS.maxRows) {
-        throw new SpecError([
-          `data.${split} has ${data[split].n} rows; the limit is ${LIMITS.maxRows}`,
-        ]);
-      }
-    }
-    if (data.train.n < 1) throw new SpecError(['data.train must hold at least one row']);
-    if (this.options.batch > data.train.n) {
-      throw new SpecError([
-        `options.batch must be at most ${data.train.n}, the rows of the training split, got ${this.options.batch}`,
-      ]);
-    }
+    checkLearnerData(data, this.options.batch);
     this.targetScale = data.task === 'regression' ? (data.targetStandardization ?? null) : null;
     if (
       this.targetScale &&
@@ -199,55 +126,47 @@ export class Learner {
       pixels: image !== null,
     });
 
-    const kernel = instantiateKernel(module);
-    this.kernel = kernel;
-    this.base = Math.ceil(kernel.heap_base() / 16) * 16;
-    ensureMemory(kernel, this.base + this.plan.totalBytes);
-    const buffer = kernel.memory.buffer;
-    this.program = writeProgram(
-      buffer,
-      this.base,
-      this.plan,
-      this.network,
-      this.options,
-      image?.scale ?? 0,
+    this.arena = new Arena(module, this.plan, (memory, base) =>
+      writeProgram(memory, base, this.plan, this.network, this.options, image?.scale ?? 0),
     );
-    this.words = new Int32Array(buffer, this.program, 64);
-    this.f64 = new Float64Array(buffer, this.program, 32);
-    this.histLoss = this.view('history.loss') as Float32Array;
-    this.histNorm = this.view('history.gradNorm') as Float32Array;
-    this.histCorrect = this.view('history.correct') as Int32Array;
+    const kernel = this.arena.live();
+    const buffer = kernel.memory.buffer;
+    this.words = this.arena.words;
+    this.f64 = this.arena.f64;
+    this.histLoss = this.arena.view('history.loss') as Float32Array;
+    this.histNorm = this.arena.view('history.gradNorm') as Float32Array;
+    this.histCorrect = this.arena.view('history.correct') as Int32Array;
     this.paramBlock = new Float32Array(
       buffer,
-      this.base + this.plan.regions.params.start,
+      this.arena.base + this.plan.regions.params.start,
       this.plan.paramSlots,
     );
 
     for (const split of ['train', 'validation', 'test'] as const) {
-      this.copyIn(`${split}.x`, data[split].x, data[split].n * data.inputs, `${split}.x`);
-      this.copyIn(`${split}.y`, data[split].y, data[split].n * targetWidth, `${split}.y`);
+      this.arena.copyIn(`${split}.x`, data[split].x, data[split].n * data.inputs, `${split}.x`);
+      this.arena.copyIn(`${split}.y`, data[split].y, data[split].n * targetWidth, `${split}.y`);
     }
-    const order = this.view('order') as Int32Array;
+    const order = this.arena.view('order') as Int32Array;
     for (let i = 0; i < order.length; i++) order[i] = i;
-    kernel.rng_seed(this.ptr('rng.init'), this.seed);
-    kernel.rng_seed(this.ptr('rng.train'), (this.seed ^ TRAIN_STREAM) >>> 0);
+    kernel.rng_seed(this.arena.ptr('rng.init'), this.seed);
+    kernel.rng_seed(this.arena.ptr('rng.train'), (this.seed ^ TRAIN_STREAM) >>> 0);
     for (const p of this.plan.params) {
       const { decl } = p;
       const scheme = decl.init === 'ones' ? INIT_ONES : INITS.indexOf(decl.init);
       // Biases start at 0 without a draw, as before; every other scheme goes through the kernel.
       if (decl.init === 'zeros' && !decl.decay) continue;
       kernel.init_weights(
-        this.ptr(p.name),
+        this.arena.ptr(p.name),
         p.length,
         decl.fanIn,
         decl.fanOut,
         scheme,
-        this.ptr('rng.init'),
+        this.arena.ptr('rng.init'),
       );
     }
     for (const b of this.plan.buffers) {
       const buffer = kernel.memory.buffer;
-      const at = this.base + b.offset;
+      const at = this.arena.base + b.offset;
       if (b.dtype === 'i32') new Int32Array(buffer, at, b.length).fill(b.fill);
       else new Float32Array(buffer, at, b.length).fill(b.fill);
     }
@@ -260,7 +179,7 @@ export class Learner {
    * as a divergence (`quantity: 'weights'`) like a loss or gradient the kernel caught.
    */
   step(n = 1): StepResult {
-    const k = this.live();
+    const k = this.arena.live();
     const r = this.result;
     if (n > LIMITS.maxStepCount - this.words[H.STEP]!) {
       throw new RangeError(
@@ -277,7 +196,7 @@ export class Learner {
     let correctSum = 0;
     while (ran < n) {
       const chunk = Math.min(n - ran, HISTORY_CAPACITY);
-      const done = k.program_train(this.program, chunk);
+      const done = k.program_train(this.arena.program, chunk);
       for (let i = 0; i < done; i++) {
         lossSum += this.histLoss[i]!;
         correctSum += this.histCorrect[i]!;
@@ -367,8 +286,8 @@ export class Learner {
     const rows = this.words[H.SPLITS + 3 * SPLIT_INDEX[split] + 2]!;
     if (rows === 0) return 0;
     const width = this.network.outputs;
-    const predicted = this.predict(this.view(`${split}.x`) as Float32Array, rows);
-    const target = this.view(`${split}.y`);
+    const predicted = this.predict(this.arena.view(`${split}.x`) as Float32Array, rows);
+    const target = this.arena.view(`${split}.y`);
     let sum = 0;
     for (let i = 0; i < predicted.length; i++) {
       const d = (predicted[i]! - target[i]!) * scale.std[i % width]!;
@@ -405,8 +324,8 @@ export class Learner {
 
   /** Mean loss and accuracy over a whole split, without dropout. */
   evaluate(split: SplitName): Evaluation {
-    const k = this.live();
-    const loss = k.program_eval(this.program, SPLIT_INDEX[split], 0);
+    const k = this.arena.live();
+    const loss = k.program_eval(this.arena.program, SPLIT_INDEX[split], 0);
     const rows = this.words[H.SPLITS + 3 * SPLIT_INDEX[split] + 2]!;
     const correct = this.words[H.EVAL_CORRECT]!;
     const accuracy =
@@ -421,56 +340,16 @@ export class Learner {
    * probabilities for BCE/CCE, values for MSE, as a new [rows, outputs] array.
    */
   predict(x: Float32Array, rows = x.length / this.network.spec.inputs): Float32Array {
-    const k = this.live();
-    const inputs = this.network.spec.inputs;
-    if (!Number.isInteger(rows) || rows < 0 || x.length !== rows * inputs) {
-      throw new Error(`predict needs rows × ${inputs} values, got ${x.length}`);
-    }
-    const outputs = this.network.outputs;
-    const out = new Float32Array(rows * outputs);
-    const input = this.view('input') as Float32Array;
-    const head = new Float32Array(k.memory.buffer, this.words[H.HEAD]!, this.plan.rows * outputs);
-    for (let start = 0; start < rows; start += this.plan.rows) {
-      const r = Math.min(this.plan.rows, rows - start);
-      input.set(x.subarray(start * inputs, (start + r) * inputs));
-      k.program_eval(this.program, 3, r);
-      out.set(head.subarray(0, r * outputs), start * outputs);
-    }
-    return out;
+    return predict(this.arena, this.network, x, rows);
   }
 
   /**
    * Runs `x` [rows, inputs] forward (no dropout) and returns the rows of the named activation
-   * tensors (e.g. `1.out`, the first hidden layer after its activation, or `features`, the input
-   * features of a spec that has them, one column per feature in the spec's order) as
-   * [rows, width] arrays: what a per-neuron or per-feature heatmap draws.
+   * tensors (e.g. `1.out`, or `features`, the input features of a spec that has them) as
+   * [rows, values per example] arrays: what a per-neuron or per-feature heatmap draws.
    */
   probe(x: Float32Array, names: readonly string[]): Record<string, Float32Array> {
-    const k = this.live();
-    const inputs = this.network.spec.inputs;
-    const rows = x.length / inputs;
-    if (!Number.isInteger(rows))
-      throw new Error(`probe needs rows × ${inputs} values, got ${x.length}`);
-    const tensors = names.map((name) => {
-      const t = this.tensor(name);
-      if (t.region !== 'acts' || !(name.endsWith('.out') || name === 'features'))
-        throw new Error(`"${name}" is not a layer output or the input features`);
-      return t;
-    });
-    const out: Record<string, Float32Array> = {};
-    const widthOf = (t: Tensor): number => t.length / t.shape[0]!;
-    for (const t of tensors) out[t.name] = new Float32Array(rows * widthOf(t));
-    const input = this.view('input') as Float32Array;
-    for (let start = 0; start < rows; start += this.plan.rows) {
-      const r = Math.min(this.plan.rows, rows - start);
-      input.set(x.subarray(start * inputs, (start + r) * inputs));
-      k.program_eval(this.program, 3, r);
-      for (const t of tensors) {
-        const width = widthOf(t);
-        out[t.name]!.set((this.view(t.name) as Float32Array).subarray(0, r * width), start * width);
-      }
-    }
-    return out;
+    return probe(this.arena, this.network, x, names);
   }
 
   /**
@@ -481,11 +360,11 @@ export class Learner {
    * to stay as they were. Throws a SpecError naming what is allowed.
    */
   setParam(name: string, index: number, value: number): void {
-    this.live();
+    this.arena.live();
     const names = this.plan.params.map((t) => t.name);
     const issues = new Issues();
     if (!checkChoice(issues, 'setParam: name', name, names)) issues.throwIfAny();
-    const t = this.tensor(name);
+    const t = this.arena.tensor(name);
     const last = t.length - 1;
     if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index > last) {
       issues.add(
@@ -500,12 +379,12 @@ export class Learner {
       );
     }
     issues.throwIfAny();
-    (this.view(name) as Float32Array)[index] = value;
+    (this.arena.view(name) as Float32Array)[index] = value;
   }
 
   /** Copy of a named tensor (parameters, gradients, activations, optimizer state …). */
   read(name: string): Float32Array | Int32Array | Uint8Array {
-    return this.view(name).slice();
+    return this.arena.view(name).slice();
   }
 
   /** Names, regions and shapes of every tensor, for the UI and for tests. */
@@ -520,7 +399,7 @@ export class Learner {
 
   /** The kernel's memory, for tests that check it never grows or moves during training. */
   get kernelMemory(): WebAssembly.Memory {
-    return this.live().memory;
+    return this.arena.live().memory;
   }
 
   get stepCount(): number {
@@ -532,7 +411,7 @@ export class Learner {
     return this.plan.params.map((t) => ({
       name: t.name,
       shape: t.shape,
-      values: this.view(t.name).slice() as Float32Array,
+      values: this.arena.view(t.name).slice() as Float32Array,
     }));
   }
 
@@ -541,7 +420,7 @@ export class Learner {
     return this.plan.buffers.map((t) => ({
       name: t.name,
       shape: t.shape,
-      values: this.view(t.name).slice() as Float32Array | Int32Array,
+      values: this.arena.view(t.name).slice() as Float32Array | Int32Array,
     }));
   }
 
@@ -559,12 +438,16 @@ export class Learner {
     const given = checkStateDict(entries, step, this.plan);
     const kept = buffers ? checkBuffers(buffers, this.plan) : null;
     if (kept) {
-      for (const t of this.plan.buffers) this.view(t.name).set(kept.get(t.name)!.values);
+      for (const t of this.plan.buffers) this.arena.view(t.name).set(kept.get(t.name)!.values);
     }
     for (const t of this.plan.params)
-      (this.view(t.name) as Float32Array).set(given.get(t.name)!.values);
+      (this.arena.view(t.name) as Float32Array).set(given.get(t.name)!.values);
     const opt = this.plan.regions.optimizer;
-    new Uint8Array(this.live().memory.buffer, this.base + opt.start, opt.end - opt.start).fill(0);
+    new Uint8Array(
+      this.arena.live().memory.buffer,
+      this.arena.base + opt.start,
+      opt.end - opt.start,
+    ).fill(0);
     this.words[H.STEP] = step;
     this.words[H.T] = 0;
     this.f64[H.BC1 / 2] = 1;
@@ -578,30 +461,7 @@ export class Learner {
    * built from the same spec, data, options and seed.
    */
   trainingState(): TrainingState {
-    const buffers: TrainingState['buffers'] = [];
-    for (const buffer of OPTIMIZER_STATE[this.options.optimizer]) {
-      const block = this.view(`optimizer.${buffer}`) as Float32Array;
-      for (const p of this.plan.params) {
-        const at = p.offset / 4;
-        buffers.push({
-          buffer,
-          param: p.name,
-          shape: [...p.shape],
-          values: block.slice(at, at + p.length),
-        });
-      }
-    }
-    const rows = this.words[H.NTRAIN]!;
-    return {
-      optimizer: this.options.optimizer,
-      t: this.words[H.T]!,
-      beta1Power: this.f64[H.BC1 / 2]!,
-      beta2Power: this.f64[H.BC2 / 2]!,
-      cursor: this.words[H.CURSOR]!,
-      rng: Array.from(this.view('rng.train'), (w) => w >>> 0),
-      order: (this.view('order') as Int32Array).slice(0, rows),
-      buffers,
-    };
+    return readTrainingState(this.plan, this.options.optimizer, (name) => this.arena.view(name));
   }
 
   /**
@@ -617,10 +477,10 @@ export class Learner {
 
     for (const [key, { param, given }] of wanted) {
       const [buffer] = key.split('/');
-      (this.view(`optimizer.${buffer}`) as Float32Array).set(given, param.offset / 4);
+      (this.arena.view(`optimizer.${buffer}`) as Float32Array).set(given, param.offset / 4);
     }
-    (this.view('rng.train') as Int32Array).set(state.rng.map((w) => w | 0));
-    (this.view('order') as Int32Array).set(state.order);
+    (this.arena.view('rng.train') as Int32Array).set(state.rng.map((w) => w | 0));
+    (this.arena.view('order') as Int32Array).set(state.order);
     this.words[H.T] = state.t;
     this.f64[H.BC1 / 2] = state.beta1Power;
     this.f64[H.BC2 / 2] = state.beta2Power;
@@ -637,8 +497,8 @@ export class Learner {
   loadStreamState(state: TrainingState): void {
     const optimizer = this.options.optimizer;
     checkTrainingState({ ...state, optimizer, buffers: [] }, optimizer, [], this.words[H.NTRAIN]!);
-    (this.view('rng.train') as Int32Array).set(state.rng.map((w) => w | 0));
-    (this.view('order') as Int32Array).set(state.order);
+    (this.arena.view('rng.train') as Int32Array).set(state.rng.map((w) => w | 0));
+    (this.arena.view('order') as Int32Array).set(state.order);
     this.words[H.CURSOR] = state.cursor;
   }
 
@@ -651,105 +511,38 @@ export class Learner {
     step: number;
     state: TrainingState;
   } {
-    const { optimizer: opt, buffers: st } = this.plan.regions;
-    if (
-      snapshot.params.byteLength !==
-        this.plan.regions.params.end - this.plan.regions.params.start ||
-      snapshot.state.byteLength !== st.end - opt.start
-    ) {
-      throw new Error('this snapshot belongs to a different network or optimizer');
-    }
+    this.arena.checkSnapshot(snapshot);
     const params = this.plan.params.map((t) => ({
       name: t.name,
       shape: [...t.shape],
       values: new Float32Array(snapshot.params, t.offset, t.length).slice(),
     }));
-    const at = (name: string): number => this.tensor(name).offset - opt.start;
-    const program = at('program');
-    const words = new Int32Array(snapshot.state, program, 64);
-    const f64 = new Float64Array(snapshot.state, program, 32);
-    const buffers: TrainingState['buffers'] = [];
-    for (const buffer of OPTIMIZER_STATE[this.options.optimizer]) {
-      const t = this.tensor(`optimizer.${buffer}`);
-      const block = new Float32Array(snapshot.state, t.offset - opt.start, t.length);
-      for (const p of this.plan.params) {
-        const o = p.offset / 4;
-        buffers.push({
-          buffer,
-          param: p.name,
-          shape: [...p.shape],
-          values: block.slice(o, o + p.length),
-        });
-      }
-    }
-    const rows = words[H.NTRAIN]!;
-    const rng = new Int32Array(snapshot.state, at('rng.train'), 4);
-    return {
-      params,
-      step: words[H.STEP]!,
-      state: {
-        optimizer: this.options.optimizer,
-        t: words[H.T]!,
-        beta1Power: f64[H.BC1 / 2]!,
-        beta2Power: f64[H.BC2 / 2]!,
-        cursor: words[H.CURSOR]!,
-        rng: Array.from(rng, (w) => w >>> 0),
-        order: new Int32Array(snapshot.state, at('order'), rows).slice(),
-        buffers,
-      },
-    };
+    const view = (name: string): Float32Array | Int32Array =>
+      this.arena.snapshotView(snapshot, name);
+    const state = readTrainingState(this.plan, this.options.optimizer, view);
+    return { params, step: (view('program') as Int32Array)[H.STEP]!, state };
   }
 
   /**
-   * The training loss of `rows` examples `x` [rows, inputs] (as the network sees them: scaled,
-   * standardised) with targets `y` [rows, target width], and ∂loss/∂parameter of every
-   * parameter by name: one forward and backward pass, without penalties, clipping or an update.
-   * `draw` draws fresh dropout masks (and moves batch-norm running statistics, as a training
-   * step does); `draw = false` keeps the last masks, as `lossOf` does, so the two can be
-   * compared by finite differences — the whole-network gradient check.
+   * One batch's training loss and ∂loss/∂parameter of every parameter (see `inspect.ts`): the
+   * whole-network gradient check. `draw` draws fresh dropout masks; without it the last ones stay.
    */
   gradientOf(
     x: Float32Array,
     y: Float32Array,
     draw = true,
   ): { loss: number; grads: Map<string, Float32Array> } {
-    const k = this.live();
-    const rows = this.writeRows(x, y);
-    const loss = k.program_gradient(this.program, rows, draw ? 1 : 0);
-    const grads = new Map<string, Float32Array>();
-    for (const p of this.plan.params)
-      grads.set(p.name, this.view(`${p.name}.grad`).slice() as Float32Array);
-    return { loss, grads };
+    return gradientOf(this.arena, this.network, x, y, draw);
   }
 
   /** The training-mode loss of `x`, `y` at the current parameters with the last dropout masks. */
   lossOf(x: Float32Array, y: Float32Array): number {
-    const rows = this.writeRows(x, y);
-    return this.live().program_loss(this.program, rows);
-  }
-
-  private writeRows(x: Float32Array, y: Float32Array): number {
-    const inputs = this.network.spec.inputs;
-    const targets = this.tensor('target').shape[1]!;
-    const rows = x.length / inputs;
-    if (
-      !Number.isInteger(rows) ||
-      rows < 1 ||
-      rows > this.plan.rows ||
-      y.length !== rows * targets
-    ) {
-      throw new Error(
-        `needs 1 to ${this.plan.rows} rows of ${inputs} inputs and ${targets} targets, got ${x.length} and ${y.length} values`,
-      );
-    }
-    (this.view('input') as Float32Array).set(x);
-    (this.view('target') as Float32Array).set(y);
-    return rows;
+    return lossOf(this.arena, this.network, x, y);
   }
 
   /** A copy of every parameter slot (padding included) as one flat array. */
   paramVector(): Float32Array {
-    this.live();
+    this.arena.live();
     return this.paramBlock.slice();
   }
 
@@ -759,7 +552,7 @@ export class Learner {
    * and the random streams stay as they were.
    */
   setParamVector(values: Float32Array): void {
-    this.live();
+    this.arena.live();
     if (values.length !== this.paramBlock.length) {
       throw new Error(
         `setParamVector needs ${this.paramBlock.length} values, got ${values.length}`,
@@ -781,26 +574,12 @@ export class Learner {
 
   /** Saves everything a later `restore` needs to continue bit-identically from here. */
   snapshot(): Snapshot {
-    const mem = this.live().memory.buffer;
-    const { params, optimizer, buffers } = this.plan.regions;
-    return {
-      params: mem.slice(this.base + params.start, this.base + params.end),
-      state: mem.slice(this.base + optimizer.start, this.base + buffers.end),
-    };
+    return this.arena.snapshot();
   }
 
   /** Rewinds to a snapshot of this learner; also clears a divergence. */
   restore(snapshot: Snapshot): void {
-    const mem = this.live().memory.buffer;
-    const { params, optimizer, buffers } = this.plan.regions;
-    if (
-      snapshot.params.byteLength !== params.end - params.start ||
-      snapshot.state.byteLength !== buffers.end - optimizer.start
-    ) {
-      throw new Error('this snapshot belongs to a different network or optimizer');
-    }
-    new Uint8Array(mem, this.base + params.start).set(new Uint8Array(snapshot.params));
-    new Uint8Array(mem, this.base + optimizer.start).set(new Uint8Array(snapshot.state));
+    this.arena.restore(snapshot);
     this.watch.clear();
   }
 
@@ -811,71 +590,9 @@ export class Learner {
 
   /** Releases the kernel instance; the learner cannot be used afterwards. */
   dispose(): void {
-    this.kernel = null;
-  }
-
-  private live(): KernelExports {
-    if (!this.kernel) throw new Error('this learner was disposed');
-    return this.kernel;
-  }
-
-  private ptr(name: string): number {
-    return this.base + this.tensor(name).offset;
-  }
-
-  private tensor(name: string): Tensor {
-    const t = this.plan.byName.get(name);
-    if (!t) throw new Error(`no tensor named "${name}"`);
-    return t;
-  }
-
-  private view(name: string): Float32Array | Int32Array | Uint8Array {
-    const t = this.tensor(name);
-    const buffer = this.live().memory.buffer;
-    const at = this.base + t.offset;
-    if (t.dtype === 'u8') return new Uint8Array(buffer, at, t.length);
-    return t.dtype === 'i32'
-      ? new Int32Array(buffer, at, t.length)
-      : new Float32Array(buffer, at, t.length);
-  }
-
-  private copyIn(
-    name: string,
-    values: Float32Array | Uint8Array,
-    expected: number,
-    path: string,
-  ): void {
-    if (values.length !== expected)
-      throw new Error(`data ${path} must hold ${expected} values, got ${values.length}`);
-    const view = this.view(name);
-    if (view instanceof Uint8Array !== values instanceof Uint8Array) {
-      throw new Error(
-        `data ${path} must be ${view instanceof Uint8Array ? 'u8 pixels' : 'float32 values'}`,
-      );
-    }
-    view.set(values);
+    this.arena.dispose();
   }
 }
 
-/** SHA-256 (hex) over float32 arrays concatenated as little-endian bytes. */
-export async function hashParams(arrays: readonly Float32Array[]): Promise<string> {
-  const total = arrays.reduce((n, a) => n + a.length, 0);
-  const all = new Float32Array(total);
-  let at = 0;
-  for (const a of arrays) {
-    all.set(a, at);
-    at += a.length;
-  }
-  const bytes = new Uint8Array(all.buffer);
-  if (!littleEndian()) {
-    for (let i = 0; i < bytes.length; i += 4) bytes.subarray(i, i + 4).reverse();
-  }
-  const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes);
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-function littleEndian(): boolean {
-  return new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-}
-
-export type { Divergence, Split, TrainingState };
+export type { Divergence, Snapshot, Split, TrainingState };
+export * from './learner-types.js';

@@ -9,6 +9,7 @@ import { formatShort as fmt } from './format.js';
 import { LIMITS, clip } from './limits.js';
 import { OPTIMIZER_STATE, type OptimizerName } from './options.js';
 import type { Plan, Tensor } from './plan.js';
+import { H, HEADER_WORDS } from './records.js';
 import { Issues, checkInt } from './spec.js';
 
 /** A parameter tensor as a model file hands it in. */
@@ -234,4 +235,41 @@ export function checkBuffers(
   }
   issues.throwIfAny();
   return given;
+}
+
+/**
+ * The optimizer state and the training counters as they are in arena memory, live or in a
+ * snapshot's copy: `view` gives each tensor of the state range (`program`, `optimizer.*`,
+ * `rng.train`, `order`).
+ */
+export function readTrainingState(
+  plan: Plan,
+  optimizer: OptimizerName,
+  view: (name: string) => Float32Array | Int32Array | Uint8Array,
+): TrainingState {
+  const program = view('program') as Int32Array;
+  const f64 = new Float64Array(program.buffer, program.byteOffset, HEADER_WORDS / 2);
+  const buffers: TrainingState['buffers'] = [];
+  for (const buffer of OPTIMIZER_STATE[optimizer]) {
+    const block = view(`optimizer.${buffer}`) as Float32Array;
+    for (const p of plan.params) {
+      const at = p.offset / 4;
+      buffers.push({
+        buffer,
+        param: p.name,
+        shape: [...p.shape],
+        values: block.slice(at, at + p.length),
+      });
+    }
+  }
+  return {
+    optimizer,
+    t: program[H.T]!,
+    beta1Power: f64[H.BC1 / 2]!,
+    beta2Power: f64[H.BC2 / 2]!,
+    cursor: program[H.CURSOR]!,
+    rng: Array.from(view('rng.train'), (w) => w >>> 0),
+    order: (view('order') as Int32Array).slice(0, program[H.NTRAIN]!),
+    buffers,
+  };
 }

@@ -1,0 +1,113 @@
+/**
+ * The learner's public types, the data it accepts and the checks on them, and the weights hash:
+ * what the command line, the worker, the race and the classroom server share with the learner.
+ */
+import type { Dataset } from '../data/dataset.js';
+import type { Divergence } from './divergence.js';
+import { LIMITS } from './limits.js';
+import type { Tensor } from './plan.js';
+import { Issues, SpecError, checkInt } from './spec.js';
+
+export type SplitName = 'train' | 'validation' | 'test';
+
+/** What `step(n)` reports. The object is reused between calls: copy what you keep. */
+export interface StepResult {
+  /** Steps completed since the start (or the restored snapshot). */
+  step: number;
+  /** Steps this call ran; fewer than asked only when the run diverged. */
+  ran: number;
+  /** Mean of the batch losses of this call's steps. */
+  trainLoss: number;
+  /** The last batch's loss. */
+  lastLoss: number;
+  /** Fraction of correct answers over this call's batches (classification), else null. */
+  trainAccuracy: number | null;
+  /** Global gradient norm of the last step (before clipping). */
+  gradNorm: number;
+  diverged: Divergence | null;
+}
+
+export interface Evaluation {
+  split: SplitName;
+  loss: number;
+  accuracy: number | null;
+  rows: number;
+}
+
+/** Public description of a tensor for the UI and model files. */
+export interface TensorInfo {
+  name: string;
+  region: Tensor['region'];
+  shape: number[];
+}
+
+/** Checks a seed: an integer the kernel PRNG can take. */
+export function checkSeed(seed: unknown, path = 'seed'): number {
+  const issues = new Issues();
+  checkInt(issues, path, seed, 0, 0xffffffff);
+  issues.throwIfAny();
+  return seed as number;
+}
+
+/**
+ * The data a learner trains on: a `Dataset` of float rows, or image data whose inputs are u8
+ * pixels (`image` says their shape and the scale that turns a pixel into an input value).
+ */
+export interface LearnerData {
+  readonly name: string;
+  readonly task: Dataset['task'];
+  readonly inputs: number;
+  readonly outputs: number;
+  readonly train: {
+    readonly x: Float32Array | Uint8Array;
+    readonly y: Float32Array;
+    readonly n: number;
+  };
+  readonly validation: LearnerData['train'];
+  readonly test: LearnerData['train'];
+  readonly image?: {
+    readonly channels: number;
+    readonly height: number;
+    readonly width: number;
+    readonly scale: number;
+  };
+  readonly targetStandardization?: Dataset['targetStandardization'];
+}
+
+/** Checks the data's split sizes against the limits and the batch size. */
+export function checkLearnerData(data: LearnerData, batch: number): void {
+  for (const split of ['train', 'validation', 'test'] as const) {
+    if (data[split].n > LIMITS.maxRows) {
+      throw new SpecError([
+        `data.${split} has ${data[split].n} rows; the limit is ${LIMITS.maxRows}`,
+      ]);
+    }
+  }
+  if (data.train.n < 1) throw new SpecError(['data.train must hold at least one row']);
+  if (batch > data.train.n) {
+    throw new SpecError([
+      `options.batch must be at most ${data.train.n}, the rows of the training split, got ${batch}`,
+    ]);
+  }
+}
+
+/** SHA-256 (hex) over float32 arrays concatenated as little-endian bytes. */
+export async function hashParams(arrays: readonly Float32Array[]): Promise<string> {
+  const total = arrays.reduce((n, a) => n + a.length, 0);
+  const all = new Float32Array(total);
+  let at = 0;
+  for (const a of arrays) {
+    all.set(a, at);
+    at += a.length;
+  }
+  const bytes = new Uint8Array(all.buffer);
+  if (!littleEndian()) {
+    for (let i = 0; i < bytes.length; i += 4) bytes.subarray(i, i + 4).reverse();
+  }
+  const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes);
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function littleEndian(): boolean {
+  return new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+}
