@@ -25,6 +25,7 @@ import {
 } from './generators.js';
 import type { TaskShape } from '../engine/spec.js';
 import { kernelRandom } from './random.js';
+import { IMAGE_SETS, isImageSetName } from './images.js';
 import { buildDataset, type BuildOptions } from './split.js';
 
 export * from './bundled.js';
@@ -56,6 +57,16 @@ export function namedDataShape(
       inputs: name === 'line' ? 1 : 2,
       outputs: task === 'multiclass' ? classes : 1,
       task,
+      dataName: name,
+    };
+  }
+  if (isImageSetName(name)) {
+    const s = IMAGE_SETS[name];
+    return {
+      inputs: s.inputs,
+      inputShape: [s.channels, s.height, s.width],
+      outputs: s.classes,
+      task: 'multiclass',
       dataName: name,
     };
   }

@@ -4,8 +4,18 @@
  * directly in Node. It owns one learner at a time and builds the data inside the worker, so only
  * small messages cross the thread boundary while training.
  */
-import { makeCsvDataset, makeDataset, trainFractions } from '../data/index.js';
-import type { Dataset } from '../data/dataset.js';
+import {
+  fetchImageAsset,
+  imageAssetUrl,
+  imageDataset,
+  isImageSetName,
+  makeCsvDataset,
+  makeDataset,
+  trainFractions,
+  type ImageAsset,
+  type ImageSetName,
+} from '../data/index.js';
+import type { Dataset, ImageDataset } from '../data/dataset.js';
 import type { LayerSummary } from './spec.js';
 import type { TrainOptions } from './options.js';
 import {
@@ -29,7 +39,10 @@ import {
   type TensorInfo,
 } from './learner.js';
 
-/** Which data to train on: a generator or bundled set by name, or CSV text the player chose. */
+/**
+ * Which data to train on: a generator, a bundled set or an image set (`digits`,
+ * `fashion-mnist`: downloaded once, split by the seed) by name, or CSV text the player chose.
+ */
 export type DataRequest =
   | {
       name: string;
@@ -47,6 +60,20 @@ export type DataRequest =
       train?: number;
     }
   | { csv: string; seed: number; target?: string; fileName?: string };
+
+/** How the trainer gets an image set's asset: a download in the browser, a file in Node. */
+export type ImageLoader = (
+  name: ImageSetName,
+  onProgress: (loadedBytes: number, totalBytes: number) => void,
+) => Promise<ImageAsset>;
+
+/** The download of an image set, for a progress bar: bytes so far, and the total (0: unknown). */
+export interface ImageProgress {
+  name: ImageSetName;
+  loadedBytes: number;
+  totalBytes: number;
+  done: boolean;
+}
 
 /** How regression targets were scaled for training, to show values in the data's own units. */
 export interface TargetScale {
@@ -120,6 +147,8 @@ export interface TrainerApi {
   describe(): ReturnType<Learner['describe']>;
   /** Shape, names and some rows of a data set, without touching the current learner. */
   preview(data: DataRequest): Promise<DataPreview>;
+  /** The last image set download (for a progress bar while `create` waits), or null. */
+  imageProgress(): ImageProgress | null;
   /**
    * Trains `run` to its end in a learner of its own, checking every `every` steps as a level does
    * (`split` and `metric` of its goal), and predicting over `grid` at each check. The current
@@ -224,13 +253,13 @@ function featureBounds(data: Dataset): { min: number[]; max: number[] } {
 }
 
 /** The first target's scaling, when the data's targets were standardised for training. */
-function targetScale(data: Dataset): TargetScale | null {
+function targetScale(data: Dataset | ImageDataset): TargetScale | null {
   const t = data.targetStandardization;
   return t ? { mean: t.mean[0]!, std: t.std[0]! } : null;
 }
 
 /** What a learner's and a preview's answer say about the data alike. */
-function dataInfo(data: Dataset): DataInfo {
+function dataInfo(data: Dataset | ImageDataset): DataInfo {
   return {
     name: data.name,
     task: data.task,
@@ -247,8 +276,35 @@ function dataInfo(data: Dataset): DataInfo {
  * browser); it is called lazily so the worker can answer messages right away.
  */
 
-export function createTrainer(loadModule: () => Promise<WebAssembly.Module>): TrainerApi {
+export function createTrainer(
+  loadModule: () => Promise<WebAssembly.Module>,
+  loadImages: ImageLoader = (name, onProgress) =>
+    fetchImageAsset(imageAssetUrl(name), name, { onProgress }),
+): TrainerApi {
   let module: Promise<WebAssembly.Module> | null = null;
+  const assets = new Map<ImageSetName, Promise<ImageAsset>>();
+  let progress: ImageProgress | null = null;
+  /** An image set's asset, downloaded once per trainer (a failed download is tried again). */
+  const asset = (name: ImageSetName): Promise<ImageAsset> => {
+    let found = assets.get(name);
+    if (!found) {
+      progress = { name, loadedBytes: 0, totalBytes: 0, done: false };
+      found = loadImages(name, (loadedBytes, totalBytes) => {
+        progress = { name, loadedBytes, totalBytes, done: false };
+      }).then(
+        (a) => {
+          if (progress?.name === name) progress = { ...progress, done: true };
+          return a;
+        },
+        (error: unknown) => {
+          assets.delete(name);
+          throw error;
+        },
+      );
+      assets.set(name, found);
+    }
+    return found;
+  };
   let learner: Learner | null = null;
   let race: Race | null = null;
   const racing = (): Race => {
@@ -259,9 +315,15 @@ export function createTrainer(loadModule: () => Promise<WebAssembly.Module>): Tr
     if (!learner) throw new Error('no learner: call create first');
     return learner;
   };
-  const load = async (request: DataRequest): Promise<{ m: WebAssembly.Module; data: Dataset }> => {
+  const load = async (
+    request: DataRequest,
+  ): Promise<{ m: WebAssembly.Module; data: Dataset | ImageDataset }> => {
     module ??= loadModule();
     const m = await module;
+    if (!('csv' in request) && isImageSetName(request.name)) {
+      const a = await asset(request.name);
+      return { m, data: imageDataset(a, { module: m, seed: request.seed }) };
+    }
     const data =
       'csv' in request
         ? makeCsvDataset(request.csv, {
@@ -296,8 +358,11 @@ export function createTrainer(loadModule: () => Promise<WebAssembly.Module>): Tr
         data: dataInfo(data),
       };
     },
+    imageProgress: () => progress,
     async preview(request) {
       const { data } = await load(request);
+      if ('image' in data)
+        throw new Error('preview shows table data; an image set has no rows to list');
       const rows = Math.min(PREVIEW_ROWS, data.train.n);
       const yWidth = data.train.y.length / Math.max(1, data.train.n);
       const y = new Float32Array(rows);

@@ -92,6 +92,37 @@ test('the worker trains to the same weightsHash as the command line', async () =
   }
 });
 
+test('a CNN on the 8×8 digits: downloaded in the worker, the same weightsHash as the command line', async () => {
+  const run = {
+    spec: {
+      layers: [
+        { type: 'conv2d', filters: 6, kernel: 3, padding: 1, bias: false },
+        { type: 'batchnorm' },
+        { type: 'activation', activation: 'relu' },
+        { type: 'maxpool2d', size: 2 },
+        { type: 'conv2d', filters: 8, kernel: 3, activation: 'tanh' },
+        { type: 'avgpool2d', size: 2 },
+        { type: 'flatten' },
+        { type: 'dropout', rate: 0.1 },
+        { type: 'dense', units: 10 },
+      ],
+    },
+    data: 'digits',
+    options: { optimizer: 'adam', lr: 0.01, batch: 32 },
+    steps: 300,
+    seed: 4,
+  };
+  const { inPage, cli } = await trainBoth(run);
+  assert.equal(inPage.step, run.steps);
+  assert.match(inPage.hash, /^[0-9a-f]{64}$/);
+  assert.equal(inPage.hash, cli.weightsHash, 'digits CNN: browser and command line differ');
+  const progress = await page.evaluate(() => window.neuralJourney.trainer.imageProgress());
+  assert.equal(progress.name, 'digits');
+  assert.equal(progress.done, true);
+  assert.ok(progress.loadedBytes > 40000, `downloaded ${progress.loadedBytes} bytes`);
+  assert.ok(cli.test.accuracy > 0.9, `test accuracy ${cli.test.accuracy}`);
+});
+
 test('the worker protocol: snapshot, restore, evaluate, predict, errors', async () => {
   const out = await page.evaluate(async () => {
     const { trainer } = window.neuralJourney;

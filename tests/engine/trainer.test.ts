@@ -4,6 +4,7 @@ import { makeDataset } from '../../src/data/index.js';
 import { Learner } from '../../src/engine/learner.js';
 import { createTrainer, type TrainerApi } from '../../src/engine/trainer.js';
 import { loadKernelModule } from '../../src/node/kernel-file.js';
+import { loadImageAsset, loadImageDataset } from '../../src/node/image-data.js';
 
 // The worker's message protocol without a Worker: the trainer is exposed on one end of a
 // MessageChannel and driven through Comlink from the other, exactly as the page does.
@@ -100,5 +101,63 @@ describe('trainer over a message channel', () => {
       /line 3, column 1/,
     );
     expect((await trainer.step(1)).ran).toBe(1);
+  });
+});
+
+describe('trainer with image data', () => {
+  it('loads an image set once, reports the download, and trains a CNN as a learner does', async () => {
+    const module = await loadKernelModule('simd');
+    const calls: string[] = [];
+    const images = createTrainer(
+      async () => module,
+      async (name, onProgress) => {
+        calls.push(name);
+        onProgress(0, 100);
+        onProgress(100, 100);
+        return loadImageAsset(name);
+      },
+    );
+    expect(images.imageProgress()).toBeNull();
+    const cnn = {
+      layers: [
+        { type: 'conv2d', filters: 4, kernel: 3, padding: 1, activation: 'relu' },
+        { type: 'maxpool2d', size: 2 },
+        { type: 'flatten' },
+        { type: 'dense', units: 10 },
+      ],
+    };
+    const info = await images.create(cnn, { name: 'digits', seed: 2 }, { lr: 0.01 }, 3);
+    expect(info.data).toMatchObject({
+      name: 'digits',
+      task: 'multiclass',
+      inputs: 64,
+      outputs: 10,
+    });
+    expect(info.summary.map((r) => r.outputShape)).toEqual([
+      [4, 8, 8],
+      [4, 8, 8],
+      [4, 4, 4],
+      [64],
+      [10],
+    ]);
+    expect(images.imageProgress()).toEqual({
+      name: 'digits',
+      loadedBytes: 100,
+      totalBytes: 100,
+      done: true,
+    });
+    images.step(50);
+    const direct = new Learner(
+      module,
+      cnn,
+      await loadImageDataset('digits', { module, seed: 2 }),
+      { lr: 0.01 },
+      3,
+    );
+    direct.step(50);
+    expect(await images.weightsHash()).toBe(await direct.weightsHash());
+    await images.create(cnn, { name: 'digits', seed: 5 }, { lr: 0.01 }, 3);
+    expect(calls).toEqual(['digits']);
+    await expect(images.preview({ name: 'digits', seed: 1 })).rejects.toThrow(/image set/);
   });
 });
