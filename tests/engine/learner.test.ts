@@ -711,3 +711,43 @@ describe('setting one parameter by hand', () => {
     expect(() => s.setParam('0.bias', 0, 1)).toThrow('this learner was disposed');
   });
 });
+
+describe('convolution weights start with PyTorch fans', () => {
+  it('he_uniform by fan-in C·K·K, xavier_uniform by fan-in + fan-out OC·K·K, batch norm at 1 and 0', async () => {
+    const module = await loadKernelModule('simd');
+    const n = 8;
+    const x = new Uint8Array(n * 2 * 6 * 6).fill(7);
+    const split = { x, y: new Float32Array(n), n };
+    const data = {
+      name: 'flat-images',
+      task: 'multiclass' as const,
+      inputs: 72,
+      outputs: 2,
+      train: split,
+      validation: split,
+      test: split,
+      image: { channels: 2, height: 6, width: 6, scale: 1 / 255 },
+    };
+    const spec = {
+      layers: [
+        { type: 'conv2d', filters: 5, kernel: 3, activation: 'relu' },
+        { type: 'batchnorm' },
+        { type: 'conv2d', filters: 4, kernel: 3 },
+        { type: 'flatten' },
+        { type: 'dense', units: 2 },
+      ],
+    };
+    const l = new Learner(module, spec, data, { batch: 4 }, 9);
+    const largest = (name: string) => Math.max(...Array.from(l.read(name), Math.abs));
+    const he = Math.sqrt(6 / (2 * 9));
+    const xavier = Math.sqrt(6 / (5 * 9 + 4 * 9));
+    expect(largest('0.weight')).toBeLessThanOrEqual(he);
+    expect(largest('0.weight')).toBeGreaterThan(0.8 * he);
+    expect(largest('3.weight')).toBeLessThanOrEqual(xavier);
+    expect(largest('3.weight')).toBeGreaterThan(0.8 * xavier);
+    expect(Array.from(l.read('2.weight'))).toEqual([1, 1, 1, 1, 1]);
+    expect(Array.from(l.read('2.bias'))).toEqual([0, 0, 0, 0, 0]);
+    expect(Array.from(l.read('0.bias'))).toEqual([0, 0, 0, 0, 0]);
+    expect(Array.from(l.read('2.running_var'))).toEqual([1, 1, 1, 1, 1]);
+  });
+});

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_OPTIONS, parseOptions } from '../../src/engine/options.js';
-import { planArena, REGIONS } from '../../src/engine/plan.js';
+import { EVAL_ROWS, planArena, REGIONS } from '../../src/engine/plan.js';
+import { LIMITS } from '../../src/engine/limits.js';
 import { HEADER_WORDS, RECORDS } from '../../src/engine/records.js';
 import { buildNetwork, parseSpec, SpecError } from '../../src/engine/spec.js';
 
@@ -122,5 +123,92 @@ describe('program layout', () => {
   it('is generated for the engine and the kernel from one table, and both files are current', () => {
     const script = new URL('../../scripts/gen-records.mjs', import.meta.url);
     expect(() => execFileSync(process.execPath, [script.pathname, '--check'])).not.toThrow();
+  });
+});
+
+describe('planArena for images', () => {
+  const image = { inputs: 784, inputShape: [1, 28, 28], outputs: 10, task: 'multiclass' as const };
+  const cnn = buildNetwork(
+    parseSpec({
+      layers: [
+        { type: 'conv2d', filters: 16, kernel: 3, padding: 1, bias: false },
+        { type: 'batchnorm' },
+        { type: 'activation', activation: 'relu' },
+        { type: 'maxpool2d', size: 2 },
+        { type: 'flatten' },
+        { type: 'dense', units: 10 },
+      ],
+    }),
+    image,
+  );
+  const data = {
+    inputs: 784,
+    targetWidth: 1,
+    train: 12000,
+    validation: 2000,
+    test: 2000,
+    pixels: true,
+  };
+
+  it('sizes every buffer from rows × its shape, keeps pixels as u8 and flatten as an alias', () => {
+    const plan = planArena(cnn, parseOptions({ batch: 32 }), data);
+    const rows = plan.rows;
+    expect(plan.byName.get('input')!.shape).toEqual([rows, 1, 28, 28]);
+    expect(plan.byName.get('0.out')!.shape).toEqual([rows, 16, 28, 28]);
+    expect(plan.byName.get('3.out')!.shape).toEqual([rows, 16, 14, 14]);
+    expect(plan.byName.get('3.arg')).toMatchObject({ dtype: 'i32', shape: [rows, 16, 14, 14] });
+    expect(plan.byName.get('1.istd')!.shape).toEqual([16]);
+    expect(plan.byName.get('train.x')).toMatchObject({ dtype: 'u8', shape: [12000, 784] });
+    // flatten moves nothing: its output and gradient are the pooled map's bytes.
+    const flat = plan.byName.get('4.out')!;
+    expect(flat.shape).toEqual([rows, 3136]);
+    expect(flat.offset).toBe(plan.byName.get('3.out')!.offset);
+    expect(plan.byName.get('4.out.grad')!.offset).toBe(plan.byName.get('3.out.grad')!.offset);
+    expect(plan.tensors.some((t) => t.name === '4.out')).toBe(false);
+    // Running statistics sit in their own region, between the state and the activations.
+    expect(plan.buffers.map((b) => [b.name, b.region, b.fill])).toEqual([
+      ['1.running_mean', 'buffers', 0],
+      ['1.running_var', 'buffers', 1],
+      ['1.num_batches_tracked', 'buffers', 0],
+    ]);
+    // The first op reads the data: no gradient is planned for the input.
+    expect(plan.byName.has('input.grad')).toBe(false);
+    expect(plan.byName.get('0.scratch')!.length).toBe(Math.max(9 * (784 + 16), 30 * 30 + 9));
+  });
+
+  it('shrinks the evaluation chunk of a large network to fit the memory cap, never below the batch', () => {
+    const wide = buildNetwork(
+      parseSpec({
+        layers: [
+          { type: 'conv2d', filters: 256, kernel: 3, padding: 1, activation: 'relu' },
+          { type: 'conv2d', filters: 256, kernel: 3, padding: 1, activation: 'relu' },
+          { type: 'flatten' },
+          { type: 'dense', units: 10 },
+        ],
+      }),
+      image,
+    );
+    const plan = planArena(wide, parseOptions({ batch: 16 }), data);
+    expect(plan.rows).toBeLessThan(EVAL_ROWS);
+    expect(plan.rows).toBeGreaterThanOrEqual(16);
+    expect(plan.totalBytes).toBeLessThanOrEqual(LIMITS.maxArenaBytes);
+    expect(planArena(cnn, parseOptions({ batch: 32 }), data).rows).toBe(EVAL_ROWS);
+    // A batch that cannot fit at all is refused with the memory it needs.
+    expect(() => planArena(wide, parseOptions({ batch: 512 }), data)).toThrow(
+      /need \d+\.\d MiB of memory; the limit is 512\.0 MiB/,
+    );
+  });
+
+  it('refuses a batch of one for batch norm over features (it averages over the batch)', () => {
+    const bn = buildNetwork(
+      parseSpec({
+        layers: [{ type: 'dense', units: 4 }, { type: 'batchnorm' }, { type: 'dense', units: 1 }],
+      }),
+      { inputs: 2, outputs: 1, task: 'binary' },
+    );
+    const small = { inputs: 2, targetWidth: 1, train: 10, validation: 0, test: 0 };
+    expect(() => planArena(bn, parseOptions({ batch: 1 }), small)).toThrow(
+      'options.batch must be at least 2 for the batchnorm of layers[1] (it averages over the batch), got 1',
+    );
   });
 });

@@ -274,3 +274,119 @@ describe('parseOptions', () => {
     ]);
   });
 });
+
+describe('buildNetwork for images', () => {
+  const digits = {
+    inputs: 64,
+    inputShape: [1, 8, 8],
+    outputs: 10,
+    task: 'multiclass' as const,
+    dataName: 'digits',
+  };
+  const build = (layers: unknown[]) => buildNetwork(parseSpec({ layers }), digits);
+  const fails = (layers: unknown[]) => messages(() => build(layers));
+
+  it('infers [C, H, W] shapes, counts parameters with their formula and multiply-adds', () => {
+    const net = build([
+      { type: 'conv2d', filters: 8, kernel: 3, padding: 1, activation: 'relu' },
+      { type: 'maxpool2d', size: 2 },
+      { type: 'batchnorm' },
+      { type: 'flatten' },
+      { type: 'dense', units: 10 },
+    ]);
+    expect(net.summary.map((r) => [r.kind, r.outputShape, r.formula, r.macs])).toEqual([
+      ['conv2d', [8, 8, 8], '8×1×3×3 + 8 = 80', 8 * 8 * 8 * 9],
+      ['activation', [8, 8, 8], '0', 0],
+      ['maxpool2d', [8, 4, 4], '0', 0],
+      ['batchnorm', [8, 4, 4], '8 + 8 = 16', 128],
+      ['flatten', [128], '0', 0],
+      ['dense', [10], '128×10 + 10 = 1290', 1280],
+    ]);
+    expect(net.totalParams).toBe(80 + 16 + 1290);
+    expect(net.totalMacs).toBe(4608 + 128 + 1280);
+  });
+
+  it('says in plain words why a filter, a window or a layer does not fit', () => {
+    expect(
+      fails([
+        { type: 'conv2d', filters: 4, kernel: 5, stride: 2 },
+        { type: 'flatten' },
+        { type: 'dense', units: 10 },
+      ]),
+    ).toEqual([
+      'layers[0] a 5×5 filter with stride 2 and no padding does not fit a 8×8 input: (8 − 5) / 2 + 1 = 2.5 is not whole',
+    ]);
+    expect(
+      fails([
+        { type: 'conv2d', filters: 4, kernel: 3, stride: 2, padding: 1 },
+        { type: 'flatten' },
+        { type: 'dense', units: 10 },
+      ]),
+    ).toEqual([
+      'layers[0] a 3×3 filter with stride 2 and padding 1 does not fit a 8×8 input: (8 + 2×1 − 3) / 2 + 1 = 4.5 is not whole',
+    ]);
+    expect(
+      fails([
+        { type: 'maxpool2d', size: 2 },
+        { type: 'maxpool2d', size: 2 },
+        { type: 'maxpool2d', size: 2 },
+        { type: 'maxpool2d', size: 2 },
+        { type: 'flatten' },
+        { type: 'dense', units: 10 },
+      ]),
+    ).toEqual(['layers[3] a 2×2 window does not fit a 1×1 input with no padding']);
+    expect(fails([{ type: 'conv2d', filters: 4, kernel: 3, padding: 3 }])).toEqual([
+      'layers[0].padding must be smaller than the kernel size 3, got 3',
+    ]);
+    expect(fails([{ type: 'dense', units: 10 }])).toEqual([
+      'layers[0] needs a flat input, got [1, 8, 8]: put a flatten layer before it',
+    ]);
+    expect(fails([{ type: 'conv2d', filters: 10, kernel: 8 }])).toEqual([
+      'layers[0] ends on a [10, 1, 1] image; flatten it and end with a dense layer of 10 units to match the 10 classes of digits',
+    ]);
+    expect(
+      fails([
+        { type: 'conv2d', filters: 2, kernel: 3, padding: 1 },
+        { type: 'add', from: 3 },
+        { type: 'flatten' },
+        { type: 'dense', units: 10 },
+      ]),
+    ).toEqual(['layers[1].from must be the index of an earlier layer (0 to 0), got 3']);
+    expect(
+      fails([
+        { type: 'conv2d', filters: 2, kernel: 3, padding: 1 },
+        { type: 'conv2d', filters: 3, kernel: 3, padding: 1 },
+        { type: 'add', from: 0 },
+        { type: 'flatten' },
+        { type: 'dense', units: 10 },
+      ]),
+    ).toEqual([
+      "layers[2] adds layers[0]'s output [2, 8, 8] to a value of shape [3, 8, 8]: the shapes must be the same",
+    ]);
+    const iris = { inputs: 4, outputs: 3, task: 'multiclass' as const, dataName: 'iris' };
+    expect(
+      messages(() =>
+        buildNetwork(parseSpec({ layers: [{ type: 'conv2d', filters: 2, kernel: 1 }] }), iris),
+      ),
+    ).toEqual(['layers[0] needs an image input [channels, height, width], got [4]']);
+  });
+
+  it("validates the new layers' fields from the registry", () => {
+    expect(
+      messages(() =>
+        parseSpec({
+          layers: [
+            { type: 'conv2d', filters: 0, kernel: 3, bias: 'yes' },
+            { type: 'maxpool2d' },
+            { type: 'batchnorm', eps: 1 },
+          ],
+        }),
+      ),
+    ).toEqual([
+      'layers[0].filters must be an integer from 1 to 256, got 0',
+      'layers[0].bias must be true or false, got "yes"',
+      'layers[1].size must be an integer from 1 to 8, got nothing',
+      'layers[2].eps is not a known field (known: type)',
+    ]);
+  });
+});

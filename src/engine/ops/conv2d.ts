@@ -29,8 +29,10 @@ export interface Conv2dAttrs {
 }
 
 /**
- * The output length along one side, or why the window does not fit: it must fit the padded
- * input and land exactly on its end, (n + 2P − K) / S + 1 whole, so no input column is ignored.
+ * The output length along one side, or why the window does not fit (`input` names the whole
+ * input, "8×8"): it must fit the padded input and, when `whole`, land exactly on its end,
+ * (n + 2P − K) / S + 1 whole, so no input column is ignored (a pooling window may leave the
+ * last ones out, as PyTorch's does).
  */
 export function slide(
   n: number,
@@ -39,14 +41,15 @@ export function slide(
   p: number,
   what: string,
   whole: boolean,
+  input: string,
 ): number | string {
   const padded = n + 2 * p;
   const pad = p === 0 ? 'no padding' : `padding ${p}`;
-  if (padded < k) return `a ${k}×${k} ${what} does not fit a ${n}×${n} input with ${pad}`;
+  if (padded < k) return `a ${k}×${k} ${what} does not fit a ${input} input with ${pad}`;
   const steps = (padded - k) / s;
   if (whole && !Number.isInteger(steps)) {
     const sum = p === 0 ? `(${n} − ${k})` : `(${n} + 2×${p} − ${k})`;
-    return `a ${k}×${k} ${what} with stride ${s} and ${pad} does not fit a ${n}×${n} input: ${sum} / ${s} + 1 = ${+(steps + 1).toFixed(2)} is not whole`;
+    return `a ${k}×${k} ${what} with stride ${s} and ${pad} does not fit a ${input} input: ${sum} / ${s} + 1 = ${+(steps + 1).toFixed(2)} is not whole`;
   }
   return Math.floor(steps) + 1;
 }
@@ -63,9 +66,10 @@ export function slide2d(
   if (input.length !== 3) {
     return `needs an image input [channels, height, width], got ${showShape(input)}`;
   }
-  const oh = slide(input[1]!, k, s, p, what, whole);
+  const size = `${input[1]}×${input[2]}`;
+  const oh = slide(input[1]!, k, s, p, what, whole, size);
   if (typeof oh === 'string') return oh;
-  const ow = slide(input[2]!, k, s, p, what, whole);
+  const ow = slide(input[2]!, k, s, p, what, whole, size);
   if (typeof ow === 'string') return ow;
   return [oh, ow];
 }
