@@ -2,9 +2,9 @@
 /**
  * The two convolutions of the game's small CNN (batch 32, 28×28×1 → conv 3×3×16 → pool 2 →
  * conv 3×3×32, valid padding), each one forward plus one backward (weight, bias and, for the
- * second layer, input gradient) of the SIMD build, next to the SIMD build's `peak_loop`. Flops
- * count 2 per multiply-add of the forward, the weight gradient and the input gradient. Row names:
- * 'peak loop', 'conv 28x28x1→16 fwd+bwd', 'conv 13x13x16→32 fwd+bwd'.
+ * second layer, input gradient) of the SIMD build; `npm run bench` runs them after the matmul
+ * rows and their peak loop. Flops count 2 per multiply-add of the forward, the weight gradient
+ * and the input gradient. Row names: 'conv 28x28x1→16 fwd+bwd', 'conv 13x13x16→32 fwd+bwd'.
  *
  * Run on its own: `npx tsc -p tsconfig.node.json && node dist/bench/conv.js`.
  */
@@ -14,52 +14,6 @@ import { loadKernelModule } from '../src/node/kernel-file.js';
 import { measure, type BenchOptions, type BenchResult } from './harness.js';
 
 const GROUP = 'conv';
-
-/** The conv2d exports (assembly/ops/conv2d.ts); byte addresses and sizes. */
-interface ConvExports {
-  conv2d_forward(
-    out: number,
-    inp: number,
-    w: number,
-    b: number,
-    col: number,
-    B: number,
-    C: number,
-    H: number,
-    W: number,
-    OC: number,
-    K: number,
-    S: number,
-    P: number,
-  ): void;
-  conv2d_backward(
-    dinp: number,
-    dw: number,
-    db: number,
-    dout: number,
-    inp: number,
-    w: number,
-    col: number,
-    B: number,
-    C: number,
-    H: number,
-    W: number,
-    OC: number,
-    K: number,
-    S: number,
-    P: number,
-  ): void;
-  conv2d_col_floats(
-    B: number,
-    C: number,
-    H: number,
-    W: number,
-    OC: number,
-    K: number,
-    S: number,
-    P: number,
-  ): number;
-}
 
 /** One benchmarked layer; `dinp` false for a first layer, which needs no input gradient. */
 interface Layer {
@@ -105,12 +59,9 @@ const LAYERS: readonly Layer[] = [
 /** Flops per timed sample: ~50 ms of work at ~20 GFLOP/s. */
 const SAMPLE_FLOPS = 1e9;
 const QUICK_FLOPS = 2e7;
-/** peak_loop iterations per sample, as in matmul.ts. */
-const PEAK_ITERATIONS = 2e7;
-const QUICK_PEAK_ITERATIONS = 2e5;
 
 /** Buffers of one layer in kernel memory, laid out from `base`; returns them and the end. */
-function buffers(k: KernelExports & ConvExports, l: Layer, base: number) {
+function buffers(k: KernelExports, l: Layer, base: number) {
   const OH = (l.H + 2 * l.P - l.K) / l.S + 1;
   const OW = (l.W + 2 * l.P - l.K) / l.S + 1;
   const sizes = {
@@ -155,9 +106,9 @@ function buffers(k: KernelExports & ConvExports, l: Layer, base: number) {
   return { p, flops, end: top };
 }
 
-/** Runs the conv benchmark: the peak loop row, then one fwd+bwd row per layer (SIMD build). */
+/** One fwd+bwd row per layer (SIMD build), in GFLOP/s: compare with matmul.ts's peak loop. */
 export async function benchConv(options: BenchOptions): Promise<BenchResult[]> {
-  const k = instantiateKernel(await loadKernelModule('simd')) as KernelExports & ConvExports;
+  const k = instantiateKernel(await loadKernelModule('simd'));
   let base = k.heap_base();
   const layers = LAYERS.map((l) => {
     const b = buffers(k, l, base);
@@ -191,21 +142,7 @@ export async function benchConv(options: BenchOptions): Promise<BenchResult[]> {
     for (const { step } of layers) step();
   }
   await new Promise((resolve) => setTimeout(resolve, 200));
-  const iterations = options.quick ? QUICK_PEAK_ITERATIONS : PEAK_ITERATIONS;
-  const perIteration = k.peak_flops_per_iteration();
-  const results = [
-    measure(
-      GROUP,
-      'peak loop',
-      'GFLOP/s',
-      () => {
-        k.peak_loop(iterations);
-        return iterations * perIteration;
-      },
-      options,
-      1e-9,
-    ),
-  ];
+  const results: BenchResult[] = [];
   for (const { l, flops, step } of layers) {
     const calls = Math.max(1, Math.round((options.quick ? QUICK_FLOPS : SAMPLE_FLOPS) / flops));
     const sample = (): number => {

@@ -12,6 +12,7 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchConvnetjs, convnetjsInfo } from './convnetjs.js';
+import { benchConv } from './conv.js';
 import { benchEngine } from './engine.js';
 import { benchEngineCnn } from './engine-cnn.js';
 import type { BenchOptions, BenchResult } from './harness.js';
@@ -67,6 +68,7 @@ async function main(): Promise<void> {
   // Float64Array volume per layer per example, leaving the heap churned for whatever would follow.
   const suites: [string, (o: BenchOptions) => Promise<BenchResult[]>][] = [
     ['matmul', benchMatmul],
+    ['conv', benchConv],
     ['engine', benchEngine],
     ['engine cnn', benchEngineCnn],
     ['tfjs', benchTfjs],

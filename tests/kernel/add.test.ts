@@ -9,14 +9,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Ptr } from '../../src/engine/kernel.js';
 import { bits, harness, SIZES, testValues, type Harness } from './harness.js';
 
-/** The add exports (assembly/ops/add.ts). */
-interface AddKernel {
-  add_forward(out: Ptr, a: Ptr, b: Ptr, N: number): void;
-  add_forward_scalar(out: Ptr, a: Ptr, b: Ptr, N: number): void;
-  add_backward(da: Ptr, db: Ptr, dout: Ptr, N: number): void;
-  add_backward_scalar(da: Ptr, db: Ptr, dout: Ptr, N: number): void;
-}
-
 const GUARD = 8;
 const SENTINEL = -777.25;
 
@@ -36,7 +28,7 @@ const RUNS = [
 ] as const;
 type Run = (typeof RUNS)[number];
 const hOf = (run: Run) => (run.variant === 'simd' ? simd : scalar);
-const kOf = (run: Run) => hOf(run).k as unknown as AddKernel;
+const kOf = (run: Run) => hOf(run).k;
 
 /** A buffer with sentinel guards on both sides; `check` reports writes outside it. */
 function guarded(h: Harness, values: ArrayLike<number>): { ptr: Ptr; check(): boolean } {

@@ -1,6 +1,6 @@
 // conv2d.test.ts — B batch, C in channels, H×W input, OC filters, K×K kernel, stride S, zero padding P.
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Ptr } from '../../src/engine/kernel.js';
+import type { KernelExports, Ptr } from '../../src/engine/kernel.js';
 import { bits, harness, testValues, VARIANTS, type Harness } from './harness.js';
 
 /** Unit roundoff of f32 doubled: a generous per-operation error for the bounds below. */
@@ -9,56 +9,6 @@ const GUARD = 8;
 const SENTINEL = -777.25;
 /** Floats of kernel memory each workspace lays its buffers out in. */
 const CAPACITY = 1 << 21;
-
-/** The conv2d exports (not in KernelExports yet): byte addresses, sizes. */
-interface ConvExports {
-  conv2d_forward: Forward;
-  conv2d_forward_scalar: Forward;
-  conv2d_backward: Backward;
-  conv2d_backward_scalar: Backward;
-  conv2d_col_floats(
-    B: number,
-    C: number,
-    H: number,
-    W: number,
-    OC: number,
-    K: number,
-    S: number,
-    P: number,
-  ): number;
-}
-type Forward = (
-  out: Ptr,
-  inp: Ptr,
-  w: Ptr,
-  b: Ptr,
-  col: Ptr,
-  B: number,
-  C: number,
-  H: number,
-  W: number,
-  OC: number,
-  K: number,
-  S: number,
-  P: number,
-) => void;
-type Backward = (
-  dinp: Ptr,
-  dw: Ptr,
-  db: Ptr,
-  dout: Ptr,
-  inp: Ptr,
-  w: Ptr,
-  col: Ptr,
-  B: number,
-  C: number,
-  H: number,
-  W: number,
-  OC: number,
-  K: number,
-  S: number,
-  P: number,
-) => void;
 
 interface Shape {
   B: number;
@@ -263,12 +213,12 @@ function compare(
  */
 interface Workspace {
   h: Harness;
-  k: ConvExports;
+  k: KernelExports;
   base: Ptr;
 }
 
 function workspace(h: Harness): Workspace {
-  return { h, k: h.k as unknown as ConvExports, base: h.alloc(CAPACITY) };
+  return { h, k: h.k, base: h.alloc(CAPACITY) };
 }
 
 /** A bump layout in the workspace; `problems` lists guards, canaries and inputs that changed. */

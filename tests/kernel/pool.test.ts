@@ -11,22 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Ptr } from '../../src/engine/kernel.js';
 import { bits, harness, testValues, type Harness } from './harness.js';
 
-/** The pooling exports (assembly/ops/maxpool2d.ts, avgpool2d.ts). */
-interface PoolKernel {
-  maxpool2d_forward: MaxForward;
-  maxpool2d_forward_scalar: MaxForward;
-  maxpool2d_backward: MaxBackward;
-  maxpool2d_backward_scalar: MaxBackward;
-  avgpool2d_forward: AvgPass;
-  avgpool2d_forward_scalar: AvgPass;
-  avgpool2d_backward: AvgPass;
-  avgpool2d_backward_scalar: AvgPass;
-}
 type Dims = [B: number, C: number, H: number, W: number, K: number, S: number, P: number];
-type MaxForward = (out: Ptr, arg: Ptr, inp: Ptr, ...dims: Dims) => void;
-type MaxBackward = (dinp: Ptr, dout: Ptr, arg: Ptr, ...dims: Dims) => void;
-/** avgpool2d_forward(out, inp, …) and avgpool2d_backward(dinp, dout, …) share a shape. */
-type AvgPass = (to: Ptr, from: Ptr, ...dims: Dims) => void;
 
 const U = 2 ** -24;
 const GUARD = 8;
@@ -94,7 +79,7 @@ beforeAll(async () => {
   scalar = await harness('scalar');
 });
 
-const kernel = (h: Harness) => h.k as unknown as PoolKernel;
+const kernel = (h: Harness) => h.k;
 
 /** The four ways to run an op: the fast op and its twin, in both builds. */
 function runs(): { name: string; h: Harness; twin: boolean }[] {

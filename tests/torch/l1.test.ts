@@ -17,28 +17,9 @@ import type { Dataset } from '../../src/data/dataset.js';
 import { Learner } from '../../src/engine/learner.js';
 import type { FeatureName } from '../../src/engine/spec.js';
 import { loadKernelModule } from '../../src/node/kernel-file.js';
+import { PYTHON, needTorch } from './torch.js';
 
-const PYTHON = '/usr/bin/python3';
 const ORACLE = fileURLToPath(new URL('./oracle.py', import.meta.url));
-
-const found = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
-const torchMissing =
-  found.status === 0
-    ? null
-    : `${PYTHON} -c "import torch" failed (${(found.error?.message ?? found.stderr).trim().split('\n').pop()})`;
-
-/** Passes through when PyTorch is there; skips without it, unless in CI, where it fails. */
-function needTorch(skip: (note: string) => never): void {
-  if (!torchMissing) return;
-  if (process.env['CI']) {
-    throw new Error(
-      `${torchMissing}: CI must run the PyTorch oracle (apt-get install python3-torch)`,
-    );
-  }
-  const note = `PyTorch oracle skipped: ${torchMissing}; install python3-torch to run it`;
-  console.warn(note);
-  skip(note);
-}
 
 let module: WebAssembly.Module;
 let data: Dataset;

@@ -23,27 +23,9 @@ import { decodeModel, encodeModel } from '../../src/engine/model-file.js';
 import { parseOptions } from '../../src/engine/options.js';
 import { loadImageDataset } from '../../src/node/image-data.js';
 import { loadKernelModule } from '../../src/node/kernel-file.js';
+import { PYTHON, needTorch } from './torch.js';
 
-const PYTHON = '/usr/bin/python3';
 const SCRIPT = fileURLToPath(new URL('./modelfile.py', import.meta.url));
-
-const found = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
-const torchMissing =
-  found.status === 0
-    ? null
-    : `${PYTHON} -c "import torch" failed (${(found.error?.message ?? found.stderr).trim().split('\n').pop()})`;
-
-function needTorch(skip: (note: string) => never): void {
-  if (!torchMissing) return;
-  if (process.env['CI']) {
-    throw new Error(
-      `${torchMissing}: CI must run the PyTorch test (apt-get install python3-torch)`,
-    );
-  }
-  const note = `PyTorch model-file test skipped: ${torchMissing}; install python3-torch to run it`;
-  console.warn(note);
-  skip(note);
-}
 
 interface TorchResult {
   loss: number;
