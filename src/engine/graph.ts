@@ -27,6 +27,11 @@ export interface GraphNode {
   op: OpName;
   /** Index in the equivalent `nn.Sequential`; −1 for the input features, which are not a module. */
   module: number;
+  /**
+   * The PyTorch module path its parameters, buffers and values are named under (`3` in
+   * `3.weight`, `3.out`); `features` for the input features.
+   */
+  path: string;
   /** The spec layer it comes from (−1: the input features). */
   layer: number;
   attrs: unknown;
@@ -142,7 +147,7 @@ export class Builder implements GraphBuilder {
     op: string,
     attrs: unknown,
     layer: number,
-    path: string,
+    where: string,
     inputs: number[],
     name: string | null,
   ): boolean {
@@ -152,7 +157,7 @@ export class Builder implements GraphBuilder {
     const shapes = inputs.map((v) => this.values[v]!.shape);
     const out = def.infer(shapes, attrs);
     if (typeof out === 'string') {
-      this.issues.add(path, out);
+      this.issues.add(where, out);
       this.broken = true;
       return false;
     }
@@ -161,13 +166,14 @@ export class Builder implements GraphBuilder {
     const macs = def.macs(attrs, input, out);
     const id = this.nodes.length;
     const module = name === null ? this.module++ : -1;
+    const path = name ?? String(module);
     const value = this.value(
-      name ?? `${module}.out`,
+      name ?? `${path}.out`,
       out,
       id,
       def.alias ? (this.values[inputs[0]!]!.aliasOf ?? inputs[0]!) : null,
     );
-    this.nodes.push({ id, op: op as OpName, module, layer, attrs, inputs, output: value });
+    this.nodes.push({ id, op: op as OpName, module, path, layer, attrs, inputs, output: value });
     if (module >= 0) {
       this.summary.push({
         layer,

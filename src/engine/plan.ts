@@ -189,7 +189,7 @@ function layout(network: Network, options: TrainOptions, data: DataSizes, rows: 
   for (const node of graph.nodes) {
     const def = opDef(node.op);
     for (const decl of def.params?.(node.attrs, inputShape(graph, node)) ?? []) {
-      params.push({ ...add(`${node.module}.${decl.name}`, decl.shape), decl });
+      params.push({ ...add(`${node.path}.${decl.name}`, decl.shape), decl });
     }
   }
   const paramBytes = cursor;
@@ -223,7 +223,7 @@ function layout(network: Network, options: TrainOptions, data: DataSizes, rows: 
   const buffers: BufferTensor[] = [];
   for (const node of graph.nodes) {
     for (const b of opDef(node.op).buffers?.(node.attrs, inputShape(graph, node)) ?? []) {
-      buffers.push({ ...add(`${node.module}.${b.name}`, b.shape, b.dtype), fill: b.fill });
+      buffers.push({ ...add(`${node.path}.${b.name}`, b.shape, b.dtype), fill: b.fill });
     }
   }
 
@@ -240,10 +240,10 @@ function layout(network: Network, options: TrainOptions, data: DataSizes, rows: 
     const input = inputShape(graph, node);
     const output = graph.values[node.output]!.shape;
     for (const s of def.saved?.(node.attrs, input, output) ?? []) {
-      add(`${node.module}.${s.name}`, s.perRow === false ? s.shape : [rows, ...s.shape], s.dtype);
+      add(`${node.path}.${s.name}`, s.perRow === false ? s.shape : [rows, ...s.shape], s.dtype);
     }
     const scratch = def.scratch?.(node.attrs, input, output, rows) ?? 0;
-    if (scratch > 0) add(`${node.module}.scratch`, [scratch]);
+    if (scratch > 0) add(`${node.path}.scratch`, [scratch]);
   }
   if (network.spec.loss !== 'mse') add('head', [rows, network.outputs]);
 

@@ -105,7 +105,7 @@ export function writeProgram(
     const input = inputShape(graph, node);
     const out = graph.values[node.output]!;
     const value = (i: number): string => graph.values[node.inputs[i]!]!.name;
-    const named = (name: string): number => ptr(`${node.module}.${name}`);
+    const named = (name: string): number => ptr(`${node.path}.${name}`);
     const ctx: RecordContext = {
       inp: (i = 0) => ptr(value(i)),
       dinp: (i = 0) => (needsGrad[node.inputs[i]!] ? ptr(`${value(i)}.grad`) : 0),
@@ -115,7 +115,7 @@ export function writeProgram(
       grad: (name) => named(`${name}.grad`),
       buffer: named,
       saved: named,
-      scratch: plan.byName.has(`${node.module}.scratch`) ? named('scratch') : 0,
+      scratch: plan.byName.has(`${node.path}.scratch`) ? named('scratch') : 0,
     };
     const spec = def.record!(node.attrs, input, out.shape, ctx);
     const rec = RECORDS[spec.record];
