@@ -174,7 +174,8 @@ export function decodeModel(text: string): ModelFile {
       issues.add('buffers', `must be an object of named tensors, got ${echo(raw['buffers'])}`);
     } else {
       for (const [name, entry] of Object.entries(raw['buffers'])) {
-        const dtype = name.endsWith('.num_batches_tracked') ? 'int32' : 'float32';
+        // Batch counts are int32, statistics float32; the entry says which (float32 if not).
+        const dtype = isObject(entry) && entry['dtype'] === 'int32' ? 'int32' : 'float32';
         const t = decodeTensor(issues, `buffers["${clip(name)}"]`, entry, dtype);
         if (t) buffers.push({ name, shape: t.shape, values: t.values });
         if (issues.list.length > MAX_ISSUES) break;

@@ -216,13 +216,12 @@ export function checkBuffers(
       issues.add(path, `must have shape [${t.shape.join(', ')}], got [${e.shape.join(', ')}]`);
     } else {
       const floor = t.name.endsWith('running_var') || t.dtype === 'i32' ? 0 : -Infinity;
+      const what = t.dtype === 'i32' ? 'an integer' : 'a finite number';
       for (let i = 0; i < e.values.length; i++) {
         const v = e.values[i]!;
-        if (!Number.isFinite(v) || v < floor) {
-          issues.add(
-            path,
-            `value ${i} must be a finite number${floor === 0 ? ' ≥ 0' : ''}, got ${v}`,
-          );
+        const ok = t.dtype === 'i32' ? Number.isInteger(v) : Number.isFinite(v);
+        if (!ok || v < floor) {
+          issues.add(path, `value ${i} must be ${what}${floor === 0 ? ' ≥ 0' : ''}, got ${v}`);
           break;
         }
       }

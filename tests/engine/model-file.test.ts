@@ -315,6 +315,9 @@ describe('model files, format 2: buffers', () => {
     expect(
       refuse([good[0]!, { ...good[1]!, values: new Float32Array([1, -1, 1, 1]) }, good[2]!]),
     ).toMatch(/buffers\["1.running_var"\] value 1 must be a finite number ≥ 0, got -1/);
+    expect(refuse([good[0]!, good[1]!, { ...good[2]!, values: new Float32Array([1.5]) }])).toMatch(
+      /buffers\["1.num_batches_tracked"\] value 0 must be an integer ≥ 0, got 1.5/,
+    );
     expect(
       refuse([...good, { name: '7.running_mean', shape: [1], values: new Float32Array(1) }]),
     ).toMatch(/buffers\["7.running_mean"\] is not a buffer of this network/);
