@@ -251,6 +251,12 @@ export function buildNetwork(spec: ModelSpec, shape: TaskShape): Network {
   if (b.totalParams > LIMITS.maxParams) {
     issues.add('layers', `hold ${b.totalParams} parameters; the limit is ${LIMITS.maxParams}`);
   }
+  if (b.totalMacs > LIMITS.maxMacs) {
+    issues.add(
+      'layers',
+      `need ${b.totalMacs} multiply-adds per example; the limit is ${LIMITS.maxMacs} (fewer filters, a smaller kernel, a stride or pooling earlier)`,
+    );
+  }
 
   const last = spec.layers.length - 1;
   const lastType = spec.layers[last] ? LAYERS[spec.layers[last].type] : undefined;

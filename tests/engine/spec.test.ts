@@ -390,3 +390,26 @@ describe('buildNetwork for images', () => {
     ]);
   });
 });
+
+describe('the multiply-add cap', () => {
+  it('refuses a network whose forward pass is too heavy, with the count and what helps', () => {
+    const fashion = {
+      inputs: 784,
+      inputShape: [1, 28, 28],
+      outputs: 10,
+      task: 'multiclass' as const,
+    };
+    const heavy = {
+      layers: [
+        { type: 'conv2d', filters: 64, kernel: 3, padding: 1 },
+        { type: 'conv2d', filters: 64, kernel: 3, padding: 1 },
+        { type: 'flatten' },
+        { type: 'dense', units: 10 },
+      ],
+    };
+    const macs = 64 * 784 * 9 + 64 * 784 * 64 * 9 + 64 * 784 * 10;
+    expect(messages(() => buildNetwork(parseSpec(heavy), fashion))).toEqual([
+      `layers need ${macs} multiply-adds per example; the limit is 20000000 (fewer filters, a smaller kernel, a stride or pooling earlier)`,
+    ]);
+  });
+});
