@@ -99,24 +99,18 @@ export function gradValues(graph: Graph): boolean[] {
 }
 
 /** Words of every op record of the network (its fields and tail). */
-export function recordWords(network: Network): number {
+export function recordWords(graph: Graph): number {
   let words = 0;
-  for (const node of network.graph.nodes) {
+  for (const node of graph.nodes) {
     const def = opDef(node.op);
-    if (!def.record) continue;
-    const rec = RECORDS[recordName(node)];
-    words += rec.words + (rec.tail && network.features ? network.features.length : 0);
+    if (def.recordKind) words += RECORDS[def.recordKind].words + (def.tailWords?.(node.attrs) ?? 0);
   }
   return words;
 }
 
 /** Records in the program: every op but the aliases. */
 export function recordNodes(graph: Graph): GraphNode[] {
-  return graph.nodes.filter((n) => opDef(n.op).record);
-}
-
-function recordName(node: GraphNode): keyof typeof RECORDS {
-  return node.op === 'activation' ? 'act' : (node.op as keyof typeof RECORDS);
+  return graph.nodes.filter((n) => opDef(n.op).recordKind);
 }
 
 /**
@@ -210,7 +204,7 @@ function layout(network: Network, options: TrainOptions, data: DataSizes, rows: 
   open('state');
   const records = recordNodes(graph);
   const nl2 = params.filter((p) => p.decl.decay).length;
-  const programWords = HEADER_WORDS + recordWords(network) + records.length + 2 * nl2;
+  const programWords = HEADER_WORDS + recordWords(graph) + records.length + 2 * nl2;
   add('program', [programWords], 'i32');
   add('rng.init', [4], 'i32');
   add('rng.train', [4], 'i32');

@@ -118,7 +118,7 @@ export function writeProgram(
       scratch: plan.byName.has(`${node.path}.scratch`) ? named('scratch') : 0,
     };
     const spec = def.record!(node.attrs, input, out.shape, ctx);
-    const rec = RECORDS[spec.record];
+    const rec = RECORDS[def.recordKind!];
     const tail = spec.tail ?? [];
     words[cursor] = rec.kind;
     words[cursor + 1] = rec.words + tail.length;

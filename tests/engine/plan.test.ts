@@ -177,11 +177,12 @@ describe('planArena for images', () => {
   });
 
   it('shrinks the evaluation chunk of a large network to fit the memory cap, never below the batch', () => {
+    // 1×1 convolutions: few multiply-adds, but 4 MB of activations and gradients per row.
+    const pointwise = { type: 'conv2d', filters: 64, kernel: 1, activation: 'relu' };
     const wide = buildNetwork(
       parseSpec({
         layers: [
-          { type: 'conv2d', filters: 256, kernel: 3, padding: 1, activation: 'relu' },
-          { type: 'conv2d', filters: 256, kernel: 3, padding: 1, activation: 'relu' },
+          ...Array.from({ length: 5 }, () => pointwise),
           { type: 'flatten' },
           { type: 'dense', units: 10 },
         ],

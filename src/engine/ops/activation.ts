@@ -44,8 +44,8 @@ export const activationOp: OpDef<ActivationAttrs> = {
     );
   },
   lastOnly: ({ fn }) => (fn === 'softmax' ? 'may be softmax only on the last layer' : null),
+  recordKind: 'act',
   record: ({ fn }, input, _out, at) => ({
-    record: 'act',
     values: {
       fn: FN_CODE[fn],
       out: at.out,

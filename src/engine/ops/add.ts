@@ -23,8 +23,8 @@ export const addOp: OpDef<AddAttrs> = {
       : `adds layers[${from}]'s output ${showShape(b!)} to a value of shape ${showShape(a!)}: the shapes must be the same`,
   macs: () => 0,
   torch: ({ from }) => `the sum of its input and layers[${from}]'s output (x + skip)`,
+  recordKind: 'add',
   record: (_a, input, _out, at) => ({
-    record: 'add',
     values: {
       out: at.out,
       a: at.inp(0),

@@ -37,8 +37,8 @@ export const batchnormOp: OpDef<Record<string, never>> = {
   formula: (_a, [C]) => `${C} + ${C} = ${2 * C!}`,
   macs: (_a, input) => size(input),
   torch: (_a, input) => `nn.BatchNorm${input.length === 1 ? '1' : '2'}d(${input[0]})`,
+  recordKind: 'batchnorm',
   record: (_a, input, _out, at) => ({
-    record: 'batchnorm',
     values: {
       out: at.out,
       xhat: at.saved('xhat'),

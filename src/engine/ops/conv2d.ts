@@ -124,8 +124,8 @@ export const conv2dOp: OpDef<Conv2dAttrs> = {
     (a.padding !== 0 ? `, padding=${a.padding}` : '') +
     (a.bias ? '' : ', bias=False') +
     ')',
+  recordKind: 'conv2d',
   record: (a, [C, H, W], _out, at) => ({
-    record: 'conv2d',
     values: {
       out: at.out,
       inp: at.inp(),

@@ -32,8 +32,8 @@ export const denseOp: OpDef<DenseAttrs> = {
   formula: ({ units }, [C]) => `${C}×${units} + ${units} = ${C! * units + units}`,
   macs: ({ units }, [C]) => C! * units,
   torch: ({ units }, [C]) => `nn.Linear(${C}, ${units})`,
+  recordKind: 'dense',
   record: ({ units }, [C], _out, at) => ({
-    record: 'dense',
     values: {
       out: at.out,
       inp: at.inp(),

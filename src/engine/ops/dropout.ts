@@ -20,8 +20,8 @@ export const dropoutOp: OpDef<DropoutAttrs> = {
   saved: (_attrs, input) => [{ name: 'mask', shape: [...input], dtype: 'f32' }],
   macs: () => 0,
   torch: ({ rate }) => `nn.Dropout(p=${rate})`,
+  recordKind: 'dropout',
   record: ({ rate }, input, _out, at) => ({
-    record: 'dropout',
     values: {
       out: at.out,
       mask: at.saved('mask'),

@@ -18,8 +18,9 @@ export const featuresOp: OpDef<FeaturesAttrs> = {
       : 'needs data with 2 inputs (x1, x2)',
   macs: () => 0,
   torch: () => 'the input features are computed from x1, x2 before the network',
+  recordKind: 'features',
+  tailWords: ({ features }) => features.length,
   record: ({ features }, _in, _out, at) => ({
-    record: 'features',
     values: { out: at.out, inp: at.inp(), K: features.length },
     tail: features.map((f) => FEATURES.indexOf(f)),
   }),

@@ -38,8 +38,8 @@ function poolOp(name: 'maxpool2d' | 'avgpool2d'): OpDef<PoolAttrs> {
       (a.stride !== a.size ? `, stride=${a.stride}` : '') +
       (a.padding ? `, padding=${a.padding}` : '') +
       ')',
+    recordKind: name,
     record: (a, [C, H, W], _out, at) => ({
-      record: name,
       values: {
         out: at.out,
         ...(name === 'maxpool2d' ? { arg: at.saved('arg') } : {}),

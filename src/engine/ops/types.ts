@@ -70,9 +70,8 @@ export interface RecordContext {
   scratch: number;
 }
 
-/** One kernel record: which kind, its named field values, and a tail of extra words. */
+/** One kernel record's named field values, and a tail of extra words. */
 export interface RecordSpec {
-  record: RecordName;
   values: Record<string, number>;
   tail?: readonly number[];
 }
@@ -100,6 +99,9 @@ export interface OpDef<A = unknown> {
   macs(attrs: A, input: Shape, output: Shape): number;
   /** The equivalent PyTorch module, e.g. `nn.Conv2d(1, 8, kernel_size=3, padding=1)`. */
   torch(attrs: A, input: Shape): string;
+  /** The kernel record the op runs as (none for an alias), and how many tail words it adds. */
+  readonly recordKind?: RecordName;
+  tailWords?(attrs: A): number;
   record?(attrs: A, input: Shape, output: Shape, at: RecordContext): RecordSpec;
   /**
    * As the network's last op: true when the loss absorbs it (a sigmoid before BCE, a softmax
