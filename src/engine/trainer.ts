@@ -92,6 +92,18 @@ export interface DataInfo {
   classNames?: string[];
   /** The first target's scaling when targets were standardised for training, else null. */
   targetScale: TargetScale | null;
+  /** Image data: the per-example shape and the pixel scale (input = pixel × scale). */
+  image?: { channels: number; height: number; width: number; scale: number };
+}
+
+/** Some examples of an image split, as stored: u8 pixels [count, C·H·W] and class labels. */
+export interface ImageRows {
+  split: SplitName;
+  start: number;
+  pixels: Uint8Array;
+  labels: Int32Array;
+  /** The same pixels as the network sees them (× the scale), ready for `predict` and `probe`. */
+  inputs: Float32Array;
 }
 
 /** What `create` reports back: enough for a workbench to draw the network. */
@@ -149,6 +161,11 @@ export interface TrainerApi {
   preview(data: DataRequest): Promise<DataPreview>;
   /** The last image set download (for a progress bar while `create` waits), or null. */
   imageProgress(): ImageProgress | null;
+  /**
+   * `count` examples of the current learner's image data from row `start` of `split` (fewer at
+   * the split's end), for galleries and feature maps. Throws for table data.
+   */
+  images(split: SplitName, start: number, count: number): ImageRows;
   /**
    * Trains `run` to its end in a learner of its own, checking every `every` steps as a level does
    * (`split` and `metric` of its goal), and predicting over `grid` at each check. The current
@@ -268,6 +285,7 @@ function dataInfo(data: Dataset | ImageDataset): DataInfo {
     rows: { train: data.train.n, validation: data.validation.n, test: data.test.n },
     ...(data.classNames ? { classNames: [...data.classNames] } : {}),
     targetScale: targetScale(data),
+    ...('image' in data ? { image: { ...data.image } } : {}),
   };
 }
 
@@ -306,6 +324,8 @@ export function createTrainer(
     return found;
   };
   let learner: Learner | null = null;
+  /** The current learner's data (for `images`). */
+  let current: Dataset | ImageDataset | null = null;
   let race: Race | null = null;
   const racing = (): Race => {
     if (!race) throw new Error('no race: call raceCreate first');
@@ -351,6 +371,7 @@ export function createTrainer(
       const created = new Learner(m, spec, data, options, seed);
       learner?.dispose();
       learner = created;
+      current = data;
       return {
         summary: created.summary,
         totalParams: created.network.totalParams,
@@ -359,6 +380,24 @@ export function createTrainer(
       };
     },
     imageProgress: () => progress,
+    images(split, start, count) {
+      if (!current || !('image' in current))
+        throw new Error('images: the current data is not an image set');
+      const s = current[split];
+      const width = current.inputs;
+      const from = Math.max(0, Math.min(s.n, Math.floor(start)));
+      const to = Math.max(from, Math.min(s.n, from + Math.floor(count)));
+      const pixels = s.x.slice(from * width, to * width);
+      // The kernel multiplies in f32: f32(pixel) · f32(scale), rounded once.
+      const scale = Math.fround(current.image.scale);
+      return {
+        split,
+        start: from,
+        pixels,
+        labels: Int32Array.from(s.y.subarray(from, to)),
+        inputs: Float32Array.from(pixels, (v) => Math.fround(v * scale)),
+      };
+    },
     async preview(request) {
       const { data } = await load(request);
       if ('image' in data)

@@ -161,3 +161,26 @@ describe('trainer with image data', () => {
     await expect(images.preview({ name: 'digits', seed: 1 })).rejects.toThrow(/image set/);
   });
 });
+
+describe('trainer.images', () => {
+  it('gives stored pixels, labels and the inputs the network sees, clipped to the split', async () => {
+    const module = await loadKernelModule('simd');
+    const t = createTrainer(
+      async () => module,
+      (name) => loadImageAsset(name),
+    );
+    expect(() => t.images('test', 0, 4)).toThrow(/not an image set/);
+    const spec = { layers: [{ type: 'flatten' }, { type: 'dense', units: 10 }] };
+    await t.create(spec, { name: 'digits', seed: 2 }, {}, 1);
+    const data = await loadImageDataset('digits', { module, seed: 2 });
+    const rows = t.images('test', data.test.n - 3, 10);
+    expect(rows.start).toBe(data.test.n - 3);
+    expect(rows.labels.length).toBe(3);
+    expect(Array.from(rows.pixels)).toEqual(Array.from(data.test.x.slice(-3 * 64)));
+    expect(Array.from(rows.labels)).toEqual(Array.from(data.test.y.slice(-3)));
+    // predict on these inputs gives what evaluation computes on the stored pixels.
+    const direct = new Learner(module, spec, data, {}, 1);
+    expect(Array.from(t.predict(rows.inputs))).toEqual(Array.from(direct.predict(rows.inputs)));
+    expect(rows.inputs[5]).toBe(Math.fround(rows.pixels[5]! * Math.fround(1 / 16)));
+  });
+});
