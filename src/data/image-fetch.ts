@@ -6,6 +6,7 @@
  */
 import { DataError, type ImageDataset } from './dataset.js';
 import {
+  IMAGE_SETS,
   checkImageSetName,
   decodeImageAsset,
   imageDataset,
@@ -81,15 +82,18 @@ export async function fetchImageAsset(
     throw new DataError(`could not download ${what}: the server answered ${status} for ${where}`);
   }
 
-  // Content-Length counts the bytes on the wire; with a Content-Encoding the body we read is
-  // bigger, so the total is unknown then.
+  // Content-Length counts the bytes on the wire. With a Content-Encoding (a server that
+  // compresses the .gz again, or marks it gzip so the browser unpacks it) the body we read is
+  // the unpacked asset instead: its size is then about one byte per pixel and per label, which
+  // is what the progress bar is told (the header adds under a kilobyte).
   const encoding = response.headers.get('content-encoding');
   const length = Number(response.headers.get('content-length') ?? '');
-  const total =
-    (encoding === null || encoding === 'identity') && Number.isInteger(length) && length > 0
-      ? length
-      : 0;
-  onProgress?.(0, total);
+  const plain = encoding === null || encoding === 'identity';
+  const set = IMAGE_SETS[name];
+  const total = plain && Number.isInteger(length) && length > 0 ? length : 0;
+  const shown = total || (plain ? 0 : set.count * (set.inputs + 1));
+  const report = (bytes: number): void => onProgress?.(Math.min(bytes, shown || bytes), shown);
+  report(0);
 
   const chunks: Uint8Array[] = [];
   let loaded = 0;
@@ -101,7 +105,7 @@ export async function fetchImageAsset(
         if (done) break;
         chunks.push(value);
         loaded += value.length;
-        onProgress?.(loaded, total);
+        report(loaded);
       }
     } else {
       const whole = new Uint8Array(await response.arrayBuffer());
@@ -117,7 +121,7 @@ export async function fetchImageAsset(
       `the download of ${what} is incomplete: ${loaded} of ${total} bytes arrived`,
     );
   }
-  onProgress?.(loaded, total);
+  onProgress?.(loaded, shown ? loaded : 0);
 
   const body = new Uint8Array(loaded);
   let offset = 0;

@@ -23,6 +23,8 @@ import {
   isReady,
   labShown,
   picturesShown,
+  progressOf,
+  type ProgressShown,
   trainingProgress,
   type LabShown,
   type PicturesShown,
@@ -57,6 +59,8 @@ export interface NeuralJourneyHook {
   readonly pictures: PicturesShown | null;
   /** How the optimizer lab's race stands, or null before the first. */
   readonly lab: LabShown | null;
+  /** The last progress bar (a download), or null before any. */
+  readonly progress: ProgressShown | null;
 }
 
 // Not a `declare global`: src/web/main.ts (the old engine page) declares its own shape, and
@@ -125,6 +129,9 @@ host.neuralJourney = Object.freeze({
   },
   get lab() {
     return labShown();
+  },
+  get progress() {
+    return progressOf();
   },
 });
 

@@ -189,3 +189,26 @@ export function reportLab(shown: LabShown): void {
 export function labShown(): LabShown | null {
   return lab;
 }
+
+/** A download the player waits for, as its progress bar shows it (for the browser tests). */
+export interface ProgressShown {
+  label: string;
+  loadedBytes: number;
+  totalBytes: number;
+  /** Updates the bar has shown. */
+  updates: number;
+  /** Whether the bar is still on screen. */
+  visible: boolean;
+}
+
+let progressShown: ProgressShown | null = null;
+
+/** Progress bars report each update here, and `visible: false` when they go. */
+export function reportProgress(shown: Omit<ProgressShown, 'updates'>): void {
+  progressShown = { ...shown, updates: (progressShown?.updates ?? 0) + 1 };
+}
+
+/** The last progress bar's state, or null before any. */
+export function progressOf(): ProgressShown | null {
+  return progressShown;
+}

@@ -232,3 +232,57 @@ test('a level that opens the noise keeps it in range, trains on it and saves it'
   assert.deepEqual(saved.levels['c2-circles'].recent[0].data, { noise: 0.1 });
   assert.deepEqual(browser.errors, []);
 });
+
+test('Fashion-MNIST downloads behind a progress bar, then shows labelled images and trains a CNN', async () => {
+  await load(page, browser.url);
+  await waitForScene(page, 'Title');
+  await click(page, /Sandbox/);
+  await waitForScene(page, 'Sandbox');
+  // A slow line, so the 7 MB download takes a few seconds and the bar must show it.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: 20,
+    downloadThroughput: 2_500_000,
+    uploadThroughput: 1_000_000,
+  });
+  await click(page, /data fashion-mnist/);
+  await page.waitForFunction(() => window.neuralJourney.progress?.visible === true, null, {
+    timeout: 15_000,
+  });
+  await shot(page, 'sandbox-fashion-download');
+  await page.waitForFunction(() => window.neuralJourney.progress?.visible === false, null, {
+    timeout: 60_000,
+  });
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: 0,
+    downloadThroughput: -1,
+    uploadThroughput: -1,
+  });
+  const progress = await page.evaluate(() => window.neuralJourney.progress);
+  assert.match(progress.label, /fashion-mnist/);
+  assert.ok(progress.updates >= 3, `the bar moved ${progress.updates} times`);
+  assert.ok(progress.loadedBytes > 6_000_000, `${progress.loadedBytes} bytes shown at the end`);
+  await page.waitForTimeout(500);
+  await shot(page, 'sandbox-fashion');
+  await click(page, /Build a network/);
+  await waitForScene(page, 'Workbench');
+  const labels = (await page.evaluate(() => window.neuralJourney.controls())).map((c) => c.label);
+  for (const block of ['Conv', 'Max pool', 'Batch norm', 'Flatten']) {
+    assert.ok(labels.includes(block), `the palette offers ${block}: ${labels.join(' | ')}`);
+  }
+  await shot(page, 'workbench-fashion');
+  await click(page, /^Train$/);
+  await waitForScene(page, 'Training');
+  await page.waitForFunction(() => (window.neuralJourney.training?.step ?? 0) >= 50, null, {
+    timeout: 60_000,
+  });
+  const run = await page.evaluate(() => window.neuralJourney.training);
+  assert.ok(
+    Number.isFinite(run.loss) && run.loss < 2.3,
+    `loss after ${run.step} steps: ${run.loss}`,
+  );
+  await shot(page, 'training-fashion');
+});

@@ -5,6 +5,7 @@
  * the fill runs back and forth, so the player still sees that something is happening.
  */
 import * as Phaser from 'phaser';
+import { reportProgress } from '../services.js';
 import { COLORS, CSS, TEXT, textStyle } from '../theme.js';
 
 export interface ProgressBarOptions {
@@ -31,10 +32,15 @@ export class ProgressBar extends Phaser.GameObjects.Container {
     this.add([this.text, this.track]);
     scene.add.existing(this);
     this.draw();
+    this.once('destroy', () => reportProgress({ ...this.bytes, label: o.label, visible: false }));
   }
+
+  private bytes = { loadedBytes: 0, totalBytes: 0 };
 
   /** Bytes so far and the total (0: unknown). */
   setBytes(loaded: number, total: number): void {
+    this.bytes = { loadedBytes: loaded, totalBytes: total };
+    reportProgress({ label: this.o.label, loadedBytes: loaded, totalBytes: total, visible: true });
     const mb = (n: number): string => (n / 1e6).toFixed(1);
     if (total > 0) {
       this.fraction = Math.min(1, loaded / total);
