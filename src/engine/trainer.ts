@@ -167,6 +167,11 @@ export interface TrainerApi {
    */
   images(split: SplitName, start: number, count: number): ImageRows;
   /**
+   * The first `count` training examples of an image set (downloaded on the first call; see
+   * `imageProgress`) and what the trainer says about the set, without touching the learner.
+   */
+  imagePreview(data: DataRequest, count: number): Promise<ImageRows & { data: DataInfo }>;
+  /**
    * Trains `run` to its end in a learner of its own, checking every `every` steps as a level does
    * (`split` and `metric` of its goal), and predicting over `grid` at each check. The current
    * learner is left as it was.
@@ -289,11 +294,28 @@ function dataInfo(data: Dataset | ImageDataset): DataInfo {
   };
 }
 
+/** `count` examples of an image split from row `start` (fewer at its end). */
+function imageRows(data: ImageDataset, split: SplitName, start: number, count: number): ImageRows {
+  const s = data[split];
+  const width = data.inputs;
+  const from = Math.max(0, Math.min(s.n, Math.floor(start)));
+  const to = Math.max(from, Math.min(s.n, from + Math.floor(count)));
+  const pixels = s.x.slice(from * width, to * width);
+  // The kernel multiplies in f32: f32(pixel) · f32(scale), rounded once.
+  const scale = Math.fround(data.image.scale);
+  return {
+    split,
+    start: from,
+    pixels,
+    labels: Int32Array.from(s.y.subarray(from, to)),
+    inputs: Float32Array.from(pixels, (v) => Math.fround(v * scale)),
+  };
+}
+
 /**
  * Makes a trainer. `loadModule` compiles the kernel once (from disk in Node, by `fetch` in the
  * browser); it is called lazily so the worker can answer messages right away.
  */
-
 export function createTrainer(
   loadModule: () => Promise<WebAssembly.Module>,
   loadImages: ImageLoader = (name, onProgress) =>
@@ -383,20 +405,12 @@ export function createTrainer(
     images(split, start, count) {
       if (!current || !('image' in current))
         throw new Error('images: the current data is not an image set');
-      const s = current[split];
-      const width = current.inputs;
-      const from = Math.max(0, Math.min(s.n, Math.floor(start)));
-      const to = Math.max(from, Math.min(s.n, from + Math.floor(count)));
-      const pixels = s.x.slice(from * width, to * width);
-      // The kernel multiplies in f32: f32(pixel) · f32(scale), rounded once.
-      const scale = Math.fround(current.image.scale);
-      return {
-        split,
-        start: from,
-        pixels,
-        labels: Int32Array.from(s.y.subarray(from, to)),
-        inputs: Float32Array.from(pixels, (v) => Math.fround(v * scale)),
-      };
+      return imageRows(current, split, start, count);
+    },
+    async imagePreview(request, count) {
+      const { data } = await load(request);
+      if (!('image' in data)) throw new Error(`imagePreview: ${data.name} is not an image set`);
+      return { ...imageRows(data, 'train', 0, count), data: dataInfo(data) };
     },
     async preview(request) {
       const { data } = await load(request);

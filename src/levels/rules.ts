@@ -102,12 +102,18 @@ export const PENALTY_STOPS = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10] a
  */
 export function sandboxRules(shape: TaskShape | null): WorkbenchRules {
   const task = shape?.task ?? 'regression';
+  // Image data: the convolution blocks, and a small CNN to start from.
+  const images = (shape?.inputShape?.length ?? 1) === 3;
+  const outputs = shape?.outputs ?? 1;
   return {
     blocks: {
       dense: true,
       dropout: true,
+      ...(images
+        ? { conv2d: true, maxpool2d: true, avgpool2d: true, batchnorm: true, flatten: true }
+        : {}),
       activations: ['relu', 'tanh', 'sigmoid', 'leaky_relu'],
-      maxLayers: 8,
+      maxLayers: images ? 12 : 8,
       maxUnits: 64,
       losses: task === 'binary' ? ['bce', 'mse'] : [defaultLoss(task)],
       features: shape?.inputs === 2,
@@ -115,17 +121,26 @@ export function sandboxRules(shape: TaskShape | null): WorkbenchRules {
     settings: {
       optimizer: { value: 'adam', locked: false, choices: [...OPTIMIZERS] },
       // Playground's learning rates, 0.00001 to 10 (the top ones diverge: the game says why).
-      lr: { value: 0.01, locked: false, min: 1e-5, max: 10 },
-      batch: { value: 32, locked: false, min: 1, max: 256 },
+      lr: { value: images ? 0.003 : 0.01, locked: false, min: 1e-5, max: 10 },
+      batch: { value: 32, locked: false, min: images ? 2 : 1, max: 256 },
       l2: { value: 0, locked: false, min: 0, max: 10 },
       l1: { value: 0, locked: false, min: 0, max: 10 },
     },
-    start: {
-      layers: [
-        { type: 'dense', units: 8, activation: 'tanh' },
-        { type: 'dense', units: shape?.outputs ?? 1 },
-      ],
-    },
+    start: images
+      ? {
+          layers: [
+            { type: 'conv2d', filters: 8, kernel: 3, padding: 1, activation: 'relu' },
+            { type: 'maxpool2d', size: 2 },
+            { type: 'flatten' },
+            { type: 'dense', units: outputs },
+          ],
+        }
+      : {
+          layers: [
+            { type: 'dense', units: 8, activation: 'tanh' },
+            { type: 'dense', units: outputs },
+          ],
+        },
     stepBudget: SANDBOX_STEPS,
     data: {},
   };

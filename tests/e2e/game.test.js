@@ -240,17 +240,6 @@ test('a bad share link shows what is wrong and falls back to the default', async
   await shot(page, 'share-bad-link');
 });
 
-test('a sandbox link to an image set says the sandbox cannot draw it and opens the title', async () => {
-  await load(
-    page,
-    `${browser.url}#data=fashion-mnist&layers=conv2d:filters=4:kernel=3,flatten,dense:10`,
-  );
-  await waitForScene(page, 'Title');
-  const notice = (await controls(page)).find((c) => c.label.startsWith('dismiss: '));
-  assert.ok(notice, `no notice in ${(await controls(page)).map((c) => c.label).join(' | ')}`);
-  assert.match(notice.label, /"fashion-mnist", a set of images/);
-});
-
 test('the sandbox names the line and column of a bad CSV', async () => {
   await load(page, browser.url);
   await waitForScene(page, 'Title');

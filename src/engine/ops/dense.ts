@@ -57,6 +57,7 @@ export function defaultInit(activation: Activation | undefined): Init {
 export const denseLayer: LayerDef = {
   type: 'dense',
   label: 'Dense layer',
+  short: 'Dense',
   blurb: 'a fully connected layer before the output layer',
   example: { type: 'dense', units: 8, activation: 'relu' },
   widthField: 'units',

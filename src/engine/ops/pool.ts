@@ -64,12 +64,22 @@ function poolLayer(type: 'maxpool2d' | 'avgpool2d', label: string, keeps: string
   return {
     type,
     label,
+    short: type === 'maxpool2d' ? 'Max pool' : 'Avg pool',
+    primary: 'size',
     blurb: `${label.toLowerCase()}: keeps the ${keeps} of each small window, shrinking the map`,
     example: { type, size: 2 },
     fields: {
-      size: { kind: 'int', min: 1, max: 8, required: true, label: 'window' },
-      stride: { kind: 'int', min: 1, max: 8, label: 'stride' },
-      padding: { kind: 'int', min: 0, max: 4, label: 'padding' },
+      size: {
+        kind: 'int',
+        min: 1,
+        max: 8,
+        required: true,
+        label: 'window',
+        steps: [2, 3, 4],
+        square: true,
+      },
+      stride: { kind: 'int', min: 1, max: 8, label: 'stride', steps: [1, 2, 3, 4] },
+      padding: { kind: 'int', min: 0, max: 4, label: 'padding', steps: [0, 1, 2] },
     },
     check(layer, path, issue) {
       const k = layer['size'] as number;

@@ -13,7 +13,17 @@ export type Shape = readonly number[];
 
 /** A spec field of a layer type, as data: validation, defaults and the workbench's controls. */
 export type FieldDef =
-  | { kind: 'int'; min: number; max: number; required?: boolean; label: string }
+  | {
+      kind: 'int';
+      min: number;
+      max: number;
+      required?: boolean;
+      label: string;
+      /** The values the workbench steps through (its −/+ and clicks), within min..max. */
+      steps?: readonly number[];
+      /** Shown as a square, `3×3` (a kernel or a window). */
+      square?: boolean;
+    }
   | {
       kind: 'number';
       min: number;
@@ -153,6 +163,9 @@ export interface LayerDef {
   readonly fields: Readonly<Record<string, FieldDef>>;
   /** The field that sets the width of its output, named when the output does not match the data. */
   readonly widthField?: string;
+  /** The field the workbench's −/+ (and ←/→) change, and the block's short title ("Conv"). */
+  readonly primary?: string;
+  readonly short?: string;
   /** Why the network may not end in this layer, or nothing: it may. */
   readonly notLast?: string;
   /** Checks beyond each field's own range (the validator has checked every field already). */

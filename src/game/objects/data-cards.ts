@@ -132,3 +132,45 @@ export function drawCardPicture(
     }
   }
 }
+
+/** Tiny pictures of the image sets: a blocky handwritten 7, and a blocky T-shirt. */
+const IMAGE_CARDS: Record<'digits' | 'fashion-mnist', readonly string[]> = {
+  digits: [
+    '.######.',
+    '......#.',
+    '.....#..',
+    '....#...',
+    '...#....',
+    '..#.....',
+    '..#.....',
+    '........',
+  ],
+  'fashion-mnist': [
+    '.##..##.',
+    '########',
+    '########',
+    '.######.',
+    '.######.',
+    '.######.',
+    '.######.',
+    '........',
+  ],
+};
+
+/** The card picture of an image set: its glyph in grey pixels on the card's dark square. */
+export function drawImageCardPicture(
+  g: Phaser.GameObjects.Graphics,
+  name: 'digits' | 'fashion-mnist',
+  x: number,
+  y: number,
+  s: number,
+): void {
+  g.fillStyle(COLORS.panelRaised, 1).fillRoundedRect(x, y, s, s, RADIUS / 2);
+  const rows = IMAGE_CARDS[name];
+  const cell = s / rows.length;
+  rows.forEach((row, r) => {
+    for (let c = 0; c < row.length; c++) {
+      if (row[c] === '#') g.fillStyle(0xd8dde6, 1).fillRect(x + c * cell, y + r * cell, cell, cell);
+    }
+  });
+}

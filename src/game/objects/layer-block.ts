@@ -6,7 +6,7 @@
  * block never computes them. It is a keyboard `Focusable`: ←/→ change units (or the dropout
  * rate), A cycles the activation, Shift+↑/↓ move the block, Delete removes it.
  */
-import { LAYERS } from '../../engine/ops/index.js';
+import { LAYERS, type FieldDef } from '../../engine/ops/index.js';
 import * as Phaser from 'phaser';
 import type { Activation, LayerSpec } from '../../engine/spec.js';
 import { COLORS, CSS, MOTION, RADIUS, TEXT, reducedMotion, textStyle } from '../theme.js';
@@ -16,6 +16,10 @@ import { Tooltip } from '../ui/tooltip.js';
 import { DROPOUT_MAX, DROPOUT_STEP, UNIT_STEPS } from '../../levels/rules.js';
 
 export const BLOCK_WIDTH = 440;
+/** 22·exp(−t²) at t = −8/3 … 8/3: the batch-norm icon's bell. */
+const BELL = [0, 0.1, 0.4, 1.4, 3.7, 8.1, 14.1, 19.7, 22, 19.7, 14.1, 8.1, 3.7, 1.4, 0.4, 0.1, 0];
+/** Text size of a generic block's field chips. */
+const CHIP_SIZE = 12;
 export const BLOCK_HEIGHT = 62;
 
 /** What the block reports to the Workbench; the Workbench owns the draft and rebuilds. */
@@ -63,6 +67,10 @@ export class LayerBlock extends Phaser.GameObjects.Container implements Focusabl
   private readonly buttons: Phaser.GameObjects.Text[] = [];
   private focused = false;
   private dragging = false;
+  /** A layer type without controls of its own here: edited through its registry fields. */
+  private readonly generic: boolean;
+  /** The clickable field chips of a generic block (kernel, stride, padding, bias …). */
+  private readonly chips: Phaser.GameObjects.Text[] = [];
   /** Where the block comes to rest: its slot in the stack. */
   private restY: number;
   /** The tweens moving the block now (sliding in, sliding to a slot). */
@@ -96,7 +104,20 @@ export class LayerBlock extends Phaser.GameObjects.Container implements Focusabl
       this.formulaText,
     ]);
 
-    if (o.editable) {
+    // Dense, dropout and activation blocks have their own controls; any other type of the
+    // registry is edited through its declared fields, one clickable chip each after its name
+    // ("8 filters", "3×3", "stride 1", "pad 1", "ƒ relu"); ←/→ step the first, A the activation.
+    this.generic =
+      this.layer.type !== 'dense' &&
+      this.layer.type !== 'dropout' &&
+      this.layer.type !== 'activation';
+    if (o.editable && this.generic) {
+      if (!o.fixed) {
+        this.addButton('✕', BLOCK_WIDTH - 28, 'Remove this layer (Delete)', () =>
+          o.events.remove(),
+        );
+      }
+    } else if (o.editable) {
       const dense = this.layer.type === 'dense';
       if (!o.fixed) {
         this.addButton(
@@ -251,12 +272,19 @@ export class LayerBlock extends Phaser.GameObjects.Container implements Focusabl
         ? 'This level keeps this layer; A switches its squash on or off'
         : 'This level keeps this layer as it is';
     }
+    if (this.generic) {
+      const bias = LAYERS[this.layer.type].fields['bias'] ? ' · B bias' : '';
+      return `Click a setting to change it · ←/→ first setting · A activation${bias} · Shift+↑/↓ move · Delete remove`;
+    }
     return '←/→ size · A activation · Shift+↑/↓ move · Delete remove';
   }
 
   /** Whether the ƒ button and the A key have more than one activation to offer. */
   private canCycle(): boolean {
-    return this.o.editable && this.layer.type === 'dense' && this.cycle().length > 1;
+    const own =
+      this.layer.type === 'dense' ||
+      (this.generic && 'activation' in LAYERS[this.layer.type].fields);
+    return this.o.editable && own && this.cycle().length > 1;
   }
 
   /** The activations A steps through: none first, then those offered to this block. */
@@ -288,6 +316,11 @@ export class LayerBlock extends Phaser.GameObjects.Container implements Focusabl
       this.cycleActivation();
       return true;
     }
+    if ((event.key === 'b' || event.key === 'B') && this.generic && !this.o.fixed) {
+      if (LAYERS[this.layer.type].fields['bias']?.kind !== 'bool') return false;
+      this.stepField('bias', 1, true);
+      return true;
+    }
     return false;
   }
 
@@ -307,14 +340,40 @@ export class LayerBlock extends Phaser.GameObjects.Container implements Focusabl
     } else if (l.type === 'dropout') {
       const rate = Phaser.Math.Clamp(l.rate + delta * DROPOUT_STEP, DROPOUT_STEP, DROPOUT_MAX);
       l.rate = Math.round(rate * 100) / 100;
+    } else if (this.generic && LAYERS[l.type].primary) {
+      this.stepField(LAYERS[l.type].primary!, delta, false);
+      return;
     } else return;
     this.refreshTitle();
     this.o.events.change(structuredClone(l));
   }
 
+  /**
+   * Moves a generic block's field to the next (or previous) of its steps: clamped at the ends
+   * for −/+, wrapping around for a chip's click. A yes/no field toggles.
+   */
+  private stepField(name: string, delta: -1 | 1, wrap: boolean): void {
+    const l = this.layer as unknown as Record<string, unknown>;
+    const field = LAYERS[this.layer.type].fields[name]!;
+    if (field.kind === 'bool') {
+      l[name] = !(l[name] ?? true);
+    } else if (field.kind === 'int' && field.steps) {
+      const steps = field.steps;
+      const value = (l[name] as number | undefined) ?? defaultOf(this.layer, name);
+      const i = steps.findIndex((v) => v >= value);
+      const at = i < 0 ? steps.length - 1 : steps[i] === value ? i : delta > 0 ? i - 1 : i;
+      const next = wrap
+        ? (at + delta + steps.length) % steps.length
+        : Phaser.Math.Clamp(at + delta, 0, steps.length - 1);
+      l[name] = steps[next];
+    } else return;
+    this.refreshTitle();
+    this.o.events.change(structuredClone(this.layer));
+  }
+
   private cycleActivation(): void {
     const l = this.layer;
-    if (l.type !== 'dense') return;
+    if (l.type !== 'dense' && l.type !== 'conv2d') return;
     const list = this.cycle();
     const i = list.indexOf(l.activation === 'identity' ? undefined : l.activation);
     const next = list[(i + 1) % list.length];
@@ -333,8 +392,71 @@ export class LayerBlock extends Phaser.GameObjects.Container implements Focusabl
           ? `Dropout ${Math.round(l.rate * 100)}%`
           : l.type === 'activation'
             ? `Activation · ${l.activation}`
-            : LAYERS[l.type].label,
+            : genericTitle(l),
     );
+    if (this.generic) this.layoutChips();
+  }
+
+  /** The field chips after the title: each shows one field and steps it when clicked. */
+  private layoutChips(): void {
+    for (const c of this.chips) c.destroy();
+    this.chips.length = 0;
+    const def = LAYERS[this.layer.type];
+    const l = this.layer as unknown as Record<string, unknown>;
+    let x = 62 + this.title.width + 8;
+    const names = Object.keys(def.fields).sort(
+      (a, b) => Number(b === def.primary) - Number(a === def.primary),
+    );
+    for (const name of names) {
+      const field = def.fields[name]!;
+      let text: string;
+      let tip: string;
+      if (name === 'activation') {
+        if (!this.canCycle()) continue;
+        const fn = l[name];
+        text = `ƒ ${fn && fn !== 'identity' ? String(fn) : 'none'}`;
+        tip = `Activation: click (or A) for the next (${this.cycle()
+          .map((f) => f ?? 'none')
+          .join(', ')})`;
+      } else if (field.kind === 'bool') {
+        // A yes/no field shows only when it is off ("no bias"); B switches it.
+        if (l[name] !== false) continue;
+        text = `no ${field.label}`;
+        tip = `No ${field.label}: click (or B) to add it back`;
+      } else if (field.kind === 'int' && field.steps) {
+        const value = (l[name] as number | undefined) ?? defaultOf(this.layer, name);
+        text =
+          name === def.primary && !field.square
+            ? `${value} ${field.label}`
+            : chipText(field, value);
+        tip = `${capitalise(field.label)} ${field.square ? `${value}×${value}` : value}: click for the next (${field.steps.join(', ')})${name === def.primary ? ', or ←/→' : ''}`;
+      } else continue;
+      const chip = this.scene.add
+        .text(x, 10, text, textStyle(CHIP_SIZE, CSS.textDim))
+        .setPadding(3, 1, 3, 1);
+      x += chip.width + 3;
+      if (this.o.editable && !this.o.fixed) {
+        chip.setInteractive({ useHandCursor: true });
+        chip.on('pointerover', () => {
+          chip.setColor(CSS.text);
+          Tooltip.for(this.scene).show(tip, chip.getBounds(), chip);
+        });
+        chip.on('pointerout', () => {
+          chip.setColor(CSS.textDim);
+          Tooltip.for(this.scene).hide(chip);
+        });
+        chip.on(
+          'pointerdown',
+          (_p: Phaser.Input.Pointer, _x: number, _y: number, e: Phaser.Types.Input.EventData) => {
+            e.stopPropagation();
+            if (name === 'activation') this.cycleActivation();
+            else this.stepField(name, 1, true);
+          },
+        );
+      }
+      this.chips.push(chip);
+      this.add(chip);
+    }
   }
 
   private redraw(): void {
@@ -381,7 +503,11 @@ export class LayerBlock extends Phaser.GameObjects.Container implements Focusabl
   }
 }
 
-/** The block-type icon: dense = two columns of nodes fully wired; dropout = some nodes struck out. */
+/**
+ * The block-type icon: dense = two columns of nodes fully wired; dropout = some nodes struck out;
+ * conv = a filter window on an image; pooling = four cells into one; batch norm = a bell curve;
+ * flatten = a square laid out in a row; add = a plus; an activation = its bent line.
+ */
 export function drawIcon(
   g: Phaser.GameObjects.Graphics,
   type: LayerSpec['type'],
@@ -402,6 +528,42 @@ export function drawIcon(
     left.forEach((a, i) => (i === 1 ? null : g.fillCircle(x + 18, a, 4)));
     g.lineStyle(2, COLORS.textDim, 1).strokeCircle(x + 18, left[1]!, 4);
     g.lineBetween(x + 10, left[1]! - 7, x + 26, left[1]! + 7);
+  } else if (type === 'conv2d') {
+    // A 4×4 image with a 2×2 filter window on it.
+    for (let r = 0; r < 4; r++)
+      for (let c = 0; c < 4; c++)
+        g.fillStyle(COLORS.data, 0.35 + 0.15 * ((r + c) % 3)).fillRect(
+          x + 2 + c * 8,
+          y + 2 + r * 8,
+          7,
+          7,
+        );
+    g.lineStyle(2, COLORS.weights, 1).strokeRect(x + 9, y + 9, 16, 16);
+  } else if (type === 'maxpool2d' || type === 'avgpool2d') {
+    // Four cells become one.
+    for (let r = 0; r < 2; r++)
+      for (let c = 0; c < 2; c++)
+        g.fillStyle(COLORS.data, 0.5 + 0.2 * r).fillRect(x + 1 + c * 9, y + 9 + r * 9, 8, 8);
+    g.lineStyle(1.5, COLORS.textDim, 1).lineBetween(x + 21, y + 18, x + 26, y + 18);
+    g.fillStyle(COLORS.data, type === 'maxpool2d' ? 1 : 0.7).fillRect(x + 28, y + 13, 9, 9);
+  } else if (type === 'batchnorm') {
+    // A bell curve centred on a line (its heights written out: no Math in drawing).
+    g.lineStyle(2, COLORS.data, 1).beginPath();
+    BELL.forEach((h, i) => {
+      if (i === 0) g.moveTo(x + 2, y + 30 - h);
+      else g.lineTo(x + 2 + i * 2, y + 30 - h);
+    });
+    g.strokePath();
+    g.lineStyle(1, COLORS.textDim, 1).lineBetween(x + 18, y + 4, x + 18, y + 32);
+  } else if (type === 'flatten') {
+    // A square of cells laid out in one row.
+    for (let r = 0; r < 2; r++)
+      for (let c = 0; c < 2; c++)
+        g.fillStyle(COLORS.data, 0.8).fillRect(x + 12 + c * 7, y + 3 + r * 7, 6, 6);
+    for (let i = 0; i < 5; i++) g.fillStyle(COLORS.data, 0.8).fillRect(x + 1 + i * 7, y + 26, 6, 6);
+  } else if (type === 'add') {
+    g.lineStyle(3, COLORS.weights, 1).lineBetween(x + 18, y + 8, x + 18, y + 28);
+    g.lineBetween(x + 8, y + 18, x + 28, y + 18);
   } else {
     g.lineStyle(2, COLORS.loss, 1).beginPath();
     g.moveTo(x + 2, y + 30)
@@ -409,4 +571,27 @@ export function drawIcon(
       .lineTo(x + 34, y + 6)
       .strokePath();
   }
+}
+
+/** A field's value when the layer leaves it out: the spec's defaults (stride = window for pools). */
+function defaultOf(layer: LayerSpec, name: string): number {
+  const l = layer as unknown as Record<string, unknown>;
+  if (name === 'stride') return (l['size'] as number | undefined) ?? 1;
+  return 0;
+}
+
+function chipText(field: FieldDef, value: unknown): string {
+  if (field.kind === 'int' && field.square) return `${String(value)}×${String(value)}`;
+  // "pad 1" keeps a conv block's chips within its width; the tooltip says "Padding".
+  return `${field.label === 'padding' ? 'pad' : field.label} ${String(value)}`;
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** The block's name: the registry's short one ("Conv", "Max pool", "Batch norm"). */
+function genericTitle(layer: LayerSpec): string {
+  const def = LAYERS[layer.type];
+  return def.short ?? def.label;
 }

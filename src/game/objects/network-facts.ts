@@ -35,7 +35,12 @@ export function relaxedBuild(spec: ModelSpec, shape: TaskShape): Network | null 
 export function blockInfo(network: Network, i: number): BlockInfo | null {
   const rows = network.summary.filter((r) => r.layer === i);
   if (!rows.length) return null;
-  const dense = rows.find((r) => r.kind === 'dense');
+  // A layer with an activation is two modules: the weighted one carries the count.
+  const weighted = rows.find((r) => r.params > 0);
   const last = rows[rows.length - 1]!;
-  return { shape: last.outputShape, params: dense?.params ?? 0, formula: dense?.formula ?? '0' };
+  return {
+    shape: last.outputShape,
+    params: weighted?.params ?? 0,
+    formula: weighted?.formula ?? '0',
+  };
 }

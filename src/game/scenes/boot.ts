@@ -11,7 +11,6 @@
  *   real level, opens that level's Briefing (a notice explains a refused draft);
  * - anything else goes to the Title, which shows any notices (damaged link, save problems).
  */
-import { isImageSetName } from '../../data/images.js';
 import * as Phaser from 'phaser';
 import { COLORS, CSS, FONT, HEIGHT, MOTION, TEXT, WIDTH } from '../theme.js';
 import { levelById } from '../../levels/index.js';
@@ -143,14 +142,6 @@ export class Boot extends Phaser.Scene {
     const { hash } = services();
     const has = (key: string): boolean => this.scene.manager.getScene(key) !== null;
     const state = hash.state;
-    // The sandbox draws points, curves and tables; an image set has no view there.
-    const images = state ? state.data : (hash.target?.data ?? null);
-    if (images && isImageSetName(images)) {
-      addNotice(
-        `The link opens the sandbox on "${images}", a set of images, which the sandbox cannot draw, so the journey starts at the title screen.`,
-      );
-      return this.go(SCENES.title);
-    }
     if (
       state?.lanes &&
       has(SCENES.lab) &&

@@ -15,13 +15,18 @@ import {
   NOISE_RANGE,
   SANDBOX_POINTS,
   TRAIN_SHARE_RANGE,
+  IMAGE_SETS,
   isGeneratorName,
+  isImageSetName,
   type GeneratorName,
+  type ImageSetName,
 } from '../../data/index.js';
 import type { DataPreview, DataRequest } from '../../engine/trainer.js';
 import { dataShape } from '../data-shape.js';
 import { previewFor } from '../ghost.js';
-import { drawCardPicture } from '../objects/data-cards.js';
+import { drawCardPicture, drawImageCardPicture } from '../objects/data-cards.js';
+import { drawImageStrip } from '../objects/image-strip.js';
+import { ProgressBar, withProgress } from '../ui/progress-bar.js';
 import { DATA_WORDS, percent } from '../objects/data-controls.js';
 import { drawDataPreview } from '../objects/data-preview.js';
 import { services } from '../services.js';
@@ -42,6 +47,15 @@ const REGRESS: readonly GeneratorName[] = ['plane', 'bump', 'line'];
 /** Playground's names, where ours differ, so its players find their sets. */
 const ALSO_CALLED: Partial<Record<GeneratorName, string>> = { blobs: 'gauss' };
 
+/** The image sets, beside the number row, and what each is. */
+const IMAGES: readonly ImageSetName[] = ['digits', 'fashion-mnist'];
+const IMAGE_ABOUT: Record<ImageSetName, string> = {
+  digits: '1,797 handwritten digits, 8×8 grey pixels each, to sort into 0 to 9 (UCI)',
+  'fashion-mnist':
+    '16,000 small photos of clothes, 28×28 grey pixels each, in ten kinds from T-shirt to ankle boot (Zalando Research)',
+};
+const IMAGE_X = 410;
+
 const CARD = 104;
 const PREVIEW = { x: 676, y: 132, size: 300 };
 
@@ -53,7 +67,7 @@ export class Sandbox extends Phaser.Scene {
   private awaiting: SandboxData['awaiting'];
   private openButton!: Button;
   /** The data being set up: which set, and Playground's data controls. */
-  private name: GeneratorName = 'circles';
+  private name: GeneratorName | ImageSetName = 'circles';
   private noise = GENERATOR_DEFAULTS.circles.noise;
   private points = GENERATOR_DEFAULTS.circles.n;
   private train = 0.7;
@@ -62,6 +76,9 @@ export class Sandbox extends Phaser.Scene {
   private draft: { name: string; draft: Draft } | null = null;
   private view: ViewFlags | undefined;
   private sliders: { noise: Slider; train: Slider; points: Slider } | null = null;
+  private newData!: Button;
+  /** Said instead of the sliders for an image set. */
+  private imageNote!: Phaser.GameObjects.Text;
   private frames!: Phaser.GameObjects.Graphics;
   private seedText!: Phaser.GameObjects.Text;
   private aboutText!: Phaser.GameObjects.Text;
@@ -88,7 +105,11 @@ export class Sandbox extends Phaser.Scene {
     this.previewObjects = [];
     this.sliders = null;
     const r = data.request;
-    if (r && 'name' in r && isGeneratorName(r.name)) {
+    if (r && 'name' in r && isImageSetName(r.name)) {
+      this.name = r.name;
+      this.dataSeed = r.seed;
+      this.draft = data.draft ? { name: r.name, draft: data.draft } : null;
+    } else if (r && 'name' in r && isGeneratorName(r.name)) {
       this.name = r.name;
       this.noise = r.noise ?? GENERATOR_DEFAULTS[r.name].noise;
       this.points = r.n ?? GENERATOR_DEFAULTS[r.name].n;
@@ -125,6 +146,7 @@ export class Sandbox extends Phaser.Scene {
 
     const first = this.cardRow('Sort points into classes', CLASSIFY, 96);
     this.cardRow('Predict a number', REGRESS, 240);
+    this.imageRow(240);
     this.dataControls(390);
     this.csvPanel(g, 530);
 
@@ -185,6 +207,28 @@ export class Sandbox extends Phaser.Scene {
     return first!;
   }
 
+  /** The image sets, right of the number row. */
+  private imageRow(y: number): void {
+    this.add.text(IMAGE_X, y, 'Read images', textStyle(TEXT.label, CSS.text, 600));
+    IMAGES.forEach((name, i) => {
+      const x = IMAGE_X + i * (CARD + 12);
+      new Button(this, {
+        x,
+        y: y + 30,
+        width: CARD,
+        height: CARD,
+        label: '',
+        name: `data ${name}`,
+        tooltip: `${name}: ${IMAGE_ABOUT[name]}`,
+        onClick: () => this.select(name),
+      });
+      drawImageCardPicture(this.add.graphics(), name, x + 20, y + 36, 64);
+      this.add
+        .text(x + CARD / 2, y + 30 + CARD - 22, name, textStyle(TEXT.small, CSS.text, 600))
+        .setOrigin(0.5, 0);
+    });
+  }
+
   /** Playground's data controls: noise, training share, number of points, new data. */
   private dataControls(y: number): void {
     const onChange = (): void => void this.showPreview();
@@ -235,7 +279,7 @@ export class Sandbox extends Phaser.Scene {
         },
       }),
     };
-    new Button(this, {
+    this.newData = new Button(this, {
       x: 350,
       y: y + 70,
       width: 140,
@@ -248,6 +292,15 @@ export class Sandbox extends Phaser.Scene {
       },
     });
     this.seedText = this.add.text(504, y + 84, '', textStyle(TEXT.small, CSS.textDim));
+    this.imageNote = this.add
+      .text(
+        40,
+        y + 6,
+        'An image set comes as it is: every image, no noise to add.',
+        textStyle(TEXT.small, CSS.textDim),
+      )
+      .setWordWrapWidth(280)
+      .setVisible(false);
     // A link's value between two notches is shown, and so built, at the nearer notch.
     this.noise = this.sliders.noise.value;
     this.train = this.sliders.train.value;
@@ -309,7 +362,21 @@ export class Sandbox extends Phaser.Scene {
   }
 
   /** Picks a data set; a newly picked one starts from its own noise and size. */
-  private select(name: GeneratorName, reset = true): void {
+  private select(name: GeneratorName | ImageSetName, reset = true): void {
+    const image = isImageSetName(name);
+    // An image set comes as it is: no noise, size or share to choose; the digits' "new data" is
+    // another split, Fashion-MNIST's split is fixed.
+    for (const slider of Object.values(this.sliders ?? {})) slider.setVisible(!image);
+    this.newData.setDisabled(image && IMAGE_SETS[name].storedSplit);
+    this.imageNote.setVisible(image);
+    if (image) {
+      this.name = name;
+      const x = IMAGE_X + IMAGES.indexOf(name) * (CARD + 12);
+      const g = this.frames.clear();
+      g.lineStyle(3, COLORS.data, 1).strokeRoundedRect(x - 2, 268, CARD + 4, CARD + 4, RADIUS + 2);
+      void this.showPreview();
+      return;
+    }
     if (reset && name !== this.name) {
       const d = GENERATOR_DEFAULTS[name];
       this.noise = Math.min(NOISE_RANGE.max, d.noise);
@@ -328,6 +395,7 @@ export class Sandbox extends Phaser.Scene {
 
   /** The data request the controls describe. */
   private request(): DataRequest {
+    if (isImageSetName(this.name)) return { name: this.name, seed: this.dataSeed };
     return {
       name: this.name,
       seed: this.dataSeed,
@@ -341,6 +409,7 @@ export class Sandbox extends Phaser.Scene {
   private async showPreview(): Promise<void> {
     const serial = ++this.previewSerial;
     this.seedText.setText(`data seed ${this.dataSeed}`);
+    if (isImageSetName(this.name)) return this.showImages(serial, this.name);
     const also = ALSO_CALLED[this.name];
     this.aboutText.setText(
       `${this.name}${also ? ` (Playground's "${also}")` : ''}: ${GENERATORS[this.name].description}.`,
@@ -357,6 +426,51 @@ export class Sandbox extends Phaser.Scene {
     const before = new Set(this.children.list);
     drawDataPreview(this, preview, { ...PREVIEW, width: 560 });
     this.previewObjects = this.children.list.filter((o) => !before.has(o));
+  }
+
+  /**
+   * A grid of the set's first training images with their labels. The first look at a set
+   * downloads it (7 MB for Fashion-MNIST), with a progress bar over the preview while it comes.
+   */
+  private async showImages(serial: number, name: ImageSetName): Promise<void> {
+    this.aboutText.setText(`${name}: ${IMAGE_ABOUT[name]}.`);
+    for (const o of this.previewObjects) o.destroy();
+    this.previewObjects = [];
+    const trainer = services().trainer;
+    let rows;
+    try {
+      rows = await withProgress(
+        this,
+        trainer.imagePreview(this.request(), 32),
+        () => trainer.imageProgress(),
+        () => new ProgressBar(this, { x: 676, y: 260, width: 540, label: `Downloading ${name}` }),
+      );
+    } catch (error) {
+      if (serial === this.previewSerial) this.fail((error as Error).message);
+      return;
+    }
+    if (serial !== this.previewSerial || !this.scene.isActive() || !rows.data.image) return;
+    const { image, classNames } = rows.data;
+    this.previewObjects = drawImageStrip(this, {
+      x: 676,
+      y: 132,
+      pixels: rows.pixels,
+      labels: rows.labels,
+      shape: image,
+      white: IMAGE_SETS[name].maxPixel,
+      ...(classNames ? { classNames } : {}),
+      columns: 8,
+      tile: 58,
+      gap: 12,
+    });
+    this.previewObjects.push(
+      this.add.text(
+        676,
+        470,
+        `${rows.data.rows.train} training images, ${rows.data.rows.validation} validation, ${rows.data.rows.test} test`,
+        textStyle(TEXT.small, CSS.textDim),
+      ),
+    );
   }
 
   private async readFile(file: File): Promise<void> {

@@ -149,13 +149,16 @@ export class Workbench extends Phaser.Scene {
     // The blocks the level offers, in the registry's order: dense layers, then any other type.
     const palette: { control: Control; label: string; tooltip: string; make: () => LayerSpec }[] =
       [];
-    for (const type of ['dense', ...EXTRA_BLOCKS] as const) {
-      if ((blocks as unknown as Record<string, unknown>)[type] !== true) continue;
+    const offered = (['dense', ...EXTRA_BLOCKS] as const).filter(
+      (type) => (blocks as unknown as Record<string, unknown>)[type] === true,
+    );
+    const many = offered.length > 3;
+    for (const type of offered) {
       const def = LAYERS[type];
       palette.push({
         // A block with a control of its own (dropout) has its own lock; others are the network's.
         control: (CONTROLS as readonly string[]).includes(type) ? (type as Control) : 'layers',
-        label: def.label,
+        label: many ? (def.short ?? def.label) : def.label,
         tooltip: `Add ${def.blurb}`,
         // A new dense layer's width depends on the level's limits; the rest use the example.
         make: () =>
@@ -164,12 +167,15 @@ export class Workbench extends Phaser.Scene {
             : (structuredClone(def.example) as unknown as LayerSpec),
       });
     }
-    for (const { control, label, tooltip, make } of palette) {
-      if (teacherFlags(this.level?.id ?? null).hide.has(control)) continue;
+    // More than three blocks (the image kit): two columns of short names.
+    const shown = palette.filter((p) => !teacherFlags(this.level?.id ?? null).hide.has(p.control));
+    const columns = shown.length > 3 ? 2 : 1;
+    for (const { control, label, tooltip, make } of shown) {
+      const i = this.addButtons.length;
       const button = new Button(this, {
-        x: 32,
-        y: 128 + 52 * this.addButtons.length,
-        width: 250,
+        x: 32 + (i % columns) * 129,
+        y: 128 + 52 * Math.floor(i / columns),
+        width: columns === 1 ? 250 : 121,
         label,
         icon: 'plus',
         tooltip,
@@ -190,15 +196,17 @@ export class Workbench extends Phaser.Scene {
         .setWordWrapWidth(250)
         .setLineSpacing(3);
     }
-    this.add.text(32, 250, 'Parameters', textStyle(TEXT.label, CSS.text, 600));
+    // The budget and the data go below the palette (lower when it has more than two rows).
+    const below = 52 * Math.max(0, Math.ceil(this.addButtons.length / columns) - 2);
+    this.add.text(32, 250 + below, 'Parameters', textStyle(TEXT.label, CSS.text, 600));
     this.meter = new ParamMeter(this, {
       x: 32,
-      y: 282,
+      y: 282 + below,
       width: 250,
       budget: this.level?.stars.params ?? null,
     });
     const dataTitle = this.add
-      .text(32, 352, dataLine(this.shape), textStyle(TEXT.small, CSS.data))
+      .text(32, 352 + below, dataLine(this.shape), textStyle(TEXT.small, CSS.data))
       .setWordWrapWidth(250)
       .setLineSpacing(4);
     // A level's open data controls sit at the foot of the panel, under a smaller picture.
@@ -258,7 +266,9 @@ export class Workbench extends Phaser.Scene {
         .text(
           STACK_X + BLOCK_WIDTH,
           100,
-          this.shape ? `input [${this.shape.inputs}]` : 'input',
+          this.shape
+            ? `input [${(this.shape.inputShape ?? [this.shape.inputs]).join(', ')}]`
+            : 'input',
           textStyle(TEXT.small, CSS.data),
         )
         .setOrigin(1, 0);
