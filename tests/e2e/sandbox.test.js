@@ -284,5 +284,17 @@ test('Fashion-MNIST downloads behind a progress bar, then shows labelled images 
     Number.isFinite(run.loss) && run.loss < 2.3,
     `loss after ${run.step} steps: ${run.loss}`,
   );
+  // The image views draw, and move as it trains: the filters change, the maps are painted.
+  await page.waitForFunction(() => window.neuralJourney.pictures?.images?.filters, null, {
+    timeout: 20_000,
+  });
+  const first = await page.evaluate(() => structuredClone(window.neuralJourney.pictures.images));
+  await page.waitForFunction(
+    (before) => (window.neuralJourney.pictures.images.step ?? 0) > before + 100,
+    first.step ?? 0,
+    { timeout: 60_000 },
+  );
+  const later = await page.evaluate(() => structuredClone(window.neuralJourney.pictures.images));
+  assert.notDeepEqual(later.filters, first.filters, 'the filters did not change while training');
   await shot(page, 'training-fashion');
 });

@@ -467,7 +467,7 @@ export class Sandbox extends Phaser.Scene {
       this.add.text(
         676,
         470,
-        `${rows.data.rows.train} training images, ${rows.data.rows.validation} validation, ${rows.data.rows.test} test`,
+        `${count(rows.data.rows.train)} training images, ${count(rows.data.rows.validation)} validation, ${count(rows.data.rows.test)} test`,
         textStyle(TEXT.small, CSS.textDim),
       ),
     );
@@ -530,6 +530,11 @@ export class Sandbox extends Phaser.Scene {
     };
     this.scene.start(SCENES.workbench, next);
   }
+}
+
+/** A count with thousands marked: 12,000. */
+function count(n: number): string {
+  return n.toLocaleString('en-US');
 }
 
 /** A file name short enough for a button. */

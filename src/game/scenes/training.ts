@@ -41,6 +41,7 @@ import { RunPace, STEPS_PER_SECOND } from '../run-pace.js';
 import { DivergenceDialog } from '../objects/divergence-dialog.js';
 import { RunBar, type RunPhase } from '../objects/run-bar.js';
 import { TrainingViews } from '../objects/training-views.js';
+import { ImageViews } from '../objects/image-views.js';
 import { NetworkGraph } from '../objects/network-graph.js';
 import { LossChart } from '../objects/loss-chart.js';
 import {
@@ -93,7 +94,7 @@ export class Training extends Phaser.Scene {
   private status!: Phaser.GameObjects.Text;
   private bar!: RunBar;
   /** The pictures: boundary, neurons, confusion, weights, the old way (once built). */
-  private views: TrainingViews | null = null;
+  private views: TrainingViews | ImageViews | null = null;
   private overlay: DivergenceDialog | null = null;
   private ghost: Ghost | null = null;
   private ghostLegend!: Phaser.GameObjects.Text;
@@ -247,7 +248,8 @@ export class Training extends Phaser.Scene {
     // Asked for first: usually the Workbench has had it trained already, so it costs nothing.
     const ghost = this.level ? ghostFor(this.level).catch(() => null) : Promise.resolve(null);
     if (!(await this.createLearner()) || !this.info || !this.scene.isActive()) return;
-    this.views = new TrainingViews(this, {
+    // Image data gets its own pictures (filters, feature maps, a gallery); the rest the 2-D ones.
+    this.views = new (this.info.data.image ? ImageViews : TrainingViews)(this, {
       info: this.info,
       spec: this.draft.spec,
       level: this.level,
