@@ -117,8 +117,16 @@ test('a weight typed in while paused changes the boundary at once', async () => 
   await reach(100);
   await click(page, 'Pause');
   await page.waitForFunction(() => window.neuralJourney.pictures?.boundary !== undefined);
+  // A chunk of steps already on its way when Pause was pressed still lands: wait until the
+  // step count stands still before reading it.
+  let stepBefore = -1;
+  for (;;) {
+    const now = await page.evaluate(() => window.neuralJourney.training.step);
+    if (now === stepBefore) break;
+    stepBefore = now;
+    await page.waitForTimeout(300);
+  }
   const before = await page.evaluate(() => window.neuralJourney.pictures);
-  const stepBefore = await page.evaluate(() => window.neuralJourney.training.step);
   const edge = before.graph.weights.find((w) => w.layer === 1 && w.from === 0);
   const at = await toPage(page, (edge.x1 + edge.x2) / 2, (edge.y1 + edge.y2) / 2);
   await page.mouse.click(at.x, at.y);
