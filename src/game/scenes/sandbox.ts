@@ -25,8 +25,7 @@ import type { DataPreview, DataRequest } from '../../engine/trainer.js';
 import { dataShape } from '../data-shape.js';
 import { previewFor } from '../ghost.js';
 import { drawCardPicture, drawImageCardPicture } from '../objects/data-cards.js';
-import { drawImageStrip } from '../objects/image-strip.js';
-import { ProgressBar, withProgress } from '../ui/progress-bar.js';
+import { drawImageSample } from '../objects/image-sample.js';
 import { DATA_WORDS, percent } from '../objects/data-controls.js';
 import { drawDataPreview } from '../objects/data-preview.js';
 import { services } from '../services.js';
@@ -436,33 +435,18 @@ export class Sandbox extends Phaser.Scene {
     this.aboutText.setText(`${name}: ${IMAGE_ABOUT[name]}.`);
     for (const o of this.previewObjects) o.destroy();
     this.previewObjects = [];
-    const trainer = services().trainer;
-    let rows;
+    const at = { x: 676, y: 132, width: 540, count: 32, columns: 8, tile: 58, gap: 12 };
+    const current = (): boolean => serial === this.previewSerial && this.scene.isActive();
+    let shown;
     try {
-      rows = await withProgress(
-        this,
-        trainer.imagePreview(this.request(), 32),
-        () => trainer.imageProgress(),
-        () => new ProgressBar(this, { x: 676, y: 260, width: 540, label: `Downloading ${name}` }),
-      );
+      shown = await drawImageSample(this, name, this.dataSeed, at, current);
     } catch (error) {
-      if (serial === this.previewSerial) this.fail((error as Error).message);
+      if (current()) this.fail((error as Error).message);
       return;
     }
-    if (serial !== this.previewSerial || !this.scene.isActive() || !rows.data.image) return;
-    const { image, classNames } = rows.data;
-    this.previewObjects = drawImageStrip(this, {
-      x: 676,
-      y: 132,
-      pixels: rows.pixels,
-      labels: rows.labels,
-      shape: image,
-      white: IMAGE_SETS[name].maxPixel,
-      ...(classNames ? { classNames } : {}),
-      columns: 8,
-      tile: 58,
-      gap: 12,
-    });
+    if (!shown) return;
+    this.previewObjects = shown.objects;
+    const rows = shown;
     this.previewObjects.push(
       this.add.text(
         676,

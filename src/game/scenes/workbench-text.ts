@@ -21,7 +21,12 @@ export function dataLine(s: TaskShape | null): string {
       : s.task === 'binary'
         ? 'a yes/no answer'
         : `one of ${s.outputs} classes`;
-  return `Data: ${s.dataName ?? 'your file'}\n${s.inputs} input${s.inputs > 1 ? 's' : ''} → ${out}`;
+  const shape = s.inputShape;
+  const inputs =
+    shape?.length === 3
+      ? `${shape[1]}×${shape[2]} image${shape[0]! > 1 ? `s of ${shape[0]} channels` : 's'}`
+      : `${s.inputs} input${s.inputs > 1 ? 's' : ''}`;
+  return `Data: ${s.dataName ?? 'your file'}\n${inputs} → ${out}`;
 }
 
 /** Under the stack: what the last dense layer needs to be. */

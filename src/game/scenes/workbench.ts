@@ -36,6 +36,8 @@ import type { Level } from '../../levels/types.js';
 import { dataShape } from '../data-shape.js';
 import { ghostFor, previewFor } from '../ghost.js';
 import { drawDataPreview } from '../objects/data-preview.js';
+import { drawImageSample } from '../objects/image-sample.js';
+import { isImageSetName } from '../../data/images.js';
 import { BLOCK_HEIGHT, BLOCK_WIDTH, LayerBlock } from '../objects/layer-block.js';
 import { addNotice, classFixed, services, takeNotices, teacherFlags } from '../services.js';
 import { classLocks } from '../../levels/locks.js';
@@ -338,6 +340,7 @@ export class Workbench extends Phaser.Scene {
     const request = this.dataRequest;
     if (!request) return;
     const serial = ++this.previewSerial;
+    if (!('csv' in request) && isImageSetName(request.name)) return this.showImages(top, serial);
     let preview: DataPreview;
     try {
       preview = await previewFor(request);
@@ -350,6 +353,23 @@ export class Workbench extends Phaser.Scene {
     const before = new Set(this.children.list);
     drawDataPreview(this, preview, { x: 32, y: top, width: 250, size: this.previewSize });
     this.previewObjects = this.children.list.filter((o) => !before.has(o));
+    this.refresh();
+  }
+
+  /** An image set: a few labelled training images (downloaded first, behind a progress bar). */
+  private async showImages(top: number, serial: number): Promise<void> {
+    const request = this.dataRequest;
+    if (!request || 'csv' in request || !isImageSetName(request.name)) return;
+    // One row: the keys line sits under it.
+    const at = { x: 32, y: top, width: 250, count: 5, columns: 5, tile: 40, gap: 10 };
+    const current = (): boolean => this.scene.isActive() && serial === this.previewSerial;
+    const shown = await drawImageSample(this, request.name, request.seed, at, current).catch(
+      () => null,
+    );
+    if (!shown) return;
+    this.trainRows = shown.data.rows.train;
+    for (const o of this.previewObjects) o.destroy();
+    this.previewObjects = shown.objects;
     this.refresh();
   }
 
