@@ -306,3 +306,34 @@ test('Fashion-MNIST downloads behind a progress bar, then shows labelled images 
   assert.notDeepEqual(later.filters, first.filters, 'the filters did not change while training');
   await shot(page, 'training-fashion');
 });
+
+test('a share link with a CNN restores it; a stride that does not fit is explained and cannot train', async () => {
+  const good =
+    'layers=conv2d:filters=4:kernel=3:padding=1:activation=relu,maxpool2d:size=2,flatten,dense:10';
+  await load(
+    page,
+    `${browser.url}#data=digits&${good}&optimizer=adam&lr=0.01&batch=32&l2=0&seed=2`,
+  );
+  await waitForScene(page, 'Workbench');
+  let labels = (await page.evaluate(() => window.neuralJourney.controls())).map((c) => c.label);
+  assert.deepEqual(
+    labels.filter((l) => ['conv2d', 'maxpool2d', 'flatten', 'dense 10'].includes(l)),
+    ['conv2d', 'maxpool2d', 'flatten', 'dense 10'],
+  );
+  assert.match(
+    await page.evaluate(() => location.hash),
+    /conv2d:filters=4:kernel=3:padding=1:activation=relu/,
+  );
+  // 8×8 with a 5×5 filter at stride 2: (8 − 5) / 2 + 1 = 2.5.
+  await load(
+    page,
+    `${browser.url}#data=digits&layers=conv2d:filters=4:kernel=5:stride=2,flatten,dense:10`,
+  );
+  await waitForScene(page, 'Workbench');
+  labels = (await page.evaluate(() => window.neuralJourney.controls())).map((c) => c.label);
+  assert.ok(labels.includes('conv2d'), labels.join(' | '));
+  await shot(page, 'workbench-stride-misfit');
+  await click(page, /^Train$/);
+  await page.waitForTimeout(1000);
+  assert.equal(await page.evaluate(() => window.neuralJourney.scene), 'Workbench');
+});
