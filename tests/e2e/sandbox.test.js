@@ -278,7 +278,7 @@ test('Fashion-MNIST downloads behind a progress bar, then shows labelled images 
   await click(page, /Build a network/);
   await waitForScene(page, 'Workbench');
   const labels = (await page.evaluate(() => window.neuralJourney.controls())).map((c) => c.label);
-  for (const block of ['Conv', 'Max pool', 'Batch norm', 'Flatten']) {
+  for (const block of ['Conv', 'Max pool', 'Batchnorm', 'Flatten']) {
     assert.ok(labels.includes(block), `the palette offers ${block}: ${labels.join(' | ')}`);
   }
   await shot(page, 'workbench-fashion');

@@ -64,6 +64,7 @@ export const batchnormOp: OpDef<Record<string, never>> = {
 export const batchnormLayer: LayerDef = {
   type: 'batchnorm',
   label: 'Batch norm',
+  short: 'Batchnorm',
   blurb: 'batch norm: rescales each channel over the batch, so deep stacks keep training',
   example: { type: 'batchnorm' },
   fields: {},

@@ -175,9 +175,9 @@ export class Workbench extends Phaser.Scene {
     for (const { control, label, tooltip, make } of shown) {
       const i = this.addButtons.length;
       const button = new Button(this, {
-        x: 32 + (i % columns) * 129,
+        x: 32 + (i % columns) * 126,
         y: 128 + 52 * Math.floor(i / columns),
-        width: columns === 1 ? 250 : 121,
+        width: columns === 1 ? 250 : 124,
         label,
         icon: 'plus',
         tooltip,
