@@ -241,3 +241,17 @@ describe('colour scales', () => {
     expect(target.data[3]).toBe(255);
   });
 });
+
+describe('nextStep (a workbench block field stepping through its values)', () => {
+  it('clamps at the ends, wraps when asked, and moves a value between steps to the nearer one', async () => {
+    const { nextStep } = await import('../../src/game/objects/block-fields.js');
+    const steps = [1, 3, 5, 7];
+    expect(nextStep(steps, 3, 1, false)).toBe(5);
+    expect(nextStep(steps, 7, 1, false)).toBe(7);
+    expect(nextStep(steps, 7, 1, true)).toBe(1);
+    expect(nextStep(steps, 1, -1, true)).toBe(7);
+    expect(nextStep(steps, 4, 1, false)).toBe(5);
+    expect(nextStep(steps, 4, -1, false)).toBe(3);
+    expect(nextStep(steps, 9, -1, false)).toBe(5);
+  });
+});

@@ -6,7 +6,9 @@
  * block never computes them. It is a keyboard `Focusable`: ←/→ change units (or the dropout
  * rate), A cycles the activation, Shift+↑/↓ move the block, Delete removes it.
  */
-import { LAYERS, type FieldDef } from '../../engine/ops/index.js';
+import { LAYERS } from '../../engine/ops/index.js';
+import { drawIcon } from './block-icons.js';
+import { capitalise, chipText, defaultOf, genericTitle, nextStep } from './block-fields.js';
 import * as Phaser from 'phaser';
 import type { Activation, LayerSpec } from '../../engine/spec.js';
 import { COLORS, CSS, MOTION, RADIUS, TEXT, reducedMotion, textStyle } from '../theme.js';
@@ -16,8 +18,6 @@ import { Tooltip } from '../ui/tooltip.js';
 import { DROPOUT_MAX, DROPOUT_STEP, UNIT_STEPS } from '../../levels/rules.js';
 
 export const BLOCK_WIDTH = 440;
-/** 22·exp(−t²) at t = −8/3 … 8/3: the batch-norm icon's bell. */
-const BELL = [0, 0.1, 0.4, 1.4, 3.7, 8.1, 14.1, 19.7, 22, 19.7, 14.1, 8.1, 3.7, 1.4, 0.4, 0.1, 0];
 /** Text size of a generic block's field chips. */
 const CHIP_SIZE = 12;
 export const BLOCK_HEIGHT = 62;
@@ -332,11 +332,7 @@ export class LayerBlock extends Phaser.GameObjects.Container implements Focusabl
   private adjustSize(delta: -1 | 1): void {
     const l = this.layer;
     if (l.type === 'dense') {
-      const i = UNIT_STEPS.findIndex((u) => u >= l.units);
-      const at =
-        i < 0 ? UNIT_STEPS.length - 1 : UNIT_STEPS[i] === l.units ? i : delta > 0 ? i - 1 : i;
-      const next = UNIT_STEPS[Phaser.Math.Clamp(at + delta, 0, UNIT_STEPS.length - 1)]!;
-      l.units = Math.min(next, this.o.maxUnits);
+      l.units = Math.min(nextStep(UNIT_STEPS, l.units, delta, false), this.o.maxUnits);
     } else if (l.type === 'dropout') {
       const rate = Phaser.Math.Clamp(l.rate + delta * DROPOUT_STEP, DROPOUT_STEP, DROPOUT_MAX);
       l.rate = Math.round(rate * 100) / 100;
@@ -358,14 +354,8 @@ export class LayerBlock extends Phaser.GameObjects.Container implements Focusabl
     if (field.kind === 'bool') {
       l[name] = !(l[name] ?? true);
     } else if (field.kind === 'int' && field.steps) {
-      const steps = field.steps;
       const value = (l[name] as number | undefined) ?? defaultOf(this.layer, name);
-      const i = steps.findIndex((v) => v >= value);
-      const at = i < 0 ? steps.length - 1 : steps[i] === value ? i : delta > 0 ? i - 1 : i;
-      const next = wrap
-        ? (at + delta + steps.length) % steps.length
-        : Phaser.Math.Clamp(at + delta, 0, steps.length - 1);
-      l[name] = steps[next];
+      l[name] = nextStep(field.steps, value, delta, wrap);
     } else return;
     this.refreshTitle();
     this.o.events.change(structuredClone(this.layer));
@@ -436,22 +426,8 @@ export class LayerBlock extends Phaser.GameObjects.Container implements Focusabl
         .setPadding(3, 1, 3, 1);
       x += chip.width + 3;
       if (this.o.editable && !this.o.fixed) {
-        chip.setInteractive({ useHandCursor: true });
-        chip.on('pointerover', () => {
-          chip.setColor(CSS.text);
-          Tooltip.for(this.scene).show(tip, chip.getBounds(), chip);
-        });
-        chip.on('pointerout', () => {
-          chip.setColor(CSS.textDim);
-          Tooltip.for(this.scene).hide(chip);
-        });
-        chip.on(
-          'pointerdown',
-          (_p: Phaser.Input.Pointer, _x: number, _y: number, e: Phaser.Types.Input.EventData) => {
-            e.stopPropagation();
-            if (name === 'activation') this.cycleActivation();
-            else this.stepField(name, 1, true);
-          },
+        this.clickable(chip, tip, () =>
+          name === 'activation' ? this.cycleActivation() : this.stepField(name, 1, true),
         );
       }
       this.chips.push(chip);
@@ -481,8 +457,15 @@ export class LayerBlock extends Phaser.GameObjects.Container implements Focusabl
     const t = this.scene.add
       .text(x, 19, label, textStyle(TEXT.label, CSS.textDim, 600))
       .setOrigin(0.5)
-      .setPadding(6, 2, 6, 2)
-      .setInteractive({ useHandCursor: true });
+      .setPadding(6, 2, 6, 2);
+    this.clickable(t, tip, onClick);
+    this.buttons.push(t);
+    this.add(t);
+  }
+
+  /** A text that brightens under the pointer, shows `tip`, and runs `onClick` (not a drag). */
+  private clickable(t: Phaser.GameObjects.Text, tip: string, onClick: () => void): void {
+    t.setInteractive({ useHandCursor: true });
     t.on('pointerover', () => {
       t.setColor(CSS.text);
       Tooltip.for(this.scene).show(tip, t.getBounds(), t);
@@ -498,100 +481,5 @@ export class LayerBlock extends Phaser.GameObjects.Container implements Focusabl
         onClick();
       },
     );
-    this.buttons.push(t);
-    this.add(t);
   }
-}
-
-/**
- * The block-type icon: dense = two columns of nodes fully wired; dropout = some nodes struck out;
- * conv = a filter window on an image; pooling = four cells into one; batch norm = a bell curve;
- * flatten = a square laid out in a row; add = a plus; an activation = its bent line.
- */
-export function drawIcon(
-  g: Phaser.GameObjects.Graphics,
-  type: LayerSpec['type'],
-  x: number,
-  y: number,
-): void {
-  g.fillStyle(COLORS.panelRaised, 1).fillRoundedRect(x - 4, y - 4, 44, 44, RADIUS / 2);
-  const left = [y + 6, y + 18, y + 30];
-  const right = [y + 10, y + 26];
-  if (type === 'dense') {
-    g.lineStyle(1.5, COLORS.weights, 0.9);
-    for (const a of left) for (const b of right) g.lineBetween(x + 6, a, x + 30, b);
-    g.fillStyle(COLORS.data, 1);
-    for (const a of left) g.fillCircle(x + 6, a, 4);
-    for (const b of right) g.fillCircle(x + 30, b, 4);
-  } else if (type === 'dropout') {
-    g.fillStyle(COLORS.data, 1);
-    left.forEach((a, i) => (i === 1 ? null : g.fillCircle(x + 18, a, 4)));
-    g.lineStyle(2, COLORS.textDim, 1).strokeCircle(x + 18, left[1]!, 4);
-    g.lineBetween(x + 10, left[1]! - 7, x + 26, left[1]! + 7);
-  } else if (type === 'conv2d') {
-    // A 4×4 image with a 2×2 filter window on it.
-    for (let r = 0; r < 4; r++)
-      for (let c = 0; c < 4; c++)
-        g.fillStyle(COLORS.data, 0.35 + 0.15 * ((r + c) % 3)).fillRect(
-          x + 2 + c * 8,
-          y + 2 + r * 8,
-          7,
-          7,
-        );
-    g.lineStyle(2, COLORS.weights, 1).strokeRect(x + 9, y + 9, 16, 16);
-  } else if (type === 'maxpool2d' || type === 'avgpool2d') {
-    // Four cells become one.
-    for (let r = 0; r < 2; r++)
-      for (let c = 0; c < 2; c++)
-        g.fillStyle(COLORS.data, 0.5 + 0.2 * r).fillRect(x + 1 + c * 9, y + 9 + r * 9, 8, 8);
-    g.lineStyle(1.5, COLORS.textDim, 1).lineBetween(x + 21, y + 18, x + 26, y + 18);
-    g.fillStyle(COLORS.data, type === 'maxpool2d' ? 1 : 0.7).fillRect(x + 28, y + 13, 9, 9);
-  } else if (type === 'batchnorm') {
-    // A bell curve centred on a line (its heights written out: no Math in drawing).
-    g.lineStyle(2, COLORS.data, 1).beginPath();
-    BELL.forEach((h, i) => {
-      if (i === 0) g.moveTo(x + 2, y + 30 - h);
-      else g.lineTo(x + 2 + i * 2, y + 30 - h);
-    });
-    g.strokePath();
-    g.lineStyle(1, COLORS.textDim, 1).lineBetween(x + 18, y + 4, x + 18, y + 32);
-  } else if (type === 'flatten') {
-    // A square of cells laid out in one row.
-    for (let r = 0; r < 2; r++)
-      for (let c = 0; c < 2; c++)
-        g.fillStyle(COLORS.data, 0.8).fillRect(x + 12 + c * 7, y + 3 + r * 7, 6, 6);
-    for (let i = 0; i < 5; i++) g.fillStyle(COLORS.data, 0.8).fillRect(x + 1 + i * 7, y + 26, 6, 6);
-  } else if (type === 'add') {
-    g.lineStyle(3, COLORS.weights, 1).lineBetween(x + 18, y + 8, x + 18, y + 28);
-    g.lineBetween(x + 8, y + 18, x + 28, y + 18);
-  } else {
-    g.lineStyle(2, COLORS.loss, 1).beginPath();
-    g.moveTo(x + 2, y + 30)
-      .lineTo(x + 18, y + 30)
-      .lineTo(x + 34, y + 6)
-      .strokePath();
-  }
-}
-
-/** A field's value when the layer leaves it out: the spec's defaults (stride = window for pools). */
-function defaultOf(layer: LayerSpec, name: string): number {
-  const l = layer as unknown as Record<string, unknown>;
-  if (name === 'stride') return (l['size'] as number | undefined) ?? 1;
-  return 0;
-}
-
-function chipText(field: FieldDef, value: unknown): string {
-  if (field.kind === 'int' && field.square) return `${String(value)}×${String(value)}`;
-  // "pad 1" keeps a conv block's chips within its width; the tooltip says "Padding".
-  return `${field.label === 'padding' ? 'pad' : field.label} ${String(value)}`;
-}
-
-function capitalise(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
-}
-
-/** The block's name: the registry's short one ("Conv", "Max pool", "Batch norm"). */
-function genericTitle(layer: LayerSpec): string {
-  const def = LAYERS[layer.type];
-  return def.short ?? def.label;
 }
