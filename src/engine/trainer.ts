@@ -12,12 +12,17 @@ import {
   makeCsvDataset,
   makeDataset,
   trainFractions,
-  type ImageAsset,
-  type ImageSetName,
 } from '../data/index.js';
 import type { Dataset, ImageDataset } from '../data/dataset.js';
 import type { LayerSummary } from './spec.js';
 import type { TrainOptions } from './options.js';
+import {
+  ImageAssets,
+  imageRows,
+  type ImageLoader,
+  type ImageProgress,
+  type ImageRows,
+} from './image-assets.js';
 import {
   Race,
   type CurvePoint,
@@ -61,20 +66,6 @@ export type DataRequest =
     }
   | { csv: string; seed: number; target?: string; fileName?: string };
 
-/** How the trainer gets an image set's asset: a download in the browser, a file in Node. */
-export type ImageLoader = (
-  name: ImageSetName,
-  onProgress: (loadedBytes: number, totalBytes: number) => void,
-) => Promise<ImageAsset>;
-
-/** The download of an image set, for a progress bar: bytes so far, and the total (0: unknown). */
-export interface ImageProgress {
-  name: ImageSetName;
-  loadedBytes: number;
-  totalBytes: number;
-  done: boolean;
-}
-
 /** How regression targets were scaled for training, to show values in the data's own units. */
 export interface TargetScale {
   mean: number;
@@ -94,16 +85,6 @@ export interface DataInfo {
   targetScale: TargetScale | null;
   /** Image data: the per-example shape and the pixel scale (input = pixel × scale). */
   image?: { channels: number; height: number; width: number; scale: number };
-}
-
-/** Some examples of an image split, as stored: u8 pixels [count, C·H·W] and class labels. */
-export interface ImageRows {
-  split: SplitName;
-  start: number;
-  pixels: Uint8Array;
-  labels: Int32Array;
-  /** The same pixels as the network sees them (× the scale), ready for `predict` and `probe`. */
-  inputs: Float32Array;
 }
 
 /** What `create` reports back: enough for a workbench to draw the network. */
@@ -294,24 +275,6 @@ function dataInfo(data: Dataset | ImageDataset): DataInfo {
   };
 }
 
-/** `count` examples of an image split from row `start` (fewer at its end). */
-function imageRows(data: ImageDataset, split: SplitName, start: number, count: number): ImageRows {
-  const s = data[split];
-  const width = data.inputs;
-  const from = Math.max(0, Math.min(s.n, Math.floor(start)));
-  const to = Math.max(from, Math.min(s.n, from + Math.floor(count)));
-  const pixels = s.x.slice(from * width, to * width);
-  // The kernel multiplies in f32: f32(pixel) · f32(scale), rounded once.
-  const scale = Math.fround(data.image.scale);
-  return {
-    split,
-    start: from,
-    pixels,
-    labels: Int32Array.from(s.y.subarray(from, to)),
-    inputs: Float32Array.from(pixels, (v) => Math.fround(v * scale)),
-  };
-}
-
 /**
  * Makes a trainer. `loadModule` compiles the kernel once (from disk in Node, by `fetch` in the
  * browser); it is called lazily so the worker can answer messages right away.
@@ -322,29 +285,7 @@ export function createTrainer(
     fetchImageAsset(imageAssetUrl(name), name, { onProgress }),
 ): TrainerApi {
   let module: Promise<WebAssembly.Module> | null = null;
-  const assets = new Map<ImageSetName, Promise<ImageAsset>>();
-  let progress: ImageProgress | null = null;
-  /** An image set's asset, downloaded once per trainer (a failed download is tried again). */
-  const asset = (name: ImageSetName): Promise<ImageAsset> => {
-    let found = assets.get(name);
-    if (!found) {
-      progress = { name, loadedBytes: 0, totalBytes: 0, done: false };
-      found = loadImages(name, (loadedBytes, totalBytes) => {
-        progress = { name, loadedBytes, totalBytes, done: false };
-      }).then(
-        (a) => {
-          if (progress?.name === name) progress = { ...progress, done: true };
-          return a;
-        },
-        (error: unknown) => {
-          assets.delete(name);
-          throw error;
-        },
-      );
-      assets.set(name, found);
-    }
-    return found;
-  };
+  const images = new ImageAssets(loadImages);
   let learner: Learner | null = null;
   /** The current learner's data (for `images`). */
   let current: Dataset | ImageDataset | null = null;
@@ -363,7 +304,7 @@ export function createTrainer(
     module ??= loadModule();
     const m = await module;
     if (!('csv' in request) && isImageSetName(request.name)) {
-      const a = await asset(request.name);
+      const a = await images.asset(request.name);
       return { m, data: imageDataset(a, { module: m, seed: request.seed }) };
     }
     const data =
@@ -401,7 +342,7 @@ export function createTrainer(
         data: dataInfo(data),
       };
     },
-    imageProgress: () => progress,
+    imageProgress: () => images.progress,
     images(split, start, count) {
       if (!current || !('image' in current))
         throw new Error('images: the current data is not an image set');
@@ -503,3 +444,4 @@ export function createTrainer(
     },
   };
 }
+export type { ImageLoader, ImageProgress, ImageRows } from './image-assets.js';
