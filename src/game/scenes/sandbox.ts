@@ -53,9 +53,10 @@ const IMAGE_ABOUT: Record<ImageSetName, string> = {
   'fashion-mnist':
     '16,000 small photos of clothes, 28×28 grey pixels each, in ten kinds from T-shirt to ankle boot (Zalando Research)',
 };
-const IMAGE_X = 410;
 
 const CARD = 104;
+
+type DrawCard = (g: Phaser.GameObjects.Graphics, x: number, y: number, size: number) => void;
 const PREVIEW = { x: 676, y: 132, size: 300 };
 
 export class Sandbox extends Phaser.Scene {
@@ -79,6 +80,8 @@ export class Sandbox extends Phaser.Scene {
   /** Said instead of the sliders for an image set. */
   private imageNote!: Phaser.GameObjects.Text;
   private frames!: Phaser.GameObjects.Graphics;
+  /** Where each data card is, for the selection frame. */
+  private readonly cardAt = new Map<string, { x: number; y: number }>();
   private seedText!: Phaser.GameObjects.Text;
   private aboutText!: Phaser.GameObjects.Text;
   /** What the last preview drew, to clear it; and a counter so only the latest one draws. */
@@ -143,9 +146,23 @@ export class Sandbox extends Phaser.Scene {
     g.fillStyle(COLORS.panel, 1).fillRoundedRect(652, 84, 604, 620, RADIUS);
     this.frames = this.add.graphics().setDepth(1);
 
-    const first = this.cardRow('Sort points into classes', CLASSIFY, 96);
-    this.cardRow('Predict a number', REGRESS, 240);
-    this.imageRow(240);
+    const generator = (name: GeneratorName) => ({
+      name,
+      tooltip: `${name}${ALSO_CALLED[name] ? ` (Playground's ${ALSO_CALLED[name]})` : ''}: ${GENERATORS[name].description}`,
+      draw: ((g, x, y, size) => drawCardPicture(g, name, x, y, size)) as DrawCard,
+    });
+    const first = this.cardRow('Sort points into classes', 40, 96, CLASSIFY.map(generator));
+    this.cardRow('Predict a number', 40, 240, REGRESS.map(generator));
+    this.cardRow(
+      'Read images',
+      410,
+      240,
+      IMAGES.map((name) => ({
+        name,
+        tooltip: `${name}: ${IMAGE_ABOUT[name]}`,
+        draw: ((g, x, y, size) => drawImageCardPicture(g, name, x, y, size)) as DrawCard,
+      })),
+    );
     this.dataControls(390);
     this.csvPanel(g, 530);
 
@@ -179,13 +196,20 @@ export class Sandbox extends Phaser.Scene {
     else FocusManager.for(this).focus(this.draft ? build : first, false);
   }
 
-  /** A heading and one card per data set; returns the first card (for the first focus). */
-  private cardRow(title: string, names: readonly GeneratorName[], y: number): Button {
-    this.add.text(40, y, title, textStyle(TEXT.label, CSS.text, 600));
+  /**
+   * A heading at (x, y) and one card per data set after it, each remembered for the selection
+   * frame; returns the first card (for the first focus).
+   */
+  private cardRow(
+    title: string,
+    x0: number,
+    y: number,
+    cards: readonly { name: GeneratorName | ImageSetName; tooltip: string; draw: DrawCard }[],
+  ): Button {
+    this.add.text(x0, y, title, textStyle(TEXT.label, CSS.text, 600));
     let first: Button | null = null;
-    names.forEach((name, i) => {
-      const x = 40 + i * (CARD + 12);
-      const also = ALSO_CALLED[name];
+    cards.forEach(({ name, tooltip, draw }, i) => {
+      const x = x0 + i * (CARD + 12);
       const card = new Button(this, {
         x,
         y: y + 30,
@@ -193,39 +217,17 @@ export class Sandbox extends Phaser.Scene {
         height: CARD,
         label: '',
         name: `data ${name}`,
-        tooltip: `${name}${also ? ` (Playground's ${also})` : ''}: ${GENERATORS[name].description}`,
+        tooltip,
         onClick: () => this.select(name),
       });
-      const pic = this.add.graphics();
-      drawCardPicture(pic, name, x + 20, y + 36, 64);
+      draw(this.add.graphics(), x + 20, y + 36, 64);
       this.add
         .text(x + CARD / 2, y + 30 + CARD - 22, name, textStyle(TEXT.small, CSS.text, 600))
         .setOrigin(0.5, 0);
+      this.cardAt.set(name, { x, y: y + 30 });
       first ??= card;
     });
     return first!;
-  }
-
-  /** The image sets, right of the number row. */
-  private imageRow(y: number): void {
-    this.add.text(IMAGE_X, y, 'Read images', textStyle(TEXT.label, CSS.text, 600));
-    IMAGES.forEach((name, i) => {
-      const x = IMAGE_X + i * (CARD + 12);
-      new Button(this, {
-        x,
-        y: y + 30,
-        width: CARD,
-        height: CARD,
-        label: '',
-        name: `data ${name}`,
-        tooltip: `${name}: ${IMAGE_ABOUT[name]}`,
-        onClick: () => this.select(name),
-      });
-      drawImageCardPicture(this.add.graphics(), name, x + 20, y + 36, 64);
-      this.add
-        .text(x + CARD / 2, y + 30 + CARD - 22, name, textStyle(TEXT.small, CSS.text, 600))
-        .setOrigin(0.5, 0);
-    });
   }
 
   /** Playground's data controls: noise, training share, number of points, new data. */
@@ -368,15 +370,7 @@ export class Sandbox extends Phaser.Scene {
     for (const slider of Object.values(this.sliders ?? {})) slider.setVisible(!image);
     this.newData.setDisabled(image && IMAGE_SETS[name].storedSplit);
     this.imageNote.setVisible(image);
-    if (image) {
-      this.name = name;
-      const x = IMAGE_X + IMAGES.indexOf(name) * (CARD + 12);
-      const g = this.frames.clear();
-      g.lineStyle(3, COLORS.data, 1).strokeRoundedRect(x - 2, 268, CARD + 4, CARD + 4, RADIUS + 2);
-      void this.showPreview();
-      return;
-    }
-    if (reset && name !== this.name) {
+    if (!image && reset && name !== this.name) {
       const d = GENERATOR_DEFAULTS[name];
       this.noise = Math.min(NOISE_RANGE.max, d.noise);
       this.points = Math.min(SANDBOX_POINTS.max, Math.max(SANDBOX_POINTS.min, d.n));
@@ -384,10 +378,8 @@ export class Sandbox extends Phaser.Scene {
       this.sliders?.points.setValue(this.points);
     }
     this.name = name;
+    const { x, y } = this.cardAt.get(name)!;
     const g = this.frames.clear();
-    const row = CLASSIFY.includes(name) ? CLASSIFY : REGRESS;
-    const x = 40 + row.indexOf(name) * (CARD + 12);
-    const y = (row === CLASSIFY ? 96 : 240) + 30;
     g.lineStyle(3, COLORS.data, 1).strokeRoundedRect(x - 2, y - 2, CARD + 4, CARD + 4, RADIUS + 2);
     void this.showPreview();
   }
