@@ -5,6 +5,10 @@
 import type { TaskShape } from '../../engine/spec.js';
 import type { Level } from '../../levels/types.js';
 import { goalTarget, goalWhen } from './level-text.js';
+import { LAYERS } from '../../engine/ops/index.js';
+import { EXTRA_BLOCKS } from '../../levels/blocks.js';
+import { CONTROLS, type Control } from '../../levels/controls.js';
+import type { Blocks } from '../../levels/rules.js';
 
 /** The goal under the title, with the star budgets (free play in the sandbox). */
 export function workbenchGoal(l: Level | null): string {
@@ -39,4 +43,37 @@ export function outputLine(s: TaskShape | null): string {
         ? '1 unit (a yes/no score)'
         : `${s.outputs} unit${s.outputs > 1 ? 's' : ''}`;
   return `↓ output: the last dense layer needs ${want}`;
+}
+
+/** One add-button of the workbench palette. */
+export interface PaletteEntry {
+  type: 'dense' | (typeof EXTRA_BLOCKS)[number];
+  /** The teacher control that hides or locks it: its own (dropout), or the network's. */
+  control: Control;
+  label: string;
+  tooltip: string;
+}
+
+/**
+ * The blocks a workbench offers, in the registry's order (dense layers, then every other type
+ * the rules switch on), without those a teacher hides; short names when there are more than
+ * three, which the workbench lays out in two columns.
+ */
+export function paletteEntries(blocks: Blocks, hidden: ReadonlySet<string>): PaletteEntry[] {
+  const offered = (['dense', ...EXTRA_BLOCKS] as const)
+    .filter((type) => (blocks as unknown as Record<string, unknown>)[type] === true)
+    .map((type) => ({
+      type,
+      control: (CONTROLS as readonly string[]).includes(type) ? (type as Control) : 'layers',
+    }))
+    .filter((e) => !hidden.has(e.control));
+  const many = offered.length > 3;
+  return offered.map((e) => {
+    const def = LAYERS[e.type];
+    return {
+      ...e,
+      label: many ? (def.short ?? def.label) : def.label,
+      tooltip: `Add ${def.blurb}`,
+    };
+  });
 }

@@ -44,8 +44,6 @@ import { classLocks } from '../../levels/locks.js';
 import { runAddress, showAddress } from '../state/address.js';
 import { isEditable, type Control } from '../state/teacher.js';
 import { LAYERS } from '../../engine/ops/index.js';
-import { EXTRA_BLOCKS } from '../../levels/blocks.js';
-import { CONTROLS } from '../../levels/controls.js';
 import { COLORS, CSS, HEIGHT, RADIUS, TEXT, WIDTH, textStyle } from '../theme.js';
 import { Button } from '../ui/button.js';
 import { FocusManager } from '../ui/focus.js';
@@ -57,7 +55,7 @@ import type { ViewFlags } from '../state/share.js';
 import { onKeyDown } from '../ui/keys.js';
 import { buildFeatureChips } from '../objects/feature-chips.js';
 import { ParamMeter } from '../objects/param-meter.js';
-import { dataLine, outputLine, workbenchGoal } from './workbench-text.js';
+import { paletteEntries, dataLine, outputLine, workbenchGoal } from './workbench-text.js';
 import { DATA_ROW, buildDataControls, shownDataControls } from '../objects/data-controls.js';
 
 const STACK_X = 318;
@@ -148,31 +146,16 @@ export class Workbench extends Phaser.Scene {
     this.panel(16, 84, 282, 620);
     this.add.text(32, 96, 'Blocks', textStyle(TEXT.label, CSS.text, 600));
     const blocks = this.rules.blocks;
-    // The blocks the level offers, in the registry's order: dense layers, then any other type.
-    const palette: { control: Control; label: string; tooltip: string; make: () => LayerSpec }[] =
-      [];
-    const offered = (['dense', ...EXTRA_BLOCKS] as const).filter(
-      (type) => (blocks as unknown as Record<string, unknown>)[type] === true,
-    );
-    const many = offered.length > 3;
-    for (const type of offered) {
-      const def = LAYERS[type];
-      palette.push({
-        // A block with a control of its own (dropout) has its own lock; others are the network's.
-        control: (CONTROLS as readonly string[]).includes(type) ? (type as Control) : 'layers',
-        label: many ? (def.short ?? def.label) : def.label,
-        tooltip: `Add ${def.blurb}`,
-        // A new dense layer's width depends on the level's limits; the rest use the example.
-        make: () =>
-          type === 'dense'
-            ? this.newDense()
-            : (structuredClone(def.example) as unknown as LayerSpec),
-      });
-    }
+    const shown = paletteEntries(blocks, teacherFlags(this.level?.id ?? null).hide);
     // More than three blocks (the image kit): two columns of short names.
-    const shown = palette.filter((p) => !teacherFlags(this.level?.id ?? null).hide.has(p.control));
     const columns = shown.length > 3 ? 2 : 1;
-    for (const { control, label, tooltip, make } of shown) {
+    // A new dense layer's width depends on the level's limits; the rest use the registry's example.
+    const maker = (type: (typeof shown)[number]['type']) => (): LayerSpec =>
+      type === 'dense'
+        ? this.newDense()
+        : (structuredClone(LAYERS[type].example) as unknown as LayerSpec);
+    for (const { type, control, label, tooltip } of shown) {
+      const make = maker(type);
       const i = this.addButtons.length;
       const button = new Button(this, {
         x: 32 + (i % columns) * 126,
