@@ -88,7 +88,7 @@ export interface Plan {
 const align16 = (n: number): number => Math.ceil(n / 16) * 16;
 
 /** Which values of the graph need a gradient: those with a parameter upstream. */
-export function gradValues(graph: Graph): boolean[] {
+function gradValues(graph: Graph): boolean[] {
   const needs = graph.values.map(() => false);
   for (const node of graph.nodes) {
     const def = opDef(node.op);

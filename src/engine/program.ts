@@ -8,7 +8,7 @@
 import { inputShape } from './graph.js';
 import { opDef, type RecordContext } from './ops/index.js';
 import { OPTIMIZER_CODE, type TrainOptions } from './options.js';
-import { gradValues, recordNodes, type Plan } from './plan.js';
+import { recordNodes, type Plan } from './plan.js';
 import { H, HEADER_WORDS, RECORDS } from './records.js';
 import type { Network } from './spec.js';
 
@@ -97,7 +97,9 @@ export function writeProgram(
   words[H.XU8] = pixelScale > 0 ? 1 : 0;
   floats[H.XSCALE] = pixelScale;
 
-  const needsGrad = gradValues(graph);
+  // A value has a gradient exactly when the planner gave it one (a parameter upstream).
+  const grad = (name: string): number =>
+    plan.byName.has(`${name}.grad`) ? ptr(`${name}.grad`) : 0;
   let cursor = HEADER_WORDS;
   const addresses: number[] = [];
   for (const node of nodes) {
@@ -108,9 +110,9 @@ export function writeProgram(
     const named = (name: string): number => ptr(`${node.path}.${name}`);
     const ctx: RecordContext = {
       inp: (i = 0) => ptr(value(i)),
-      dinp: (i = 0) => (needsGrad[node.inputs[i]!] ? ptr(`${value(i)}.grad`) : 0),
+      dinp: (i = 0) => grad(value(i)),
       out: ptr(out.name),
-      dout: needsGrad[out.id] ? ptr(`${out.name}.grad`) : 0,
+      dout: grad(out.name),
       param: named,
       grad: (name) => named(`${name}.grad`),
       buffer: named,
