@@ -79,6 +79,7 @@ const MODE_EVAL: i32 = 0;
 const MODE_TRAIN: i32 = 1;
 const MODE_PROBE: i32 = 2;
 
+// Word f of the header or of an op record at p: as an i32, a pointer, an f32; and a write.
 // @ts-ignore: decorator
 @inline function hi(p: usize, f: i32): i32 {
   return load<i32>(p + (<usize>f << 2));
@@ -95,19 +96,6 @@ const MODE_PROBE: i32 = 2;
 @inline function hset(p: usize, f: i32, v: i32): void {
   store<i32>(p + (<usize>f << 2), v);
 }
-// @ts-ignore: decorator
-@inline function opw(op: usize, i: i32): i32 {
-  return load<i32>(op + (<usize>i << 2));
-}
-// @ts-ignore: decorator
-@inline function opp(op: usize, i: i32): usize {
-  return <usize>load<i32>(op + (<usize>i << 2));
-}
-
-// @ts-ignore: decorator
-@inline function hf_at(op: usize, i: i32): f32 {
-  return load<f32>(op + (<usize>i << 2));
-}
 
 /** Address of the i-th op record. */
 // @ts-ignore: decorator
@@ -120,29 +108,29 @@ function forward(p: usize, rows: i32, mode: i32): void {
   const n = hi(p, H_NOPS);
   for (let i = 0; i < n; i++) {
     const op = record(p, i);
-    const kind = opw(op, REC_KIND);
+    const kind = hi(op, REC_KIND);
     if (kind == OP_DENSE) {
       dense_forward(
-        opp(op, DENSE_OUT), opp(op, DENSE_INP), opp(op, DENSE_W), opp(op, DENSE_B),
-        rows, opw(op, DENSE_C), opw(op, DENSE_OC),
+        hp(op, DENSE_OUT), hp(op, DENSE_INP), hp(op, DENSE_W), hp(op, DENSE_B),
+        rows, hi(op, DENSE_C), hi(op, DENSE_OC),
       );
     } else if (kind == OP_ACT) {
-      const fn = opw(op, ACT_FN);
-      const out = opp(op, ACT_OUT);
-      const inp = opp(op, ACT_INP);
-      const count = rows * opw(op, ACT_WIDTH);
+      const fn = hi(op, ACT_FN);
+      const out = hp(op, ACT_OUT);
+      const inp = hp(op, ACT_INP);
+      const count = rows * hi(op, ACT_WIDTH);
       if (fn == ACT_RELU) relu_forward(out, inp, count);
-      else if (fn == ACT_LEAKY) leaky_relu_forward(out, inp, count, hf_at(op, ACT_ALPHA));
+      else if (fn == ACT_LEAKY) leaky_relu_forward(out, inp, count, hf(op, ACT_ALPHA));
       else if (fn == ACT_SIGMOID) sigmoid_forward(out, inp, count);
       else if (fn == ACT_TANH) tanh_forward(out, inp, count);
-      else if (fn == ACT_SOFTMAX) softmax_forward(out, inp, rows, opw(op, ACT_WIDTH));
+      else if (fn == ACT_SOFTMAX) softmax_forward(out, inp, rows, hi(op, ACT_WIDTH));
     } else if (kind == OP_DROPOUT) {
-      const count = rows * opw(op, DROPOUT_WIDTH);
-      const out = opp(op, DROPOUT_OUT);
-      const mask = opp(op, DROPOUT_MASK);
-      const inp = opp(op, DROPOUT_INP);
+      const count = rows * hi(op, DROPOUT_WIDTH);
+      const out = hp(op, DROPOUT_OUT);
+      const mask = hp(op, DROPOUT_MASK);
+      const inp = hp(op, DROPOUT_INP);
       if (mode == MODE_TRAIN) {
-        dropout_forward(out, mask, inp, count, hf_at(op, DROPOUT_RATE), hp(p, H_RNG));
+        dropout_forward(out, mask, inp, count, hf(op, DROPOUT_RATE), hp(p, H_RNG));
       } else if (mode == MODE_PROBE) {
         dropout_apply(out, mask, inp, count);
       } else {
@@ -150,30 +138,30 @@ function forward(p: usize, rows: i32, mode: i32): void {
       }
     } else if (kind == OP_CONV2D) {
       conv2d_forward(
-        opp(op, CONV2D_OUT), opp(op, CONV2D_INP), opp(op, CONV2D_WEIGHT), opp(op, CONV2D_BIAS),
-        opp(op, CONV2D_COL), rows, opw(op, CONV2D_C), opw(op, CONV2D_H), opw(op, CONV2D_W),
-        opw(op, CONV2D_OC), opw(op, CONV2D_K), opw(op, CONV2D_S), opw(op, CONV2D_P),
+        hp(op, CONV2D_OUT), hp(op, CONV2D_INP), hp(op, CONV2D_WEIGHT), hp(op, CONV2D_BIAS),
+        hp(op, CONV2D_COL), rows, hi(op, CONV2D_C), hi(op, CONV2D_H), hi(op, CONV2D_W),
+        hi(op, CONV2D_OC), hi(op, CONV2D_K), hi(op, CONV2D_S), hi(op, CONV2D_P),
       );
     } else if (kind == OP_MAXPOOL2D) {
       maxpool2d_forward(
-        opp(op, MAXPOOL2D_OUT), opp(op, MAXPOOL2D_ARG), opp(op, MAXPOOL2D_INP), rows,
-        opw(op, MAXPOOL2D_C), opw(op, MAXPOOL2D_H), opw(op, MAXPOOL2D_W),
-        opw(op, MAXPOOL2D_K), opw(op, MAXPOOL2D_S), opw(op, MAXPOOL2D_P),
+        hp(op, MAXPOOL2D_OUT), hp(op, MAXPOOL2D_ARG), hp(op, MAXPOOL2D_INP), rows,
+        hi(op, MAXPOOL2D_C), hi(op, MAXPOOL2D_H), hi(op, MAXPOOL2D_W),
+        hi(op, MAXPOOL2D_K), hi(op, MAXPOOL2D_S), hi(op, MAXPOOL2D_P),
       );
     } else if (kind == OP_AVGPOOL2D) {
       avgpool2d_forward(
-        opp(op, AVGPOOL2D_OUT), opp(op, AVGPOOL2D_INP), rows,
-        opw(op, AVGPOOL2D_C), opw(op, AVGPOOL2D_H), opw(op, AVGPOOL2D_W),
-        opw(op, AVGPOOL2D_K), opw(op, AVGPOOL2D_S), opw(op, AVGPOOL2D_P),
+        hp(op, AVGPOOL2D_OUT), hp(op, AVGPOOL2D_INP), rows,
+        hi(op, AVGPOOL2D_C), hi(op, AVGPOOL2D_H), hi(op, AVGPOOL2D_W),
+        hi(op, AVGPOOL2D_K), hi(op, AVGPOOL2D_S), hi(op, AVGPOOL2D_P),
       );
     } else if (kind == OP_BATCHNORM) {
       batchnormForward(op, rows, mode);
     } else if (kind == OP_ADD) {
-      add_forward(opp(op, ADD_OUT), opp(op, ADD_A), opp(op, ADD_B), rows * opw(op, ADD_WIDTH));
+      add_forward(hp(op, ADD_OUT), hp(op, ADD_A), hp(op, ADD_B), rows * hi(op, ADD_WIDTH));
     } else if (kind == OP_FEATURES) {
       features_forward(
-        opp(op, FEATURES_OUT), opp(op, FEATURES_INP), rows,
-        op + (<usize>FEATURES_TAIL << 2), opw(op, FEATURES_K),
+        hp(op, FEATURES_OUT), hp(op, FEATURES_INP), rows,
+        op + (<usize>FEATURES_TAIL << 2), hi(op, FEATURES_K),
       );
     }
   }
@@ -187,61 +175,61 @@ function backward(p: usize, rows: i32): void {
   const n = hi(p, H_NOPS);
   for (let i = n - 1; i >= 0; i--) {
     const op = record(p, i);
-    const kind = opw(op, REC_KIND);
+    const kind = hi(op, REC_KIND);
     if (kind == OP_DENSE) {
       dense_backward(
-        opp(op, DENSE_DINP), opp(op, DENSE_DW), opp(op, DENSE_DB), opp(op, DENSE_DOUT),
-        opp(op, DENSE_INP), opp(op, DENSE_W), rows, opw(op, DENSE_C), opw(op, DENSE_OC),
+        hp(op, DENSE_DINP), hp(op, DENSE_DW), hp(op, DENSE_DB), hp(op, DENSE_DOUT),
+        hp(op, DENSE_INP), hp(op, DENSE_W), rows, hi(op, DENSE_C), hi(op, DENSE_OC),
       );
     } else if (kind == OP_ACT) {
-      const dinp = opp(op, ACT_DINP);
+      const dinp = hp(op, ACT_DINP);
       if (dinp == 0) continue;
-      const fn = opw(op, ACT_FN);
-      const dout = opp(op, ACT_DOUT);
-      const count = rows * opw(op, ACT_WIDTH);
-      if (fn == ACT_RELU) relu_backward(dinp, dout, opp(op, ACT_INP), count);
-      else if (fn == ACT_LEAKY) leaky_relu_backward(dinp, dout, opp(op, ACT_INP), count, hf_at(op, ACT_ALPHA));
-      else if (fn == ACT_SIGMOID) sigmoid_backward(dinp, dout, opp(op, ACT_OUT), count);
-      else if (fn == ACT_TANH) tanh_backward(dinp, dout, opp(op, ACT_OUT), count);
-      else if (fn == ACT_SOFTMAX) softmax_backward(dinp, dout, opp(op, ACT_OUT), rows, opw(op, ACT_WIDTH));
+      const fn = hi(op, ACT_FN);
+      const dout = hp(op, ACT_DOUT);
+      const count = rows * hi(op, ACT_WIDTH);
+      if (fn == ACT_RELU) relu_backward(dinp, dout, hp(op, ACT_INP), count);
+      else if (fn == ACT_LEAKY) leaky_relu_backward(dinp, dout, hp(op, ACT_INP), count, hf(op, ACT_ALPHA));
+      else if (fn == ACT_SIGMOID) sigmoid_backward(dinp, dout, hp(op, ACT_OUT), count);
+      else if (fn == ACT_TANH) tanh_backward(dinp, dout, hp(op, ACT_OUT), count);
+      else if (fn == ACT_SOFTMAX) softmax_backward(dinp, dout, hp(op, ACT_OUT), rows, hi(op, ACT_WIDTH));
     } else if (kind == OP_DROPOUT) {
-      const dinp = opp(op, DROPOUT_DINP);
+      const dinp = hp(op, DROPOUT_DINP);
       if (dinp != 0) {
-        dropout_backward(dinp, opp(op, DROPOUT_DOUT), opp(op, DROPOUT_MASK), rows * opw(op, DROPOUT_WIDTH));
+        dropout_backward(dinp, hp(op, DROPOUT_DOUT), hp(op, DROPOUT_MASK), rows * hi(op, DROPOUT_WIDTH));
       }
     } else if (kind == OP_CONV2D) {
       conv2d_backward(
-        opp(op, CONV2D_DINP), opp(op, CONV2D_DW), opp(op, CONV2D_DB), opp(op, CONV2D_DOUT),
-        opp(op, CONV2D_INP), opp(op, CONV2D_WEIGHT), opp(op, CONV2D_COL), rows,
-        opw(op, CONV2D_C), opw(op, CONV2D_H), opw(op, CONV2D_W), opw(op, CONV2D_OC),
-        opw(op, CONV2D_K), opw(op, CONV2D_S), opw(op, CONV2D_P),
+        hp(op, CONV2D_DINP), hp(op, CONV2D_DW), hp(op, CONV2D_DB), hp(op, CONV2D_DOUT),
+        hp(op, CONV2D_INP), hp(op, CONV2D_WEIGHT), hp(op, CONV2D_COL), rows,
+        hi(op, CONV2D_C), hi(op, CONV2D_H), hi(op, CONV2D_W), hi(op, CONV2D_OC),
+        hi(op, CONV2D_K), hi(op, CONV2D_S), hi(op, CONV2D_P),
       );
     } else if (kind == OP_MAXPOOL2D) {
-      const dinp = opp(op, MAXPOOL2D_DINP);
+      const dinp = hp(op, MAXPOOL2D_DINP);
       if (dinp != 0) {
         maxpool2d_backward(
-          dinp, opp(op, MAXPOOL2D_DOUT), opp(op, MAXPOOL2D_ARG), rows,
-          opw(op, MAXPOOL2D_C), opw(op, MAXPOOL2D_H), opw(op, MAXPOOL2D_W),
-          opw(op, MAXPOOL2D_K), opw(op, MAXPOOL2D_S), opw(op, MAXPOOL2D_P),
+          dinp, hp(op, MAXPOOL2D_DOUT), hp(op, MAXPOOL2D_ARG), rows,
+          hi(op, MAXPOOL2D_C), hi(op, MAXPOOL2D_H), hi(op, MAXPOOL2D_W),
+          hi(op, MAXPOOL2D_K), hi(op, MAXPOOL2D_S), hi(op, MAXPOOL2D_P),
         );
       }
     } else if (kind == OP_AVGPOOL2D) {
-      const dinp = opp(op, AVGPOOL2D_DINP);
+      const dinp = hp(op, AVGPOOL2D_DINP);
       if (dinp != 0) {
         avgpool2d_backward(
-          dinp, opp(op, AVGPOOL2D_DOUT), rows,
-          opw(op, AVGPOOL2D_C), opw(op, AVGPOOL2D_H), opw(op, AVGPOOL2D_W),
-          opw(op, AVGPOOL2D_K), opw(op, AVGPOOL2D_S), opw(op, AVGPOOL2D_P),
+          dinp, hp(op, AVGPOOL2D_DOUT), rows,
+          hi(op, AVGPOOL2D_C), hi(op, AVGPOOL2D_H), hi(op, AVGPOOL2D_W),
+          hi(op, AVGPOOL2D_K), hi(op, AVGPOOL2D_S), hi(op, AVGPOOL2D_P),
         );
       }
     } else if (kind == OP_BATCHNORM) {
       batchnorm_backward(
-        opp(op, BATCHNORM_DINP), opp(op, BATCHNORM_DGAMMA), opp(op, BATCHNORM_DBETA),
-        opp(op, BATCHNORM_DOUT), opp(op, BATCHNORM_XHAT), opp(op, BATCHNORM_ISTD),
-        opp(op, BATCHNORM_GAMMA), rows, opw(op, BATCHNORM_C), opw(op, BATCHNORM_S),
+        hp(op, BATCHNORM_DINP), hp(op, BATCHNORM_DGAMMA), hp(op, BATCHNORM_DBETA),
+        hp(op, BATCHNORM_DOUT), hp(op, BATCHNORM_XHAT), hp(op, BATCHNORM_ISTD),
+        hp(op, BATCHNORM_GAMMA), rows, hi(op, BATCHNORM_C), hi(op, BATCHNORM_S),
       );
     } else if (kind == OP_ADD) {
-      add_backward(opp(op, ADD_DA), opp(op, ADD_DB), opp(op, ADD_DOUT), rows * opw(op, ADD_WIDTH));
+      add_backward(hp(op, ADD_DA), hp(op, ADD_DB), hp(op, ADD_DOUT), rows * hi(op, ADD_WIDTH));
     }
     // OP_FEATURES has nothing to do: no gradient flows to the data.
   }
@@ -253,26 +241,26 @@ function backward(p: usize, rows: i32): void {
  * A training step counts the batch in num_batches_tracked, as torch does.
  */
 function batchnormForward(op: usize, rows: i32, mode: i32): void {
-  const out = opp(op, BATCHNORM_OUT);
-  const inp = opp(op, BATCHNORM_INP);
-  const C = opw(op, BATCHNORM_C);
-  const S = opw(op, BATCHNORM_S);
-  const eps = hf_at(op, BATCHNORM_EPS);
+  const out = hp(op, BATCHNORM_OUT);
+  const inp = hp(op, BATCHNORM_INP);
+  const C = hi(op, BATCHNORM_C);
+  const S = hi(op, BATCHNORM_S);
+  const eps = hf(op, BATCHNORM_EPS);
   if (mode == MODE_EVAL) {
     batchnorm_forward_eval(
-      out, inp, opp(op, BATCHNORM_GAMMA), opp(op, BATCHNORM_BETA),
-      opp(op, BATCHNORM_RMEAN), opp(op, BATCHNORM_RVAR), rows, C, S, eps,
+      out, inp, hp(op, BATCHNORM_GAMMA), hp(op, BATCHNORM_BETA),
+      hp(op, BATCHNORM_RMEAN), hp(op, BATCHNORM_RVAR), rows, C, S, eps,
     );
     return;
   }
-  const momentum: f32 = mode == MODE_TRAIN ? hf_at(op, BATCHNORM_MOMENTUM) : 0;
+  const momentum: f32 = mode == MODE_TRAIN ? hf(op, BATCHNORM_MOMENTUM) : 0;
   batchnorm_forward_train(
-    out, opp(op, BATCHNORM_XHAT), opp(op, BATCHNORM_ISTD), inp,
-    opp(op, BATCHNORM_GAMMA), opp(op, BATCHNORM_BETA),
-    opp(op, BATCHNORM_RMEAN), opp(op, BATCHNORM_RVAR), rows, C, S, momentum, eps,
+    out, hp(op, BATCHNORM_XHAT), hp(op, BATCHNORM_ISTD), inp,
+    hp(op, BATCHNORM_GAMMA), hp(op, BATCHNORM_BETA),
+    hp(op, BATCHNORM_RMEAN), hp(op, BATCHNORM_RVAR), rows, C, S, momentum, eps,
   );
   if (mode == MODE_TRAIN) {
-    const tracked = opp(op, BATCHNORM_TRACKED);
+    const tracked = hp(op, BATCHNORM_TRACKED);
     store<i32>(tracked, load<i32>(tracked) + 1);
   }
 }
