@@ -7,6 +7,74 @@
 /** Pointer to a 16-byte aligned f32 buffer in kernel memory. */
 export type Ptr = number;
 
+// Signatures the SIMD kernels share with their scalar twins.
+/** B, C, H, W, OC, K, S, P of a convolution. */
+type ConvShape = [
+  B: number,
+  C: number,
+  H: number,
+  W: number,
+  OC: number,
+  K: number,
+  S: number,
+  P: number,
+];
+type Conv2dForward = (out: Ptr, inp: Ptr, w: Ptr, b: Ptr, col: Ptr, ...shape: ConvShape) => void;
+type Conv2dBackward = (
+  dinp: Ptr,
+  dw: Ptr,
+  db: Ptr,
+  dout: Ptr,
+  inp: Ptr,
+  w: Ptr,
+  col: Ptr,
+  ...shape: ConvShape
+) => void;
+/** B, C, H, W, K, S, P of a pooling window. */
+type PoolShape = [B: number, C: number, H: number, W: number, K: number, S: number, P: number];
+type AvgPool = (to: Ptr, from: Ptr, ...dims: PoolShape) => void;
+type BatchnormTrain = (
+  out: Ptr,
+  xhat: Ptr,
+  istd: Ptr,
+  inp: Ptr,
+  gamma: Ptr,
+  beta: Ptr,
+  rmean: Ptr,
+  rvar: Ptr,
+  B: number,
+  C: number,
+  S: number,
+  momentum: number,
+  eps: number,
+) => void;
+type BatchnormEval = (
+  out: Ptr,
+  inp: Ptr,
+  gamma: Ptr,
+  beta: Ptr,
+  rmean: Ptr,
+  rvar: Ptr,
+  B: number,
+  C: number,
+  S: number,
+  eps: number,
+) => void;
+type BatchnormBackward = (
+  dinp: Ptr,
+  dgamma: Ptr,
+  dbeta: Ptr,
+  dout: Ptr,
+  xhat: Ptr,
+  istd: Ptr,
+  gamma: Ptr,
+  B: number,
+  C: number,
+  S: number,
+) => void;
+/** Three buffers of N floats: add_forward(out, a, b, N) and add_backward(da, db, dout, N). */
+type Elementwise3 = (x: Ptr, y: Ptr, z: Ptr, N: number) => void;
+
 /** Everything `assembly/index.ts` exports. Kept in step with `assembly/README.md`. */
 export interface KernelExports {
   readonly memory: WebAssembly.Memory;
@@ -46,260 +114,36 @@ export interface KernelExports {
   /** N weights with PyTorch's fans; schemes as init_dense, plus 5 ones. */
   init_weights(w: Ptr, N: number, fanIn: number, fanOut: number, scheme: number, state: Ptr): void;
   // conv2d.ts — NCHW: inp[B,C,H,W], w[OC,C,K,K], out[B,OC,OH,OW]; col is conv2d_col_floats floats
-  conv2d_forward(
-    out: Ptr,
-    inp: Ptr,
-    w: Ptr,
-    b: Ptr,
-    col: Ptr,
-    B: number,
-    C: number,
-    H: number,
-    W: number,
-    OC: number,
-    K: number,
-    S: number,
-    P: number,
-  ): void;
-  conv2d_forward_scalar(
-    out: Ptr,
-    inp: Ptr,
-    w: Ptr,
-    b: Ptr,
-    col: Ptr,
-    B: number,
-    C: number,
-    H: number,
-    W: number,
-    OC: number,
-    K: number,
-    S: number,
-    P: number,
-  ): void;
-  conv2d_backward(
-    dinp: Ptr,
-    dw: Ptr,
-    db: Ptr,
-    dout: Ptr,
-    inp: Ptr,
-    w: Ptr,
-    col: Ptr,
-    B: number,
-    C: number,
-    H: number,
-    W: number,
-    OC: number,
-    K: number,
-    S: number,
-    P: number,
-  ): void;
-  conv2d_backward_scalar(
-    dinp: Ptr,
-    dw: Ptr,
-    db: Ptr,
-    dout: Ptr,
-    inp: Ptr,
-    w: Ptr,
-    col: Ptr,
-    B: number,
-    C: number,
-    H: number,
-    W: number,
-    OC: number,
-    K: number,
-    S: number,
-    P: number,
-  ): void;
-  conv2d_col_floats(
-    B: number,
-    C: number,
-    H: number,
-    W: number,
-    OC: number,
-    K: number,
-    S: number,
-    P: number,
-  ): number;
+  conv2d_forward: Conv2dForward;
+  conv2d_forward_scalar: Conv2dForward;
+  conv2d_backward: Conv2dBackward;
+  conv2d_backward_scalar: Conv2dBackward;
+  conv2d_col_floats(...shape: ConvShape): number;
   // maxpool2d.ts, avgpool2d.ts — K×K windows, stride S, padding P; arg is i32[B,C,OH,OW]
-  maxpool2d_forward(
-    out: Ptr,
-    arg: Ptr,
-    inp: Ptr,
-    B: number,
-    C: number,
-    H: number,
-    W: number,
-    K: number,
-    S: number,
-    P: number,
-  ): void;
-  maxpool2d_forward_scalar(
-    out: Ptr,
-    arg: Ptr,
-    inp: Ptr,
-    B: number,
-    C: number,
-    H: number,
-    W: number,
-    K: number,
-    S: number,
-    P: number,
-  ): void;
-  maxpool2d_backward(
-    dinp: Ptr,
-    dout: Ptr,
-    arg: Ptr,
-    B: number,
-    C: number,
-    H: number,
-    W: number,
-    K: number,
-    S: number,
-    P: number,
-  ): void;
-  maxpool2d_backward_scalar(
-    dinp: Ptr,
-    dout: Ptr,
-    arg: Ptr,
-    B: number,
-    C: number,
-    H: number,
-    W: number,
-    K: number,
-    S: number,
-    P: number,
-  ): void;
-  avgpool2d_forward(
-    out: Ptr,
-    inp: Ptr,
-    B: number,
-    C: number,
-    H: number,
-    W: number,
-    K: number,
-    S: number,
-    P: number,
-  ): void;
-  avgpool2d_forward_scalar(
-    out: Ptr,
-    inp: Ptr,
-    B: number,
-    C: number,
-    H: number,
-    W: number,
-    K: number,
-    S: number,
-    P: number,
-  ): void;
-  avgpool2d_backward(
-    dinp: Ptr,
-    dout: Ptr,
-    B: number,
-    C: number,
-    H: number,
-    W: number,
-    K: number,
-    S: number,
-    P: number,
-  ): void;
-  avgpool2d_backward_scalar(
-    dinp: Ptr,
-    dout: Ptr,
-    B: number,
-    C: number,
-    H: number,
-    W: number,
-    K: number,
-    S: number,
-    P: number,
-  ): void;
+  maxpool2d_forward: (out: Ptr, arg: Ptr, inp: Ptr, ...dims: PoolShape) => void;
+  maxpool2d_forward_scalar: KernelExports['maxpool2d_forward'];
+  maxpool2d_backward: (dinp: Ptr, dout: Ptr, arg: Ptr, ...dims: PoolShape) => void;
+  maxpool2d_backward_scalar: KernelExports['maxpool2d_backward'];
+  /** avgpool2d_forward(out, inp, …) and avgpool2d_backward(dinp, dout, …). */
+  avgpool2d_forward: AvgPool;
+  avgpool2d_forward_scalar: AvgPool;
+  avgpool2d_backward: AvgPool;
+  avgpool2d_backward_scalar: AvgPool;
   // batchnorm.ts — over [B, C, S]
-  batchnorm_forward_train(
-    out: Ptr,
-    xhat: Ptr,
-    istd: Ptr,
-    inp: Ptr,
-    gamma: Ptr,
-    beta: Ptr,
-    rmean: Ptr,
-    rvar: Ptr,
-    B: number,
-    C: number,
-    S: number,
-    momentum: number,
-    eps: number,
-  ): void;
-  batchnorm_forward_train_scalar(
-    out: Ptr,
-    xhat: Ptr,
-    istd: Ptr,
-    inp: Ptr,
-    gamma: Ptr,
-    beta: Ptr,
-    rmean: Ptr,
-    rvar: Ptr,
-    B: number,
-    C: number,
-    S: number,
-    momentum: number,
-    eps: number,
-  ): void;
-  batchnorm_forward_eval(
-    out: Ptr,
-    inp: Ptr,
-    gamma: Ptr,
-    beta: Ptr,
-    rmean: Ptr,
-    rvar: Ptr,
-    B: number,
-    C: number,
-    S: number,
-    eps: number,
-  ): void;
-  batchnorm_forward_eval_scalar(
-    out: Ptr,
-    inp: Ptr,
-    gamma: Ptr,
-    beta: Ptr,
-    rmean: Ptr,
-    rvar: Ptr,
-    B: number,
-    C: number,
-    S: number,
-    eps: number,
-  ): void;
-  batchnorm_backward(
-    dinp: Ptr,
-    dgamma: Ptr,
-    dbeta: Ptr,
-    dout: Ptr,
-    xhat: Ptr,
-    istd: Ptr,
-    gamma: Ptr,
-    B: number,
-    C: number,
-    S: number,
-  ): void;
-  batchnorm_backward_scalar(
-    dinp: Ptr,
-    dgamma: Ptr,
-    dbeta: Ptr,
-    dout: Ptr,
-    xhat: Ptr,
-    istd: Ptr,
-    gamma: Ptr,
-    B: number,
-    C: number,
-    S: number,
-  ): void;
-  // add.ts — residual connections
-  add_forward(out: Ptr, a: Ptr, b: Ptr, N: number): void;
-  add_forward_scalar(out: Ptr, a: Ptr, b: Ptr, N: number): void;
-  add_backward(da: Ptr, db: Ptr, dout: Ptr, N: number): void;
-  add_backward_scalar(da: Ptr, db: Ptr, dout: Ptr, N: number): void;
+  batchnorm_forward_train: BatchnormTrain;
+  batchnorm_forward_train_scalar: BatchnormTrain;
+  batchnorm_forward_eval: BatchnormEval;
+  batchnorm_forward_eval_scalar: BatchnormEval;
+  batchnorm_backward: BatchnormBackward;
+  batchnorm_backward_scalar: BatchnormBackward;
+  // add.ts — residual connections: out = a + b; da += dout, db += dout
+  add_forward: Elementwise3;
+  add_forward_scalar: Elementwise3;
+  add_backward: Elementwise3;
+  add_backward_scalar: Elementwise3;
   // pixels.ts — u8 pixels to f32 inputs
   pixels_to_f32(out: Ptr, inp: Ptr, N: number, scale: number): void;
-  pixels_to_f32_scalar(out: Ptr, inp: Ptr, N: number, scale: number): void;
+  pixels_to_f32_scalar: KernelExports['pixels_to_f32'];
 
   // matmul.ts — out[M,N] (+)= A·B in three layouts; acc != 0 accumulates
   matmul_nn(out: Ptr, a: Ptr, b: Ptr, M: number, K: number, N: number, acc: number): void;
