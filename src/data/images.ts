@@ -273,6 +273,48 @@ export interface ImageDatasetOptions {
   readonly seed: number;
   /** The compiled kernel (`loadKernelModule()` in Node, the worker's fetched module in a browser). */
   readonly module: WebAssembly.Module;
+  /**
+   * 0 to `MAX_SHIFT` pixels: every image is placed on a canvas `shift` pixels wider on each side,
+   * training images in the middle and validation and test images moved by up to `shift` pixels
+   * each way (drawn from the seed). A network that learned where the strokes sit in training
+   * must find them elsewhere. 0 or absent: the images as stored.
+   */
+  readonly shift?: number;
+}
+
+/** The largest `shift` an image set may be given: a few pixels, as a hand might move. */
+export const MAX_SHIFT = 4;
+
+/** The per-example shape of an image set with a shift: [C, H + 2·shift, W + 2·shift]. */
+export function shiftedShape(s: ImageSetShape, shift = 0): [number, number, number] {
+  return [s.channels, s.height + 2 * shift, s.width + 2 * shift];
+}
+
+/**
+ * A split's images on a canvas `pad` pixels wider on each side: at the centre when `rand` is
+ * null, else each moved by a whole number of pixels from −pad to pad in both directions.
+ */
+function onCanvas(
+  split: ImageSplit,
+  image: ImageInfo,
+  pad: number,
+  rand: { below(n: number): number } | null,
+): ImageSplit {
+  const { channels: c, height: h, width: w } = image;
+  const H = h + 2 * pad;
+  const W = w + 2 * pad;
+  const x = new Uint8Array(split.n * c * H * W);
+  for (let i = 0; i < split.n; i++) {
+    const dy = rand ? rand.below(2 * pad + 1) : pad;
+    const dx = rand ? rand.below(2 * pad + 1) : pad;
+    for (let ch = 0; ch < c; ch++) {
+      for (let r = 0; r < h; r++) {
+        const from = ((i * c + ch) * h + r) * w;
+        x.set(split.x.subarray(from, from + w), ((i * c + ch) * H + r + dy) * W + dx);
+      }
+    }
+  }
+  return { x, y: split.y, n: split.n };
 }
 
 /**
@@ -297,9 +339,11 @@ export function pixelNames(image: ImageInfo): string[] {
  * not views of the asset.
  */
 export function imageDataset(asset: ImageAsset, options: ImageDatasetOptions): ImageDataset {
-  const { seed, module } = options;
-  const { image } = asset;
-  const inputs = image.channels * image.height * image.width;
+  const { seed, module, shift = 0 } = options;
+  if (!Number.isInteger(shift) || shift < 0 || shift > MAX_SHIFT) {
+    throw new DataError(`shift must be a whole number of pixels from 0 to ${MAX_SHIFT}, got ${String(shift)}`);
+  }
+  const inputs = asset.image.channels * asset.image.height * asset.image.width;
   if (asset.x.length !== asset.n * inputs || asset.y.length !== asset.n) {
     throw new DataError(
       `image set ${asset.name}: ${asset.x.length} pixels and ${asset.y.length} labels do not make ${asset.n} images of ${inputs} pixels`,
@@ -339,10 +383,19 @@ export function imageDataset(asset: ImageAsset, options: ImageDatasetOptions): I
     validation = gather(idx.validation);
     test = gather(idx.test);
   }
+  let image = asset.image;
+  if (shift > 0) {
+    // Its own stream, so the split of a seed is the same with and without a shift.
+    const rand = kernelRandom(module, (seed ^ 0x5bd1e995) >>> 0);
+    train = onCanvas(train, image, shift, null);
+    validation = onCanvas(validation, image, shift, rand);
+    test = onCanvas(test, image, shift, rand);
+    image = { ...image, height: image.height + 2 * shift, width: image.width + 2 * shift };
+  }
   return {
     name: asset.name,
     task: 'multiclass',
-    inputs,
+    inputs: image.channels * image.height * image.width,
     outputs: asset.classNames.length,
     featureNames: pixelNames(image),
     targetName: asset.targetName,

@@ -25,7 +25,7 @@ import {
 } from './generators.js';
 import type { TaskShape } from '../engine/spec.js';
 import { kernelRandom } from './random.js';
-import { IMAGE_SETS, isImageSetName } from './images.js';
+import { IMAGE_SETS, isImageSetName, shiftedShape } from './images.js';
 import { buildDataset, type BuildOptions } from './split.js';
 
 export * from './bundled.js';
@@ -48,7 +48,7 @@ export const DATASET_NAMES: readonly string[] = Object.freeze([...GENERATOR_NAME
  */
 export function namedDataShape(
   name: string,
-  options: { arms?: number; features?: readonly string[] } = {},
+  options: { arms?: number; features?: readonly string[]; shift?: number } = {},
 ): TaskShape | null {
   if (isGeneratorName(name)) {
     const task = GENERATORS[name].task;
@@ -62,9 +62,10 @@ export function namedDataShape(
   }
   if (isImageSetName(name)) {
     const s = IMAGE_SETS[name];
+    const inputShape = shiftedShape(s, options.shift);
     return {
-      inputs: s.inputs,
-      inputShape: [s.channels, s.height, s.width],
+      inputs: inputShape[0] * inputShape[1] * inputShape[2],
+      inputShape,
       outputs: s.classes,
       task: 'multiclass',
       dataName: name,

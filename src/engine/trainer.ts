@@ -63,6 +63,8 @@ export type DataRequest =
        * split equally between validation and test. Absent: the usual 70/15/15.
        */
       train?: number;
+      /** Image sets only: validation and test images moved by up to this many pixels (`shift`). */
+      shift?: number;
     }
   | { csv: string; seed: number; target?: string; fileName?: string };
 
@@ -305,7 +307,7 @@ export function createTrainer(
     const m = await module;
     if (!('csv' in request) && isImageSetName(request.name)) {
       const a = await images.asset(request.name);
-      return { m, data: imageDataset(a, { module: m, seed: request.seed }) };
+      return { m, data: imageDataset(a, { module: m, seed: request.seed, shift: request.shift }) };
     }
     const data =
       'csv' in request

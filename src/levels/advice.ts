@@ -222,7 +222,37 @@ class Hints {
         return this.l2();
       case 'dropout':
         return this.dropout();
+      case 'convolution':
+      case 'pooling':
+      case 'downsampling':
+      case 'batchnorm':
+        return this.block(c);
     }
+  }
+
+  /** The hint to add a block of the registry the idea needs, when the level offers it. */
+  block(
+    c: Condition & { kind: 'convolution' | 'pooling' | 'downsampling' | 'batchnorm' },
+  ): Hint | null {
+    if (this.attempt && meets(c, this.attempt)) return null;
+    const b = this.level.blocks;
+    const pools = b.maxpool2d || b.avgpool2d;
+    const words: Record<typeof c.kind, string | null> = {
+      convolution: b.conv2d
+        ? 'a convolution layer: small filters that slide over the whole image, so a stroke is found wherever it is'
+        : null,
+      pooling: pools
+        ? 'a pooling layer after a convolution: it keeps the strongest (or the average) response of each small patch, so a small shift changes little'
+        : null,
+      downsampling:
+        pools || b.conv2d
+          ? 'a pooling layer, or a convolution with stride 2: each halves the map, and every layer after it has a quarter of the work'
+          : null,
+      batchnorm: b.batchnorm
+        ? 'a batch norm layer after each convolution: it rescales every filter’s outputs to mean 0 and spread 1, so a deep stack keeps a steady signal at this learning rate'
+        : null,
+    };
+    return this.hint('layers', words[c.kind]);
   }
 
   /**
@@ -246,6 +276,10 @@ function ideaControls(level: Level): Set<Control> {
     optimizer: ['optimizer'],
     l2: ['l2'],
     dropout: ['dropout'],
+    convolution: ['layers'],
+    pooling: ['layers'],
+    downsampling: ['layers'],
+    batchnorm: ['layers'],
   };
   return new Set(level.teaches.rule.flatMap((c) => map[c.kind]));
 }

@@ -18,7 +18,7 @@
 import { formatPercent as pct } from '../engine/format.js';
 import { namedDataShape } from '../data/index.js';
 import { kernelRandom } from '../data/random.js';
-import { runLevel, type LevelRunResult } from './judge.js';
+import { runLevel, type ImageAssets, type LevelRunResult } from './judge.js';
 import { rulesOf, startSetup } from './rules.js';
 import { sampleSetup } from './sample.js';
 import { hasIdea } from './teaches.js';
@@ -69,7 +69,8 @@ function idSeed(id: string, seed: number): number {
 
 /**
  * Audits one level with `setups` random setups (half with the idea, half without; an odd count
- * gives the extra one to "with"), then the seed search. `seed` varies the sample.
+ * gives the extra one to "with"), then the seed search. `seed` varies the sample. A level on
+ * images needs its decoded image set in `images`.
  */
 export function auditLevel(
   module: WebAssembly.Module,
@@ -78,6 +79,7 @@ export function auditLevel(
   seed = 1,
   now: () => number = () => 0,
   search: SeedSearch = { setups: 3, seeds: 100 },
+  images?: ImageAssets,
 ): AuditResult {
   const t0 = now();
   const rules = rulesOf(level);
@@ -85,7 +87,7 @@ export function auditLevel(
   if (!shape) throw new Error(`${level.id}: unknown data set ${level.data.name}`);
   const failures: string[] = [];
   const run = (s: Setup): LevelRunResult =>
-    runLevel(module, level, { ...s, steps: level.stepBudget });
+    runLevel(module, level, { ...s, steps: level.stepBudget }, images);
   const play = (s: Setup): boolean => run(s).passed;
   // How close a losing run came: the goal metric, the higher the better.
   const closeness = (r: LevelRunResult): number => {

@@ -2,6 +2,7 @@
  * The controls of a workbench a player can change, and which of them are open: what a teacher
  * link may hide or lock, and what advice may suggest. Pure: no Phaser, no DOM.
  */
+import { EXTRA_BLOCKS } from './blocks.js';
 import type { WorkbenchRules } from './rules.js';
 import type { RangeSetting } from './types.js';
 
@@ -54,7 +55,8 @@ export function openControls(
     batch: !s.batch.locked && s.batch.min < s.batch.max,
     l2: !s.l2.locked && s.l2.min < s.l2.max,
     seed: true,
-    layers: b.dense,
+    // Dense layers, or any block of the registry besides dropout (convolution, pooling …).
+    layers: b.dense || EXTRA_BLOCKS.some((t) => t !== 'dropout' && b[t] === true),
     dropout: b.dropout,
     loss: b.losses.length > 1,
     l1: s.l1 !== undefined && !s.l1.locked && s.l1.min < s.l1.max,

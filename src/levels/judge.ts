@@ -4,7 +4,15 @@
  * command line can replay a level. Pure: no Phaser, no DOM, no level files (the caller hands in
  * the level), so it runs in Node as it is.
  */
-import { makeDataset, trainFractions } from '../data/index.js';
+import {
+  imageDataset,
+  isImageSetName,
+  makeDataset,
+  trainFractions,
+  type ImageAsset,
+  type ImageSetName,
+} from '../data/index.js';
+import type { Dataset, ImageDataset } from '../data/dataset.js';
 import { Learner } from '../engine/learner.js';
 import type { DataRequest } from '../engine/trainer.js';
 import type { DataSettings, Level, LevelGoal, LevelRun } from './types.js';
@@ -72,7 +80,7 @@ export function dataRequest(
   level: Level,
   chosen: DataSettings = {},
 ): Extract<DataRequest, { name: string }> {
-  const { name, seed, arms, far, features } = level.data;
+  const { name, seed, arms, far, features, shift } = level.data;
   const n = chosen.n ?? level.data.n;
   const noise = chosen.noise ?? level.data.noise;
   const train = chosen.train ?? level.data.train;
@@ -83,6 +91,7 @@ export function dataRequest(
   if (arms !== undefined) request.arms = arms;
   if (far !== undefined) request.far = far;
   if (features !== undefined) request.features = [...features];
+  if (shift !== undefined) request.shift = shift;
   return request;
 }
 
@@ -92,6 +101,33 @@ export function dataRequest(
  * it is also the granularity of "steps" for the third star.
  */
 export const CHECK_EVERY = 25;
+
+/** Decoded image sets by name, for levels on images (Node reads them with `loadImageAsset`). */
+export type ImageAssets = ReadonlyMap<ImageSetName, ImageAsset>;
+
+/**
+ * The data a level trains on, built as the trainer builds it: a generated or bundled table, or
+ * an image set from `images` (which must hold it: decoding is the caller's, since a browser
+ * downloads and Node reads a file).
+ */
+export function levelDataset(
+  module: WebAssembly.Module,
+  level: Level,
+  chosen: DataSettings = {},
+  images?: ImageAssets,
+): Dataset | ImageDataset {
+  const { name, train, shift, ...options } = dataRequest(level, chosen);
+  if (isImageSetName(name)) {
+    const asset = images?.get(name);
+    if (!asset) throw new Error(`${level.id}: the ${name} images are needed and were not given`);
+    return imageDataset(asset, { module, seed: options.seed, shift });
+  }
+  return makeDataset(name, {
+    module,
+    ...options,
+    ...(train !== undefined ? { fractions: trainFractions(train) } : {}),
+  });
+}
 
 /** What `runLevel` reports. */
 export interface LevelRunResult {
@@ -111,13 +147,13 @@ export interface LevelRunResult {
  * judged only once training has reached that limit. Deterministic: the same level and run give
  * the same result everywhere the kernel runs.
  */
-export function runLevel(module: WebAssembly.Module, level: Level, run: LevelRun): LevelRunResult {
-  const { name, train, ...options } = dataRequest(level, run.data);
-  const data = makeDataset(name, {
-    module,
-    ...options,
-    ...(train !== undefined ? { fractions: trainFractions(train) } : {}),
-  });
+export function runLevel(
+  module: WebAssembly.Module,
+  level: Level,
+  run: LevelRun,
+  images?: ImageAssets,
+): LevelRunResult {
+  const data = levelDataset(module, level, run.data, images);
   const learner = new Learner(module, run.spec, data, run.options, run.seed);
   try {
     const limit = Math.min(run.steps, level.stepBudget);

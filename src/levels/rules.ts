@@ -10,7 +10,9 @@ import { DEFAULT_OPTIONS, OPTIMIZERS, type TrainOptions } from '../engine/option
 import { LAYERS } from '../engine/ops/index.js';
 import type { ExtraBlock } from './blocks.js';
 import {
+  buildNetwork,
   defaultLoss,
+  type Network,
   type Activation,
   type DenseLayer,
   type Loss,
@@ -41,6 +43,10 @@ export interface Blocks extends Partial<Record<ExtraBlock, boolean>> {
   losses: Loss[];
   /** Whether the player may pick feature inputs (x₁², sin x₁, …): the sandbox on 2-D data only. */
   features: boolean;
+  /** A budget of parameters (weights and biases) the whole network must stay within. */
+  maxParams?: number;
+  /** A budget of multiply-adds per example for one forward pass of the whole network. */
+  maxMacs?: number;
 }
 
 /** Everything a workbench lets the player set, and what it starts from. */
@@ -54,11 +60,14 @@ export interface WorkbenchRules {
   /** The data controls open here (a level's `dataControls`; none in the sandbox, whose data
    * page sets the data itself). */
   data: DataControls;
+  /** The data's shape, which the parameter and multiply-add budgets are counted against. */
+  shape: TaskShape | null;
 }
 
 /** The workbench rules of a level (the losses it offers depend on its data's task). */
 export function rulesOf(level: Level): WorkbenchRules {
-  const task = namedDataShape(level.data.name, level.data)?.task ?? 'regression';
+  const shape = namedDataShape(level.data.name, level.data);
+  const task = shape?.task ?? 'regression';
   return {
     blocks: {
       ...level.blocks,
@@ -70,6 +79,7 @@ export function rulesOf(level: Level): WorkbenchRules {
     start: level.start,
     stepBudget: level.stepBudget,
     data: level.dataControls ?? {},
+    shape,
   };
 }
 
@@ -143,6 +153,7 @@ export function sandboxRules(shape: TaskShape | null): WorkbenchRules {
         },
     stepBudget: SANDBOX_STEPS,
     data: {},
+    shape,
   };
 }
 
@@ -175,7 +186,12 @@ export function startSetup(rules: WorkbenchRules): Setup {
  * softmax, when offered). The player then tunes the settings, the output and the blocks around
  * the layers, not the network itself. A loss the spec names must be one the workbench offers.
  */
-export function specViolations(blocks: Blocks, start: ModelSpec, spec: ModelSpec): string[] {
+export function specViolations(
+  blocks: Blocks,
+  start: ModelSpec,
+  spec: ModelSpec,
+  shape: TaskShape | null = null,
+): string[] {
   const out: string[] = [];
   const layers = spec.layers;
   if (layers.length > blocks.maxLayers) {
@@ -220,6 +236,40 @@ export function specViolations(blocks: Blocks, start: ModelSpec, spec: ModelSpec
   if (spec.loss !== undefined && !blocks.losses.includes(spec.loss)) {
     out.push(
       `This level does not offer the ${LOSS_WORDS[spec.loss]} loss (it offers: ${blocks.losses.map((l) => LOSS_WORDS[l]).join(', ')}).`,
+    );
+  }
+  if (shape && (blocks.maxParams !== undefined || blocks.maxMacs !== undefined)) {
+    out.push(...budgetViolations(blocks, spec, shape));
+  }
+  return out;
+}
+
+/** A count as the workbench writes it: 12,345. */
+export function formatCount(n: number): string {
+  return String(Math.round(n)).replace(/\B(?=(\d{3})+$)/g, ',');
+}
+
+/**
+ * The budgets a network goes over: its parameters and its multiply-adds per example, counted
+ * by the engine (`buildNetwork`). A network the engine cannot build breaks no budget here: its
+ * shape error is the engine's to report.
+ */
+function budgetViolations(blocks: Blocks, spec: ModelSpec, shape: TaskShape): string[] {
+  let network: Network;
+  try {
+    network = buildNetwork(spec, shape);
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  if (blocks.maxParams !== undefined && network.totalParams > blocks.maxParams) {
+    out.push(
+      `This level allows at most ${formatCount(blocks.maxParams)} parameters; this network has ${formatCount(network.totalParams)}.`,
+    );
+  }
+  if (blocks.maxMacs !== undefined && network.totalMacs > blocks.maxMacs) {
+    out.push(
+      `This level allows at most ${formatCount(blocks.maxMacs)} multiply-adds per image; this network needs ${formatCount(network.totalMacs)}.`,
     );
   }
   return out;
@@ -269,7 +319,7 @@ export const LOSS_WORDS: Record<Loss, string> = {
 
 /** The rules a network breaks on this workbench (see `specViolations`). */
 export function checkSpec(rules: WorkbenchRules, spec: ModelSpec): string[] {
-  return specViolations(rules.blocks, rules.start, spec);
+  return specViolations(rules.blocks, rules.start, spec, rules.shape);
 }
 
 /**

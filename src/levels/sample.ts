@@ -14,7 +14,17 @@ import type {
   ModelSpec,
   TaskShape,
 } from '../engine/spec.js';
-import { DROPOUT_MAX, DROPOUT_STEP, UNIT_STEPS, startSetup, type WorkbenchRules } from './rules.js';
+import { buildNetwork } from '../engine/spec.js';
+import { LAYERS, type LayerType } from '../engine/ops/index.js';
+import { EXTRA_BLOCKS } from './blocks.js';
+import {
+  DROPOUT_MAX,
+  DROPOUT_STEP,
+  UNIT_STEPS,
+  checkSpec,
+  startSetup,
+  type WorkbenchRules,
+} from './rules.js';
 import type { DataSettings, RangeSetting, Setup } from './types.js';
 
 /** The seeds a sampled setup uses: a player rarely goes further than the first few. */
@@ -63,8 +73,99 @@ function dense(units: number, activation: Activation | undefined): DenseLayer {
   return activation ? { type: 'dense', units, activation } : { type: 'dense', units };
 }
 
-/** A network within the rules, with the data's output width. */
+/** The image blocks a curious player stacks before the flatten: every offered one but these. */
+const NOT_STACKED = new Set<string>(['dropout', 'flatten', 'add']);
+/** Most image blocks a sampled stack has (a player rarely builds more). */
+const MAX_STACK = 6;
+
+/**
+ * One image block of `type` as a player sets it: the palette's example, with every integer
+ * field on one of the workbench's steps (widths capped by `maxUnits`) and, for a choice of
+ * activation, none or any offered hidden one. Other fields keep the example's value.
+ */
+function sampleBlock(rules: WorkbenchRules, type: LayerType, rand: Rand): LayerSpec {
+  const def = LAYERS[type];
+  const layer: Record<string, unknown> = { ...def.example };
+  for (const [name, field] of Object.entries(def.fields)) {
+    if (field.kind === 'int' && field.steps) {
+      const cap = name === def.widthField ? rules.blocks.maxUnits : field.max;
+      layer[name] = pick(
+        rand,
+        field.steps.filter((v) => v <= cap),
+      );
+    } else if (field.kind === 'choice' && name === 'activation') {
+      const act = pick(rand, hiddenActivations(rules));
+      if (act === undefined) delete layer[name];
+      else layer[name] = act;
+    }
+  }
+  return layer as unknown as LayerSpec;
+}
+
+/**
+ * A network for image data: a stack of the offered image blocks (none to `MAX_STACK`, a
+ * convolution first more often than not), a flatten, the hidden dense layers (free when dense
+ * layers are open, else the start's) and the output layer.
+ */
+function sampleImageSpec(rules: WorkbenchRules, shape: TaskShape, rand: Rand): ModelSpec {
+  const b = rules.blocks;
+  const kinds = EXTRA_BLOCKS.filter((t) => !NOT_STACKED.has(t) && b[t] === true);
+  const units = UNIT_STEPS.filter((u) => u <= b.maxUnits);
+  const startDense = rules.start.layers.filter((l): l is DenseLayer => l.type === 'dense');
+  const hidden: LayerSpec[] = b.dense
+    ? Array.from({ length: rand.below(3) }, () =>
+        dense(pick(rand, units), pick(rand, hiddenActivations(rules))),
+      )
+    : startDense.slice(0, -1).map((l) => structuredClone(l));
+  const room = Math.max(0, Math.min(MAX_STACK, b.maxLayers - hidden.length - 2));
+  const stack: LayerSpec[] = [];
+  const count = kinds.length ? rand.below(room + 1) : 0;
+  for (let i = 0; i < count; i++) {
+    const first = i === 0 && b.conv2d === true && rand.uniform() < 0.7;
+    stack.push(sampleBlock(rules, first ? 'conv2d' : pick(rand, kinds), rand));
+  }
+  const init = b.dense ? undefined : startDense.at(-1)?.init;
+  const output = dense(shape.outputs, pick(rand, outputActivations(rules, shape.task)));
+  const layers: LayerSpec[] = [
+    ...stack,
+    { type: 'flatten' },
+    ...hidden,
+    init ? { ...output, init } : output,
+  ];
+  const spec: ModelSpec = { layers };
+  if (b.losses.length > 1) spec.loss = pick(rand, b.losses);
+  return spec;
+}
+
+/** Draws a player tries before settling for a network the rules refuse (the test then fails). */
+const SPEC_DRAWS = 200;
+
+/**
+ * A network within the rules, with the data's output width. Image data draws stacks of blocks,
+ * and draws again until the stack fits the image, the level's caps and its budgets: a player
+ * cannot train a network the workbench refuses.
+ */
 function sampleSpec(rules: WorkbenchRules, shape: TaskShape, rand: Rand): ModelSpec {
+  if ((shape.inputShape?.length ?? 1) !== 3) return sampleTableSpec(rules, shape, rand);
+  let spec = sampleImageSpec(rules, shape, rand);
+  for (let i = 1; i < SPEC_DRAWS && !fits(rules, shape, spec); i++) {
+    spec = sampleImageSpec(rules, shape, rand);
+  }
+  return spec;
+}
+
+/** Whether the engine builds `spec` on this data and the workbench allows it. */
+function fits(rules: WorkbenchRules, shape: TaskShape, spec: ModelSpec): boolean {
+  try {
+    buildNetwork(spec, shape);
+  } catch {
+    return false;
+  }
+  return checkSpec(rules, spec).length === 0;
+}
+
+/** A network of dense and dropout blocks for table and point data. */
+function sampleTableSpec(rules: WorkbenchRules, shape: TaskShape, rand: Rand): ModelSpec {
   const b = rules.blocks;
   const units = UNIT_STEPS.filter((u) => u <= b.maxUnits);
   const hiddenActs = hiddenActivations(rules);

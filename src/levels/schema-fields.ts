@@ -6,6 +6,9 @@
  */
 import {
   DATASET_NAMES,
+  IMAGE_SET_NAMES,
+  MAX_SHIFT,
+  isImageSetName,
   MAX_ARMS,
   MAX_FAR,
   MAX_NOISE,
@@ -78,7 +81,9 @@ export function checkObject(
 
 export function checkData(issues: Issues, value: unknown): boolean {
   const extra = ['n', 'noise', 'arms', 'far'] as const;
-  if (!checkObject(issues, 'data', value, ['name', 'seed'], [...extra, 'features', 'train']))
+  if (
+    !checkObject(issues, 'data', value, ['name', 'seed'], [...extra, 'features', 'train', 'shift'])
+  )
     return false;
   if (value['train'] !== undefined) {
     const t = TRAIN_SHARE_RANGE;
@@ -86,7 +91,7 @@ export function checkData(issues: Issues, value: unknown): boolean {
   }
   const before = issues.list.length;
   const name = value['name'];
-  checkChoice(issues, 'data.name', name, DATASET_NAMES);
+  checkChoice(issues, 'data.name', name, [...DATASET_NAMES, ...IMAGE_SET_NAMES]);
   checkInt(issues, 'data.seed', value['seed'], 0, 0xffffffff);
   if (value['n'] !== undefined) checkInt(issues, 'data.n', value['n'], MIN_POINTS, MAX_POINTS);
   if (value['noise'] !== undefined) checkNumber(issues, 'data.noise', value['noise'], 0, MAX_NOISE);
@@ -94,8 +99,19 @@ export function checkData(issues: Issues, value: unknown): boolean {
   if (value['far'] !== undefined) checkNumber(issues, 'data.far', value['far'], 0, MAX_FAR);
   if (issues.list.length > before) return false;
   const given = extra.filter((k) => value[k] !== undefined);
-  if (isBundledName(name as string) && given.length) {
+  if (!isGeneratorName(name as string) && given.length) {
     issues.add(`data.${given[0]}`, `applies only to generated data sets, not to ${show(name)}`);
+    return false;
+  }
+  if (value['shift'] !== undefined) {
+    if (!isImageSetName(name as string)) {
+      issues.add('data.shift', `applies only to the image sets, not to ${show(name)}`);
+      return false;
+    }
+    if (!checkInt(issues, 'data.shift', value['shift'], 0, MAX_SHIFT)) return false;
+  }
+  if (isImageSetName(name as string) && value['train'] !== undefined) {
+    issues.add('data.train', `does not apply to the image sets: their splits are fixed`);
     return false;
   }
   const features = value['features'];
@@ -142,7 +158,8 @@ export function checkBlocks(issues: Issues, value: unknown): boolean {
   const keys = ['dense', 'dropout', 'activations', 'maxLayers', 'maxUnits'];
   // Every other layer type of the op registry may be offered too (off when left out).
   const more = EXTRA_BLOCKS.filter((t) => t !== 'dropout');
-  if (!checkObject(issues, 'blocks', value, keys, ['losses', ...more])) return false;
+  if (!checkObject(issues, 'blocks', value, keys, ['losses', 'maxParams', 'maxMacs', ...more]))
+    return false;
   const before = issues.list.length;
   checkBool(issues, 'blocks.dense', value['dense']);
   checkBool(issues, 'blocks.dropout', value['dropout']);
@@ -158,6 +175,12 @@ export function checkBlocks(issues: Issues, value: unknown): boolean {
   }
   checkInt(issues, 'blocks.maxLayers', value['maxLayers'], 1, LIMITS.maxLayers);
   checkInt(issues, 'blocks.maxUnits', value['maxUnits'], 1, LIMITS.maxUnits);
+  if (value['maxParams'] !== undefined) {
+    checkInt(issues, 'blocks.maxParams', value['maxParams'], 1, LIMITS.maxParams);
+  }
+  if (value['maxMacs'] !== undefined) {
+    checkInt(issues, 'blocks.maxMacs', value['maxMacs'], 1, LIMITS.maxMacs);
+  }
   const losses = value['losses'];
   if (losses !== undefined) {
     if (!Array.isArray(losses) || losses.length === 0) {

@@ -232,10 +232,10 @@ export function parseLevel(raw: unknown, file?: string): Level {
         `must include ${defaultLoss(shape.task)}, the loss of the start network`,
       );
     }
-    for (const v of specViolations(blocks, start, start))
+    for (const v of specViolations(blocks, start, start, shape))
       issues.add('start', `breaks the level's blocks: ${v}`);
     if (reference) {
-      for (const v of specViolations(blocks, start, reference.spec)) {
+      for (const v of specViolations(blocks, start, reference.spec, shape)) {
         issues.add('reference.spec', `breaks the level's blocks: ${v}`);
       }
     }

@@ -15,7 +15,9 @@ import {
   isObject,
   show,
   type Activation,
+  type LayerSpec,
   type ModelSpec,
+  type PoolLayer,
 } from '../engine/spec.js';
 
 /** One condition of an idea. Every kind is listed in `CONDITION_KINDS`. */
@@ -31,7 +33,15 @@ export type Condition =
   /** The L2 penalty is above this value. */
   | { kind: 'l2'; above: number }
   /** Some dropout block drops more than this share of its inputs. */
-  | { kind: 'dropout'; above: number };
+  | { kind: 'dropout'; above: number }
+  /** At least one convolution layer: filters that slide over the image. */
+  | { kind: 'convolution' }
+  /** At least one pooling layer (max or average). */
+  | { kind: 'pooling' }
+  /** Something that shrinks the map: a pooling layer or a convolution with a stride above 1. */
+  | { kind: 'downsampling' }
+  /** At least one batch normalisation layer. */
+  | { kind: 'batchnorm' };
 
 export const CONDITION_KINDS = [
   'learning-rate',
@@ -40,6 +50,10 @@ export const CONDITION_KINDS = [
   'optimizer',
   'l2',
   'dropout',
+  'convolution',
+  'pooling',
+  'downsampling',
+  'batchnorm',
 ] as const satisfies readonly Condition['kind'][];
 
 /** A level's idea: a short name for it and the rule that recognises it in a setup. */
@@ -79,7 +93,23 @@ export function meets(condition: Condition, setup: SetupLike): boolean {
       return options.l2 > condition.above;
     case 'dropout':
       return spec.layers.some((l) => l.type === 'dropout' && l.rate > condition.above);
+    case 'convolution':
+      return spec.layers.some((l) => l.type === 'conv2d');
+    case 'pooling':
+      return spec.layers.some(isPooling);
+    case 'downsampling':
+      return spec.layers.some(
+        (l) =>
+          (isPooling(l) && (l.stride ?? l.size) > 1) ||
+          (l.type === 'conv2d' && (l.stride ?? 1) > 1),
+      );
+    case 'batchnorm':
+      return spec.layers.some((l) => l.type === 'batchnorm');
   }
+}
+
+function isPooling(l: LayerSpec): l is PoolLayer {
+  return l.type === 'maxpool2d' || l.type === 'avgpool2d';
 }
 
 /** Whether a setup has the level's idea: every condition of its rule holds. */
@@ -133,6 +163,14 @@ export function conditionWords(condition: Condition): string {
       return condition.above === 0 ? 'an L2 penalty' : `an L2 penalty above ${condition.above}`;
     case 'dropout':
       return condition.above === 0 ? 'a dropout block' : `dropout above ${condition.above}`;
+    case 'convolution':
+      return 'a convolution layer';
+    case 'pooling':
+      return 'a pooling layer';
+    case 'downsampling':
+      return 'a pooling layer or a convolution with stride 2 or more';
+    case 'batchnorm':
+      return 'a batch norm layer';
   }
 }
 
@@ -183,6 +221,10 @@ function checkCondition(issues: Issues, path: string, c: unknown): void {
       break;
     case 'probability':
     case 'hidden-layer':
+    case 'convolution':
+    case 'pooling':
+    case 'downsampling':
+    case 'batchnorm':
       checkKeys(issues, path, c, ['kind']);
       break;
     case 'optimizer': {

@@ -108,6 +108,10 @@ export interface Level {
     maxUnits: number;
     /** The losses the player may choose from; left out, only the task's own loss. */
     losses?: Loss[];
+    /** A budget of parameters the whole network must stay within; left out, none. */
+    maxParams?: number;
+    /** A budget of multiply-adds per example (one forward pass); left out, none. */
+    maxMacs?: number;
   };
   settings: {
     optimizer: Setting<OptimizerName> & { choices: OptimizerName[] };

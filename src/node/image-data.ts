@@ -14,6 +14,7 @@ import {
   decodeImageAsset,
   IMAGE_SETS,
   imageDataset,
+  isImageSetName,
   type ImageAsset,
   type ImageDatasetOptions,
   type ImageSetName,
@@ -92,4 +93,14 @@ export async function loadImageDataset(
   if (asset.name !== name)
     throw new DataError(`${IMAGE_SETS[name].file} holds the ${asset.name} images`);
   return imageDataset(asset, options);
+}
+
+/** Every image set the given levels train on, decoded, for `runLevel` and the level audit. */
+export async function loadLevelImages(
+  levels: readonly { data: { name: string } }[],
+): Promise<Map<ImageSetName, ImageAsset>> {
+  const names = new Set(levels.map((l) => l.data.name).filter(isImageSetName));
+  const images = new Map<ImageSetName, ImageAsset>();
+  for (const name of names) images.set(name, await loadImageAsset(name));
+  return images;
 }
