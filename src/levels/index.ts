@@ -52,6 +52,13 @@ export const CHAPTERS: readonly Chapter[] = Object.freeze([
     blurb:
       'A big network can memorise its training points and fail on new ones. Learn to hold it back.',
   },
+  {
+    index: 4,
+    title: 'Seeing in space',
+    years: '1989–2015',
+    blurb:
+      'Small filters slide over a picture and find strokes, edges and parts wherever they are. Pooling shrinks the map, and batch norm keeps a deep stack steady.',
+  },
 ]);
 
 // Every level file, bundled at build time by Vite (and resolved the same way by Vitest).

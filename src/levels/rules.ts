@@ -43,6 +43,8 @@ export interface Blocks extends Partial<Record<ExtraBlock, boolean>> {
   losses: Loss[];
   /** Whether the player may pick feature inputs (x₁², sin x₁, …): the sandbox on 2-D data only. */
   features: boolean;
+  /** Layer types that stay exactly as the start network has them: blocks go around them. */
+  keep?: ExtraBlock[];
   /** A budget of parameters (weights and biases) the whole network must stay within. */
   maxParams?: number;
   /** A budget of multiply-adds per example for one forward pass of the whole network. */
@@ -228,6 +230,14 @@ export function specViolations(
   if (!blocks.dense && !sameDenseLayers(start, spec)) {
     out.push(`This level keeps the dense layers as they start (${describeDense(start)}).`);
   }
+  for (const type of blocks.keep ?? []) {
+    if (!sameKeptLayers(start, spec, type)) {
+      const n = start.layers.filter((l) => l.type === type).length;
+      out.push(
+        `This level keeps its ${n} ${LAYERS[type].label.toLowerCase()} layer${n === 1 ? '' : 's'} as they start.`,
+      );
+    }
+  }
   if (spec.features !== undefined && !blocks.features) {
     out.push(
       'This level has no feature inputs (x₁², sin x₁ and the like): the network reads the data as it is.',
@@ -273,6 +283,15 @@ function budgetViolations(blocks: Blocks, spec: ModelSpec, shape: TaskShape): st
     );
   }
   return out;
+}
+
+/** Same layers of a kept type as the start: the same count, in order, with the same fields. */
+function sameKeptLayers(start: ModelSpec, spec: ModelSpec, type: string): boolean {
+  const of = (m: ModelSpec): string[] =>
+    m.layers.filter((l) => l.type === type).map((l) => JSON.stringify(l, Object.keys(l).sort()));
+  const a = of(start);
+  const b = of(spec);
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 function denseLayers(spec: ModelSpec): DenseLayer[] {

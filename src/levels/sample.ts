@@ -14,7 +14,7 @@ import type {
   ModelSpec,
   TaskShape,
 } from '../engine/spec.js';
-import { buildNetwork } from '../engine/spec.js';
+import { buildNetwork, parseSpec } from '../engine/spec.js';
 import { LAYERS, type LayerType } from '../engine/ops/index.js';
 import { EXTRA_BLOCKS } from './blocks.js';
 import {
@@ -78,16 +78,21 @@ const NOT_STACKED = new Set<string>(['dropout', 'flatten', 'add']);
 /** Most image blocks a sampled stack has (a player rarely builds more). */
 const MAX_STACK = 6;
 
+/** How often a sampled block keeps each field as the palette adds it, as a player often does. */
+const KEEP_EXAMPLE = 0.4;
+
 /**
- * One image block of `type` as a player sets it: the palette's example, with every integer
- * field on one of the workbench's steps (widths capped by `maxUnits`) and, for a choice of
- * activation, none or any offered hidden one. Other fields keep the example's value.
+ * One image block of `type` as a player sets it: the palette's example, with each integer
+ * field either left as added or moved to one of the workbench's steps (widths capped by
+ * `maxUnits`; a field the example leaves out stays at its default as often), and the
+ * activation none or any offered hidden one. Other fields keep the example's value.
  */
 function sampleBlock(rules: WorkbenchRules, type: LayerType, rand: Rand): LayerSpec {
   const def = LAYERS[type];
   const layer: Record<string, unknown> = { ...def.example };
   for (const [name, field] of Object.entries(def.fields)) {
     if (field.kind === 'int' && field.steps) {
+      if (rand.uniform() < KEEP_EXAMPLE) continue;
       const cap = name === def.widthField ? rules.blocks.maxUnits : field.max;
       layer[name] = pick(
         rand,
@@ -102,6 +107,40 @@ function sampleBlock(rules: WorkbenchRules, type: LayerType, rand: Rand): LayerS
   return layer as unknown as LayerSpec;
 }
 
+/** None to `room` offered blocks, a convolution first more often than not. */
+function sampleStack(
+  rules: WorkbenchRules,
+  kinds: readonly LayerType[],
+  room: number,
+  rand: Rand,
+): LayerSpec[] {
+  const stack: LayerSpec[] = [];
+  const count = kinds.length ? rand.below(room + 1) : 0;
+  for (let i = 0; i < count; i++) {
+    const first = i === 0 && rules.blocks.conv2d === true && rand.uniform() < 0.7;
+    stack.push(sampleBlock(rules, first ? 'conv2d' : pick(rand, kinds), rand));
+  }
+  return stack;
+}
+
+/** The start's kept layers in their order, with blocks of the other offered kinds after some. */
+function sampleAroundKept(
+  rules: WorkbenchRules,
+  kinds: readonly LayerType[],
+  rand: Rand,
+): LayerSpec[] {
+  const keep = new Set<string>(rules.blocks.keep);
+  const free = kinds.filter((t) => !keep.has(t));
+  const stack: LayerSpec[] = [];
+  for (const layer of rules.start.layers) {
+    if (!keep.has(layer.type)) continue;
+    stack.push(structuredClone(layer));
+    while (free.length && rand.uniform() < 0.35)
+      stack.push(sampleBlock(rules, pick(rand, free), rand));
+  }
+  return stack;
+}
+
 /**
  * A network for image data: a stack of the offered image blocks (none to `MAX_STACK`, a
  * convolution first more often than not), a flatten, the hidden dense layers (free when dense
@@ -110,20 +149,19 @@ function sampleBlock(rules: WorkbenchRules, type: LayerType, rand: Rand): LayerS
 function sampleImageSpec(rules: WorkbenchRules, shape: TaskShape, rand: Rand): ModelSpec {
   const b = rules.blocks;
   const kinds = EXTRA_BLOCKS.filter((t) => !NOT_STACKED.has(t) && b[t] === true);
-  const units = UNIT_STEPS.filter((u) => u <= b.maxUnits);
+  // A head narrower than a few units squeezes every class through a slit: players widen it.
+  const units = UNIT_STEPS.filter((u) => u >= HEAD_MIN && u <= b.maxUnits);
   const startDense = rules.start.layers.filter((l): l is DenseLayer => l.type === 'dense');
+  const heads = rand.uniform() < 0.5 ? 0 : rand.uniform() < 0.7 ? 1 : 2;
   const hidden: LayerSpec[] = b.dense
-    ? Array.from({ length: rand.below(3) }, () =>
+    ? Array.from({ length: units.length ? heads : 0 }, () =>
         dense(pick(rand, units), pick(rand, hiddenActivations(rules))),
       )
     : startDense.slice(0, -1).map((l) => structuredClone(l));
   const room = Math.max(0, Math.min(MAX_STACK, b.maxLayers - hidden.length - 2));
-  const stack: LayerSpec[] = [];
-  const count = kinds.length ? rand.below(room + 1) : 0;
-  for (let i = 0; i < count; i++) {
-    const first = i === 0 && b.conv2d === true && rand.uniform() < 0.7;
-    stack.push(sampleBlock(rules, first ? 'conv2d' : pick(rand, kinds), rand));
-  }
+  const stack = b.keep?.length
+    ? sampleAroundKept(rules, kinds, rand)
+    : sampleStack(rules, kinds, room, rand);
   const init = b.dense ? undefined : startDense.at(-1)?.init;
   const output = dense(shape.outputs, pick(rand, outputActivations(rules, shape.task)));
   const layers: LayerSpec[] = [
@@ -137,8 +175,11 @@ function sampleImageSpec(rules: WorkbenchRules, shape: TaskShape, rand: Rand): M
   return spec;
 }
 
+/** The narrowest hidden dense layer a sampled image network has. */
+const HEAD_MIN = 2;
+
 /** Draws a player tries before settling for a network the rules refuse (the test then fails). */
-const SPEC_DRAWS = 200;
+const SPEC_DRAWS = 5000;
 
 /**
  * A network within the rules, with the data's output width. Image data draws stacks of blocks,
@@ -157,7 +198,7 @@ function sampleSpec(rules: WorkbenchRules, shape: TaskShape, rand: Rand): ModelS
 /** Whether the engine builds `spec` on this data and the workbench allows it. */
 function fits(rules: WorkbenchRules, shape: TaskShape, spec: ModelSpec): boolean {
   try {
-    buildNetwork(spec, shape);
+    buildNetwork(parseSpec(spec), shape);
   } catch {
     return false;
   }

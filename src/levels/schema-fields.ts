@@ -158,7 +158,9 @@ export function checkBlocks(issues: Issues, value: unknown): boolean {
   const keys = ['dense', 'dropout', 'activations', 'maxLayers', 'maxUnits'];
   // Every other layer type of the op registry may be offered too (off when left out).
   const more = EXTRA_BLOCKS.filter((t) => t !== 'dropout');
-  if (!checkObject(issues, 'blocks', value, keys, ['losses', 'maxParams', 'maxMacs', ...more]))
+  if (
+    !checkObject(issues, 'blocks', value, keys, ['losses', 'keep', 'maxParams', 'maxMacs', ...more])
+  )
     return false;
   const before = issues.list.length;
   checkBool(issues, 'blocks.dense', value['dense']);
@@ -175,6 +177,18 @@ export function checkBlocks(issues: Issues, value: unknown): boolean {
   }
   checkInt(issues, 'blocks.maxLayers', value['maxLayers'], 1, LIMITS.maxLayers);
   checkInt(issues, 'blocks.maxUnits', value['maxUnits'], 1, LIMITS.maxUnits);
+  const keep = value['keep'];
+  if (keep !== undefined) {
+    if (!Array.isArray(keep) || keep.length === 0) {
+      issues.add('blocks.keep', `must be a non-empty list of layer types, got ${show(keep)}`);
+    } else {
+      keep.forEach((t, i) => {
+        if (checkChoice(issues, `blocks.keep[${i}]`, t, more) && value[t as string] !== true) {
+          issues.add(`blocks.keep[${i}]`, `must be a block the level offers (blocks.${String(t)})`);
+        }
+      });
+    }
+  }
   if (value['maxParams'] !== undefined) {
     checkInt(issues, 'blocks.maxParams', value['maxParams'], 1, LIMITS.maxParams);
   }

@@ -108,6 +108,8 @@ export interface Level {
     maxUnits: number;
     /** The losses the player may choose from; left out, only the task's own loss. */
     losses?: Loss[];
+    /** Layer types that stay exactly as the start has them (blocks go around them); left out, none. */
+    keep?: ExtraBlock[];
     /** A budget of parameters the whole network must stay within; left out, none. */
     maxParams?: number;
     /** A budget of multiply-adds per example (one forward pass); left out, none. */
