@@ -45,6 +45,7 @@ export const FIGURES = [
   'hidden-units',
   'optimizer-race',
   'overfit-curve',
+  'filter-slide',
 ] as const satisfies readonly Level['figure'][];
 
 /** The longest briefing, in words: a briefing is read on one screen before playing. */

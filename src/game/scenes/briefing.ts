@@ -15,6 +15,7 @@ import { drawIcon } from '../ui/icons.js';
 import { Notice } from '../ui/notice.js';
 import { addText } from '../ui/text.js';
 import { dragLine } from './figures/drag-line.js';
+import { filterSlide } from './figures/filter-slide.js';
 import { hiddenUnits } from './figures/hidden-units.js';
 import { optimizerRace } from './figures/optimizer-race.js';
 import { overfitCurve } from './figures/overfit-curve.js';
@@ -33,6 +34,7 @@ const FIGURES: Record<Level['figure'], FigureBuilder> = {
   'hidden-units': hiddenUnits,
   'optimizer-race': optimizerRace,
   'overfit-curve': overfitCurve,
+  'filter-slide': filterSlide,
 };
 
 const LEFT = 56;
