@@ -46,6 +46,7 @@ export const FIGURES = [
   'optimizer-race',
   'overfit-curve',
   'filter-slide',
+  'param-count',
 ] as const satisfies readonly Level['figure'][];
 
 /** The longest briefing, in words: a briefing is read on one screen before playing. */

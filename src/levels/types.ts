@@ -91,7 +91,8 @@ export interface Level {
     | 'hidden-units'
     | 'optimizer-race'
     | 'overfit-curve'
-    | 'filter-slide';
+    | 'filter-slide'
+    | 'param-count';
   /** The data by name, with the options of its generator or bundled set (see `DataRequest`). */
   data: Extract<DataRequest, { name: string }>;
   /**

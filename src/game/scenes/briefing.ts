@@ -16,6 +16,7 @@ import { Notice } from '../ui/notice.js';
 import { addText } from '../ui/text.js';
 import { dragLine } from './figures/drag-line.js';
 import { filterSlide } from './figures/filter-slide.js';
+import { paramCount } from './figures/param-count.js';
 import { hiddenUnits } from './figures/hidden-units.js';
 import { optimizerRace } from './figures/optimizer-race.js';
 import { overfitCurve } from './figures/overfit-curve.js';
@@ -35,6 +36,7 @@ const FIGURES: Record<Level['figure'], FigureBuilder> = {
   'optimizer-race': optimizerRace,
   'overfit-curve': overfitCurve,
   'filter-slide': filterSlide,
+  'param-count': paramCount,
 };
 
 const LEFT = 56;
