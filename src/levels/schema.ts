@@ -47,6 +47,7 @@ export const FIGURES = [
   'overfit-curve',
   'filter-slide',
   'param-count',
+  'stride-padding',
 ] as const satisfies readonly Level['figure'][];
 
 /** The longest briefing, in words: a briefing is read on one screen before playing. */

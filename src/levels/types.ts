@@ -92,7 +92,8 @@ export interface Level {
     | 'optimizer-race'
     | 'overfit-curve'
     | 'filter-slide'
-    | 'param-count';
+    | 'param-count'
+    | 'stride-padding';
   /** The data by name, with the options of its generator or bundled set (see `DataRequest`). */
   data: Extract<DataRequest, { name: string }>;
   /**

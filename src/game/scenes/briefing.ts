@@ -17,6 +17,7 @@ import { addText } from '../ui/text.js';
 import { dragLine } from './figures/drag-line.js';
 import { filterSlide } from './figures/filter-slide.js';
 import { paramCount } from './figures/param-count.js';
+import { stridePadding } from './figures/stride-padding.js';
 import { hiddenUnits } from './figures/hidden-units.js';
 import { optimizerRace } from './figures/optimizer-race.js';
 import { overfitCurve } from './figures/overfit-curve.js';
@@ -37,6 +38,7 @@ const FIGURES: Record<Level['figure'], FigureBuilder> = {
   'overfit-curve': overfitCurve,
   'filter-slide': filterSlide,
   'param-count': paramCount,
+  'stride-padding': stridePadding,
 };
 
 const LEFT = 56;
