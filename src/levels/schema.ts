@@ -48,6 +48,7 @@ export const FIGURES = [
   'filter-slide',
   'param-count',
   'stride-padding',
+  'pool-patch',
 ] as const satisfies readonly Level['figure'][];
 
 /** The longest briefing, in words: a briefing is read on one screen before playing. */

@@ -93,7 +93,8 @@ export interface Level {
     | 'overfit-curve'
     | 'filter-slide'
     | 'param-count'
-    | 'stride-padding';
+    | 'stride-padding'
+    | 'pool-patch';
   /** The data by name, with the options of its generator or bundled set (see `DataRequest`). */
   data: Extract<DataRequest, { name: string }>;
   /**

@@ -18,6 +18,7 @@ import { dragLine } from './figures/drag-line.js';
 import { filterSlide } from './figures/filter-slide.js';
 import { paramCount } from './figures/param-count.js';
 import { stridePadding } from './figures/stride-padding.js';
+import { poolPatch } from './figures/pool-patch.js';
 import { hiddenUnits } from './figures/hidden-units.js';
 import { optimizerRace } from './figures/optimizer-race.js';
 import { overfitCurve } from './figures/overfit-curve.js';
@@ -39,6 +40,7 @@ const FIGURES: Record<Level['figure'], FigureBuilder> = {
   'filter-slide': filterSlide,
   'param-count': paramCount,
   'stride-padding': stridePadding,
+  'pool-patch': poolPatch,
 };
 
 const LEFT = 56;
