@@ -49,6 +49,7 @@ export const FIGURES = [
   'param-count',
   'stride-padding',
   'pool-patch',
+  'batch-norm',
 ] as const satisfies readonly Level['figure'][];
 
 /** The longest briefing, in words: a briefing is read on one screen before playing. */

@@ -94,7 +94,8 @@ export interface Level {
     | 'filter-slide'
     | 'param-count'
     | 'stride-padding'
-    | 'pool-patch';
+    | 'pool-patch'
+    | 'batch-norm';
   /** The data by name, with the options of its generator or bundled set (see `DataRequest`). */
   data: Extract<DataRequest, { name: string }>;
   /**

@@ -19,6 +19,7 @@ import { filterSlide } from './figures/filter-slide.js';
 import { paramCount } from './figures/param-count.js';
 import { stridePadding } from './figures/stride-padding.js';
 import { poolPatch } from './figures/pool-patch.js';
+import { batchNorm } from './figures/batch-norm.js';
 import { hiddenUnits } from './figures/hidden-units.js';
 import { optimizerRace } from './figures/optimizer-race.js';
 import { overfitCurve } from './figures/overfit-curve.js';
@@ -41,6 +42,7 @@ const FIGURES: Record<Level['figure'], FigureBuilder> = {
   'param-count': paramCount,
   'stride-padding': stridePadding,
   'pool-patch': poolPatch,
+  'batch-norm': batchNorm,
 };
 
 const LEFT = 56;
