@@ -94,6 +94,14 @@ export const stridePadding: FigureBuilder = (scene: Phaser.Scene, box: FigureBox
       g.strokeRect(mid - 15, outY, 30, 30);
       t.setPosition(mid, outY + 15).setText(String(o + 1));
     }
+    if (!fit.fits) {
+      // The window that fits nowhere, drawn centred under the input so it visibly sticks out.
+      const x0 = left + ((total - k) * CELL) / 2;
+      g.lineStyle(3, COLORS.warning, 1);
+      g.lineBetween(x0 + 3, windowsY, x0 + k * CELL - 3, windowsY);
+      g.lineBetween(x0 + 3, windowsY - 5, x0 + 3, windowsY + 1);
+      g.lineBetween(x0 + k * CELL - 3, windowsY - 5, x0 + k * CELL - 3, windowsY + 1);
+    }
     inputLabel.setText(
       `Input: N = ${n} cells` +
         (p > 0 ? `, with P = ${p} zero${p > 1 ? 's' : ''} added on each side` : ''),
@@ -105,7 +113,7 @@ export const stridePadding: FigureBuilder = (scene: Phaser.Scene, box: FigureBox
         : `= ${floor}: ${n} + 2×${p} − ${k} = −${-fit.travel} is below zero`,
     );
     formula.setColor(CSS.text);
-    const msgY = fit.fits ? outY + 44 : windowsY + 8;
+    const msgY = fit.fits ? outY + 44 : windowsY + 22;
     message.setY(msgY);
     const warn = !fit.fits || fit.skipped > 0;
     drawIcon(
