@@ -45,6 +45,11 @@ export const FIGURES = [
   'hidden-units',
   'optimizer-race',
   'overfit-curve',
+  'filter-slide',
+  'param-count',
+  'stride-padding',
+  'pool-patch',
+  'batch-norm',
 ] as const satisfies readonly Level['figure'][];
 
 /** The longest briefing, in words: a briefing is read on one screen before playing. */

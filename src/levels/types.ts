@@ -90,7 +90,12 @@ export interface Level {
     | 'xor-grid'
     | 'hidden-units'
     | 'optimizer-race'
-    | 'overfit-curve';
+    | 'overfit-curve'
+    | 'filter-slide'
+    | 'param-count'
+    | 'stride-padding'
+    | 'pool-patch'
+    | 'batch-norm';
   /** The data by name, with the options of its generator or bundled set (see `DataRequest`). */
   data: Extract<DataRequest, { name: string }>;
   /**

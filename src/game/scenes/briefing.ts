@@ -15,6 +15,11 @@ import { drawIcon } from '../ui/icons.js';
 import { Notice } from '../ui/notice.js';
 import { addText } from '../ui/text.js';
 import { dragLine } from './figures/drag-line.js';
+import { filterSlide } from './figures/filter-slide.js';
+import { paramCount } from './figures/param-count.js';
+import { stridePadding } from './figures/stride-padding.js';
+import { poolPatch } from './figures/pool-patch.js';
+import { batchNorm } from './figures/batch-norm.js';
 import { hiddenUnits } from './figures/hidden-units.js';
 import { optimizerRace } from './figures/optimizer-race.js';
 import { overfitCurve } from './figures/overfit-curve.js';
@@ -33,6 +38,11 @@ const FIGURES: Record<Level['figure'], FigureBuilder> = {
   'hidden-units': hiddenUnits,
   'optimizer-race': optimizerRace,
   'overfit-curve': overfitCurve,
+  'filter-slide': filterSlide,
+  'param-count': paramCount,
+  'stride-padding': stridePadding,
+  'pool-patch': poolPatch,
+  'batch-norm': batchNorm,
 };
 
 const LEFT = 56;
