@@ -249,7 +249,7 @@ class Hints {
           ? 'a pooling layer, or a convolution with stride 2: each halves the map, and every layer after it has a quarter of the work'
           : null,
       batchnorm: b.batchnorm
-        ? 'a batch norm layer after each convolution: it rescales every filter’s outputs to mean 0 and spread 1, so a deep stack keeps a steady signal at this learning rate'
+        ? 'a batch norm layer after each convolution: it rescales every filter’s outputs to mean 0 and spread 1, so a deep stack keeps a steady signal even with big steps'
         : null,
     };
     return this.hint('layers', words[c.kind]);

@@ -123,7 +123,7 @@ function sampleStack(
   return stack;
 }
 
-/** The start's kept layers in their order, with blocks of the other offered kinds after some. */
+/** The start's kept layers in their order, with blocks of the other offered kinds after them. */
 function sampleAroundKept(
   rules: WorkbenchRules,
   kinds: readonly LayerType[],
@@ -131,12 +131,18 @@ function sampleAroundKept(
 ): LayerSpec[] {
   const keep = new Set<string>(rules.blocks.keep);
   const free = kinds.filter((t) => !keep.has(t));
+  // Half the players who add a block put the same one after every kept layer.
+  const habit = free.length && rand.uniform() < 0.5 ? pick(rand, free) : null;
   const stack: LayerSpec[] = [];
   for (const layer of rules.start.layers) {
     if (!keep.has(layer.type)) continue;
     stack.push(structuredClone(layer));
-    while (free.length && rand.uniform() < 0.35)
-      stack.push(sampleBlock(rules, pick(rand, free), rand));
+    if (habit) stack.push(sampleBlock(rules, habit, rand));
+    else {
+      while (free.length && rand.uniform() < 0.35) {
+        stack.push(sampleBlock(rules, pick(rand, free), rand));
+      }
+    }
   }
   return stack;
 }

@@ -5,12 +5,12 @@
  * (`runLevel`): CHECK_EVERY steps at a time, stopping when the goal is met on the level's goal
  * split or at the step budget; a diverged run is refused. Scores come from the release kernel.
  */
-import { makeDataset, trainFractions } from '../data/index.js';
 import { DataError } from '../data/dataset.js';
 import { Learner } from '../engine/learner.js';
 import { parseOptions } from '../engine/options.js';
 import { SpecError, parseSpec } from '../engine/spec.js';
-import { CHECK_EVERY, checkGoal, dataRequest, goalValue, starsFor } from '../levels/judge.js';
+import { CHECK_EVERY, checkGoal, goalValue, levelDataset, starsFor } from '../levels/judge.js';
+import { loadLevelImages } from '../node/image-data.js';
 import { conformSetup, rulesOf } from '../levels/rules.js';
 import type { Level } from '../levels/types.js';
 import type { Submission, Verified } from './api.js';
@@ -63,12 +63,7 @@ export async function replay(
 
   let learner: Learner;
   try {
-    const { name, train, ...dataOptions } = dataRequest(level, setup.data);
-    const data = makeDataset(name, {
-      module,
-      ...dataOptions,
-      ...(train !== undefined ? { fractions: trainFractions(train) } : {}),
-    });
+    const data = levelDataset(module, level, setup.data, await loadLevelImages([level]));
     learner = new Learner(module, setup.spec, data, setup.options, setup.seed);
   } catch (error) {
     if (error instanceof SpecError || error instanceof DataError) {

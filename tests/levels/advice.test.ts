@@ -36,7 +36,8 @@ const ONLY_SEED = {
 const WORDS: Record<Exclude<Control, 'speed'>, RegExp> = {
   optimizer: /optimi[sz]er|\badam(w)?\b|\bsgd\b|\bmomentum\b|\brmsprop\b/i,
   lr: /learning rate/i,
-  batch: /\bbatch/i,
+  // "batch norm" is a block (the layers control), not the batch size.
+  batch: /\bbatch(?! norm)/i,
   l2: /\bL2\b/,
   seed: /\bseed/i,
   layers: /\blayers?\b|\bhidden\b/i,

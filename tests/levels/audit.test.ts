@@ -16,10 +16,14 @@ import { auditLevel, auditTable, type AuditResult } from '../../src/levels/audit
 import { sampleSetup } from '../../src/levels/sample.js';
 import type { Setup } from '../../src/levels/types.js';
 import { loadKernelModule } from '../../src/node/kernel-file.js';
+import { loadLevelImages } from '../../src/node/image-data.js';
+import type { ImageAssets } from '../../src/levels/judge.js';
 
 let module: WebAssembly.Module;
+let images: ImageAssets;
 beforeAll(async () => {
   module = await loadKernelModule('simd');
+  images = await loadLevelImages(LEVELS);
 });
 
 /** The setups CI audits per level: enough to see a 10% win rate, quick enough for every push. */
@@ -31,7 +35,7 @@ describe('every level teaches its idea (the level audit)', () => {
   const results: AuditResult[] = [];
   for (const level of LEVELS) {
     it(level.id, () => {
-      const result = auditLevel(module, level, CI_SETUPS, 1, undefined, CI_SEARCH);
+      const result = auditLevel(module, level, CI_SETUPS, 1, undefined, CI_SEARCH, images);
       results.push(result);
       expect(result.failures, level.id).toEqual([]);
       if (results.length === LEVELS.length) console.log(auditTable(LEVELS, results));
