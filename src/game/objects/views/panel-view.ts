@@ -1,8 +1,8 @@
 /**
  * What every run view shares: the scene's three panels to draw in (left 16–456, middle 472–868,
- * right 884–1264), the previous era's strip under the left picture, and the panel text helpers
- * that keep track of how far down the left picture reaches, so the strip goes under it. A view
- * extends this and draws its own pictures in `build` and `refresh`.
+ * right 884–1264), the previous era's strip under the left picture, and the titles, captions
+ * and class keys, which keep track of how far down the left picture reaches so the strip goes
+ * under it. A view extends this and draws its own pictures in `build` and `refresh`.
  */
 import type * as Phaser from 'phaser';
 import type { Ghost } from '../../ghost.js';
