@@ -140,6 +140,62 @@ export interface LevelRunResult {
   diverged: boolean;
 }
 
+/** What a check decides: train on, or stop as a win or a loss. */
+export type Verdict = 'continue' | 'passed' | 'failed';
+
+/**
+ * The run loop's rule, one object per run: after every chunk of training it says whether to go
+ * on, and keeps what the run has reached so far. The game's live run, `runLevel` and the
+ * classroom replay all judge through it, so "stop as soon as the goal is met, at the limit, or
+ * when the numbers blow up" is written once. A chunk that ends on a goal check brings the goal
+ * split's evaluation (`checkGoal` decides); one that ends between checks has none and trains on;
+ * a diverged chunk fails whatever its numbers say. Without a goal (the sandbox) a run only stops
+ * at the limit. Once it has stopped, the verdict stays.
+ */
+export class RunJudge {
+  /** Steps trained: where the last chunk ended. */
+  steps = 0;
+  /** The goal metric of the last evaluation seen (NaN before any, or without an accuracy). */
+  achieved = NaN;
+  /** Whether a chunk's numbers became NaN or infinite (the run then failed). */
+  diverged = false;
+  /** The decision so far: 'continue' until the run stops. */
+  verdict: Verdict = 'continue';
+
+  constructor(
+    /** The level's goal, or null for free play (judged by the limit only). */
+    readonly goal: LevelGoal | null,
+    /** The last step the run may train to: the step budget, or less. */
+    readonly limit: number,
+  ) {}
+
+  get passed(): boolean {
+    return this.verdict === 'passed';
+  }
+
+  /**
+   * Judges the chunk that ended at `step`: `evaluation` is the goal split's, or null when the
+   * chunk did not end on a check; `diverged` whether the learner stopped on NaN or infinity.
+   */
+  afterChunk(
+    step: number,
+    evaluation: { loss: number; accuracy: number | null } | null,
+    diverged: boolean,
+  ): Verdict {
+    if (this.verdict !== 'continue') return this.verdict;
+    this.steps = step;
+    if (evaluation && this.goal) this.achieved = goalValue(this.goal, evaluation);
+    if (diverged) {
+      this.diverged = true;
+      return (this.verdict = 'failed');
+    }
+    if (!evaluation) return 'continue';
+    if (this.goal) this.verdict = checkGoal(this.goal, evaluation, step, this.limit);
+    else if (step >= this.limit) this.verdict = 'failed';
+    return this.verdict;
+  }
+}
+
 /**
  * Trains `run` on the level exactly like the game: CHECK_EVERY steps at a time, evaluating the
  * goal split after each chunk and stopping as soon as the goal is met, or at
@@ -156,27 +212,14 @@ export function runLevel(
   const data = levelDataset(module, level, run.data, images);
   const learner = new Learner(module, run.spec, data, run.options, run.seed);
   try {
-    const limit = Math.min(run.steps, level.stepBudget);
-    let steps = 0;
-    let achieved = NaN;
-    let passed = false;
-    let diverged = false;
-    while (steps < limit) {
-      const result = learner.step(Math.min(CHECK_EVERY, limit - steps));
-      steps = result.step;
+    const judge = new RunJudge(level.goal, Math.min(run.steps, level.stepBudget));
+    while (judge.steps < judge.limit) {
+      const result = learner.step(Math.min(CHECK_EVERY, judge.limit - judge.steps));
+      // Evaluated even when diverged: `achieved` reports the numbers the run ended with.
       const evaluation = learner.evaluate(level.goal.split);
-      achieved = goalValue(level.goal, evaluation);
-      // A diverged run fails even if its last numbers happen to look fine: the game stops it.
-      if (result.diverged) {
-        diverged = true;
-        break;
-      }
-      const verdict = checkGoal(level.goal, evaluation, steps, limit);
-      if (verdict !== 'continue') {
-        passed = verdict === 'passed';
-        break;
-      }
+      if (judge.afterChunk(result.step, evaluation, result.diverged !== null) !== 'continue') break;
     }
+    const { passed, steps, achieved, diverged } = judge;
     return { passed, steps, achieved, params: learner.network.totalParams, diverged };
   } finally {
     learner.dispose();

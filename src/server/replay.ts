@@ -9,7 +9,7 @@ import { DataError } from '../data/dataset.js';
 import { Learner } from '../engine/learner.js';
 import { parseOptions } from '../engine/options.js';
 import { SpecError, parseSpec } from '../engine/spec.js';
-import { CHECK_EVERY, checkGoal, goalValue, levelDataset, starsFor } from '../levels/judge.js';
+import { CHECK_EVERY, RunJudge, goalValue, levelDataset, starsFor } from '../levels/judge.js';
 import { loadLevelImages } from '../node/image-data.js';
 import { conformSetup, rulesOf } from '../levels/rules.js';
 import type { Level } from '../levels/types.js';
@@ -72,22 +72,21 @@ export async function replay(
     throw error;
   }
   try {
-    const limit = level.stepBudget;
-    let steps = 0;
-    let passed = false;
-    while (steps < limit) {
-      const result = learner.step(Math.min(CHECK_EVERY, limit - steps));
-      steps = result.step;
-      if (result.diverged) {
+    const judge = new RunJudge(level.goal, level.stepBudget);
+    while (judge.steps < judge.limit) {
+      const result = learner.step(Math.min(CHECK_EVERY, judge.limit - judge.steps));
+      const diverged = result.diverged !== null;
+      const verdict = judge.afterChunk(
+        result.step,
+        diverged ? null : learner.evaluate(level.goal.split),
+        diverged,
+      );
+      if (judge.diverged) {
         return refused(
-          `The run diverged at step ${steps} (its numbers became NaN or infinite): it scores nothing. A smaller learning rate usually helps.`,
+          `The run diverged at step ${judge.steps} (its numbers became NaN or infinite): it scores nothing. A smaller learning rate usually helps.`,
         );
       }
-      const verdict = checkGoal(level.goal, learner.evaluate(level.goal.split), steps, limit);
-      if (verdict !== 'continue') {
-        passed = verdict === 'passed';
-        break;
-      }
+      if (verdict !== 'continue') break;
       if (clock() - began > limits.timeLimitMs) {
         return refused(
           `The replay took longer than ${Math.round(limits.timeLimitMs / 1000)} s, the server's limit per run.`,
@@ -95,6 +94,7 @@ export async function replay(
       }
       if (limits.pause) await limits.pause();
     }
+    const { passed, steps } = judge;
     const params = learner.network.totalParams;
     const validation = learner.evaluate('validation');
     const test = learner.evaluate('test');

@@ -36,7 +36,7 @@ export class RunBar {
 
   constructor(
     private readonly scene: Phaser.Scene,
-    o: RunBarOptions,
+    private readonly o: RunBarOptions,
   ) {
     this.play = new Button(scene, {
       x: 612,
@@ -116,6 +116,18 @@ export class RunBar {
     this.step.setDisabled(!live);
     this.step.setTooltip(live ? 'Train exactly one step, then stop (S)' : OVER);
     this.reset.setDisabled(phase === 'loading' || phase === 'error');
+  }
+
+  /**
+   * The bar's keys: Space plays or pauses when no control has the focus (a focused control
+   * takes Space as a press), S steps once, R resets.
+   */
+  key(e: KeyboardEvent, focused: boolean): void {
+    if (e.key === ' ' && !focused) {
+      e.preventDefault();
+      this.o.onPlay();
+    } else if (e.key === 's' || e.key === 'S') this.o.onStep();
+    else if (e.key === 'r' || e.key === 'R') this.o.onReset();
   }
 
   /** Puts the focus on Play, the control a keyboard player most likely wants next. */

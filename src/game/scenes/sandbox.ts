@@ -4,9 +4,9 @@
  * moons, spiral) or predicting a number (a plane, a bump, a line) — and sets its noise (0–50%),
  * the share of points used for training (10–90%), the number of points, and "new data" (the
  * next data seed), seeing the real points as they change; then goes on to the Workbench in
- * sandbox mode (levelId null, the data request set). Or brings their own CSV — through a file
- * picker (a hidden `<input type=file>`) or by dropping a file on the page; a bad CSV is
- * explained in a notice with its line and column (the DataError text the trainer reports).
+ * sandbox mode (levelId null, the data request set). Or brings their own CSV (`CsvPanel`: a
+ * file picker or a file dropped on the page); a bad CSV is explained in a notice with its line
+ * and column (the DataError text the trainer reports).
  */
 import * as Phaser from 'phaser';
 import {
@@ -22,13 +22,12 @@ import {
   type ImageSetName,
 } from '../../data/index.js';
 import type { DataPreview, DataRequest } from '../../engine/trainer.js';
-import { dataShape } from '../data-shape.js';
 import { previewFor } from '../ghost.js';
+import { CsvPanel } from '../objects/csv-panel.js';
 import { drawCardPicture, drawImageCardPicture } from '../objects/data-cards.js';
 import { drawImageSample } from '../objects/image-sample.js';
 import { DATA_WORDS, percent } from '../objects/data-controls.js';
 import { drawDataPreview } from '../objects/data-preview.js';
-import { services } from '../services.js';
 import type { ViewFlags } from '../state/share.js';
 import { COLORS, CSS, RADIUS, TEXT, textStyle } from '../theme.js';
 import { Button } from '../ui/button.js';
@@ -36,9 +35,6 @@ import { FocusManager } from '../ui/focus.js';
 import { Notice } from '../ui/notice.js';
 import { Slider } from '../ui/slider.js';
 import { SCENES, type Draft, type SandboxData, type WorkbenchData } from './keys.js';
-
-/** Largest file read: the CSV loader's own caps stop bigger tables anyway. */
-const MAX_FILE_BYTES = 20 * 1024 * 1024;
 
 /** The cards, in two rows: sorting into classes, then predicting a number. */
 const CLASSIFY: readonly GeneratorName[] = ['circles', 'xor', 'blobs', 'moons', 'spiral'];
@@ -60,12 +56,11 @@ type DrawCard = (g: Phaser.GameObjects.Graphics, x: number, y: number, size: num
 const PREVIEW = { x: 676, y: 132, size: 300 };
 
 export class Sandbox extends Phaser.Scene {
-  private picker: HTMLInputElement | null = null;
   private notice: Notice | null = null;
-  private status!: Phaser.GameObjects.Text;
   /** A `csv=` link waiting for its file: the name it was made with and its network. */
   private awaiting: SandboxData['awaiting'];
-  private openButton!: Button;
+  /** The "Your own data" strip: a CSV through the file picker or dropped on the page. */
+  private csv: CsvPanel | null = null;
   /** The data being set up: which set, and Playground's data controls. */
   private name: GeneratorName | ImageSetName = 'circles';
   private noise = GENERATOR_DEFAULTS.circles.noise;
@@ -87,15 +82,6 @@ export class Sandbox extends Phaser.Scene {
   /** What the last preview drew, to clear it; and a counter so only the latest one draws. */
   private previewObjects: Phaser.GameObjects.GameObject[] = [];
   private previewSerial = 0;
-  private readonly onDragOver = (e: DragEvent): void => {
-    e.preventDefault();
-    if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
-  };
-  private readonly onDrop = (e: DragEvent): void => {
-    e.preventDefault();
-    const file = e.dataTransfer?.files[0];
-    if (file) void this.readFile(file);
-  };
 
   constructor() {
     super(SCENES.sandbox);
@@ -106,6 +92,7 @@ export class Sandbox extends Phaser.Scene {
     this.view = data.view;
     this.previewObjects = [];
     this.sliders = null;
+    this.csv = null;
     const r = data.request;
     if (r && 'name' in r && isImageSetName(r.name)) {
       this.name = r.name;
@@ -164,7 +151,16 @@ export class Sandbox extends Phaser.Scene {
       })),
     );
     this.dataControls(390);
-    this.csvPanel(g, 530);
+    this.csv = new CsvPanel(this, g, {
+      y: 530,
+      awaiting: this.awaiting,
+      onReading: () => {
+        this.notice?.destroy();
+        this.notice = null;
+      },
+      onRead: (request) => this.go(request),
+      onFail: (message) => this.fail(message),
+    });
 
     this.add.text(672, 96, 'The data', textStyle(TEXT.label, CSS.text, 600));
     this.aboutText = this.add
@@ -192,7 +188,7 @@ export class Sandbox extends Phaser.Scene {
       onClick: () => this.go(this.request()),
     });
     this.select(this.name, false);
-    if (this.awaiting) FocusManager.for(this).focus(this.openButton, false);
+    if (this.awaiting) FocusManager.for(this).focus(this.csv.openButton, false);
     else FocusManager.for(this).focus(this.draft ? build : first, false);
   }
 
@@ -308,60 +304,6 @@ export class Sandbox extends Phaser.Scene {
     this.points = this.sliders.points.value;
   }
 
-  /** The CSV strip at the foot of the left panel. */
-  private csvPanel(g: Phaser.GameObjects.Graphics, y: number): void {
-    g.lineStyle(2, COLORS.line, 1);
-    for (let x = 40; x < 620; x += 18) g.lineBetween(x, y, x + 9, y);
-    this.add.text(40, y + 12, 'Your own data', textStyle(TEXT.label, CSS.text, 600));
-    const awaiting = this.awaiting;
-    this.add
-      .text(
-        40,
-        y + 40,
-        awaiting
-          ? `This link was made with a CSV file called "${awaiting.fileName}". A link cannot carry the file itself, so open it again here` +
-              (awaiting.draft
-                ? ' and the workbench opens with the network and settings of the link.'
-                : ' to build a network for it.')
-          : 'A CSV file with a header row and one example per row: number columns, the last one what to predict (a number or a class such as "cat").',
-        textStyle(TEXT.small, awaiting ? CSS.text : CSS.textDim),
-      )
-      .setWordWrapWidth(576)
-      .setLineSpacing(3);
-    this.openButton = new Button(this, {
-      x: 40,
-      y: y + 100,
-      width: 240,
-      label: awaiting ? `Open ${shorten(awaiting.fileName)}…` : 'Open a CSV file…',
-      icon: 'plus',
-      variant: awaiting ? 'primary' : 'secondary',
-      tooltip: 'Choose a .csv file from your computer',
-      onClick: () => this.picker?.click(),
-    });
-    this.add.text(296, y + 112, '…or drop one on this page.', textStyle(TEXT.small, CSS.textDim));
-    this.status = this.add.text(40, y + 150, '', textStyle(TEXT.small, CSS.data));
-
-    this.picker = document.createElement('input');
-    this.picker.type = 'file';
-    this.picker.accept = '.csv,text/csv,text/plain';
-    this.picker.style.display = 'none';
-    this.picker.setAttribute('aria-label', 'Choose a CSV file');
-    this.picker.addEventListener('change', () => {
-      const file = this.picker?.files?.[0];
-      if (file) void this.readFile(file);
-      if (this.picker) this.picker.value = '';
-    });
-    document.body.appendChild(this.picker);
-    document.addEventListener('dragover', this.onDragOver);
-    document.addEventListener('drop', this.onDrop);
-    this.events.once('shutdown', () => {
-      document.removeEventListener('dragover', this.onDragOver);
-      document.removeEventListener('drop', this.onDrop);
-      this.picker?.remove();
-      this.picker = null;
-    });
-  }
-
   /** Picks a data set; a newly picked one starts from its own noise and size. */
   private select(name: GeneratorName | ImageSetName, reset = true): void {
     const image = isImageSetName(name);
@@ -449,43 +391,8 @@ export class Sandbox extends Phaser.Scene {
     );
   }
 
-  private async readFile(file: File): Promise<void> {
-    this.notice?.destroy();
-    this.notice = null;
-    if (file.size > MAX_FILE_BYTES)
-      return this.fail(
-        `${file.name} is ${(file.size / 1e6).toFixed(1)} MB; the sandbox reads files up to 20 MB.`,
-      );
-    this.status.setText(`Reading ${file.name}…`);
-    let text: string;
-    try {
-      text = await file.text();
-    } catch {
-      return this.fail(`${file.name} could not be read.`);
-    }
-    const request: DataRequest = {
-      csv: text,
-      seed: 1,
-      fileName: file.name.replace(/\.[^.]*$/, '') || 'csv',
-    };
-    // The worker builds the data exactly as training will; its DataError names line and column.
-    // The network here only has to fit the data's shape: the Workbench replaces it.
-    try {
-      const shape = dataShape(request);
-      await services().trainer.create(
-        { layers: [{ type: 'dense', units: shape.outputs }] },
-        request,
-        {},
-        1,
-      );
-    } catch (error) {
-      return this.fail(`${file.name}: ${(error as Error).message}`);
-    }
-    if (this.scene.isActive()) this.go(request);
-  }
-
   private fail(message: string): void {
-    this.status.setText('');
+    this.csv?.clearStatus();
     if (!this.scene.isActive()) return;
     this.notice?.destroy();
     this.notice = new Notice(this, { text: message, kind: 'warning', y: 640, width: 900 });
@@ -511,9 +418,4 @@ export class Sandbox extends Phaser.Scene {
 /** A count with thousands marked: 12,000. */
 function count(n: number): string {
   return n.toLocaleString('en-US');
-}
-
-/** A file name short enough for a button. */
-function shorten(name: string): string {
-  return name.length > 18 ? `${name.slice(0, 17)}…` : name;
 }

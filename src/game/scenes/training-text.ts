@@ -8,6 +8,7 @@ import type { Divergence } from '../../engine/learner.js';
 import type { TargetScale } from '../../engine/trainer.js';
 import { goalMet } from '../../levels/index.js';
 import type { Level, RangeSetting } from '../../levels/types.js';
+import { isEditable, type TeacherFlags } from '../state/teacher.js';
 import { formatLoss, formatNumber } from '../ui/format.js';
 import { formatMetric } from './level-text.js';
 
@@ -68,6 +69,24 @@ export interface DivergenceContext {
   lrIsIdea: boolean;
   /** Whether the player may change the network's layers here. */
   layersEditable: boolean;
+}
+
+/**
+ * What a diverged run's advice depends on, from the level (none in the sandbox), the learning
+ * rate it ran with and a teacher's link.
+ */
+export function divergenceContext(
+  level: Level | null,
+  lr: number,
+  teacher: TeacherFlags,
+): DivergenceContext {
+  return {
+    lr,
+    lrRange: level?.settings.lr ?? null,
+    lrEditable: isEditable('lr', teacher, level?.settings.lr.locked ?? false),
+    lrIsIdea: level?.teaches.rule.some((c) => c.kind === 'learning-rate') ?? false,
+    layersEditable: isEditable('layers', teacher, !(level?.blocks.dense ?? true)),
+  };
 }
 
 /**

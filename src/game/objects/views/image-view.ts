@@ -1,34 +1,31 @@
 /**
- * The pictures of the Training view for image data, apart from the loss chart: the same public
- * surface as `TrainingViews`, so the scene picks one or the other by the data. Left panel: one
- * chosen test image and, under it, the feature maps of every convolution and pooling layer, with
- * the receptive field of the hovered cell drawn on the image. Right panel: a gallery of test
- * images with the network's answers (sortable by how sure it is; a click chooses the image for
- * the feature maps) and the confusion matrix over validation images with the class names.
- * Middle panel, under the loss: the first layer's filters (a dense first layer's weights as
- * images when there is no convolution). On a level, the previous era's model goes under the
- * feature maps, as in `TrainingViews`.
+ * The pictures of the Training view for image data, apart from the loss chart (a `RunView`, as
+ * for every other kind of data). Left panel: one chosen test image and, under it, the feature
+ * maps of every convolution and pooling layer, with the receptive field of the hovered cell
+ * drawn on the image. Right panel: a gallery of test images with the network's answers
+ * (sortable by how sure it is; a click chooses the image for the feature maps) and the
+ * confusion matrix over validation images with the class names. Middle panel, under the loss:
+ * the first layer's filters (a dense first layer's weights as images when there is no
+ * convolution). On a level, the previous era's model goes under the feature maps, as a strip of
+ * words (it has no picture of its own).
  *
  * Each refresh is one worker round trip (filters, probe, gallery and validation predictions sent
  * at once), at most every REFRESH_MS; the validation predictions, the costliest, every
  * CONFUSION_MS and on forced refreshes. Everything is painted into canvas textures.
  */
 import type * as Phaser from 'phaser';
-import type { Ghost } from '../ghost.js';
-import { reportPictures, services, type PicturesShown } from '../services.js';
-import { CSS, TEXT, textStyle } from '../theme.js';
-import { addText } from '../ui/text.js';
-import { confusionCounts } from './confusion.js';
-import { FeatureMaps, type MapCell } from './feature-maps.js';
-import { FilterTiles } from './filter-tiles.js';
-import { spreadRows, type GallerySort } from './gallery-order.js';
-import { GhostStrip } from './ghost-strip.js';
-import { ImageGallery } from './image-gallery.js';
-import type { Landscape } from './landscape.js';
-import { filterWeights, mapLayers } from './map-layers.js';
-import { NamedConfusion } from './named-confusion.js';
-import type { PixelSpan } from './receptive-field.js';
-import type { TrainingViewsOptions } from './training-views.js';
+import { reportPictures, services, type PicturesShown } from '../../services.js';
+import { CSS, TEXT } from '../../theme.js';
+import { addText } from '../../ui/text.js';
+import { confusionCounts } from '../confusion.js';
+import { FeatureMaps, type MapCell } from '../feature-maps.js';
+import { FilterTiles } from '../filter-tiles.js';
+import { spreadRows, type GallerySort } from '../gallery-order.js';
+import { ImageGallery } from '../image-gallery.js';
+import { filterWeights, mapLayers } from '../map-layers.js';
+import { NamedConfusion } from '../named-confusion.js';
+import type { PixelSpan } from '../receptive-field.js';
+import { PanelView } from './panel-view.js';
 
 const REFRESH_MS = 250;
 const CONFUSION_MS = 1000;
@@ -61,9 +58,7 @@ export interface ImagePicturesShown extends Partial<PicturesShown> {
   images: ImagesShown;
 }
 
-export class ImageViews {
-  /** Never a line fit: the scene's landscape hook stays empty. */
-  landscape: Landscape | null = null;
+export class ImageView extends PanelView {
   private maps: FeatureMaps | null = null;
   private mapNames: string[] = [];
   private filters: FilterTiles | null = null;
@@ -74,8 +69,6 @@ export class ImageViews {
   private galleryPixels: Uint8Array = new Uint8Array(0);
   private confusion: NamedConfusion | null = null;
   private validation: { inputs: Float32Array; labels: Int32Array } | null = null;
-  private strip: GhostStrip | null = null;
-  private leftBottom = 0;
   private step = 0;
   private busy = false;
   private again: { force: boolean } | null = null;
@@ -94,35 +87,10 @@ export class ImageViews {
     field: null,
   };
 
-  constructor(
-    private readonly scene: Phaser.Scene,
-    private readonly o: TrainingViewsOptions,
-  ) {}
-
-  /** The previous era's model under the feature maps (no picture of its own: a table of words). */
-  showGhost(ghost: Ghost, format: (value: number) => string): void {
-    this.strip = new GhostStrip(this.scene, {
-      x: 32,
-      y: this.leftBottom + 12,
-      width: 408,
-      ghost,
-      format,
-      paint: null,
-    });
-  }
-
-  followGhost(step: number): void {
-    this.strip?.update(step);
-  }
-
-  get ghostShown(): { step: number; missed: boolean } | null {
-    return this.strip ? { ...this.strip.shown } : null;
-  }
-
   async build(): Promise<void> {
     const { info, spec } = this.o;
     const image = info.data.image;
-    if (!image) throw new Error('ImageViews needs image data');
+    if (!image) throw new Error('ImageView needs image data');
     const trainer = services().trainer;
     const classes = info.data.outputs;
     const names = info.data.classNames ?? Array.from({ length: classes }, (_, k) => String(k));
@@ -340,9 +308,5 @@ export class ImageViews {
     this.shown.field = this.maps?.shownField ?? null;
     const shown: ImagePicturesShown = { images: structuredClone(this.shown) };
     reportPictures(shown);
-  }
-
-  private heading(x: number, y: number, text: string, size: number = TEXT.label): void {
-    this.scene.add.text(x, y, text, textStyle(size, CSS.text, 600));
   }
 }
