@@ -1,9 +1,10 @@
 /**
  * The Workbench: where the player builds a network from the blocks a level allows and sets the
- * training options it opens. Each layer shows its output shape and parameter count with the
- * formula (from the engine's `buildNetwork`, never computed here); a meter compares the total
- * with the level's star budget; the level's rules (`checkSpec`) and the engine's shape checks
- * are listed in words and block "Train" until fixed; the data itself is drawn small on the left.
+ * training options it opens. Each layer shows its output shape, parameter count with the
+ * formula and multiply-adds (from the engine's `buildNetwork`, never computed here); meters
+ * compare the totals with the level's star budget and its parameter and multiply-add budgets;
+ * the level's rules (`checkSpec`) and the engine's shape checks are listed in words and block
+ * "Train" until fixed; the data itself is drawn small on the left.
  * Every edit updates the address bar.
  *
  * What it shows is what trains: an incoming draft (a share or teacher link, a kept solution, a
@@ -14,16 +15,9 @@
  * Sandbox (levelId null, with data). Leaves for Training with {levelId, draft, data}.
  */
 import * as Phaser from 'phaser';
-import {
-  SpecError,
-  buildNetwork,
-  type LayerSpec,
-  type Network,
-  type TaskShape,
-} from '../../engine/spec.js';
+import type { LayerSpec, TaskShape } from '../../engine/spec.js';
 import type { DataPreview, DataRequest } from '../../engine/trainer.js';
 import {
-  checkSpec,
   conformSetup,
   dataRequest,
   levelById,
@@ -39,23 +33,31 @@ import { drawDataPreview } from '../objects/data-preview.js';
 import { drawImageSample } from '../objects/image-sample.js';
 import { isImageSetName } from '../../data/images.js';
 import { BLOCK_HEIGHT, BLOCK_WIDTH, LayerBlock } from '../objects/layer-block.js';
-import { addNotice, classFixed, services, takeNotices, teacherFlags } from '../services.js';
+import {
+  addNotice,
+  classFixed,
+  reportWorkbench,
+  services,
+  takeNotices,
+  teacherFlags,
+} from '../services.js';
 import { classLocks } from '../../levels/locks.js';
 import { runAddress, showAddress } from '../state/address.js';
 import { isEditable, type Control } from '../state/teacher.js';
-import { LAYERS } from '../../engine/ops/index.js';
 import { COLORS, CSS, HEIGHT, RADIUS, TEXT, WIDTH, textStyle } from '../theme.js';
 import { Button } from '../ui/button.js';
 import { FocusManager } from '../ui/focus.js';
 import { Notice } from '../ui/notice.js';
 import { buildSettings } from '../objects/settings-panel.js';
-import { blockInfo, relaxedBuild, tidy } from '../objects/network-facts.js';
+import { assessDraft, blockInfo } from '../objects/network-facts.js';
+import { stackLevels } from '../objects/cost-text.js';
 import { SCENES, type Draft, type LabData, type SandboxData, type WorkbenchData } from './keys.js';
 import type { ViewFlags } from '../state/share.js';
 import { onKeyDown } from '../ui/keys.js';
 import { buildFeatureChips } from '../objects/feature-chips.js';
-import { ParamMeter } from '../objects/param-meter.js';
-import { paletteEntries, dataLine, outputLine, workbenchGoal } from './workbench-text.js';
+import { BudgetPanel } from '../objects/budget-panel.js';
+import { dataLine, outputLine, workbenchGoal } from './workbench-text.js';
+import { Palette } from './workbench-palette.js';
 import { DATA_ROW, buildDataControls, shownDataControls } from '../objects/data-controls.js';
 
 const STACK_X = 318;
@@ -77,9 +79,8 @@ export class Workbench extends Phaser.Scene {
   private problemsText!: Phaser.GameObjects.Text;
   private trainButton!: Button;
   private labButton: Button | null = null;
-  /** The palette's buttons, each with the control a teacher's link may lock and what it adds. */
-  private addButtons: { button: Button; control: Control; tooltip: string }[] = [];
-  private meter!: ParamMeter;
+  private palette!: Palette;
+  private budget!: BudgetPanel;
   private outputText!: Phaser.GameObjects.Text;
   private problems: string[] = [];
   /** What the data picture drew, to redraw it when a data control moves. */
@@ -95,7 +96,6 @@ export class Workbench extends Phaser.Scene {
     this.level = data.levelId ? (levelById(data.levelId) ?? null) : null;
     this.view = this.level ? undefined : data.view;
     this.blocks = [];
-    this.addButtons = [];
     this.problems = [];
     try {
       const request = this.level ? dataRequest(this.level) : data.data;
@@ -145,53 +145,32 @@ export class Workbench extends Phaser.Scene {
     // Left: the palette and the budget.
     this.panel(16, 84, 282, 620);
     this.add.text(32, 96, 'Blocks', textStyle(TEXT.label, CSS.text, 600));
+    this.palette = new Palette(this, {
+      rules: this.rules,
+      hidden: teacherFlags(this.level?.id ?? null).hide,
+      editable: (control) => this.editable(control),
+      newDense: () => this.newDense(),
+      add: (layer) => this.addLayer(layer),
+      drop: (layer, x, y) => this.dropLayer(layer, x, y),
+    });
+    // The cost and the data go below the palette (lower when it has more than two rows).
     const blocks = this.rules.blocks;
-    const shown = paletteEntries(blocks, teacherFlags(this.level?.id ?? null).hide);
-    // More than three blocks (the image kit): two columns of short names.
-    const columns = shown.length > 3 ? 2 : 1;
-    // A new dense layer's width depends on the level's limits; the rest use the registry's example.
-    const maker = (type: (typeof shown)[number]['type']) => (): LayerSpec =>
-      type === 'dense'
-        ? this.newDense()
-        : (structuredClone(LAYERS[type].example) as unknown as LayerSpec);
-    for (const { type, control, label, tooltip } of shown) {
-      const make = maker(type);
-      const i = this.addButtons.length;
-      const button = new Button(this, {
-        x: 32 + (i % columns) * 126,
-        y: 128 + 52 * Math.floor(i / columns),
-        width: columns === 1 ? 250 : 124,
-        label,
-        icon: 'plus',
-        tooltip,
-        onClick: () => this.addLayer(make()),
-      }).enableDragOut((x, y) => this.dropLayer(make(), x, y));
-      this.addButtons.push({ button, control, tooltip });
-    }
-    if (this.addButtons.length === 0) {
-      this.add
-        .text(
-          32,
-          132,
-          blocks.dense || blocks.dropout
-            ? "The teacher's link keeps the network's blocks as they are."
-            : 'This level keeps its network: change what the settings on the right allow.',
-          textStyle(TEXT.small, CSS.textDim),
-        )
-        .setWordWrapWidth(250)
-        .setLineSpacing(3);
-    }
-    // The budget and the data go below the palette (lower when it has more than two rows).
-    const below = 52 * Math.max(0, Math.ceil(this.addButtons.length / columns) - 2);
-    this.add.text(32, 250 + below, 'Parameters', textStyle(TEXT.label, CSS.text, 600));
-    this.meter = new ParamMeter(this, {
+    this.budget = new BudgetPanel(this, {
       x: 32,
-      y: 282 + below,
+      y: 250 + this.palette.extra,
       width: 250,
-      budget: this.level?.stars.params ?? null,
+      starParams: this.level?.stars.params ?? null,
+      ...(blocks.maxParams !== undefined ? { maxParams: blocks.maxParams } : {}),
+      ...(blocks.maxMacs !== undefined ? { maxMacs: blocks.maxMacs } : {}),
+      images: (this.shape?.inputShape?.length ?? 1) === 3,
     });
     const dataTitle = this.add
-      .text(32, 352 + below, dataLine(this.shape), textStyle(TEXT.small, CSS.data))
+      .text(
+        32,
+        250 + this.palette.extra + this.budget.height,
+        dataLine(this.shape),
+        textStyle(TEXT.small, CSS.data),
+      )
       .setWordWrapWidth(250)
       .setLineSpacing(4);
     // A level's open data controls sit at the foot of the panel, under a smaller picture.
@@ -259,7 +238,7 @@ export class Workbench extends Phaser.Scene {
         .setOrigin(1, 0);
     }
     this.outputText = this.add.text(STACK_X, 0, '', textStyle(TEXT.small, CSS.textDim));
-    this.focusBase = 1 + this.addButtons.length;
+    this.focusBase = 1 + this.palette.size;
     this.draft.spec.layers.forEach((layer) =>
       this.blocks.push(this.makeBlock(layer, this.blocks.length)),
     );
@@ -472,39 +451,28 @@ export class Workbench extends Phaser.Scene {
     this.refresh();
   }
 
-  /** Rebuilds everything derived from the draft: block facts, meter, problems, hash. */
+  /** Rebuilds everything derived from the draft: block facts, meters, problems, hash. */
   private refresh(): void {
     const spec = this.draft.spec;
-    const problems: string[] = checkSpec(this.rules, spec);
-    if (this.trainRows !== null && this.draft.options.batch > this.trainRows) {
-      problems.push(
-        `The batch of ${this.draft.options.batch} is larger than the ${this.trainRows} training rows; make it ${this.trainRows} or less.`,
-      );
-    }
-    const perLayer = new Map<number, string>();
-    let network: Network | null = null;
-    if (!this.shape) {
-      problems.push('The data could not be read; go back and pick it again.');
-    } else {
-      try {
-        network = buildNetwork(spec, this.shape);
-      } catch (error) {
-        if (!(error instanceof SpecError)) throw error;
-        for (const issue of error.issues) {
-          const m = /^layers\[(\d+)\]/.exec(issue);
-          if (m) perLayer.set(Number(m[1]), tidy(issue.replace(/^layers\[\d+\](\.\w+)?\s*/, '')));
-          problems.push(tidy(issue));
-        }
-        network = relaxedBuild(spec, this.shape);
-      }
-    }
+    const { network, problems, perLayer } = assessDraft(
+      this.rules,
+      this.shape,
+      spec,
+      this.draft.options.batch,
+      this.trainRows,
+    );
+    // One wording for the whole stack: the fullest each block's second row can take.
+    const infos = this.blocks.map((_, i) => (network ? blockInfo(network, i) : null));
+    const levels = stackLevels(
+      this.blocks.map((block, i) => block.fit(infos[i] ?? null, perLayer.get(i) ?? null)),
+    );
     this.blocks.forEach((block, i) =>
-      block.setInfo(network ? blockInfo(network, i) : null, perLayer.get(i) ?? null),
+      block.setInfo(infos[i] ?? null, perLayer.get(i) ?? null, levels[i]),
     );
     const n = this.blocks.length;
     const outY = this.slotY(n, n) - 4;
     this.outputText.setY(outY).setText(outputLine(this.shape));
-    this.meter.show(network?.totalParams ?? null);
+    this.budget.show(network?.totalParams ?? null, network?.totalMacs ?? null);
     this.problems = problems;
     this.problemsText.setText(problems.length ? problems.map((p) => `⚠ ${p}`).join('\n') : '');
     this.trainButton.setDisabled(problems.length > 0);
@@ -512,18 +480,17 @@ export class Workbench extends Phaser.Scene {
     this.trainButton.setTooltip(
       problems.length ? 'Fix the problems listed above first' : 'Start training this network',
     );
-    const full = spec.layers.length >= this.rules.blocks.maxLayers;
-    for (const { button, control, tooltip } of this.addButtons) {
-      const editable = this.editable(control);
-      button.setDisabled(full || !editable);
-      button.setTooltip(
-        full
-          ? `The network already has the ${this.rules.blocks.maxLayers} layers this level allows`
-          : editable
-            ? tooltip
-            : "The network is locked by the teacher's link",
-      );
-    }
+    this.palette.refresh(spec.layers.length);
+    const blocks = this.rules.blocks;
+    reportWorkbench({
+      params: network?.totalParams ?? null,
+      macs: network?.totalMacs ?? null,
+      maxParams: blocks.maxParams ?? null,
+      maxMacs: blocks.maxMacs ?? null,
+      problems: [...problems],
+      trainable: problems.length === 0,
+      blocks: this.blocks.map((b) => ({ label: b.focusLabel(), cost: b.costShown() })),
+    });
     this.updateHash();
   }
 
