@@ -16,7 +16,7 @@
  */
 import * as Phaser from 'phaser';
 import type { LayerSpec, TaskShape } from '../../engine/spec.js';
-import type { DataPreview, DataRequest } from '../../engine/trainer.js';
+import type { DataRequest } from '../../engine/trainer.js';
 import {
   conformSetup,
   dataRequest,
@@ -28,10 +28,7 @@ import {
 } from '../../levels/index.js';
 import type { Level } from '../../levels/types.js';
 import { dataShape } from '../data-shape.js';
-import { ghostFor, previewFor } from '../ghost.js';
-import { drawDataPreview } from '../objects/data-preview.js';
-import { drawImageSample } from '../objects/image-sample.js';
-import { isImageSetName } from '../../data/images.js';
+import { ghostFor } from '../ghost.js';
 import { BLOCK_HEIGHT, BLOCK_WIDTH, LayerBlock } from '../objects/layer-block.js';
 import {
   addNotice,
@@ -56,9 +53,9 @@ import type { ViewFlags } from '../state/share.js';
 import { onKeyDown } from '../ui/keys.js';
 import { buildFeatureChips } from '../objects/feature-chips.js';
 import { BudgetPanel } from '../objects/budget-panel.js';
-import { dataLine, outputLine, workbenchGoal } from './workbench-text.js';
+import { outputLine, workbenchGoal } from './workbench-text.js';
+import { DataPanel } from './workbench-data.js';
 import { Palette } from './workbench-palette.js';
-import { DATA_ROW, buildDataControls, shownDataControls } from '../objects/data-controls.js';
 
 const STACK_X = 318;
 const STACK_TOP = 132;
@@ -83,10 +80,6 @@ export class Workbench extends Phaser.Scene {
   private budget!: BudgetPanel;
   private outputText!: Phaser.GameObjects.Text;
   private problems: string[] = [];
-  /** What the data picture drew, to redraw it when a data control moves. */
-  private previewObjects: Phaser.GameObjects.GameObject[] = [];
-  private previewSerial = 0;
-  private previewSize = 130;
 
   constructor() {
     super(SCENES.workbench);
@@ -119,7 +112,6 @@ export class Workbench extends Phaser.Scene {
     }
     this.draft = setup;
     this.dataRequest = this.level ? dataRequest(this.level, setup.data) : data.data;
-    this.previewObjects = [];
   }
 
   create(): void {
@@ -164,49 +156,25 @@ export class Workbench extends Phaser.Scene {
       ...(blocks.maxMacs !== undefined ? { maxMacs: blocks.maxMacs } : {}),
       images: (this.shape?.inputShape?.length ?? 1) === 3,
     });
-    const dataTitle = this.add
-      .text(
-        32,
-        250 + this.palette.extra + this.budget.height,
-        dataLine(this.shape),
-        textStyle(TEXT.small, CSS.data),
-      )
-      .setWordWrapWidth(250)
-      .setLineSpacing(4);
-    // A level's open data controls sit at the foot of the panel, under a smaller picture.
     const teacher = teacherFlags(this.level?.id ?? null);
-    const rows = shownDataControls(this.rules.data, teacher).length;
-    const previewTop = dataTitle.y + dataTitle.height + 10;
-    if (rows) {
-      const top = Math.min(700 - rows * DATA_ROW, previewTop + 174);
-      this.previewSize = Math.max(56, Math.min(130, top - previewTop - 34));
-      buildDataControls(this, {
-        x: 32,
-        y: top,
-        width: 250,
-        controls: this.rules.data,
-        teacher,
-        data: () => this.draft.data ?? {},
-        onChange: (chosen) => {
-          if (Object.keys(chosen).length) this.draft.data = chosen;
-          else delete this.draft.data;
-          this.dataRequest = dataRequest(this.level!, this.draft.data);
-          void this.showData(previewTop);
-          this.refresh();
-        },
-      });
-    } else {
-      this.add
-        .text(
-          32,
-          612,
-          'Keys: Tab moves between controls · on a layer: ←/→ size, A activation, Shift+↑/↓ move, Delete remove',
-          textStyle(TEXT.small, CSS.textDim),
-        )
-        .setWordWrapWidth(250)
-        .setLineSpacing(3);
-    }
-    void this.showData(previewTop);
+    new DataPanel(this, {
+      y: 250 + this.palette.extra + this.budget.height,
+      shape: this.shape,
+      controls: this.rules.data,
+      teacher,
+      request: () => this.dataRequest,
+      data: () => this.draft.data ?? {},
+      onData: (chosen) => {
+        if (Object.keys(chosen).length) this.draft.data = chosen;
+        else delete this.draft.data;
+        this.dataRequest = dataRequest(this.level!, this.draft.data);
+        this.refresh();
+      },
+      onRows: (train) => {
+        this.trainRows = train;
+        this.refresh();
+      },
+    });
 
     // Middle: the stack, under its inputs (the feature inputs where the player may pick them).
     const chips = this.rules.blocks.features && !teacherFlags(null).hide.has('features');
@@ -292,47 +260,6 @@ export class Workbench extends Phaser.Scene {
     Notice.stack(this, takeNotices(), { bottom: HEIGHT - 24, x: STACK_X, width: BLOCK_WIDTH + 20 });
     // The old way is trained in the worker now, while the player builds: ready for Training.
     if (this.level) void ghostFor(this.level).catch(() => undefined);
-  }
-
-  /**
-   * Draws the data under its heading once the worker's preview is in (again after a data
-   * control moved: only the latest request draws); learns the row count.
-   */
-  private async showData(top: number): Promise<void> {
-    const request = this.dataRequest;
-    if (!request) return;
-    const serial = ++this.previewSerial;
-    if (!('csv' in request) && isImageSetName(request.name)) return this.showImages(top, serial);
-    let preview: DataPreview;
-    try {
-      preview = await previewFor(request);
-    } catch {
-      return;
-    }
-    if (!this.scene.isActive() || serial !== this.previewSerial) return;
-    this.trainRows = preview.rows.train;
-    for (const o of this.previewObjects) o.destroy();
-    const before = new Set(this.children.list);
-    drawDataPreview(this, preview, { x: 32, y: top, width: 250, size: this.previewSize });
-    this.previewObjects = this.children.list.filter((o) => !before.has(o));
-    this.refresh();
-  }
-
-  /** An image set: a few labelled training images (downloaded first, behind a progress bar). */
-  private async showImages(top: number, serial: number): Promise<void> {
-    const request = this.dataRequest;
-    if (!request || 'csv' in request || !isImageSetName(request.name)) return;
-    // One row: the keys line sits under it.
-    const at = { x: 32, y: top, width: 250, count: 5, columns: 5, tile: 40, gap: 10 };
-    const current = (): boolean => this.scene.isActive() && serial === this.previewSerial;
-    const shown = await drawImageSample(this, request.name, request.seed, at, current).catch(
-      () => null,
-    );
-    if (!shown) return;
-    this.trainRows = shown.data.rows.train;
-    for (const o of this.previewObjects) o.destroy();
-    this.previewObjects = shown.objects;
-    this.refresh();
   }
 
   private editable(control: Control, levelLocked = false): boolean {
