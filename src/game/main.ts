@@ -29,6 +29,8 @@ import {
   type LabShown,
   type PicturesShown,
   type TrainingProgress,
+  type WorkbenchShown,
+  workbenchShown,
 } from './services.js';
 import type { TrainerClient } from '../web/trainer-client.js';
 import { Boot } from './scenes/boot.js';
@@ -61,6 +63,8 @@ export interface NeuralJourneyHook {
   readonly lab: LabShown | null;
   /** The last progress bar (a download), or null before any. */
   readonly progress: ProgressShown | null;
+  /** The workbench's totals, budgets, problems and per-block costs, or null before the first. */
+  readonly workbench: WorkbenchShown | null;
 }
 
 // Not a `declare global`: src/web/main.ts (the old engine page) declares its own shape, and
@@ -132,6 +136,9 @@ host.neuralJourney = Object.freeze({
   },
   get progress() {
     return progressOf();
+  },
+  get workbench() {
+    return workbenchShown();
   },
 });
 

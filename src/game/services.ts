@@ -212,3 +212,30 @@ export function reportProgress(shown: Omit<ProgressShown, 'updates'>): void {
 export function progressOf(): ProgressShown | null {
   return progressShown;
 }
+
+/** What the workbench shows of the network's cost and problems, for the browser tests' hook. */
+export interface WorkbenchShown {
+  /** The network's totals, or null while it cannot be built. */
+  params: number | null;
+  macs: number | null;
+  /** The level's budgets, or null where it sets none. */
+  maxParams: number | null;
+  maxMacs: number | null;
+  /** The problems listed (each without its ⚠); Train is enabled only when there are none. */
+  problems: string[];
+  trainable: boolean;
+  /** Per block, top to bottom: its focus label and the multiply-adds it shows ('' for none). */
+  blocks: { label: string; cost: string }[];
+}
+
+let workbenchState: WorkbenchShown | null = null;
+
+/** The Workbench calls this after every edit. */
+export function reportWorkbench(shown: WorkbenchShown): void {
+  workbenchState = shown;
+}
+
+/** The workbench as last shown, or null before the first. */
+export function workbenchShown(): WorkbenchShown | null {
+  return workbenchState;
+}

@@ -324,6 +324,24 @@ test('a share link with a CNN restores it; a stride that does not fit is explain
     await page.evaluate(() => location.hash),
     /conv2d:filters=4:kernel=3:padding=1:activation=relu/,
   );
+  // The cost as the workbench shows it: 4 filters × 8×8 × 3×3 = 2,304, then 64 × 10 = 640.
+  let bench = await page.evaluate(() => window.neuralJourney.workbench);
+  assert.deepEqual(
+    [bench.params, bench.macs, bench.maxParams, bench.maxMacs, bench.trainable],
+    [690, 2944, null, null, true],
+  );
+  assert.deepEqual(
+    bench.blocks.map((b) => b.label),
+    ['conv2d', 'maxpool2d', 'flatten', 'dense 10'],
+  );
+  assert.match(bench.blocks[0].cost, /2\.3k/);
+  assert.equal(bench.blocks[1].cost, '', 'pooling computes no multiply-adds');
+  assert.match(bench.blocks[3].cost, /640/);
+  // More filters: the totals follow at once.
+  await click(page, 'conv2d');
+  await page.keyboard.press('ArrowRight');
+  bench = await page.evaluate(() => window.neuralJourney.workbench);
+  assert.ok(bench.macs > 2944 && bench.params > 690, JSON.stringify(bench));
   // 8×8 with a 5×5 filter at stride 2: (8 − 5) / 2 + 1 = 2.5.
   await load(
     page,
@@ -333,6 +351,12 @@ test('a share link with a CNN restores it; a stride that does not fit is explain
   labels = (await page.evaluate(() => window.neuralJourney.controls())).map((c) => c.label);
   assert.ok(labels.includes('conv2d'), labels.join(' | '));
   await shot(page, 'workbench-stride-misfit');
+  bench = await page.evaluate(() => window.neuralJourney.workbench);
+  assert.equal(bench.trainable, false);
+  assert.ok(
+    bench.problems.some((p) => /^Layer 1/.test(p)),
+    bench.problems.join(' | '),
+  );
   await click(page, /^Train$/);
   await page.waitForTimeout(1000);
   assert.equal(await page.evaluate(() => window.neuralJourney.scene), 'Workbench');

@@ -1,9 +1,10 @@
 /**
  * One layer of the workbench stack, as a piece of the block kit: same corner radius as every
  * panel, an icon drawn with Graphics per block type, the title ("Dense 16 · relu"), the output
- * shape written under it (`[16]`) and the parameter count as a badge with its formula
- * (`2×16 + 16 = 48`). Shapes and counts are handed in by the Workbench from `buildNetwork`; the
- * block never computes them. It is a keyboard `Focusable`: ←/→ change units (or the dropout
+ * shape written under it (`[16]`), the parameter count as a badge with its formula
+ * (`2×16 + 16 = 48`) and, at the row's right end, its multiply-adds per example ("4.6k
+ * mult-adds"). Shapes and counts are handed in by the Workbench from `buildNetwork`; the block
+ * never computes them. It is a keyboard `Focusable`: ←/→ change units (or the dropout
  * rate), A cycles the activation, Shift+↑/↓ move the block, Delete removes it.
  */
 import { LAYERS } from '../../engine/ops/index.js';
@@ -15,12 +16,17 @@ import { COLORS, CSS, MOTION, RADIUS, TEXT, reducedMotion, textStyle } from '../
 import { FocusManager, worldRect, type Direction, type Focusable } from '../ui/focus.js';
 import { drawIcon as drawUiIcon } from '../ui/icons.js';
 import { Tooltip } from '../ui/tooltip.js';
-import { DROPOUT_MAX, DROPOUT_STEP, UNIT_STEPS } from '../../levels/rules.js';
+import { DROPOUT_MAX, DROPOUT_STEP, UNIT_STEPS, formatCount } from '../../levels/rules.js';
+import { firstFit, rowVariants, type RowText } from './cost-text.js';
 
 export const BLOCK_WIDTH = 440;
 /** Text size of a generic block's field chips. */
 const CHIP_SIZE = 12;
 export const BLOCK_HEIGHT = 62;
+/** The multiply-adds end this far from the block's right edge (inside their outline). */
+const COST_RIGHT = 18;
+/** Space kept between the formula and the multiply-adds' outline. */
+const COST_GAP = 18;
 
 /** What the block reports to the Workbench; the Workbench owns the draft and rebuilds. */
 export interface LayerBlockEvents {
@@ -54,6 +60,8 @@ export interface BlockInfo {
   shape: number[];
   params: number;
   formula: string;
+  /** Multiply-adds per example of the layer's forward pass (0: it computes none, e.g. flatten). */
+  macs: number;
 }
 
 export class LayerBlock extends Phaser.GameObjects.Container implements Focusable {
@@ -64,8 +72,12 @@ export class LayerBlock extends Phaser.GameObjects.Container implements Focusabl
   private readonly badge: Phaser.GameObjects.Graphics;
   private readonly badgeText: Phaser.GameObjects.Text;
   private readonly formulaText: Phaser.GameObjects.Text;
+  /** The multiply-adds, right-aligned at the end of the second row. */
+  private readonly costText: Phaser.GameObjects.Text;
   private readonly buttons: Phaser.GameObjects.Text[] = [];
   private focused = false;
+  /** The multiply-adds last shown, for the tooltip (the row may write them short). */
+  private macs = 0;
   private dragging = false;
   /** A layer type without controls of its own here: edited through its registry fields. */
   private readonly generic: boolean;
@@ -94,6 +106,9 @@ export class LayerBlock extends Phaser.GameObjects.Container implements Focusabl
       .text(0, 35, '', textStyle(TEXT.small, '#14171f', 600))
       .setOrigin(0.5, 0);
     this.formulaText = scene.add.text(0, 35, '', textStyle(TEXT.small, CSS.textDim));
+    this.costText = scene.add
+      .text(BLOCK_WIDTH - COST_RIGHT, 35, '', textStyle(TEXT.small, CSS.text))
+      .setOrigin(1, 0);
     this.add([
       this.bg,
       icon,
@@ -102,6 +117,7 @@ export class LayerBlock extends Phaser.GameObjects.Container implements Focusabl
       this.badge,
       this.badgeText,
       this.formulaText,
+      this.costText,
     ]);
 
     // Dense, dropout and activation blocks have their own controls; any other type of the
@@ -208,23 +224,70 @@ export class LayerBlock extends Phaser.GameObjects.Container implements Focusabl
   }
 
   /**
-   * Shows the summary facts on the second row — shape, then the parameter badge, then its
-   * formula — or a problem with this layer (marked with ⚠ and a word, never colour alone).
+   * Which wording of the second row (see `rowVariants`) is the fullest that fits this block,
+   * so the Workbench can write the whole stack alike (`stackLevels`).
    */
-  setInfo(info: BlockInfo | null, problem: string | null): void {
-    const shape = info ? `output [${info.shape.join(', ')}]` : '';
-    this.shapeText.setText(problem ? `${shape}${shape ? ' ' : ''}⚠ check below` : shape);
-    this.shapeText.setColor(problem ? CSS.warning : CSS.data);
+  fit(info: BlockInfo | null, problem: string | null): number {
+    if (!info) return 0;
+    const variants = rowVariants(info.shape, info.params, info.formula, info.macs, !!problem);
+    return firstFit(
+      variants.map((v) => this.layoutRow(v)),
+      BLOCK_WIDTH - COST_RIGHT,
+    );
+  }
+
+  /**
+   * Shows the summary facts on the second row — shape, then the parameter badge, then its
+   * formula, and the multiply-adds at the right end — in the wording `level` (0 the fullest;
+   * see `rowVariants`), or a problem with this layer (marked with ⚠ and a word, never colour
+   * alone).
+   */
+  setInfo(info: BlockInfo | null, problem: string | null, level = 0): void {
     this.badge.clear();
     this.badgeText.setText('');
     this.formulaText.setText('');
-    if (!info) return;
-    this.badgeText.setText(`${info.params} params`);
-    const w = this.badgeText.width + 16;
-    const bx = 62 + this.shapeText.width + 12;
-    this.badge.fillStyle(COLORS.weights, 1).fillRoundedRect(bx, 33, w, 22, 11);
+    this.costText.setText('');
+    this.macs = info?.macs ?? 0;
+    this.shapeText.setColor(problem ? CSS.warning : CSS.data);
+    if (!info) {
+      this.shapeText.setText(problem ? '⚠ check below' : '');
+      return;
+    }
+    const variants = rowVariants(info.shape, info.params, info.formula, info.macs, !!problem);
+    this.layoutRow(variants[Math.min(level, variants.length - 1)]!);
+  }
+
+  /**
+   * Sets the second row's texts and places them; returns how far right it reaches, the cost
+   * counted as if right after the formula (so the caller can measure each wording with it).
+   */
+  private layoutRow(row: RowText): number {
+    this.shapeText.setText(row.shape);
+    this.badgeText.setText(row.badge);
+    const w = this.badgeText.width + 14;
+    const bx = 62 + this.shapeText.width + 10;
+    this.badge.clear().fillStyle(COLORS.weights, 1).fillRoundedRect(bx, 33, w, 22, 11);
     this.badgeText.setX(bx + w / 2);
-    if (info.params > 0) this.formulaText.setText(info.formula).setX(bx + w + 10);
+    this.formulaText
+      .setFontSize(row.small ? CHIP_SIZE : TEXT.small)
+      .setY(row.small ? 37 : 35)
+      .setText(row.formula)
+      .setX(bx + w + 8);
+    this.costText.setText(row.cost);
+    const formulaEnd = row.formula ? bx + w + 8 + this.formulaText.width : bx + w;
+    const costWidth = row.cost ? this.costText.width + COST_GAP : 0;
+    // The cost's outline, so it reads as a figure of its own beside the parameter badge.
+    if (row.cost) {
+      const cx = BLOCK_WIDTH - COST_RIGHT - this.costText.width - 7;
+      this.badge.lineStyle(1, COLORS.line, 1);
+      this.badge.strokeRoundedRect(cx, 33, this.costText.width + 14, 22, 11);
+    }
+    return formulaEnd + costWidth;
+  }
+
+  /** The multiply-adds the block shows now ('' where it computes none). */
+  costShown(): string {
+    return this.costText.text;
   }
 
   /** Slides the block to its place in the stack (instantly under reduced motion). */
@@ -266,6 +329,12 @@ export class LayerBlock extends Phaser.GameObjects.Container implements Focusabl
     this.redraw();
   }
   tooltipText(): string {
+    const cost = this.macs > 0 ? `${formatCount(this.macs)} multiply-adds per example (×+) · ` : '';
+    return cost + this.keysTip();
+  }
+
+  /** What the block lets the player do, or why not. */
+  private keysTip(): string {
     if (!this.o.editable) return "This layer is locked by the teacher's link";
     if (this.o.fixed) {
       return this.canCycle()

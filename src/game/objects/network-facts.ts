@@ -1,9 +1,17 @@
 /**
  * What the workbench says about a network while it is being built: the facts each block shows
- * (shape, parameters, formula) from the engine's summary, shapes even while the output width is
- * still wrong, and the engine's messages with layers counted from 1 as the stack shows them.
+ * (shape, parameters, formula, multiply-adds) from the engine's summary, shapes even while the output width is
+ * still wrong, and the engine's messages with layers counted from 1 as the stack shows them;
+ * `assessDraft` gathers them all for one redraw.
  */
-import { buildNetwork, type ModelSpec, type Network, type TaskShape } from '../../engine/spec.js';
+import {
+  SpecError,
+  buildNetwork,
+  type ModelSpec,
+  type Network,
+  type TaskShape,
+} from '../../engine/spec.js';
+import { checkSpec, type WorkbenchRules } from '../../levels/rules.js';
 import type { BlockInfo } from './layer-block.js';
 
 /** Engine messages name `layers[2]`; the player counts layers from 1 as the stack shows them. */
@@ -45,5 +53,52 @@ export function blockInfo(network: Network, i: number): BlockInfo | null {
     shape: last.outputShape,
     params: weighted?.params ?? 0,
     formula: weighted?.formula ?? '0',
+    // The activation's module computes no multiply-adds; a batch norm's scale and shift do.
+    macs: rows.reduce((sum, r) => sum + r.macs, 0),
   };
+}
+
+/** What the workbench shows about a draft network: its build, its problems, each layer's own. */
+export interface Assessment {
+  /** The network as built (relaxed while only the output is wrong), or null: no shapes at all. */
+  network: Network | null;
+  /** Every problem, in words, in the order listed: the level's rules, the batch, the engine. */
+  problems: string[];
+  /** Per spec layer index: the engine's problem with that layer, in words. */
+  perLayer: Map<number, string>;
+}
+
+/**
+ * Checks a draft against the level's rules (budgets included), the training rows (a batch may
+ * not be larger, once they are known) and the engine's shape checks; builds what can be built.
+ */
+export function assessDraft(
+  rules: WorkbenchRules,
+  shape: TaskShape | null,
+  spec: ModelSpec,
+  batch: number,
+  trainRows: number | null,
+): Assessment {
+  const problems = checkSpec(rules, spec);
+  if (trainRows !== null && batch > trainRows) {
+    problems.push(
+      `The batch of ${batch} is larger than the ${trainRows} training rows; make it ${trainRows} or less.`,
+    );
+  }
+  const perLayer = new Map<number, string>();
+  if (!shape) {
+    problems.push('The data could not be read; go back and pick it again.');
+    return { network: null, problems, perLayer };
+  }
+  try {
+    return { network: buildNetwork(spec, shape), problems, perLayer };
+  } catch (error) {
+    if (!(error instanceof SpecError)) throw error;
+    for (const issue of error.issues) {
+      const m = /^layers\[(\d+)\]/.exec(issue);
+      if (m) perLayer.set(Number(m[1]), tidy(issue.replace(/^layers\[\d+\](\.\w+)?\s*/, '')));
+      problems.push(tidy(issue));
+    }
+    return { network: relaxedBuild(spec, shape), problems, perLayer };
+  }
 }

@@ -4,6 +4,7 @@
  * in the sandbox, just the count.
  */
 import type * as Phaser from 'phaser';
+import { formatCount } from '../../levels/rules.js';
 import { COLORS, CSS, TEXT, textStyle } from '../theme.js';
 
 export class ParamMeter {
@@ -18,6 +19,11 @@ export class ParamMeter {
     this.text = scene.add
       .text(o.x, o.y + 22, '', textStyle(TEXT.small, CSS.textDim))
       .setWordWrapWidth(o.width);
+  }
+
+  /** Where the words under the bar end (they take two lines when the budget is named). */
+  get bottom(): number {
+    return this.text.y + this.text.height;
   }
 
   /** Shows `params` (null: the network cannot be built, so there is no count). */
@@ -40,10 +46,10 @@ export class ParamMeter {
     this.text
       .setText(
         budget === null
-          ? `${params} parameters`
+          ? `${formatCount(params)} parameters`
           : over
-            ? `${params} parameters — over the ★★ budget of ${budget}`
-            : `${params} of ${budget} parameters — within the ★★ budget`,
+            ? `${formatCount(params)} parameters — over the ★★ budget of ${formatCount(budget)}`
+            : `${formatCount(params)} of ${formatCount(budget)} parameters — within the ★★ budget`,
       )
       .setColor(over ? CSS.warning : CSS.textDim);
   }

@@ -1,9 +1,10 @@
 /**
  * The Workbench: where the player builds a network from the blocks a level allows and sets the
- * training options it opens. Each layer shows its output shape and parameter count with the
- * formula (from the engine's `buildNetwork`, never computed here); a meter compares the total
- * with the level's star budget; the level's rules (`checkSpec`) and the engine's shape checks
- * are listed in words and block "Train" until fixed; the data itself is drawn small on the left.
+ * training options it opens. Each layer shows its output shape, parameter count with the
+ * formula and multiply-adds (from the engine's `buildNetwork`, never computed here); meters
+ * compare the totals with the level's star budget and its parameter and multiply-add budgets;
+ * the level's rules (`checkSpec`) and the engine's shape checks are listed in words and block
+ * "Train" until fixed; the data itself is drawn small on the left.
  * Every edit updates the address bar.
  *
  * What it shows is what trains: an incoming draft (a share or teacher link, a kept solution, a
@@ -14,16 +15,9 @@
  * Sandbox (levelId null, with data). Leaves for Training with {levelId, draft, data}.
  */
 import * as Phaser from 'phaser';
+import type { LayerSpec, TaskShape } from '../../engine/spec.js';
+import type { DataRequest } from '../../engine/trainer.js';
 import {
-  SpecError,
-  buildNetwork,
-  type LayerSpec,
-  type Network,
-  type TaskShape,
-} from '../../engine/spec.js';
-import type { DataPreview, DataRequest } from '../../engine/trainer.js';
-import {
-  checkSpec,
   conformSetup,
   dataRequest,
   levelById,
@@ -34,29 +28,34 @@ import {
 } from '../../levels/index.js';
 import type { Level } from '../../levels/types.js';
 import { dataShape } from '../data-shape.js';
-import { ghostFor, previewFor } from '../ghost.js';
-import { drawDataPreview } from '../objects/data-preview.js';
-import { drawImageSample } from '../objects/image-sample.js';
-import { isImageSetName } from '../../data/images.js';
+import { ghostFor } from '../ghost.js';
 import { BLOCK_HEIGHT, BLOCK_WIDTH, LayerBlock } from '../objects/layer-block.js';
-import { addNotice, classFixed, services, takeNotices, teacherFlags } from '../services.js';
+import {
+  addNotice,
+  classFixed,
+  reportWorkbench,
+  services,
+  takeNotices,
+  teacherFlags,
+} from '../services.js';
 import { classLocks } from '../../levels/locks.js';
 import { runAddress, showAddress } from '../state/address.js';
 import { isEditable, type Control } from '../state/teacher.js';
-import { LAYERS } from '../../engine/ops/index.js';
 import { COLORS, CSS, HEIGHT, RADIUS, TEXT, WIDTH, textStyle } from '../theme.js';
 import { Button } from '../ui/button.js';
 import { FocusManager } from '../ui/focus.js';
 import { Notice } from '../ui/notice.js';
 import { buildSettings } from '../objects/settings-panel.js';
-import { blockInfo, relaxedBuild, tidy } from '../objects/network-facts.js';
+import { assessDraft, blockInfo } from '../objects/network-facts.js';
+import { stackLevels } from '../objects/cost-text.js';
 import { SCENES, type Draft, type LabData, type SandboxData, type WorkbenchData } from './keys.js';
 import type { ViewFlags } from '../state/share.js';
 import { onKeyDown } from '../ui/keys.js';
 import { buildFeatureChips } from '../objects/feature-chips.js';
-import { ParamMeter } from '../objects/param-meter.js';
-import { paletteEntries, dataLine, outputLine, workbenchGoal } from './workbench-text.js';
-import { DATA_ROW, buildDataControls, shownDataControls } from '../objects/data-controls.js';
+import { BudgetPanel } from '../objects/budget-panel.js';
+import { outputLine, workbenchGoal } from './workbench-text.js';
+import { DataPanel } from './workbench-data.js';
+import { Palette } from './workbench-palette.js';
 
 const STACK_X = 318;
 const STACK_TOP = 132;
@@ -77,15 +76,10 @@ export class Workbench extends Phaser.Scene {
   private problemsText!: Phaser.GameObjects.Text;
   private trainButton!: Button;
   private labButton: Button | null = null;
-  /** The palette's buttons, each with the control a teacher's link may lock and what it adds. */
-  private addButtons: { button: Button; control: Control; tooltip: string }[] = [];
-  private meter!: ParamMeter;
+  private palette!: Palette;
+  private budget!: BudgetPanel;
   private outputText!: Phaser.GameObjects.Text;
   private problems: string[] = [];
-  /** What the data picture drew, to redraw it when a data control moves. */
-  private previewObjects: Phaser.GameObjects.GameObject[] = [];
-  private previewSerial = 0;
-  private previewSize = 130;
 
   constructor() {
     super(SCENES.workbench);
@@ -95,7 +89,6 @@ export class Workbench extends Phaser.Scene {
     this.level = data.levelId ? (levelById(data.levelId) ?? null) : null;
     this.view = this.level ? undefined : data.view;
     this.blocks = [];
-    this.addButtons = [];
     this.problems = [];
     try {
       const request = this.level ? dataRequest(this.level) : data.data;
@@ -119,7 +112,6 @@ export class Workbench extends Phaser.Scene {
     }
     this.draft = setup;
     this.dataRequest = this.level ? dataRequest(this.level, setup.data) : data.data;
-    this.previewObjects = [];
   }
 
   create(): void {
@@ -145,89 +137,44 @@ export class Workbench extends Phaser.Scene {
     // Left: the palette and the budget.
     this.panel(16, 84, 282, 620);
     this.add.text(32, 96, 'Blocks', textStyle(TEXT.label, CSS.text, 600));
-    const blocks = this.rules.blocks;
-    const shown = paletteEntries(blocks, teacherFlags(this.level?.id ?? null).hide);
-    // More than three blocks (the image kit): two columns of short names.
-    const columns = shown.length > 3 ? 2 : 1;
-    // A new dense layer's width depends on the level's limits; the rest use the registry's example.
-    const maker = (type: (typeof shown)[number]['type']) => (): LayerSpec =>
-      type === 'dense'
-        ? this.newDense()
-        : (structuredClone(LAYERS[type].example) as unknown as LayerSpec);
-    for (const { type, control, label, tooltip } of shown) {
-      const make = maker(type);
-      const i = this.addButtons.length;
-      const button = new Button(this, {
-        x: 32 + (i % columns) * 126,
-        y: 128 + 52 * Math.floor(i / columns),
-        width: columns === 1 ? 250 : 124,
-        label,
-        icon: 'plus',
-        tooltip,
-        onClick: () => this.addLayer(make()),
-      }).enableDragOut((x, y) => this.dropLayer(make(), x, y));
-      this.addButtons.push({ button, control, tooltip });
-    }
-    if (this.addButtons.length === 0) {
-      this.add
-        .text(
-          32,
-          132,
-          blocks.dense || blocks.dropout
-            ? "The teacher's link keeps the network's blocks as they are."
-            : 'This level keeps its network: change what the settings on the right allow.',
-          textStyle(TEXT.small, CSS.textDim),
-        )
-        .setWordWrapWidth(250)
-        .setLineSpacing(3);
-    }
-    // The budget and the data go below the palette (lower when it has more than two rows).
-    const below = 52 * Math.max(0, Math.ceil(this.addButtons.length / columns) - 2);
-    this.add.text(32, 250 + below, 'Parameters', textStyle(TEXT.label, CSS.text, 600));
-    this.meter = new ParamMeter(this, {
-      x: 32,
-      y: 282 + below,
-      width: 250,
-      budget: this.level?.stars.params ?? null,
+    this.palette = new Palette(this, {
+      rules: this.rules,
+      hidden: teacherFlags(this.level?.id ?? null).hide,
+      editable: (control) => this.editable(control),
+      newDense: () => this.newDense(),
+      add: (layer) => this.addLayer(layer),
+      drop: (layer, x, y) => this.dropLayer(layer, x, y),
     });
-    const dataTitle = this.add
-      .text(32, 352 + below, dataLine(this.shape), textStyle(TEXT.small, CSS.data))
-      .setWordWrapWidth(250)
-      .setLineSpacing(4);
-    // A level's open data controls sit at the foot of the panel, under a smaller picture.
+    // The cost and the data go below the palette (lower when it has more than two rows).
+    const blocks = this.rules.blocks;
+    this.budget = new BudgetPanel(this, {
+      x: 32,
+      y: 250 + this.palette.extra,
+      width: 250,
+      starParams: this.level?.stars.params ?? null,
+      ...(blocks.maxParams !== undefined ? { maxParams: blocks.maxParams } : {}),
+      ...(blocks.maxMacs !== undefined ? { maxMacs: blocks.maxMacs } : {}),
+      images: (this.shape?.inputShape?.length ?? 1) === 3,
+    });
     const teacher = teacherFlags(this.level?.id ?? null);
-    const rows = shownDataControls(this.rules.data, teacher).length;
-    const previewTop = dataTitle.y + dataTitle.height + 10;
-    if (rows) {
-      const top = Math.min(700 - rows * DATA_ROW, previewTop + 174);
-      this.previewSize = Math.max(56, Math.min(130, top - previewTop - 34));
-      buildDataControls(this, {
-        x: 32,
-        y: top,
-        width: 250,
-        controls: this.rules.data,
-        teacher,
-        data: () => this.draft.data ?? {},
-        onChange: (chosen) => {
-          if (Object.keys(chosen).length) this.draft.data = chosen;
-          else delete this.draft.data;
-          this.dataRequest = dataRequest(this.level!, this.draft.data);
-          void this.showData(previewTop);
-          this.refresh();
-        },
-      });
-    } else {
-      this.add
-        .text(
-          32,
-          612,
-          'Keys: Tab moves between controls · on a layer: ←/→ size, A activation, Shift+↑/↓ move, Delete remove',
-          textStyle(TEXT.small, CSS.textDim),
-        )
-        .setWordWrapWidth(250)
-        .setLineSpacing(3);
-    }
-    void this.showData(previewTop);
+    new DataPanel(this, {
+      y: 250 + this.palette.extra + this.budget.height,
+      shape: this.shape,
+      controls: this.rules.data,
+      teacher,
+      request: () => this.dataRequest,
+      data: () => this.draft.data ?? {},
+      onData: (chosen) => {
+        if (Object.keys(chosen).length) this.draft.data = chosen;
+        else delete this.draft.data;
+        this.dataRequest = dataRequest(this.level!, this.draft.data);
+        this.refresh();
+      },
+      onRows: (train) => {
+        this.trainRows = train;
+        this.refresh();
+      },
+    });
 
     // Middle: the stack, under its inputs (the feature inputs where the player may pick them).
     const chips = this.rules.blocks.features && !teacherFlags(null).hide.has('features');
@@ -259,7 +206,7 @@ export class Workbench extends Phaser.Scene {
         .setOrigin(1, 0);
     }
     this.outputText = this.add.text(STACK_X, 0, '', textStyle(TEXT.small, CSS.textDim));
-    this.focusBase = 1 + this.addButtons.length;
+    this.focusBase = 1 + this.palette.size;
     this.draft.spec.layers.forEach((layer) =>
       this.blocks.push(this.makeBlock(layer, this.blocks.length)),
     );
@@ -313,47 +260,6 @@ export class Workbench extends Phaser.Scene {
     Notice.stack(this, takeNotices(), { bottom: HEIGHT - 24, x: STACK_X, width: BLOCK_WIDTH + 20 });
     // The old way is trained in the worker now, while the player builds: ready for Training.
     if (this.level) void ghostFor(this.level).catch(() => undefined);
-  }
-
-  /**
-   * Draws the data under its heading once the worker's preview is in (again after a data
-   * control moved: only the latest request draws); learns the row count.
-   */
-  private async showData(top: number): Promise<void> {
-    const request = this.dataRequest;
-    if (!request) return;
-    const serial = ++this.previewSerial;
-    if (!('csv' in request) && isImageSetName(request.name)) return this.showImages(top, serial);
-    let preview: DataPreview;
-    try {
-      preview = await previewFor(request);
-    } catch {
-      return;
-    }
-    if (!this.scene.isActive() || serial !== this.previewSerial) return;
-    this.trainRows = preview.rows.train;
-    for (const o of this.previewObjects) o.destroy();
-    const before = new Set(this.children.list);
-    drawDataPreview(this, preview, { x: 32, y: top, width: 250, size: this.previewSize });
-    this.previewObjects = this.children.list.filter((o) => !before.has(o));
-    this.refresh();
-  }
-
-  /** An image set: a few labelled training images (downloaded first, behind a progress bar). */
-  private async showImages(top: number, serial: number): Promise<void> {
-    const request = this.dataRequest;
-    if (!request || 'csv' in request || !isImageSetName(request.name)) return;
-    // One row: the keys line sits under it.
-    const at = { x: 32, y: top, width: 250, count: 5, columns: 5, tile: 40, gap: 10 };
-    const current = (): boolean => this.scene.isActive() && serial === this.previewSerial;
-    const shown = await drawImageSample(this, request.name, request.seed, at, current).catch(
-      () => null,
-    );
-    if (!shown) return;
-    this.trainRows = shown.data.rows.train;
-    for (const o of this.previewObjects) o.destroy();
-    this.previewObjects = shown.objects;
-    this.refresh();
   }
 
   private editable(control: Control, levelLocked = false): boolean {
@@ -472,39 +378,28 @@ export class Workbench extends Phaser.Scene {
     this.refresh();
   }
 
-  /** Rebuilds everything derived from the draft: block facts, meter, problems, hash. */
+  /** Rebuilds everything derived from the draft: block facts, meters, problems, hash. */
   private refresh(): void {
     const spec = this.draft.spec;
-    const problems: string[] = checkSpec(this.rules, spec);
-    if (this.trainRows !== null && this.draft.options.batch > this.trainRows) {
-      problems.push(
-        `The batch of ${this.draft.options.batch} is larger than the ${this.trainRows} training rows; make it ${this.trainRows} or less.`,
-      );
-    }
-    const perLayer = new Map<number, string>();
-    let network: Network | null = null;
-    if (!this.shape) {
-      problems.push('The data could not be read; go back and pick it again.');
-    } else {
-      try {
-        network = buildNetwork(spec, this.shape);
-      } catch (error) {
-        if (!(error instanceof SpecError)) throw error;
-        for (const issue of error.issues) {
-          const m = /^layers\[(\d+)\]/.exec(issue);
-          if (m) perLayer.set(Number(m[1]), tidy(issue.replace(/^layers\[\d+\](\.\w+)?\s*/, '')));
-          problems.push(tidy(issue));
-        }
-        network = relaxedBuild(spec, this.shape);
-      }
-    }
+    const { network, problems, perLayer } = assessDraft(
+      this.rules,
+      this.shape,
+      spec,
+      this.draft.options.batch,
+      this.trainRows,
+    );
+    // One wording for the whole stack: the fullest each block's second row can take.
+    const infos = this.blocks.map((_, i) => (network ? blockInfo(network, i) : null));
+    const levels = stackLevels(
+      this.blocks.map((block, i) => block.fit(infos[i] ?? null, perLayer.get(i) ?? null)),
+    );
     this.blocks.forEach((block, i) =>
-      block.setInfo(network ? blockInfo(network, i) : null, perLayer.get(i) ?? null),
+      block.setInfo(infos[i] ?? null, perLayer.get(i) ?? null, levels[i]),
     );
     const n = this.blocks.length;
     const outY = this.slotY(n, n) - 4;
     this.outputText.setY(outY).setText(outputLine(this.shape));
-    this.meter.show(network?.totalParams ?? null);
+    this.budget.show(network?.totalParams ?? null, network?.totalMacs ?? null);
     this.problems = problems;
     this.problemsText.setText(problems.length ? problems.map((p) => `⚠ ${p}`).join('\n') : '');
     this.trainButton.setDisabled(problems.length > 0);
@@ -512,18 +407,17 @@ export class Workbench extends Phaser.Scene {
     this.trainButton.setTooltip(
       problems.length ? 'Fix the problems listed above first' : 'Start training this network',
     );
-    const full = spec.layers.length >= this.rules.blocks.maxLayers;
-    for (const { button, control, tooltip } of this.addButtons) {
-      const editable = this.editable(control);
-      button.setDisabled(full || !editable);
-      button.setTooltip(
-        full
-          ? `The network already has the ${this.rules.blocks.maxLayers} layers this level allows`
-          : editable
-            ? tooltip
-            : "The network is locked by the teacher's link",
-      );
-    }
+    this.palette.refresh(spec.layers.length);
+    const blocks = this.rules.blocks;
+    reportWorkbench({
+      params: network?.totalParams ?? null,
+      macs: network?.totalMacs ?? null,
+      maxParams: blocks.maxParams ?? null,
+      maxMacs: blocks.maxMacs ?? null,
+      problems: [...problems],
+      trainable: problems.length === 0,
+      blocks: this.blocks.map((b) => ({ label: b.focusLabel(), cost: b.costShown() })),
+    });
     this.updateHash();
   }
 
