@@ -8,9 +8,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeDataset, trainFractions } from '../../src/data/index.js';
 import { Learner } from '../../src/engine/learner.js';
-import { LEVELS, dataRequest } from '../../src/levels/index.js';
+import { LEVELS, levelDataset } from '../../src/levels/index.js';
+import { loadLevelImages } from '../../src/node/image-data.js';
 import { loadKernelModule } from '../../src/node/kernel-file.js';
 import { run } from '../../src/cli/main.js';
 
@@ -31,12 +31,7 @@ describe('pinned results', () => {
     '%s: the reference run ends with the pinned weights',
     async (id, level) => {
       const module = await loadKernelModule('simd');
-      const { name, train, ...options } = dataRequest(level);
-      const data = makeDataset(name, {
-        module,
-        ...options,
-        ...(train !== undefined ? { fractions: trainFractions(train) } : {}),
-      });
+      const data = levelDataset(module, level, {}, await loadLevelImages([level]));
       const learner = new Learner(
         module,
         level.reference.spec,

@@ -270,14 +270,17 @@ export class Workbench extends Phaser.Scene {
     const rules = this.rules;
     const editable = layer.type === 'dropout' ? this.editable('dropout') : this.editable('layers');
     // Dense layers the level keeps: only the output layer may switch its squash on or off.
-    const fixed = layer.type === 'dense' && !rules.blocks.dense;
+    // Layers of a type the level keeps (`blocks.keep`) stay exactly as they start.
+    const kept =
+      (rules.blocks.keep as readonly string[] | undefined)?.includes(layer.type) ?? false;
+    const fixed = kept || (layer.type === 'dense' && !rules.blocks.dense);
     const output = this.draft.spec.layers.map((l) => l.type).lastIndexOf('dense') === index;
     const squash = rules.blocks.activations.filter((a) => a === 'sigmoid' || a === 'softmax');
     const block: LayerBlock = new LayerBlock(this, {
       x: STACK_X,
       y: this.slotY(index, this.draft.spec.layers.length),
       layer,
-      activations: fixed ? (output ? squash : []) : rules.blocks.activations,
+      activations: kept ? [] : fixed ? (output ? squash : []) : rules.blocks.activations,
       maxUnits: rules.blocks.maxUnits,
       editable,
       fixed,
