@@ -55,7 +55,7 @@ export const CHAPTERS: readonly Chapter[] = Object.freeze([
   {
     index: 4,
     title: 'Seeing in space',
-    years: '1989–2015',
+    years: '1989–2017',
     blurb:
       'Small filters slide over a picture and find strokes, edges and parts wherever they are. Pooling shrinks the map, and batch norm keeps a deep stack steady.',
   },

@@ -78,8 +78,12 @@ const NOT_STACKED = new Set<string>(['dropout', 'flatten', 'add']);
 /** Most image blocks a sampled stack has (a player rarely builds more). */
 const MAX_STACK = 6;
 
+/** The narrowest hidden dense layer a sampled image network has: one unit squeezes ten classes
+ * through a slit no player keeps. */
+const HEAD_MIN = 2;
+
 /** How often a sampled block keeps each field as the palette adds it, as a player often does. */
-const KEEP_EXAMPLE = 0.4;
+const KEEP_EXAMPLE = 0.6;
 
 /**
  * One image block of `type` as a player sets it: the palette's example, with each integer
@@ -155,7 +159,6 @@ function sampleAroundKept(
 function sampleImageSpec(rules: WorkbenchRules, shape: TaskShape, rand: Rand): ModelSpec {
   const b = rules.blocks;
   const kinds = EXTRA_BLOCKS.filter((t) => !NOT_STACKED.has(t) && b[t] === true);
-  // A head narrower than a few units squeezes every class through a slit: players widen it.
   const units = UNIT_STEPS.filter((u) => u >= HEAD_MIN && u <= b.maxUnits);
   const startDense = rules.start.layers.filter((l): l is DenseLayer => l.type === 'dense');
   const heads = rand.uniform() < 0.5 ? 0 : rand.uniform() < 0.7 ? 1 : 2;
@@ -180,9 +183,6 @@ function sampleImageSpec(rules: WorkbenchRules, shape: TaskShape, rand: Rand): M
   if (b.losses.length > 1) spec.loss = pick(rand, b.losses);
   return spec;
 }
-
-/** The narrowest hidden dense layer a sampled image network has. */
-const HEAD_MIN = 2;
 
 /** Draws a player tries before settling for a network the rules refuse (the test then fails). */
 const SPEC_DRAWS = 5000;

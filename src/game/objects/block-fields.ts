@@ -4,7 +4,8 @@
  * registry without controls of its own (convolution, pooling, batch norm, flatten …).
  */
 import { LAYERS, type FieldDef } from '../../engine/ops/index.js';
-import type { LayerSpec } from '../../engine/spec.js';
+import type { Activation, LayerSpec } from '../../engine/spec.js';
+import { DROPOUT_MAX, DROPOUT_STEP, UNIT_STEPS } from '../../levels/rules.js';
 
 /**
  * The step after (delta 1) or before (−1) `value` in `steps`: clamped at the ends, or wrapping
@@ -45,4 +46,116 @@ export function capitalise(s: string): string {
 export function genericTitle(layer: LayerSpec): string {
   const def = LAYERS[layer.type];
   return def.short ?? def.label;
+}
+
+/**
+ * Moves a field of `layer` (in place) to the next (or previous) of its steps: clamped at the
+ * ends for −/+, wrapping around for a chip's click. A yes/no field toggles. False when the
+ * field has no steps (nothing changed).
+ */
+export function stepField(layer: LayerSpec, name: string, delta: -1 | 1, wrap: boolean): boolean {
+  const l = layer as unknown as Record<string, unknown>;
+  const field = LAYERS[layer.type].fields[name]!;
+  if (field.kind === 'bool') {
+    l[name] = !(l[name] ?? true);
+  } else if (field.kind === 'int' && field.steps) {
+    const value = (l[name] as number | undefined) ?? defaultOf(layer, name);
+    l[name] = nextStep(field.steps, value, delta, wrap);
+  } else return false;
+  return true;
+}
+
+/**
+ * −/+ on a block (in place): a dense layer's units (within `maxUnits`), a dropout's rate in its
+ * steps, or a generic block's primary field. False when the block has no size.
+ */
+export function resize(layer: LayerSpec, delta: -1 | 1, maxUnits: number): boolean {
+  if (layer.type === 'dense') {
+    layer.units = Math.min(nextStep(UNIT_STEPS, layer.units, delta, false), maxUnits);
+  } else if (layer.type === 'dropout') {
+    const rate = Math.min(DROPOUT_MAX, Math.max(DROPOUT_STEP, layer.rate + delta * DROPOUT_STEP));
+    layer.rate = Math.round(rate * 100) / 100;
+  } else {
+    const primary = LAYERS[layer.type].primary;
+    return primary !== undefined && stepField(layer, primary, delta, false);
+  }
+  return true;
+}
+
+/** The activation after the layer's own in `cycle` (none first), or null: it has none to cycle. */
+export function nextActivation(
+  layer: LayerSpec,
+  cycle: readonly (Activation | undefined)[],
+): Activation | undefined | null {
+  if (layer.type !== 'dense' && layer.type !== 'conv2d') return null;
+  const i = cycle.indexOf(layer.activation === 'identity' ? undefined : layer.activation);
+  return cycle[(i + 1) % cycle.length];
+}
+
+/** A block's title: "Dense 8 · relu", "Dropout 20%", "Activation · tanh", or the registry's. */
+export function blockTitle(l: LayerSpec): string {
+  if (l.type === 'dense') {
+    const act =
+      l.activation && l.activation !== 'identity' ? ` · ${l.activation}` : ' · no activation';
+    return `Dense ${l.units}${act}`;
+  }
+  if (l.type === 'dropout') return `Dropout ${Math.round(l.rate * 100)}%`;
+  if (l.type === 'activation') return `Activation · ${l.activation}`;
+  return genericTitle(l);
+}
+
+/** One chip of a generic block: the field it shows, its words and its tooltip. */
+export interface ChipLabel {
+  name: string;
+  text: string;
+  tip: string;
+}
+
+/**
+ * The chips of a generic block, its primary field first: "8 filters", "3×3", "stride 1", "pad
+ * 1", "ƒ relu"; a yes/no field only when it is off ("no bias"). `cycle` is the activations A
+ * steps through, or null when the block cannot change its activation (then "ƒ relu" only says
+ * what it has).
+ */
+export function chipLabels(
+  layer: LayerSpec,
+  cycle: readonly (Activation | undefined)[] | null,
+): ChipLabel[] {
+  const def = LAYERS[layer.type];
+  const l = layer as unknown as Record<string, unknown>;
+  const names = Object.keys(def.fields).sort(
+    (a, b) => Number(b === def.primary) - Number(a === def.primary),
+  );
+  const out: ChipLabel[] = [];
+  for (const name of names) {
+    const field = def.fields[name]!;
+    if (name === 'activation') {
+      const fn = l[name];
+      const has = fn !== undefined && fn !== 'identity';
+      if (!cycle && !has) continue;
+      out.push({
+        name,
+        text: `ƒ ${has ? String(fn) : 'none'}`,
+        tip: cycle
+          ? `Activation: click (or A) for the next (${cycle.map((f) => f ?? 'none').join(', ')})`
+          : `Activation ${String(fn)}, kept by this level`,
+      });
+    } else if (field.kind === 'bool') {
+      if (l[name] !== false) continue;
+      out.push({
+        name,
+        text: `no ${field.label}`,
+        tip: `No ${field.label}: click (or B) to add it back`,
+      });
+    } else if (field.kind === 'int' && field.steps) {
+      const value = (l[name] as number | undefined) ?? defaultOf(layer, name);
+      const primary = name === def.primary;
+      out.push({
+        name,
+        text: primary && !field.square ? `${value} ${field.label}` : chipText(field, value),
+        tip: `${capitalise(field.label)} ${field.square ? `${value}×${value}` : value}: click for the next (${field.steps.join(', ')})${primary ? ', or ←/→' : ''}`,
+      });
+    }
+  }
+  return out;
 }

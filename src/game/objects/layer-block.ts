@@ -9,14 +9,14 @@
  */
 import { LAYERS } from '../../engine/ops/index.js';
 import { drawIcon } from './block-icons.js';
-import { capitalise, chipText, defaultOf, genericTitle, nextStep } from './block-fields.js';
+import { blockTitle, chipLabels, nextActivation, resize, stepField } from './block-fields.js';
 import * as Phaser from 'phaser';
 import type { Activation, LayerSpec } from '../../engine/spec.js';
 import { COLORS, CSS, MOTION, RADIUS, TEXT, reducedMotion, textStyle } from '../theme.js';
 import { FocusManager, worldRect, type Direction, type Focusable } from '../ui/focus.js';
 import { drawIcon as drawUiIcon } from '../ui/icons.js';
 import { Tooltip } from '../ui/tooltip.js';
-import { DROPOUT_MAX, DROPOUT_STEP, UNIT_STEPS, formatCount } from '../../levels/rules.js';
+import { formatCount } from '../../levels/rules.js';
 import { firstFit, rowVariants, type RowText } from './cost-text.js';
 
 export const BLOCK_WIDTH = 440;
@@ -127,38 +127,19 @@ export class LayerBlock extends Phaser.GameObjects.Container implements Focusabl
       this.layer.type !== 'dense' &&
       this.layer.type !== 'dropout' &&
       this.layer.type !== 'activation';
-    if (o.editable && this.generic) {
-      if (!o.fixed) {
-        this.addButton('✕', BLOCK_WIDTH - 28, 'Remove this layer (Delete)', () =>
-          o.events.remove(),
-        );
-      }
-    } else if (o.editable) {
+    if (o.editable && !this.generic && !o.fixed) {
       const dense = this.layer.type === 'dense';
-      if (!o.fixed) {
-        this.addButton(
-          '−',
-          BLOCK_WIDTH - 112,
-          dense ? 'Fewer units (←)' : 'Drop fewer units (←)',
-          () => this.adjustSize(-1),
-        );
-        this.addButton(
-          '+',
-          BLOCK_WIDTH - 84,
-          dense ? 'More units (→)' : 'Drop more units (→)',
-          () => this.adjustSize(1),
-        );
-      }
-      if (this.canCycle()) {
-        this.addButton('ƒ', BLOCK_WIDTH - 56, 'Next activation function (A)', () =>
-          this.cycleActivation(),
-        );
-      }
-      if (!o.fixed) {
-        this.addButton('✕', BLOCK_WIDTH - 28, 'Remove this layer (Delete)', () =>
-          o.events.remove(),
-        );
-      }
+      const what = dense ? 'units' : 'units dropped';
+      this.addButton('−', BLOCK_WIDTH - 112, `Fewer ${what} (←)`, () => this.adjustSize(-1));
+      this.addButton('+', BLOCK_WIDTH - 84, `More ${what} (→)`, () => this.adjustSize(1));
+    }
+    if (o.editable && !this.generic && this.canCycle()) {
+      this.addButton('ƒ', BLOCK_WIDTH - 56, 'Next activation function (A)', () =>
+        this.cycleActivation(),
+      );
+    }
+    if (o.editable && !o.fixed) {
+      this.addButton('✕', BLOCK_WIDTH - 28, 'Remove this layer (Delete)', () => o.events.remove());
     }
     if (o.editable && !o.fixed) {
       this.setSize(BLOCK_WIDTH, BLOCK_HEIGHT);
@@ -399,60 +380,30 @@ export class LayerBlock extends Phaser.GameObjects.Container implements Focusabl
   }
 
   private adjustSize(delta: -1 | 1): void {
-    const l = this.layer;
-    if (l.type === 'dense') {
-      l.units = Math.min(nextStep(UNIT_STEPS, l.units, delta, false), this.o.maxUnits);
-    } else if (l.type === 'dropout') {
-      const rate = Phaser.Math.Clamp(l.rate + delta * DROPOUT_STEP, DROPOUT_STEP, DROPOUT_MAX);
-      l.rate = Math.round(rate * 100) / 100;
-    } else if (this.generic && LAYERS[l.type].primary) {
-      this.stepField(LAYERS[l.type].primary!, delta, false);
-      return;
-    } else return;
-    this.refreshTitle();
-    this.o.events.change(structuredClone(l));
+    if (resize(this.layer, delta, this.o.maxUnits)) this.changed();
   }
 
-  /**
-   * Moves a generic block's field to the next (or previous) of its steps: clamped at the ends
-   * for −/+, wrapping around for a chip's click. A yes/no field toggles.
-   */
   private stepField(name: string, delta: -1 | 1, wrap: boolean): void {
-    const l = this.layer as unknown as Record<string, unknown>;
-    const field = LAYERS[this.layer.type].fields[name]!;
-    if (field.kind === 'bool') {
-      l[name] = !(l[name] ?? true);
-    } else if (field.kind === 'int' && field.steps) {
-      const value = (l[name] as number | undefined) ?? defaultOf(this.layer, name);
-      l[name] = nextStep(field.steps, value, delta, wrap);
-    } else return;
+    if (stepField(this.layer, name, delta, wrap)) this.changed();
+  }
+
+  private cycleActivation(): void {
+    const next = nextActivation(this.layer, this.cycle());
+    if (next === null) return;
+    const l = this.layer as LayerSpec & { activation?: Activation };
+    if (next === undefined) delete l.activation;
+    else l.activation = next;
+    this.changed();
+  }
+
+  /** After an edit: the title and chips anew, and the new layer to the workbench. */
+  private changed(): void {
     this.refreshTitle();
     this.o.events.change(structuredClone(this.layer));
   }
 
-  private cycleActivation(): void {
-    const l = this.layer;
-    if (l.type !== 'dense' && l.type !== 'conv2d') return;
-    const list = this.cycle();
-    const i = list.indexOf(l.activation === 'identity' ? undefined : l.activation);
-    const next = list[(i + 1) % list.length];
-    if (next === undefined) delete l.activation;
-    else l.activation = next;
-    this.refreshTitle();
-    this.o.events.change(structuredClone(l));
-  }
-
   private refreshTitle(): void {
-    const l = this.layer;
-    this.title.setText(
-      l.type === 'dense'
-        ? `Dense ${l.units}${l.activation && l.activation !== 'identity' ? ` · ${l.activation}` : ' · no activation'}`
-        : l.type === 'dropout'
-          ? `Dropout ${Math.round(l.rate * 100)}%`
-          : l.type === 'activation'
-            ? `Activation · ${l.activation}`
-            : genericTitle(l),
-    );
+    this.title.setText(blockTitle(this.layer));
     if (this.generic) this.layoutChips();
   }
 
@@ -460,41 +411,17 @@ export class LayerBlock extends Phaser.GameObjects.Container implements Focusabl
   private layoutChips(): void {
     for (const c of this.chips) c.destroy();
     this.chips.length = 0;
-    const def = LAYERS[this.layer.type];
-    const l = this.layer as unknown as Record<string, unknown>;
     let x = 62 + this.title.width + 8;
-    const names = Object.keys(def.fields).sort(
-      (a, b) => Number(b === def.primary) - Number(a === def.primary),
-    );
-    for (const name of names) {
-      const field = def.fields[name]!;
-      let text: string;
-      let tip: string;
-      if (name === 'activation') {
-        if (!this.canCycle()) continue;
-        const fn = l[name];
-        text = `ƒ ${fn && fn !== 'identity' ? String(fn) : 'none'}`;
-        tip = `Activation: click (or A) for the next (${this.cycle()
-          .map((f) => f ?? 'none')
-          .join(', ')})`;
-      } else if (field.kind === 'bool') {
-        // A yes/no field shows only when it is off ("no bias"); B switches it.
-        if (l[name] !== false) continue;
-        text = `no ${field.label}`;
-        tip = `No ${field.label}: click (or B) to add it back`;
-      } else if (field.kind === 'int' && field.steps) {
-        const value = (l[name] as number | undefined) ?? defaultOf(this.layer, name);
-        text =
-          name === def.primary && !field.square
-            ? `${value} ${field.label}`
-            : chipText(field, value);
-        tip = `${capitalise(field.label)} ${field.square ? `${value}×${value}` : value}: click for the next (${field.steps.join(', ')})${name === def.primary ? ', or ←/→' : ''}`;
-      } else continue;
+    for (const { name, text, tip } of chipLabels(
+      this.layer,
+      this.canCycle() ? this.cycle() : null,
+    )) {
       const chip = this.scene.add
         .text(x, 10, text, textStyle(CHIP_SIZE, CSS.textDim))
         .setPadding(3, 1, 3, 1);
       x += chip.width + 3;
-      if (this.o.editable && !this.o.fixed) {
+      const cycles = name !== 'activation' || this.canCycle();
+      if (this.o.editable && cycles && (!this.o.fixed || name === 'activation')) {
         this.clickable(chip, tip, () =>
           name === 'activation' ? this.cycleActivation() : this.stepField(name, 1, true),
         );

@@ -298,7 +298,8 @@ export class JourneyMap extends Phaser.Scene {
 
   /**
    * A small drawing of each chapter's idea in the lower left of its region (96×56): a fitted line,
-   * a sigmoid, a tiny network, a curve that overfits. Decoration that also tells the story.
+   * a sigmoid, a tiny network, a curve that overfits, a filter on a grid of pixels and the
+   * smaller map it makes. Decoration that also tells the story.
    */
   private drawDoodle(
     g: Phaser.GameObjects.Graphics,
@@ -346,6 +347,22 @@ export class JourneyMap extends Phaser.Scene {
           }
           for (const a of ys) g.fillCircle(x + 12 + l * 36, y + a, 5);
         });
+        break;
+      }
+      case 4: {
+        // A 5×5 grid of pixels, a 3×3 filter outlined on it, and the 3×3 map it makes.
+        const cell = 9;
+        for (let r = 0; r <= 5; r++)
+          g.lineBetween(x, y + 6 + r * cell, x + 5 * cell, y + 6 + r * cell);
+        for (let c = 0; c <= 5; c++)
+          g.lineBetween(x + c * cell, y + 6, x + c * cell, y + 6 + 5 * cell);
+        g.lineStyle(3, color, alpha * 1.4);
+        g.strokeRect(x + cell, y + 6 + cell, 3 * cell, 3 * cell);
+        g.lineStyle(2, color, alpha);
+        g.lineBetween(x + 4 * cell, y + 6 + 2.5 * cell, x + 66, y + 6 + 2.5 * cell);
+        for (let r = 0; r < 3; r++) {
+          for (let c = 0; c < 3; c++) g.fillRect(x + 68 + c * 9, y + 15 + r * 9, 7, 7);
+        }
         break;
       }
       default: {
