@@ -21,7 +21,7 @@ import {
   journeyProgress,
   type JourneyProgress,
 } from '../../levels/index.js';
-import { currentClass, services } from '../services.js';
+import { currentClass, reportMap, services } from '../services.js';
 import { Button } from '../ui/button.js';
 import { FocusManager, type Focusable } from '../ui/focus.js';
 import { drawIcon } from '../ui/icons.js';
@@ -113,6 +113,14 @@ export class JourneyMap extends Phaser.Scene {
       );
     });
     this.markClassLevels(states);
+    reportMap({
+      levels: states.map(({ level, unlocked, stars }) => ({
+        id: level.id,
+        chapter: level.chapter,
+        unlocked,
+        stars,
+      })),
+    });
     COMING.forEach((stop, i) => {
       const { x, y } = this.comingSpot(i);
       this.comingNodes.push(
