@@ -260,6 +260,8 @@ test('plays Pixels in a row from the map: a small CNN within the budget wins a s
   console.log(`Pixels in a row through the UI: ${JSON.stringify(training)}`);
   assert.equal(training.passed, true, 'the goal was met');
   assert.equal(training.step, pixels.stepBudget, 'judged at the end of the budget');
+  // The old way (the level's flattened network) ran beside it and missed.
+  assert.equal(training.ghost?.missed, true, `the old way: ${JSON.stringify(training.ghost)}`);
   await shot(page, 'c4-training-c4-pixels-done');
   await click(page, 'Result');
   await waitForScene(page, 'Result');
