@@ -81,14 +81,6 @@ export function comingNextWords(): string {
 /** The chapters after the last one that exists, in journey order (years from LOOK.md). */
 export const COMING: readonly ComingStop[] = Object.freeze([
   {
-    title: 'Seeing pictures',
-    what: 'convolutional networks that read digits',
-    year: 1989,
-    years: '1989–1998',
-    blurb:
-      'Convolutional networks slide small filters over an image and learn to read handwritten digits (LeCun and others, LeNet).',
-  },
-  {
     title: 'Remembering',
     what: 'recurrent networks and LSTMs',
     year: 1997,
