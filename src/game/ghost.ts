@@ -9,6 +9,7 @@
 import type { DataPreview, DataRequest, GhostRun } from '../engine/trainer.js';
 import { CHECK_EVERY, dataRequest } from '../levels/index.js';
 import type { Level } from '../levels/types.js';
+import { dataShape } from './data-shape.js';
 import { extentOfBounds, gridInputs } from './objects/heatmap.js';
 import { services } from './services.js';
 
@@ -66,13 +67,15 @@ async function build(level: Level): Promise<Ghost> {
   // The old way trains on the level's own data: one run for every player, whatever data
   // settings a level's open controls let them choose.
   const request = dataRequest(level);
-  const preview = await previewFor(request);
+  // Images have no plane or curve to draw the old way in (and no table preview): words only.
+  const images = (dataShape(request).inputShape?.length ?? 1) === 3;
+  const preview = images ? null : await previewFor(request);
   let picture: Ghost['picture'] = null;
   let grid: Float32Array | null = null;
-  if (preview.inputs === 2) {
+  if (preview?.inputs === 2) {
     picture = 'plane';
     grid = gridInputs(extentOfBounds(preview.min, preview.max), GHOST_GRID);
-  } else if (preview.inputs === 1) {
+  } else if (preview?.inputs === 1) {
     picture = 'curve';
     grid = curveXs(preview.min[0]!, preview.max[0]!);
   }

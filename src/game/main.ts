@@ -22,6 +22,8 @@ import {
   bootServices,
   isReady,
   labShown,
+  mapShown,
+  type MapShown,
   picturesShown,
   progressOf,
   type ProgressShown,
@@ -65,6 +67,8 @@ export interface NeuralJourneyHook {
   readonly progress: ProgressShown | null;
   /** The workbench's totals, budgets, problems and per-block costs, or null before the first. */
   readonly workbench: WorkbenchShown | null;
+  /** The journey map's level nodes (open or locked, stars drawn), or null before the first. */
+  readonly map: MapShown | null;
 }
 
 // Not a `declare global`: src/web/main.ts (the old engine page) declares its own shape, and
@@ -139,6 +143,9 @@ host.neuralJourney = Object.freeze({
   },
   get workbench() {
     return workbenchShown();
+  },
+  get map() {
+    return mapShown();
   },
 });
 

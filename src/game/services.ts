@@ -213,6 +213,23 @@ export function progressOf(): ProgressShown | null {
   return progressShown;
 }
 
+/** What the journey map shows of each level node, for the browser tests' hook. */
+export interface MapShown {
+  levels: { id: string; chapter: number; unlocked: boolean; stars: number }[];
+}
+
+let mapState: MapShown | null = null;
+
+/** The journey map calls this when it draws its nodes. */
+export function reportMap(shown: MapShown): void {
+  mapState = shown;
+}
+
+/** The journey map as last drawn, or null before the first. */
+export function mapShown(): MapShown | null {
+  return mapState;
+}
+
 /** What the workbench shows of the network's cost and problems, for the browser tests' hook. */
 export interface WorkbenchShown {
   /** The network's totals, or null while it cannot be built. */
@@ -224,8 +241,21 @@ export interface WorkbenchShown {
   /** The problems listed (each without its ⚠); Train is enabled only when there are none. */
   problems: string[];
   trainable: boolean;
-  /** Per block, top to bottom: its focus label and the multiply-adds it shows ('' for none). */
-  blocks: { label: string; cost: string }[];
+  /**
+   * Per block, top to bottom: its focus label, the multiply-adds it shows ('' for none) and its
+   * clickable field chips (kernel, stride …) where they rest, in game coordinates.
+   */
+  blocks: { label: string; cost: string; fields: FieldChipShown[] }[];
+}
+
+/** One clickable field chip of a workbench block: its field, its words and its rectangle. */
+export interface FieldChipShown {
+  name: string;
+  text: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
 }
 
 let workbenchState: WorkbenchShown | null = null;

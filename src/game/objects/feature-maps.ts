@@ -1,7 +1,8 @@
 /**
  * Inside a CNN for one chosen image: the image itself, and under it a row of feature maps for
  * every convolution and pooling layer (after its activation), each map on viridis scaled from its
- * own smallest (dark) to largest (yellow) value, with the layer's name and shape above its row.
+ * own smallest (dark) to largest (yellow) value (a one-cell map, which has no range of its own,
+ * on its layer's), with the layer's name and shape above its row.
  * Hovering a cell — or tabbing to the maps and moving with the arrows — outlines the cell and
  * draws its receptive field on the image: the pixels it depends on, walked back through every
  * window before it (`receptive-field.ts`). All maps are one canvas texture, repainted per refresh.
@@ -190,7 +191,9 @@ export class FeatureMaps implements Focusable {
       if (!values) continue;
       const [, h, w] = layer.shape;
       const offset = t.map * h * w;
-      const { lo, hi } = rangeOf(values, offset, h * w);
+      // A one-cell map has no range of its own (it would always paint flat): it takes the
+      // scale of all its layer's maps, so the filters that answer strongly stand out.
+      const { lo, hi } = h * w > 1 ? rangeOf(values, offset, h * w) : rangeOf(values);
       const map = { values, offset, height: h, width: w };
       sums[t.layer]! += paintTile(canvas.target, t.x, t.y, t.size, map, VIRIDIS_TABLE, lo, hi);
       counts[t.layer]!++;

@@ -18,6 +18,7 @@ import { drawIcon as drawUiIcon } from '../ui/icons.js';
 import { Tooltip } from '../ui/tooltip.js';
 import { formatCount } from '../../levels/rules.js';
 import { firstFit, rowVariants, type RowText } from './cost-text.js';
+import type { FieldChipShown } from '../services.js';
 
 export const BLOCK_WIDTH = 440;
 /** Text size of a generic block's field chips. */
@@ -83,6 +84,8 @@ export class LayerBlock extends Phaser.GameObjects.Container implements Focusabl
   private readonly generic: boolean;
   /** The clickable field chips of a generic block (kernel, stride, padding, bias …). */
   private readonly chips: Phaser.GameObjects.Text[] = [];
+  /** Which field each chip shows. */
+  private readonly chipFields = new Map<Phaser.GameObjects.Text, string>();
   /** Where the block comes to rest: its slot in the stack. */
   private restY: number;
   /** The tweens moving the block now (sliding in, sliding to a slot). */
@@ -266,6 +269,19 @@ export class LayerBlock extends Phaser.GameObjects.Container implements Focusabl
     return formulaEnd + costWidth;
   }
 
+  /** The clickable field chips where they are drawn with the block at rest (game coordinates). */
+  fieldChips(): FieldChipShown[] {
+    if (!this.o.editable || this.o.fixed) return [];
+    return this.chips.map((chip) => ({
+      name: this.chipFields.get(chip) ?? '',
+      text: chip.text,
+      x: this.o.x + chip.x,
+      y: this.restY + chip.y,
+      width: chip.width,
+      height: chip.height,
+    }));
+  }
+
   /** The multiply-adds the block shows now ('' where it computes none). */
   costShown(): string {
     return this.costText.text;
@@ -411,6 +427,7 @@ export class LayerBlock extends Phaser.GameObjects.Container implements Focusabl
   private layoutChips(): void {
     for (const c of this.chips) c.destroy();
     this.chips.length = 0;
+    this.chipFields.clear();
     let x = 62 + this.title.width + 8;
     for (const { name, text, tip } of chipLabels(
       this.layer,
@@ -427,6 +444,7 @@ export class LayerBlock extends Phaser.GameObjects.Container implements Focusabl
         );
       }
       this.chips.push(chip);
+      this.chipFields.set(chip, name);
       this.add(chip);
     }
   }

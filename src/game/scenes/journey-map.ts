@@ -21,7 +21,7 @@ import {
   journeyProgress,
   type JourneyProgress,
 } from '../../levels/index.js';
-import { currentClass, services } from '../services.js';
+import { currentClass, reportMap, services } from '../services.js';
 import { Button } from '../ui/button.js';
 import { FocusManager, type Focusable } from '../ui/focus.js';
 import { drawIcon } from '../ui/icons.js';
@@ -113,6 +113,14 @@ export class JourneyMap extends Phaser.Scene {
       );
     });
     this.markClassLevels(states);
+    reportMap({
+      levels: states.map(({ level, unlocked, stars }) => ({
+        id: level.id,
+        chapter: level.chapter,
+        unlocked,
+        stars,
+      })),
+    });
     COMING.forEach((stop, i) => {
       const { x, y } = this.comingSpot(i);
       this.comingNodes.push(
@@ -225,11 +233,16 @@ export class JourneyMap extends Phaser.Scene {
       g.fillRoundedRect(x, REGION_TOP, w, REGION_BOTTOM - REGION_TOP, RADIUS);
       g.lineStyle(1, COLORS.line, open ? 1 : 0.5);
       g.strokeRoundedRect(x + 0.5, REGION_TOP + 0.5, w - 1, REGION_BOTTOM - REGION_TOP - 1, RADIUS);
-      addText(this, x + 16, REGION_TOP + 12, chapter.years, {
+      const years = addText(this, x + 16, REGION_TOP + 12, chapter.years, {
         size: TEXT.title,
         weight: 600,
         color: open ? CSS.text : CSS.locked,
       });
+      // A narrow region (a chapter of one or two levels) takes its years smaller, not over
+      // the next region.
+      for (let size = TEXT.title - 2; years.width > w - 28 && size >= TEXT.label; size -= 2) {
+        years.setFontSize(size);
+      }
       this.drawDoodle(g, chapter.index, x + 18, REGION_BOTTOM - 72, open);
       addText(this, x + 16, REGION_TOP + 52, `Chapter ${chapter.index + 1} · ${chapter.title}`, {
         size: TEXT.small,

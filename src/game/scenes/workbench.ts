@@ -419,7 +419,11 @@ export class Workbench extends Phaser.Scene {
       maxMacs: blocks.maxMacs ?? null,
       problems: [...problems],
       trainable: problems.length === 0,
-      blocks: this.blocks.map((b) => ({ label: b.focusLabel(), cost: b.costShown() })),
+      blocks: this.blocks.map((b) => ({
+        label: b.focusLabel(),
+        cost: b.costShown(),
+        fields: b.fieldChips(),
+      })),
     });
     this.updateHash();
   }
