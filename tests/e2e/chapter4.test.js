@@ -375,3 +375,55 @@ test('the filter tiles and feature maps of Pixels in a row change while it train
   assert.ok(laterStep > firstStep, 'training went on between the screenshots');
   assert.deepEqual(browser.errors, []);
 });
+
+test('the image views stay responsive on Fashion show: no main-thread task over 50 ms, at least 50 frames a second', async () => {
+  // The heaviest image view: 30×30 photos, two convolutions and their feature maps, the filter
+  // tiles, the gallery and the confusion matrix, all updating while the worker trains.
+  const level = levels.find((l) => l.id === 'c4-fashion');
+  await setSpeed(1);
+  await load(page, `${browser.url}${referenceLink(level)}`);
+  await waitForScene(page, 'Workbench');
+  await page.evaluate(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) window.__longTasks.push(entry.duration);
+    }).observe({ type: 'longtask' });
+  });
+  await click(page, 'Train');
+  await waitForScene(page, 'Training');
+  await page.waitForFunction(() => (window.neuralJourney.pictures?.images?.step ?? 0) > 0, null, {
+    timeout: 20_000,
+  });
+  const measured = await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        window.__longTasks.length = 0;
+        let frames = 0;
+        const start = performance.now();
+        const tick = () => {
+          frames++;
+          if (performance.now() - start < 4000 && !window.neuralJourney.training?.done)
+            requestAnimationFrame(tick);
+          else
+            resolve({
+              frames,
+              seconds: (performance.now() - start) / 1000,
+              longTasks: [...window.__longTasks],
+            });
+        };
+        requestAnimationFrame(tick);
+      }),
+  );
+  const fps = measured.frames / measured.seconds;
+  console.log(
+    `c4-fashion while training: ${fps.toFixed(1)} fps over ${measured.seconds.toFixed(2)} s, long tasks ${JSON.stringify(measured.longTasks)}`,
+  );
+  await shot(page, 'c4-training-c4-fashion-mid-run');
+  assert.ok(measured.seconds >= 1, 'training lasted long enough to measure');
+  assert.deepEqual(
+    measured.longTasks.filter((d) => d > 50),
+    [],
+  );
+  assert.ok(fps >= 50, `${fps.toFixed(1)} fps`);
+  assert.deepEqual(browser.errors, []);
+});

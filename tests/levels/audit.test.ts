@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { namedDataShape, kernelRandom } from '../../src/data/index.js';
+import { isImageSetName, namedDataShape, kernelRandom } from '../../src/data/index.js';
+import { auditLevels } from './audit-cases.js';
 import { DEFAULT_OPTIONS } from '../../src/engine/options.js';
 import {
   LEVELS,
@@ -12,7 +13,6 @@ import {
   sandboxRules,
   startSetup,
 } from '../../src/levels/index.js';
-import { auditLevel, auditTable, type AuditResult } from '../../src/levels/audit.js';
 import { sampleSetup } from '../../src/levels/sample.js';
 import type { Setup } from '../../src/levels/types.js';
 import { loadKernelModule } from '../../src/node/kernel-file.js';
@@ -26,21 +26,11 @@ beforeAll(async () => {
   images = await loadLevelImages(LEVELS);
 });
 
-/** The setups CI audits per level: enough to see a 10% win rate, quick enough for every push. */
-const CI_SETUPS = 40;
-/** CI's seed search: the two strongest setups without the idea, 20 seeds each. */
-const CI_SEARCH = { setups: 2, seeds: 20 };
-
-describe('every level teaches its idea (the level audit)', () => {
-  const results: AuditResult[] = [];
-  for (const level of LEVELS) {
-    it(level.id, () => {
-      const result = auditLevel(module, level, CI_SETUPS, 1, undefined, CI_SEARCH, images);
-      results.push(result);
-      expect(result.failures, level.id).toEqual([]);
-      if (results.length === LEVELS.length) console.log(auditTable(LEVELS, results));
-    });
-  }
+describe('every level on tables and points teaches its idea (the level audit)', () => {
+  auditLevels(
+    LEVELS.filter((l) => !isImageSetName(l.data.name)),
+    () => ({ module, images }),
+  );
 });
 
 describe('the sampler draws only what a workbench allows', () => {

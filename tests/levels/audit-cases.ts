@@ -1,0 +1,37 @@
+/**
+ * The level audit as CI runs it, one test per level: 40 setups and a short seed search. Levels
+ * on images train hundreds of convolutional networks, so they are audited in files of their own
+ * (audit-digits, audit-fashion) that run beside the others.
+ */
+import { expect, it } from 'vitest';
+import type { ImageAssets } from '../../src/levels/judge.js';
+import { auditLevel, auditTable, type AuditResult } from '../../src/levels/audit.js';
+import type { Level } from '../../src/levels/types.js';
+
+/** The setups CI audits per level: enough to see a 10% win rate, quick enough for every push. */
+const CI_SETUPS = 40;
+/** CI's seed search: the two strongest setups without the idea, 20 seeds each. */
+const CI_SEARCH = { setups: 2, seeds: 20 };
+/** A level on images takes minutes, not seconds. */
+const AUDIT_MS = 600_000;
+
+/** One audit test per level, and the table once all have run. */
+export function auditLevels(
+  levels: readonly Level[],
+  kernel: () => { module: WebAssembly.Module; images: ImageAssets },
+): void {
+  const results: AuditResult[] = [];
+  for (const level of levels) {
+    it(
+      level.id,
+      () => {
+        const { module, images } = kernel();
+        const result = auditLevel(module, level, CI_SETUPS, 1, undefined, CI_SEARCH, images);
+        results.push(result);
+        expect(result.failures, level.id).toEqual([]);
+        if (results.length === levels.length) console.log(auditTable(levels, results));
+      },
+      AUDIT_MS,
+    );
+  }
+}
