@@ -27,7 +27,7 @@ import { FocusManager, type Focusable } from '../ui/focus.js';
 import { drawIcon } from '../ui/icons.js';
 import { MuteButton } from '../ui/mute-button.js';
 import { addText } from '../ui/text.js';
-import { sigmoidApprox } from './figures/sigmoid-squash.js';
+import { drawDoodle } from '../objects/chapter-doodles.js';
 import { SCENES, type BriefingData } from './keys.js';
 import { COMING, comingNextWords } from './level-text.js';
 import { MapInfo } from '../objects/map-info.js';
@@ -243,7 +243,7 @@ export class JourneyMap extends Phaser.Scene {
       for (let size = TEXT.title - 2; years.width > w - 28 && size >= TEXT.label; size -= 2) {
         years.setFontSize(size);
       }
-      this.drawDoodle(g, chapter.index, x + 18, REGION_BOTTOM - 72, open);
+      drawDoodle(g, chapter.index, x + 18, REGION_BOTTOM - 72, open);
       addText(this, x + 16, REGION_TOP + 52, `Chapter ${chapter.index + 1} · ${chapter.title}`, {
         size: TEXT.small,
         color: open ? CSS.textDim : CSS.locked,
@@ -307,96 +307,6 @@ export class JourneyMap extends Phaser.Scene {
       color: CSS.textDim,
       wrap: COMING_W - 32,
     });
-  }
-
-  /**
-   * A small drawing of each chapter's idea in the lower left of its region (96×56): a fitted line,
-   * a sigmoid, a tiny network, a curve that overfits, a filter on a grid of pixels and the
-   * smaller map it makes. Decoration that also tells the story.
-   */
-  private drawDoodle(
-    g: Phaser.GameObjects.Graphics,
-    chapter: number,
-    x: number,
-    y: number,
-    open: boolean,
-  ): void {
-    const alpha = open ? 0.55 : 0.25;
-    const color = COLORS.textDim;
-    g.lineStyle(2, color, alpha);
-    g.fillStyle(color, alpha);
-    const dots = (points: [number, number][]): void =>
-      points.forEach(([px, py]) => g.fillCircle(x + px, y + py, 3));
-    switch (chapter) {
-      case 0:
-        dots([
-          [8, 46],
-          [22, 36],
-          [36, 40],
-          [52, 26],
-          [66, 24],
-          [82, 12],
-        ]);
-        g.lineBetween(x, y + 50, x + 96, y + 6);
-        break;
-      case 1: {
-        g.beginPath();
-        for (let i = 0; i <= 24; i++) {
-          const px = x + i * 4;
-          const py = y + 52 - 48 * sigmoidApprox((i - 12) / 2);
-          if (i === 0) g.moveTo(px, py);
-          else g.lineTo(px, py);
-        }
-        g.strokePath();
-        break;
-      }
-      case 2: {
-        const layers = [[14, 42], [6, 28, 50], [28]];
-        layers.forEach((ys, l) => {
-          if (l + 1 < layers.length) {
-            for (const a of ys)
-              for (const b of layers[l + 1]!)
-                g.lineBetween(x + 12 + l * 36, y + a, x + 48 + l * 36, y + b);
-          }
-          for (const a of ys) g.fillCircle(x + 12 + l * 36, y + a, 5);
-        });
-        break;
-      }
-      case 4: {
-        // A 5×5 grid of pixels, a 3×3 filter outlined on it, and the 3×3 map it makes.
-        const cell = 9;
-        for (let r = 0; r <= 5; r++)
-          g.lineBetween(x, y + 6 + r * cell, x + 5 * cell, y + 6 + r * cell);
-        for (let c = 0; c <= 5; c++)
-          g.lineBetween(x + c * cell, y + 6, x + c * cell, y + 6 + 5 * cell);
-        g.lineStyle(3, color, alpha * 1.4);
-        g.strokeRect(x + cell, y + 6 + cell, 3 * cell, 3 * cell);
-        g.lineStyle(2, color, alpha);
-        g.lineBetween(x + 4 * cell, y + 6 + 2.5 * cell, x + 66, y + 6 + 2.5 * cell);
-        for (let r = 0; r < 3; r++) {
-          for (let c = 0; c < 3; c++) g.fillRect(x + 68 + c * 9, y + 15 + r * 9, 7, 7);
-        }
-        break;
-      }
-      default: {
-        const pts: [number, number][] = [
-          [4, 44],
-          [18, 20],
-          [30, 40],
-          [44, 14],
-          [58, 38],
-          [72, 10],
-          [88, 30],
-        ];
-        dots(pts);
-        g.strokePoints(
-          pts.map(([px, py]) => ({ x: x + px, y: y + py })) as Phaser.Math.Vector2[],
-          false,
-        );
-        g.lineStyle(2, color, alpha * 0.6);
-        g.lineBetween(x, y + 36, x + 96, y + 22);
-      }
-    }
   }
 
   /**
