@@ -6,9 +6,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { makeDataset, trainFractions } from '../../src/data/index.js';
 import { Learner } from '../../src/engine/learner.js';
-import { dataRequest, goalValue, runLevel } from '../../src/levels/judge.js';
+import { goalValue, levelDataset, runLevel } from '../../src/levels/judge.js';
+import { loadLevelImages } from '../../src/node/image-data.js';
 import { rulesOf, startSetup } from '../../src/levels/rules.js';
 import { parseLevel } from '../../src/levels/schema.js';
 import type { Level } from '../../src/levels/types.js';
@@ -36,25 +36,27 @@ beforeAll(async () => {
 
 describe('replay', () => {
   it('matches runLevel and a Learner trained directly: same steps, score and weights', async () => {
-    for (const id of ['c2-xor', 'c1-blobs']) {
+    // A level on images too: the server decodes the digits and shifts them as the game does.
+    for (const id of ['c2-xor', 'c1-blobs', 'c4-pixels']) {
       const l = level(id);
       const ref = l.reference;
       const outcome = await run(l, { spec: ref.spec, options: ref.options, seed: ref.seed });
       expect(outcome.status).toBe('done');
       if (outcome.status !== 'done') continue;
-      const judged = runLevel(module, l, { ...ref, steps: l.stepBudget });
+      const images = await loadLevelImages([l]);
+      const judged = runLevel(module, l, { ...ref, steps: l.stepBudget }, images);
       expect(outcome.result.passed).toBe(judged.passed);
       expect(outcome.result.steps).toBe(judged.steps);
       expect(outcome.result.params).toBe(judged.params);
       if (l.goal.split === 'validation') expect(outcome.result.publicScore).toBe(judged.achieved);
 
-      const { name, train, ...options } = dataRequest(l);
-      const data = makeDataset(name, {
+      const learner = new Learner(
         module,
-        ...options,
-        ...(train !== undefined ? { fractions: trainFractions(train) } : {}),
-      });
-      const learner = new Learner(module, ref.spec, data, ref.options, ref.seed);
+        ref.spec,
+        levelDataset(module, l, {}, images),
+        ref.options,
+        ref.seed,
+      );
       learner.step(outcome.result.steps);
       expect(outcome.result.weightsHash).toBe(await learner.weightsHash());
       expect(outcome.result.publicScore).toBe(goalValue(l.goal, learner.evaluate('validation')));
@@ -81,7 +83,8 @@ describe('replay', () => {
       const reference = await replay(module, l, full, { timeLimitMs: 60_000 });
       expect(reference, l.id).toMatchObject({ status: 'done', result: { passed: true } });
     }
-  });
+    // Every level's reference, the Fashion-MNIST ones among them: a minute or two.
+  }, 300_000);
 
   it('refuses a setup the level does not allow, with the rule it breaks', async () => {
     const l = level('c2-xor');
