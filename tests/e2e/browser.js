@@ -118,3 +118,41 @@ export async function drag(page, label, x, y) {
 export function shot(page, name) {
   return page.screenshot({ path: join(artifacts, `${name}.png`) });
 }
+
+/** Starts recording the page's long main-thread tasks (before Train, so none are missed). */
+export function watchLongTasks(page) {
+  return page.evaluate(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) window.__longTasks.push(entry.duration);
+    }).observe({ type: 'longtask' });
+  });
+}
+
+/**
+ * Counts animation frames for `ms` milliseconds of training (or until the run is done), with
+ * the long tasks seen meanwhile: {frames, seconds, longTasks}.
+ */
+export function measureFrames(page, ms) {
+  return page.evaluate(
+    (limit) =>
+      new Promise((resolve) => {
+        window.__longTasks.length = 0;
+        let frames = 0;
+        const start = performance.now();
+        const tick = () => {
+          frames++;
+          if (performance.now() - start < limit && !window.neuralJourney.training?.done)
+            requestAnimationFrame(tick);
+          else
+            resolve({
+              frames,
+              seconds: (performance.now() - start) / 1000,
+              longTasks: [...window.__longTasks],
+            });
+        };
+        requestAnimationFrame(tick);
+      }),
+    ms,
+  );
+}

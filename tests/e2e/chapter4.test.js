@@ -12,11 +12,13 @@ import {
   controls,
   drag,
   load,
+  measureFrames,
   root,
   settled,
   shot,
   toPage,
   waitForScene,
+  watchLongTasks,
 } from './browser.js';
 
 let browser;
@@ -383,37 +385,13 @@ test('the image views stay responsive on Fashion show: no main-thread task over 
   await setSpeed(1);
   await load(page, `${browser.url}${referenceLink(level)}`);
   await waitForScene(page, 'Workbench');
-  await page.evaluate(() => {
-    window.__longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) window.__longTasks.push(entry.duration);
-    }).observe({ type: 'longtask' });
-  });
+  await watchLongTasks(page);
   await click(page, 'Train');
   await waitForScene(page, 'Training');
   await page.waitForFunction(() => (window.neuralJourney.pictures?.images?.step ?? 0) > 0, null, {
     timeout: 20_000,
   });
-  const measured = await page.evaluate(
-    () =>
-      new Promise((resolve) => {
-        window.__longTasks.length = 0;
-        let frames = 0;
-        const start = performance.now();
-        const tick = () => {
-          frames++;
-          if (performance.now() - start < 4000 && !window.neuralJourney.training?.done)
-            requestAnimationFrame(tick);
-          else
-            resolve({
-              frames,
-              seconds: (performance.now() - start) / 1000,
-              longTasks: [...window.__longTasks],
-            });
-        };
-        requestAnimationFrame(tick);
-      }),
-  );
+  const measured = await measureFrames(page, 4000);
   const fps = measured.frames / measured.seconds;
   console.log(
     `c4-fashion while training: ${fps.toFixed(1)} fps over ${measured.seconds.toFixed(2)} s, long tasks ${JSON.stringify(measured.longTasks)}`,

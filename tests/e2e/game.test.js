@@ -12,10 +12,12 @@ import {
   controls,
   drag,
   load,
+  measureFrames,
   root,
   settled,
   shot,
   waitForScene,
+  watchLongTasks,
 } from './browser.js';
 
 let browser;
@@ -278,37 +280,13 @@ test('training stays responsive: no main-thread task over 50 ms, at least 50 fra
     `${browser.url}#level=c3-dropout&layers=${layers}&optimizer=${s.optimizer.value}&lr=${s.lr.value}&batch=${s.batch.value}&l2=${s.l2.value}&seed=1`,
   );
   await waitForScene(page, 'Workbench');
-  await page.evaluate(() => {
-    window.__longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) window.__longTasks.push(entry.duration);
-    }).observe({ type: 'longtask' });
-  });
+  await watchLongTasks(page);
   await click(page, 'Train');
   await waitForScene(page, 'Training');
   await page.waitForFunction(() => (window.neuralJourney.training?.step ?? 0) > 0, null, {
     timeout: 10_000,
   });
-  const measured = await page.evaluate(
-    () =>
-      new Promise((resolve) => {
-        window.__longTasks.length = 0;
-        let frames = 0;
-        const start = performance.now();
-        const tick = () => {
-          frames++;
-          if (performance.now() - start < 3000 && !window.neuralJourney.training?.done)
-            requestAnimationFrame(tick);
-          else
-            resolve({
-              frames,
-              seconds: (performance.now() - start) / 1000,
-              longTasks: [...window.__longTasks],
-            });
-        };
-        requestAnimationFrame(tick);
-      }),
-  );
+  const measured = await measureFrames(page, 3000);
   const fps = measured.frames / measured.seconds;
   console.log(
     `while training: ${fps.toFixed(1)} fps over ${measured.seconds.toFixed(2)} s, long tasks ${JSON.stringify(measured.longTasks)}`,

@@ -3,10 +3,13 @@
  * on images train hundreds of convolutional networks, so they are audited in files of their own
  * (audit-digits, audit-fashion) that run beside the others.
  */
-import { expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { LEVELS } from '../../src/levels/index.js';
 import type { ImageAssets } from '../../src/levels/judge.js';
 import { auditLevel, auditTable, type AuditResult } from '../../src/levels/audit.js';
 import type { Level } from '../../src/levels/types.js';
+import { loadLevelImages } from '../../src/node/image-data.js';
+import { loadKernelModule } from '../../src/node/kernel-file.js';
 
 /** The setups CI audits per level: enough to see a 10% win rate, quick enough for every push. */
 const CI_SETUPS = 40;
@@ -34,4 +37,18 @@ export function auditLevels(
       AUDIT_MS,
     );
   }
+}
+
+/** A whole test file: the audit of every level on the image set `name`. */
+export function auditImageLevels(name: string): void {
+  const levels = LEVELS.filter((l) => l.data.name === name);
+  let module: WebAssembly.Module;
+  let images: ImageAssets;
+  beforeAll(async () => {
+    module = await loadKernelModule('simd');
+    images = await loadLevelImages(levels);
+  });
+  describe(`every level on ${name} teaches its idea (the level audit)`, () => {
+    auditLevels(levels, () => ({ module, images }));
+  });
 }

@@ -1,18 +1,3 @@
-import { beforeAll, describe } from 'vitest';
-import { LEVELS } from '../../src/levels/index.js';
-import type { ImageAssets } from '../../src/levels/judge.js';
-import { loadLevelImages } from '../../src/node/image-data.js';
-import { loadKernelModule } from '../../src/node/kernel-file.js';
-import { auditLevels } from './audit-cases.js';
+import { auditImageLevels } from './audit-cases.js';
 
-const levels = LEVELS.filter((l) => l.data.name === 'digits');
-let module: WebAssembly.Module;
-let images: ImageAssets;
-beforeAll(async () => {
-  module = await loadKernelModule('simd');
-  images = await loadLevelImages(levels);
-});
-
-describe('every level on the digits teaches its idea (the level audit)', () => {
-  auditLevels(levels, () => ({ module, images }));
-});
+auditImageLevels('digits');
