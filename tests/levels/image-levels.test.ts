@@ -102,25 +102,27 @@ describe('budgets and kept layers', () => {
       layers: [conv(4, 5, { stride: 3 }), { type: 'flatten' }, { type: 'dense', units: 10 }],
     };
     expect(checkSpec(rules, small)).toEqual([]);
-    const shrink = rulesOf(level('c4-shrink'));
+    const fashion = rulesOf(level('c4-fashion'));
     const wide: ModelSpec = {
       layers: [conv(16, 3, { padding: 1 }), { type: 'flatten' }, { type: 'dense', units: 10 }],
     };
-    expect(checkSpec(shrink, wide)).toEqual([
-      'This level allows at most 20,000 parameters; this network has 125,610.',
+    // 16×1×3×3 + 16 = 160, and 16×30×30 = 14,400 inputs × 10 + 10 = 144,010.
+    expect(checkSpec(fashion, wide)).toEqual([
+      'This level allows at most 30,000 parameters; this network has 144,170.',
     ]);
     const costly: ModelSpec = {
       layers: [
         conv(16, 3, { padding: 1 }),
         { type: 'maxpool2d', size: 2 },
         conv(16, 3, { padding: 1 }),
-        { type: 'maxpool2d', size: 4 },
+        { type: 'maxpool2d', size: 5 },
         { type: 'flatten' },
         { type: 'dense', units: 10 },
       ],
     };
-    expect(checkSpec(shrink, costly)).toEqual([
-      'This level allows at most 300,000 multiply-adds per image; this network needs 565,920.',
+    // 16·9·900 = 129,600; 16·144·225 = 518,400; 16·3·3·10 = 1,440.
+    expect(checkSpec(fashion, costly)).toEqual([
+      'This level allows at most 400,000 multiply-adds per image; this network needs 649,440.',
     ]);
   });
 
