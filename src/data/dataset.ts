@@ -17,6 +17,22 @@ export interface Split {
 }
 
 /**
+ * How the values of a sequence data set are laid out. Each example is `steps` time steps; x is
+ * [n, steps·features] real values, or [n, steps] token ids (exact integers 0..vocab.length−1
+ * stored as floats) when `vocab` is given. With `perPosition` there is a target at every step
+ * (y is [n, steps] class labels, or [n, steps·outputs] values); otherwise one per example, read
+ * after the last step, as for any other data set.
+ */
+export interface SequenceInfo {
+  readonly steps: number;
+  /** Values per step of a real-valued sequence; 1 for token ids. */
+  readonly features: number;
+  /** The symbols of a token sequence: id i stands for vocab[i]. */
+  readonly vocab?: readonly string[];
+  readonly perPosition: boolean;
+}
+
+/**
  * A data set ready for training: three disjoint splits plus the names the UI shows. Built by
  * `makeDataset`/`makeCsvDataset` in `src/data/index.ts`; consumed by the engine and the levels.
  */
@@ -31,6 +47,8 @@ export interface Dataset {
   readonly train: Split;
   readonly validation: Split;
   readonly test: Split;
+  /** Present for sequence data: how the rows of x and y are laid out over time. */
+  readonly sequence?: SequenceInfo;
   /** per-feature mean/std fitted on train and applied to all splits (null if not standardised) */
   readonly standardization: { readonly mean: readonly number[]; readonly std: readonly number[] } | null;
   /**
