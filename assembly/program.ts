@@ -26,6 +26,11 @@ import {
   batchnorm_forward_train, batchnorm_forward_eval, batchnorm_backward,
 } from './ops/batchnorm';
 import { add_forward, add_backward } from './ops/add';
+import { embedding_forward, embedding_backward } from './ops/embedding';
+import { onehot_forward } from './ops/onehot';
+import { rnn_forward, rnn_backward } from './ops/rnn';
+import { lstm_forward, lstm_backward } from './ops/lstm';
+import { gru_forward, gru_backward } from './ops/gru';
 import { conv2d_forward, conv2d_backward } from './ops/conv2d';
 import { l2_backward } from './ops/l2';
 import { l1_backward } from './ops/l1';
@@ -41,9 +46,9 @@ import {
   H_OPT_S1, H_OPT_S2, H_LR, H_BETA1, H_BETA2, H_EPS, H_WD, H_NESTEROV, H_L2, H_CLIP, H_RNG,
   H_ORDER, H_CURSOR, H_NTRAIN, H_SPLITS, H_STEP, H_T, H_BC1, H_BC2, H_HIST_LOSS, H_HIST_NORM,
   H_HIST_CORRECT, H_NL2, H_STATUS, H_EVAL_CORRECT, H_EVAL_LOSS, H_ROWS, H_SCORE, H_L1,
-  H_L2LIST, H_XU8, H_XSCALE, H_OPLIST, REC_KIND,
+  H_L2LIST, H_XU8, H_XSCALE, H_OPLIST, H_POSITIONS, H_SLOT, REC_KIND,
   OP_DENSE, DENSE_OUT, DENSE_INP, DENSE_W, DENSE_B, DENSE_DOUT, DENSE_DINP, DENSE_DW, DENSE_DB,
-  DENSE_C, DENSE_OC,
+  DENSE_C, DENSE_OC, DENSE_T,
   OP_ACT, ACT_FN, ACT_OUT, ACT_INP, ACT_DOUT, ACT_DINP, ACT_WIDTH, ACT_ALPHA,
   OP_DROPOUT, DROPOUT_OUT, DROPOUT_MASK, DROPOUT_INP, DROPOUT_DOUT, DROPOUT_DINP, DROPOUT_WIDTH,
   DROPOUT_RATE,
@@ -60,7 +65,18 @@ import {
   OP_CONV2D, CONV2D_OUT, CONV2D_INP, CONV2D_WEIGHT, CONV2D_BIAS, CONV2D_DOUT, CONV2D_DINP,
   CONV2D_DW, CONV2D_DB, CONV2D_COL, CONV2D_C, CONV2D_H, CONV2D_W, CONV2D_OC, CONV2D_K,
   CONV2D_S, CONV2D_P,
+  OP_EMBEDDING, EMBEDDING_OUT, EMBEDDING_IDS, EMBEDDING_WEIGHT, EMBEDDING_DWEIGHT, EMBEDDING_DOUT,
+  EMBEDDING_T, EMBEDDING_V, EMBEDDING_D,
+  OP_ONEHOT, ONEHOT_OUT, ONEHOT_IDS, ONEHOT_T, ONEHOT_V,
+  OP_RECURRENT, RECURRENT_CELL, RECURRENT_OUT, RECURRENT_WORK, RECURRENT_INP, RECURRENT_WIH,
+  RECURRENT_WHH, RECURRENT_BIH, RECURRENT_BHH, RECURRENT_DOUT, RECURRENT_DINP, RECURRENT_DWIH,
+  RECURRENT_DWHH, RECURRENT_DBIH, RECURRENT_DBHH, RECURRENT_HEALTH, RECURRENT_T, RECURRENT_D,
+  RECURRENT_H, RECURRENT_SEQ,
 } from './records';
+
+// Cells of a `recurrent` record.
+const CELL_RNN: i32 = 0;
+const CELL_LSTM: i32 = 1;
 
 // Activation functions of an `act` record.
 const ACT_RELU: i32 = 1;
@@ -112,7 +128,7 @@ function forward(p: usize, rows: i32, mode: i32): void {
     if (kind == OP_DENSE) {
       dense_forward(
         hp(op, DENSE_OUT), hp(op, DENSE_INP), hp(op, DENSE_W), hp(op, DENSE_B),
-        rows, hi(op, DENSE_C), hi(op, DENSE_OC),
+        rows * hi(op, DENSE_T), hi(op, DENSE_C), hi(op, DENSE_OC),
       );
     } else if (kind == OP_ACT) {
       const fn = hi(op, ACT_FN);
@@ -158,6 +174,17 @@ function forward(p: usize, rows: i32, mode: i32): void {
       batchnormForward(op, rows, mode);
     } else if (kind == OP_ADD) {
       add_forward(hp(op, ADD_OUT), hp(op, ADD_A), hp(op, ADD_B), rows * hi(op, ADD_WIDTH));
+    } else if (kind == OP_EMBEDDING) {
+      embedding_forward(
+        hp(op, EMBEDDING_OUT), hp(op, EMBEDDING_IDS), hp(op, EMBEDDING_WEIGHT), rows,
+        hi(op, EMBEDDING_T), hi(op, EMBEDDING_V), hi(op, EMBEDDING_D),
+      );
+    } else if (kind == OP_ONEHOT) {
+      onehot_forward(
+        hp(op, ONEHOT_OUT), hp(op, ONEHOT_IDS), rows * hi(op, ONEHOT_T), hi(op, ONEHOT_V),
+      );
+    } else if (kind == OP_RECURRENT) {
+      recurrentForward(op, rows);
     } else if (kind == OP_FEATURES) {
       features_forward(
         hp(op, FEATURES_OUT), hp(op, FEATURES_INP), rows,
@@ -179,7 +206,8 @@ function backward(p: usize, rows: i32): void {
     if (kind == OP_DENSE) {
       dense_backward(
         hp(op, DENSE_DINP), hp(op, DENSE_DW), hp(op, DENSE_DB), hp(op, DENSE_DOUT),
-        hp(op, DENSE_INP), hp(op, DENSE_W), rows, hi(op, DENSE_C), hi(op, DENSE_OC),
+        hp(op, DENSE_INP), hp(op, DENSE_W), rows * hi(op, DENSE_T), hi(op, DENSE_C),
+        hi(op, DENSE_OC),
       );
     } else if (kind == OP_ACT) {
       const dinp = hp(op, ACT_DINP);
@@ -230,8 +258,64 @@ function backward(p: usize, rows: i32): void {
       );
     } else if (kind == OP_ADD) {
       add_backward(hp(op, ADD_DA), hp(op, ADD_DB), hp(op, ADD_DOUT), rows * hi(op, ADD_WIDTH));
+    } else if (kind == OP_EMBEDDING) {
+      embedding_backward(
+        hp(op, EMBEDDING_DWEIGHT), hp(op, EMBEDDING_DOUT), hp(op, EMBEDDING_IDS), rows,
+        hi(op, EMBEDDING_T), hi(op, EMBEDDING_V), hi(op, EMBEDDING_D),
+      );
+    } else if (kind == OP_RECURRENT) {
+      recurrentBackward(p, op, rows);
     }
-    // OP_FEATURES has nothing to do: no gradient flows to the data.
+    // OP_FEATURES and OP_ONEHOT have nothing to do: no gradient flows to the data.
+  }
+}
+
+function recurrentForward(op: usize, rows: i32): void {
+  const cell = hi(op, RECURRENT_CELL);
+  const out = hp(op, RECURRENT_OUT);
+  const work = hp(op, RECURRENT_WORK);
+  const inp = hp(op, RECURRENT_INP);
+  const wih = hp(op, RECURRENT_WIH);
+  const whh = hp(op, RECURRENT_WHH);
+  const bih = hp(op, RECURRENT_BIH);
+  const bhh = hp(op, RECURRENT_BHH);
+  const T = hi(op, RECURRENT_T);
+  const D = hi(op, RECURRENT_D);
+  const H = hi(op, RECURRENT_H);
+  const seq = hi(op, RECURRENT_SEQ);
+  if (cell == CELL_RNN) rnn_forward(out, work, inp, wih, whh, bih, bhh, rows, T, D, H, seq);
+  else if (cell == CELL_LSTM) lstm_forward(out, work, inp, wih, whh, bih, bhh, rows, T, D, H, seq);
+  else gru_forward(out, work, inp, wih, whh, bih, bhh, rows, T, D, H, seq);
+}
+
+/**
+ * Backpropagation through time of a recurrent record. Its per-step gradient norms go to row
+ * H_SLOT of its health history (one row of T values per training step of the call).
+ */
+function recurrentBackward(p: usize, op: usize, rows: i32): void {
+  const cell = hi(op, RECURRENT_CELL);
+  const T = hi(op, RECURRENT_T);
+  const D = hi(op, RECURRENT_D);
+  const H = hi(op, RECURRENT_H);
+  const seq = hi(op, RECURRENT_SEQ);
+  let health = hp(op, RECURRENT_HEALTH);
+  if (health != 0) health += <usize>(hi(p, H_SLOT) * T) << 2;
+  const dinp = hp(op, RECURRENT_DINP);
+  const dwih = hp(op, RECURRENT_DWIH);
+  const dwhh = hp(op, RECURRENT_DWHH);
+  const dbih = hp(op, RECURRENT_DBIH);
+  const dbhh = hp(op, RECURRENT_DBHH);
+  const dout = hp(op, RECURRENT_DOUT);
+  const work = hp(op, RECURRENT_WORK);
+  const inp = hp(op, RECURRENT_INP);
+  const wih = hp(op, RECURRENT_WIH);
+  const whh = hp(op, RECURRENT_WHH);
+  if (cell == CELL_RNN) {
+    rnn_backward(dinp, dwih, dwhh, dbih, dbhh, health, dout, work, inp, wih, whh, rows, T, D, H, seq);
+  } else if (cell == CELL_LSTM) {
+    lstm_backward(dinp, dwih, dwhh, dbih, dbhh, health, dout, work, inp, wih, whh, rows, T, D, H, seq);
+  } else {
+    gru_backward(dinp, dwih, dwhh, dbih, dbhh, health, dout, work, inp, wih, whh, rows, T, D, H, seq);
   }
 }
 
@@ -266,7 +350,8 @@ function batchnormForward(op: usize, rows: i32, mode: i32): void {
 }
 
 /** Mean loss of the rows in the batch buffers; also writes the head (probabilities for CCE). */
-function lossForward(p: usize, rows: i32): f32 {
+function lossForward(p: usize, examples: i32): f32 {
+  const rows = examples * hi(p, H_POSITIONS);
   const kind = hi(p, H_LOSS);
   const width = hi(p, H_OUT_W);
   if (kind == 0) return mse_forward(hp(p, H_LOGITS), hp(p, H_YBUF), rows * width);
@@ -274,7 +359,8 @@ function lossForward(p: usize, rows: i32): f32 {
   return softmax_ce_forward(hp(p, H_HEAD), hp(p, H_LOGITS), hp(p, H_YBUF), rows, width);
 }
 
-function lossBackward(p: usize, rows: i32): void {
+function lossBackward(p: usize, examples: i32): void {
+  const rows = examples * hi(p, H_POSITIONS);
   const kind = hi(p, H_LOSS);
   const width = hi(p, H_OUT_W);
   if (kind == 0) mse_backward(hp(p, H_DLOGITS), hp(p, H_LOGITS), hp(p, H_YBUF), rows * width);
@@ -283,7 +369,8 @@ function lossBackward(p: usize, rows: i32): void {
 }
 
 /** Correct answers among the rows (classification, or MSE scored at 0.5), else 0. */
-function correct(p: usize, rows: i32): i32 {
+function correct(p: usize, examples: i32): i32 {
+  const rows = examples * hi(p, H_POSITIONS);
   const kind = hi(p, H_LOSS);
   if (kind == 0 && hi(p, H_SCORE) == 1) {
     return accuracy_threshold(hp(p, H_LOGITS), hp(p, H_YBUF), rows * hi(p, H_OUT_W));
@@ -382,6 +469,7 @@ export function program_train(p: usize, steps: i32): i32 {
   hset(p, H_STATUS, 0);
   for (let s = 0; s < steps; s++) {
     gatherBatch(p, batch);
+    hset(p, H_SLOT, s);
     memory.fill(hp(p, H_ZERO_START), 0, <usize>hi(p, H_ZERO_BYTES));
     forward(p, batch, MODE_TRAIN);
     const loss = lossForward(p, batch);
@@ -429,8 +517,9 @@ export function program_eval(p: usize, split: i32, rows: i32): f64 {
     forward(p, rows, MODE_EVAL);
     const kind = hi(p, H_LOSS);
     const width = hi(p, H_OUT_W);
-    if (kind == 1) sigmoid_forward(hp(p, H_HEAD), hp(p, H_LOGITS), rows * width);
-    else if (kind == 2) softmax_forward(hp(p, H_HEAD), hp(p, H_LOGITS), rows, width);
+    const answers = rows * hi(p, H_POSITIONS);
+    if (kind == 1) sigmoid_forward(hp(p, H_HEAD), hp(p, H_LOGITS), answers * width);
+    else if (kind == 2) softmax_forward(hp(p, H_HEAD), hp(p, H_LOGITS), answers, width);
     return 0;
   }
   const x = hp(p, H_SPLITS + 3 * split);
@@ -461,6 +550,7 @@ export function program_eval(p: usize, split: i32, rows: i32): f64 {
  * `draw` = 0 the probe mode of `program_loss`, so a finite-difference check can compare the two.
  */
 export function program_gradient(p: usize, rows: i32, draw: i32): f32 {
+  hset(p, H_SLOT, 0);
   memory.fill(hp(p, H_ZERO_START), 0, <usize>hi(p, H_ZERO_BYTES));
   forward(p, rows, draw ? MODE_TRAIN : MODE_PROBE);
   const loss = lossForward(p, rows);

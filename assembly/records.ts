@@ -51,6 +51,8 @@ export const H_L2LIST: i32 = 57; // ptr: NL2 (pointer, length) pairs of the pena
 export const H_XU8: i32 = 58; // i32: 1: the splits' inputs are u8 pixels, scaled by XSCALE as they are gathered
 export const H_XSCALE: i32 = 59; // f32: input value of one pixel step (1/255, 1/16)
 export const H_OPLIST: i32 = 60; // ptr: NOPS addresses of the op records, in forward order
+export const H_POSITIONS: i32 = 61; // i32: answers per example the loss averages over: the steps of a sequence scored at every step, else 1
+export const H_SLOT: i32 = 62; // i32: the step's index within the current program_train call (its row of the per-step histories)
 
 // Every op record: [kind, words, …fields, …tail].
 export const REC_KIND: i32 = 0;
@@ -68,6 +70,7 @@ export const DENSE_DW: i32 = 8; // ptr
 export const DENSE_DB: i32 = 9; // ptr
 export const DENSE_C: i32 = 10; // i32
 export const DENSE_OC: i32 = 11; // i32
+export const DENSE_T: i32 = 12; // i32
 
 // act: an activation function over width values per row
 export const OP_ACT: i32 = 2;
@@ -171,3 +174,43 @@ export const ADD_DOUT: i32 = 5; // ptr
 export const ADD_DA: i32 = 6; // ptr
 export const ADD_DB: i32 = 7; // ptr
 export const ADD_WIDTH: i32 = 8; // i32
+
+// embedding: out[B,T,D] = weight[ids[B,T]] with weight [V,D]; ids are exact integers stored as f32
+export const OP_EMBEDDING: i32 = 10;
+export const EMBEDDING_OUT: i32 = 2; // ptr
+export const EMBEDDING_IDS: i32 = 3; // ptr
+export const EMBEDDING_WEIGHT: i32 = 4; // ptr
+export const EMBEDDING_DWEIGHT: i32 = 5; // ptr
+export const EMBEDDING_DOUT: i32 = 6; // ptr
+export const EMBEDDING_T: i32 = 7; // i32
+export const EMBEDDING_V: i32 = 8; // i32
+export const EMBEDDING_D: i32 = 9; // i32
+
+// onehot: out[B,T,V]: one row of V values per id, 1 at the id, 0 elsewhere
+export const OP_ONEHOT: i32 = 11;
+export const ONEHOT_OUT: i32 = 2; // ptr
+export const ONEHOT_IDS: i32 = 3; // ptr
+export const ONEHOT_T: i32 = 4; // i32
+export const ONEHOT_V: i32 = 5; // i32
+
+// recurrent: an RNN (cell 0), LSTM (1) or GRU (2) over inp[B,T,D] with PyTorch's weights [G·H, D], [G·H, H]; out [B,T,H] (seq 1) or [B,H]; health [HISTORY, T] per-step gradient norms
+export const OP_RECURRENT: i32 = 12;
+export const RECURRENT_CELL: i32 = 2; // i32
+export const RECURRENT_OUT: i32 = 3; // ptr
+export const RECURRENT_WORK: i32 = 4; // ptr
+export const RECURRENT_INP: i32 = 5; // ptr
+export const RECURRENT_WIH: i32 = 6; // ptr
+export const RECURRENT_WHH: i32 = 7; // ptr
+export const RECURRENT_BIH: i32 = 8; // ptr
+export const RECURRENT_BHH: i32 = 9; // ptr
+export const RECURRENT_DOUT: i32 = 10; // ptr
+export const RECURRENT_DINP: i32 = 11; // ptr
+export const RECURRENT_DWIH: i32 = 12; // ptr
+export const RECURRENT_DWHH: i32 = 13; // ptr
+export const RECURRENT_DBIH: i32 = 14; // ptr
+export const RECURRENT_DBHH: i32 = 15; // ptr
+export const RECURRENT_HEALTH: i32 = 16; // ptr
+export const RECURRENT_T: i32 = 17; // i32
+export const RECURRENT_D: i32 = 18; // i32
+export const RECURRENT_H: i32 = 19; // i32
+export const RECURRENT_SEQ: i32 = 20; // i32

@@ -30,7 +30,9 @@ export function init_normal(out: usize, N: i32, std: f32, state: usize): void {
  * w[OC, C, K, K]: C·K·K and OC·K·K): scheme 0 xavier_uniform, bound √(6/(fan_in+fan_out));
  * 1 xavier_normal, std √(2/(fan_in+fan_out)); 2 he_uniform, bound √(6/fan_in); 3 he_normal, std
  * √(2/fan_in) (PyTorch's kaiming_* with a = 0 and mode fan_in); 4 zeros (PyTorch's zeros_) and
- * 5 ones (a norm layer's scale), which draw nothing, so every seed starts from the same values.
+ * 5 ones (a norm layer's scale), which draw nothing, so every seed starts from the same values;
+ * 6 uniform with bound 1/√fan_in (PyTorch's default for every weight and bias of nn.RNN, nn.LSTM
+ * and nn.GRU, with fan_in the hidden size); 7 normal with std 1 (nn.Embedding's default).
  * Any other scheme traps: it is an engine bug, not a choice.
  */
 export function init_weights(w: usize, N: i32, fanIn: i32, fanOut: i32, scheme: i32, state: usize): void {
@@ -54,6 +56,12 @@ export function init_weights(w: usize, N: i32, fanIn: i32, fanOut: i32, scheme: 
       break;
     case 5:
       for (let i = 0; i < N; i++) store<f32>(w + (<usize>i << 2), 1);
+      break;
+    case 6:
+      init_uniform(w, N, <f32>(1.0 / sqrt<f64>(fi)), state);
+      break;
+    case 7:
+      init_normal(w, N, 1, state);
       break;
     default:
       unreachable();

@@ -23,6 +23,8 @@ export const USAGE = `Usage:
                        --optimizers sgd,adam,… (1 to 4) [--lr X or X,Y,… (one per optimizer)]
                        [--steps N] [--seed N] [--batch N] [the optimizer settings above] [--json]
   neural-journey eval  --load MODEL --data NAME|FILE.csv [--target COLUMN] [--seed N] [--json]
+  neural-journey sample --load MODEL [--prompt TEXT] [--length N] [--temperature X]
+                       [--top-k N] [--count N] [--seed N] [--json]
   neural-journey serve [--port N] [--db FILE] [--host H]
 
 Data names: ${DATASET_NAMES.join(', ')}; or a CSV file with a header row.
@@ -33,6 +35,9 @@ Optimizer settings: --momentum and --nesterov (momentum), --beta1 and --beta2 (a
 race trains one network with each optimizer from the same starting weights on the same
   batches and reports each lane's curve (every 25 steps) and its start and final weightsHash;
   a lane that diverges stops and is reported in the results (exit code 0).
+sample writes text with a model trained on symbols (names, text): each next symbol is drawn
+  from its predictions, --temperature (default 1; 0 always the likeliest) and --top-k (default
+  0: any symbol) shape the draw; --count samples, each from seed, seed+1, …
 serve runs the classroom server (default port 8080, database classroom.db, host 127.0.0.1;
   --host 0.0.0.0 lets the class's computers reach it): the built game (npm run build) and
   the teacher's dashboard at /teacher.html.
@@ -68,6 +73,11 @@ export const FLAGS = {
   port: { type: 'string' },
   db: { type: 'string' },
   host: { type: 'string' },
+  prompt: { type: 'string' },
+  length: { type: 'string' },
+  temperature: { type: 'string' },
+  'top-k': { type: 'string' },
+  count: { type: 'string' },
 } as const satisfies Record<string, { type: 'string' | 'boolean' }>;
 export type FlagName = keyof typeof FLAGS;
 
@@ -131,6 +141,9 @@ export function listFlag(flags: Map<string, string>, name: FlagName): string[] |
   return items;
 }
 
+/** The flags of `sample`, which apply to no other command. */
+export const SAMPLE_FLAGS: readonly FlagName[] = ['prompt', 'length', 'temperature', 'top-k', 'count'];
+
 /** The flags of `serve`, which apply to no other command. */
 export const SERVE_FLAGS: readonly FlagName[] = ['port', 'db', 'host'];
 
@@ -193,7 +206,7 @@ export function parseArgs(argv: readonly string[]): {
   }
   if (command === undefined) {
     if (flags.size === 0 || flags.has('help')) return { command: 'help', flags };
-    throw new UsageError('the command comes first: train, eval, race or serve');
+    throw new UsageError('the command comes first: train, eval, race, sample or serve');
   }
   return { command, flags };
 }

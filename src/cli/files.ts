@@ -214,6 +214,9 @@ export function dataRecord(
   const targets = scale(data.targetStandardization);
   if (features) record.standardization = features;
   if (targets) record.targetStandardization = targets;
+  const seq = 'sequence' in data ? data.sequence : undefined;
+  if (seq?.vocab) record.vocab = [...seq.vocab];
+  if (seq?.separator !== undefined) record.separator = seq.separator;
   return record;
 }
 

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { DataError, type Dataset, type ImageDataset } from '../data/dataset.js';
+import { DataError } from '../data/dataset.js';
 import { LIMITS, clip, clipPath } from '../engine/limits.js';
 import {
   ModelFileError,
@@ -17,7 +17,7 @@ import {
 } from '../engine/model-file.js';
 import { parseOptions, type TrainOptions } from '../engine/options.js';
 import { formatShort as fmt } from '../engine/format.js';
-import { Learner, type Divergence, type SplitName } from '../engine/learner.js';
+import { Learner, type Divergence, type LearnerData, type SplitName } from '../engine/learner.js';
 import { SpecError, parseSpec, type ModelSpec } from '../engine/spec.js';
 import { loadKernelModule } from '../node/kernel-file.js';
 import {
@@ -31,8 +31,10 @@ import {
   numberFlag,
   seedFlag,
   RACE_ONLY,
+  SAMPLE_FLAGS,
 } from './args.js';
 import { race } from './race.js';
+import { sample } from './sample.js';
 import {
   InputError,
   readJson,
@@ -98,10 +100,10 @@ export interface Outcome {
 }
 
 /** Builds the learner; an engine refusal is reported with the flags' names. */
-function makeLearner(
+export function makeLearner(
   module: WebAssembly.Module,
   spec: ModelSpec,
-  data: Dataset | ImageDataset,
+  data: LearnerData,
   options: TrainOptions,
   seed: number,
 ): Learner {
@@ -114,7 +116,7 @@ function makeLearner(
 }
 
 /** Puts a model file's parameters, step and (unless `fresh`) training state into `learner`. */
-function loadInto(learner: Learner, model: ModelFile, path: string, fresh: boolean): void {
+export function loadInto(learner: Learner, model: ModelFile, path: string, fresh: boolean): void {
   const file = clipPath(path);
   try {
     learner.loadStateDict(model.params, model.step, model.buffers ?? []);
@@ -435,6 +437,10 @@ export async function run(argv: readonly string[]): Promise<Outcome> {
       if (flags.has(flag) && (command === 'train' || command === 'eval' || command === 'race'))
         throw new UsageError(`--${flag} applies to serve only`);
     }
+    if (command === 'sample') return await sample(flags);
+    for (const flag of SAMPLE_FLAGS) {
+      if (flags.has(flag)) throw new UsageError(`--${flag} applies to sample only`);
+    }
     if (command === 'race') return await race(flags);
     for (const flag of RACE_ONLY) {
       if (flags.has(flag) && (command === 'train' || command === 'eval'))
@@ -442,7 +448,9 @@ export async function run(argv: readonly string[]): Promise<Outcome> {
     }
     if (command === 'train') return await train(flags);
     if (command === 'eval') return await evaluate(flags);
-    throw new UsageError(`unknown command "${clip(command)}" (use train, eval, race or serve)`);
+    throw new UsageError(
+      `unknown command "${clip(command)}" (use train, eval, race, sample or serve)`,
+    );
   } catch (error) {
     if (
       error instanceof UsageError ||

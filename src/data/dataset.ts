@@ -29,6 +29,11 @@ export interface SequenceInfo {
   readonly features: number;
   /** The symbols of a token sequence: id i stands for vocab[i]. */
   readonly vocab?: readonly string[];
+  /**
+   * The symbol between items of a token stream (the '.' between names): a sample starts after
+   * it and ends at the next one.
+   */
+  readonly separator?: string;
   readonly perPosition: boolean;
 }
 

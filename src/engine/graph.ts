@@ -12,8 +12,8 @@ export interface Value {
   id: number;
   name: string;
   shape: number[];
-  /** `chw` for images (NCHW with the batch first), `flat` for vectors. */
-  layout: 'flat' | 'chw';
+  /** `chw` for images (NCHW with the batch first), `seq` for sequences [T, D], `flat` for vectors. */
+  layout: 'flat' | 'seq' | 'chw';
   dtype: 'f32';
   /** The node that writes it; null for the network's input. */
   producer: number | null;
@@ -76,8 +76,13 @@ export class Builder implements GraphBuilder {
   constructor(
     private readonly issues: Issues,
     inputShape: Shape,
+    readonly vocab: number | null = null,
   ) {
     this.cur = this.value('input', inputShape, null, null);
+  }
+
+  get atInput(): boolean {
+    return this.cur === 0;
   }
 
   get shape(): Shape {
@@ -202,7 +207,7 @@ export class Builder implements GraphBuilder {
       id,
       name,
       shape: [...shape],
-      layout: shape.length === 3 ? 'chw' : 'flat',
+      layout: shape.length === 3 ? 'chw' : shape.length === 2 ? 'seq' : 'flat',
       dtype: 'f32',
       producer,
       aliasOf,

@@ -6,11 +6,15 @@
 import type { Arena } from './arena.js';
 import type { Tensor } from './plan.js';
 import { H } from './records.js';
-import type { Network } from './spec.js';
+import type { SampleOptions } from './learner-types.js';
+import { LIMITS } from './limits.js';
+import { Issues, SpecError, checkInt, checkNumber, type Network } from './spec.js';
+import { checkSeed } from './learner-types.js';
 
 /**
  * Predictions for `rows` examples `x` [rows, inputs] (already standardised like the data):
- * probabilities for BCE/CCE, values for MSE, as a new [rows, outputs] array.
+ * probabilities for BCE/CCE, values for MSE, as a new [rows, outputs] array ([rows, steps,
+ * outputs] for a sequence scored at every step).
  */
 export function predict(
   arena: Arena,
@@ -23,7 +27,7 @@ export function predict(
   if (!Number.isInteger(rows) || rows < 0 || x.length !== rows * inputs) {
     throw new Error(`predict needs rows × ${inputs} values, got ${x.length}`);
   }
-  const outputs = network.outputs;
+  const outputs = network.positions * network.outputs;
   const out = new Float32Array(rows * outputs);
   const input = arena.view('input') as Float32Array;
   const head = new Float32Array(k.memory.buffer, arena.words[H.HEAD]!, arena.plan.rows * outputs);
@@ -122,4 +126,69 @@ function writeRows(arena: Arena, network: Network, x: Float32Array, y: Float32Ar
   (arena.view('input') as Float32Array).set(x);
   (arena.view('target') as Float32Array).set(y);
   return rows;
+}
+
+/**
+ * Generates `length` tokens after `prompt` (token ids), one at a time: each is drawn from the
+ * network's scores at the last position of the latest `steps` tokens, softened by `temperature`
+ * (0: always the likeliest) and cut to the `topK` likeliest (0: all), with the kernel's PRNG
+ * seeded by `seed`, so the same model, prompt and seed give the same tokens everywhere. Stops
+ * early after `stop` (an id, e.g. the end of a name). Needs token data scored at every step; the
+ * positions after the window are filled with id 0, which the earlier positions never see.
+ */
+export function sample(
+  arena: Arena,
+  network: Network,
+  prompt: readonly number[],
+  length: number,
+  options: SampleOptions,
+): number[] {
+  const seq = network.spec.inputs;
+  const vocab = network.outputs;
+  if (
+    network.positions !== seq ||
+    network.task !== 'multiclass' ||
+    network.inputShape.length !== 1
+  ) {
+    throw new SpecError([
+      'sample needs a network that reads symbols and predicts the next one at every step',
+    ]);
+  }
+  const issues = new Issues();
+  checkInt(issues, 'length', length, 1, LIMITS.maxSampleLength);
+  checkNumber(issues, 'temperature', options.temperature, 0, 10);
+  checkInt(issues, 'topK', options.topK, 0, vocab);
+  checkSeed(options.seed);
+  if (options.stop !== undefined) checkInt(issues, 'stop', options.stop, 0, vocab - 1);
+  prompt.forEach((id, i) => checkInt(issues, `prompt[${i}]`, id, 0, vocab - 1));
+  if (prompt.length === 0 || prompt.length > LIMITS.maxSampleLength) {
+    issues.add('prompt', `must hold 1 to ${LIMITS.maxSampleLength} tokens, got ${prompt.length}`);
+  }
+  issues.throwIfAny();
+  const k = arena.live();
+  const state = arena.ptr('rng.sample');
+  k.rng_seed(state, options.seed);
+  const input = arena.view('input') as Float32Array;
+  const logits = arena.words[H.LOGITS]!;
+  const context = [...prompt];
+  const out: number[] = [];
+  for (let i = 0; i < length; i++) {
+    const window = context.slice(-seq);
+    input.fill(0, 0, seq);
+    input.set(window, 0);
+    k.program_eval(arena.program, 3, 1);
+    const at = logits + (window.length - 1) * vocab * 4;
+    const token = k.sample_token(
+      at,
+      arena.ptr('sample.work'),
+      vocab,
+      options.temperature,
+      options.topK,
+      state,
+    );
+    out.push(token);
+    context.push(token);
+    if (token === options.stop) break;
+  }
+  return out;
 }

@@ -2,11 +2,11 @@
  * The learner's public types, the data it accepts and the checks on them, and the weights hash:
  * what the command line, the worker, the race and the classroom server share with the learner.
  */
-import type { Dataset } from '../data/dataset.js';
+import type { Dataset, SequenceInfo } from '../data/dataset.js';
 import type { Divergence } from './divergence.js';
 import { LIMITS } from './limits.js';
 import type { Tensor } from './plan.js';
-import { Issues, SpecError, checkInt } from './spec.js';
+import { Issues, SpecError, checkInt, type SequenceShape } from './spec.js';
 
 export type SplitName = 'train' | 'validation' | 'test';
 
@@ -72,6 +72,29 @@ export interface LearnerData {
     readonly scale: number;
   };
   readonly targetStandardization?: Dataset['targetStandardization'];
+  /** Sequence data: steps, and token ids (a vocabulary) or values per step. */
+  readonly sequence?: Dataset['sequence'];
+}
+
+/** The engine's view of a sequence data set's layout. */
+export function sequenceShape(seq: SequenceInfo): SequenceShape {
+  return {
+    steps: seq.steps,
+    features: seq.features,
+    ...(seq.vocab ? { vocab: seq.vocab.length } : {}),
+    perPosition: seq.perPosition,
+  };
+}
+
+/** How `Learner.sample` draws each next token. */
+export interface SampleOptions {
+  /** Divides the scores before the softmax: below 1 bolder, above 1 wilder; 0 always the likeliest. */
+  temperature: number;
+  /** Only the k likeliest tokens may be drawn; 0: any. */
+  topK: number;
+  seed: number;
+  /** A token id that ends the sample (the end of a name). */
+  stop?: number;
 }
 
 /** Checks the data's split sizes against the limits and the batch size. */
@@ -84,10 +107,38 @@ export function checkLearnerData(data: LearnerData, batch: number): void {
     }
   }
   if (data.train.n < 1) throw new SpecError(['data.train must hold at least one row']);
+  if (data.sequence) checkSequence(data);
   if (batch > data.train.n) {
     throw new SpecError([
       `options.batch must be at most ${data.train.n}, the rows of the training split, got ${batch}`,
     ]);
+  }
+}
+
+/**
+ * Checks a sequence data set's layout against its sizes, and that every token id is a whole
+ * number within the vocabulary: an embedding indexes its table with them.
+ */
+function checkSequence(data: LearnerData): void {
+  const seq = data.sequence!;
+  const perStep = seq.vocab ? 1 : seq.features;
+  if (!Number.isInteger(seq.steps) || seq.steps < 1 || seq.steps * perStep !== data.inputs) {
+    throw new SpecError([
+      `data.sequence.steps (${seq.steps}) × ${seq.vocab ? 'one id' : `${seq.features} values`} per step must equal data.inputs (${data.inputs})`,
+    ]);
+  }
+  if (!seq.vocab) return;
+  const V = seq.vocab.length;
+  for (const split of ['train', 'validation', 'test'] as const) {
+    const x = data[split].x;
+    for (let i = 0; i < data[split].n * data.inputs; i++) {
+      const id = x[i]!;
+      if (!Number.isInteger(id) || id < 0 || id >= V) {
+        throw new SpecError([
+          `data.${split}.x[${i}] must be a token id, a whole number from 0 to ${V - 1}, got ${id}`,
+        ]);
+      }
+    }
   }
 }
 

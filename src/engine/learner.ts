@@ -9,15 +9,17 @@ import type { Split } from '../data/dataset.js';
 import { Arena, type Snapshot } from './arena.js';
 import {
   checkLearnerData,
+  sequenceShape,
   checkSeed,
   hashParams,
   type Evaluation,
   type LearnerData,
+  type SampleOptions,
   type SplitName,
   type StepResult,
   type TensorInfo,
 } from './learner-types.js';
-import { gradientOf, lossOf, predict, probe } from './inspect.js';
+import { gradientOf, lossOf, predict, probe, sample } from './inspect.js';
 import { LIMITS } from './limits.js';
 import { parseOptions, type TrainOptions } from './options.js';
 import { HISTORY_CAPACITY, planArena, type Plan } from './plan.js';
@@ -47,7 +49,8 @@ import {
 const SPLIT_INDEX: Record<SplitName, number> = { train: 0, validation: 1, test: 2 };
 
 /** The kernel's scheme number for a scale that starts at 1 (`init_weights`). */
-const INIT_ONES = 5;
+/** Kernel codes of the schemes a spec cannot choose, which op types declare for their parameters. */
+const INIT_CODE = { ones: 5, recurrent: 6, normal: 7 } as const;
 
 /** Largest magnitude `setParam` writes: far beyond any trained weight, far below overflow. */
 const MAX_PARAM = 1e6;
@@ -84,6 +87,8 @@ export class Learner {
     gradNorm: 0,
     diverged: null,
   };
+  /** Row of the recurrent layers' health histories that holds the latest step, or −1: none yet. */
+  private healthSlot = -1;
   /** What tells an overshooting learning rate from an exploding gradient, and the divergence. */
   private readonly watch = new DivergenceWatch();
 
@@ -115,8 +120,9 @@ export class Learner {
       outputs: data.outputs,
       task: data.task,
       dataName: data.name,
+      ...(data.sequence ? { sequence: sequenceShape(data.sequence) } : {}),
     });
-    const targetWidth = data.task === 'multiclass' ? 1 : data.outputs;
+    const targetWidth = this.network.positions * (data.task === 'multiclass' ? 1 : data.outputs);
     this.plan = planArena(this.network, this.options, {
       inputs: data.inputs,
       targetWidth,
@@ -152,7 +158,10 @@ export class Learner {
     kernel.rng_seed(this.arena.ptr('rng.train'), (this.seed ^ TRAIN_STREAM) >>> 0);
     for (const p of this.plan.params) {
       const { decl } = p;
-      const scheme = decl.init === 'ones' ? INIT_ONES : INITS.indexOf(decl.init);
+      const scheme =
+        decl.init in INIT_CODE
+          ? INIT_CODE[decl.init as keyof typeof INIT_CODE]
+          : INITS.indexOf(decl.init as (typeof INITS)[number]);
       // Biases start at 0 without a draw, as before; every other scheme goes through the kernel.
       if (decl.init === 'zeros' && !decl.decay) continue;
       kernel.init_weights(
@@ -202,6 +211,9 @@ export class Learner {
         correctSum += this.histCorrect[i]!;
       }
       this.watch.observe(this.histLoss, this.histNorm, done);
+      // A step stopped for its gradient ran backward: its health row shows the explosion.
+      const stopped = done < chunk && this.words[H.STATUS] === 2;
+      if (done > 0 || stopped) this.healthSlot = stopped ? done : done - 1;
       if (done > 0) {
         r.lastLoss = this.histLoss[done - 1]!;
         r.gradNorm = this.histNorm[done - 1]!;
@@ -309,7 +321,36 @@ export class Learner {
    * task is scored the same way, its output read as yes above 0.5); a row of classes is one answer.
    */
   private answersPerRow(): number {
-    return this.network.task === 'multiclass' ? 1 : this.network.outputs;
+    const { network } = this;
+    return network.positions * (network.task === 'multiclass' ? 1 : network.outputs);
+  }
+
+  /**
+   * The gradient's health along the sequence: for each recurrent layer (`1` for `1.weight_ih_l0`),
+   * ‖∂L/∂h(t)‖ over the batch at every step t of the latest training step, or none before the
+   * first. A plain RNN's norms fade toward the early steps (vanishing) or grow (exploding).
+   */
+  gradientHealth(): { layer: string; norms: Float32Array }[] {
+    if (this.healthSlot < 0) return [];
+    return this.plan.tensors
+      .filter((t) => t.name.endsWith('.health'))
+      .map((t) => {
+        const steps = t.shape[1]!;
+        const all = this.arena.view(t.name) as Float32Array;
+        const at = this.healthSlot * steps;
+        return { layer: t.name.slice(0, -'.health'.length), norms: all.slice(at, at + steps) };
+      });
+  }
+
+  /**
+   * Generates `length` tokens after `prompt` (token ids), one at a time: each is drawn from the
+   * network's scores at the last position of the latest `steps` tokens, softened by `temperature`
+   * (0: always the likeliest) and cut to the `topK` likeliest (0: all), with the kernel's PRNG
+   * seeded by `seed`, so the same model, prompt and seed give the same tokens everywhere. Stops
+   * early after `stop` (an id, e.g. the end of a name). Needs token data scored at every step.
+   */
+  sample(prompt: readonly number[], length: number, options: SampleOptions): number[] {
+    return sample(this.arena, this.network, prompt, length, options);
   }
 
   /** What this learner trains: the network as built, its full options and its seed. */

@@ -34,6 +34,8 @@ export const LIMITS = {
    * signed 32-bit step counter (and Adam's update counter) can count to without wrapping.
    */
   maxStepCount: 2_147_483_647,
+  /** Tokens one `sample` call may generate. */
+  maxSampleLength: 2000,
   /** Bytes of a spec file: a 64-layer spec is a few kilobytes, so 1 MiB is generous. */
   maxSpecFileBytes: 1024 * 1024,
   /**
@@ -91,3 +93,6 @@ export function overLimit(size: number, limit: number): string {
     ? `is ${size} bytes; the limit is ${limit} bytes (${b})`
     : `is ${a}; the limit is ${b}`;
 }
+
+/** Steps one `program_train` call may run; the learner splits longer requests. */
+export const HISTORY_CAPACITY = 1024;

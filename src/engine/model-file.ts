@@ -37,7 +37,14 @@ export interface ModelData {
   standardization?: ModelScale;
   /** The regression targets' standardisation (absent: the data's own numbers). */
   targetStandardization?: ModelScale;
+  /** Symbol data: its symbols in id order, so the model can write text without the data. */
+  vocab?: string[];
+  /** The symbol between items (the '.' between names), where a sample starts and ends. */
+  separator?: string;
 }
+
+/** Most symbols a model file's vocabulary may hold. */
+export const MAX_VOCAB = 256;
 
 /** A non-trainable buffer (batch-norm running statistics, `num_batches_tracked` as int32). */
 export interface ModelBuffer {
@@ -239,6 +246,8 @@ function decodeData(issues: Issues, d: unknown): ModelData | undefined {
     'target',
     'standardization',
     'targetStandardization',
+    'vocab',
+    'separator',
   ]);
   checkInt(issues, 'data.seed', d['seed'], 0, 0xffffffff);
   const data: ModelData = { name: d['name'], seed: d['seed'] as number };
@@ -250,6 +259,33 @@ function decodeData(issues: Issues, d: unknown): ModelData | undefined {
     if (d[key] === undefined) continue;
     const scale = decodeScale(issues, `data.${key}`, d[key]);
     if (scale) data[key] = scale;
+  }
+  const vocab = d['vocab'];
+  if (vocab !== undefined) {
+    const symbols =
+      Array.isArray(vocab) &&
+      vocab.length >= 2 &&
+      vocab.length <= MAX_VOCAB &&
+      vocab.every((v) => typeof v === 'string' && [...v].length === 1) &&
+      new Set(vocab).size === vocab.length;
+    if (symbols) data.vocab = [...(vocab as string[])];
+    else {
+      issues.add(
+        'data.vocab',
+        `must be a list of 2 to ${MAX_VOCAB} different single characters, got ${echo(vocab)}`,
+      );
+    }
+  }
+  const separator = d['separator'];
+  if (separator !== undefined) {
+    if (typeof separator === 'string' && data.vocab?.includes(separator)) {
+      data.separator = separator;
+    } else {
+      issues.add(
+        'data.separator',
+        `must be one of the symbols in data.vocab, got ${echo(separator)}`,
+      );
+    }
   }
   return data;
 }

@@ -11,7 +11,7 @@
  */
 import type { Graph, GraphNode } from './graph.js';
 import { inputShape } from './graph.js';
-import { LIMITS } from './limits.js';
+import { HISTORY_CAPACITY, LIMITS } from './limits.js';
 import { opDef, size, type ParamDecl } from './ops/index.js';
 import { OPTIMIZER_STATE, type TrainOptions } from './options.js';
 import { HEADER_WORDS, RECORDS } from './records.js';
@@ -52,7 +52,7 @@ export interface BufferTensor extends Tensor {
 /** Row counts of the three data splits. */
 export interface DataSizes {
   inputs: number;
-  /** Floats per target row: outputs for MSE/BCE, 1 (a class label) for CCE. */
+  /** Floats per target row: outputs for MSE/BCE, 1 (a class label) for CCE; times the steps of a sequence scored at every step. */
   targetWidth: number;
   train: number;
   validation: number;
@@ -61,8 +61,7 @@ export interface DataSizes {
   pixels?: boolean;
 }
 
-/** Steps one `program_train` call may run; the learner splits longer requests. */
-export const HISTORY_CAPACITY = 1024;
+export { HISTORY_CAPACITY } from './limits.js';
 /** Most rows evaluated per forward pass when scoring a whole split. */
 export const EVAL_ROWS = 256;
 
@@ -208,6 +207,8 @@ function layout(network: Network, options: TrainOptions, data: DataSizes, rows: 
   add('program', [programWords], 'i32');
   add('rng.init', [4], 'i32');
   add('rng.train', [4], 'i32');
+  add('rng.sample', [4], 'i32');
+  add('sample.work', [Math.max(4, network.outputs)]);
   add('order', [Math.max(1, data.train)], 'i32');
   add('history.loss', [HISTORY_CAPACITY]);
   add('history.gradNorm', [HISTORY_CAPACITY]);
@@ -239,7 +240,7 @@ function layout(network: Network, options: TrainOptions, data: DataSizes, rows: 
     const scratch = def.scratch?.(node.attrs, input, output, rows) ?? 0;
     if (scratch > 0) add(`${node.path}.scratch`, [scratch]);
   }
-  if (network.spec.loss !== 'mse') add('head', [rows, network.outputs]);
+  if (network.spec.loss !== 'mse') add('head', [rows, network.positions * network.outputs]);
 
   open('data');
   for (const split of ['train', 'validation', 'test'] as const) {

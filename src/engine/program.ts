@@ -52,6 +52,7 @@ export function writeProgram(
   words[H.DLOGITS] = ptr(`${output.name}.grad`);
   words[H.HEAD] = network.spec.loss === 'mse' ? ptr(output.name) : ptr('head');
   words[H.OUT_W] = network.outputs;
+  words[H.POSITIONS] = network.positions;
   words[H.XBUF] = ptr('input');
   words[H.YBUF] = ptr('target');
   words[H.PARAMS] = base + plan.regions.params.start;

@@ -105,6 +105,10 @@ export const H = {
   XSCALE: 59,
   /** ptr: NOPS addresses of the op records, in forward order */
   OPLIST: 60,
+  /** i32: answers per example the loss averages over: the steps of a sequence scored at every step, else 1 */
+  POSITIONS: 61,
+  /** i32: the step's index within the current program_train call (its row of the per-step histories) */
+  SLOT: 62,
 } as const;
 
 /** Words before a record's fields: its kind and its length in words. */
@@ -115,7 +119,7 @@ export const RECORDS = {
   /** out[B,OC] = inp[B,C]·wᵀ + b */
   dense: {
     kind: 1,
-    words: 12,
+    words: 13,
     tail: false,
     fields: {
       out: { at: 2, type: 'ptr' },
@@ -128,6 +132,7 @@ export const RECORDS = {
       db: { at: 9, type: 'ptr' },
       C: { at: 10, type: 'i32' },
       OC: { at: 11, type: 'i32' },
+      T: { at: 12, type: 'i32' },
     },
   },
   /** an activation function over width values per row */
@@ -270,6 +275,61 @@ export const RECORDS = {
       da: { at: 6, type: 'ptr' },
       db: { at: 7, type: 'ptr' },
       width: { at: 8, type: 'i32' },
+    },
+  },
+  /** out[B,T,D] = weight[ids[B,T]] with weight [V,D]; ids are exact integers stored as f32 */
+  embedding: {
+    kind: 10,
+    words: 10,
+    tail: false,
+    fields: {
+      out: { at: 2, type: 'ptr' },
+      ids: { at: 3, type: 'ptr' },
+      weight: { at: 4, type: 'ptr' },
+      dweight: { at: 5, type: 'ptr' },
+      dout: { at: 6, type: 'ptr' },
+      T: { at: 7, type: 'i32' },
+      V: { at: 8, type: 'i32' },
+      D: { at: 9, type: 'i32' },
+    },
+  },
+  /** out[B,T,V]: one row of V values per id, 1 at the id, 0 elsewhere */
+  onehot: {
+    kind: 11,
+    words: 6,
+    tail: false,
+    fields: {
+      out: { at: 2, type: 'ptr' },
+      ids: { at: 3, type: 'ptr' },
+      T: { at: 4, type: 'i32' },
+      V: { at: 5, type: 'i32' },
+    },
+  },
+  /** an RNN (cell 0), LSTM (1) or GRU (2) over inp[B,T,D] with PyTorch's weights [G·H, D], [G·H, H]; out [B,T,H] (seq 1) or [B,H]; health [HISTORY, T] per-step gradient norms */
+  recurrent: {
+    kind: 12,
+    words: 21,
+    tail: false,
+    fields: {
+      cell: { at: 2, type: 'i32' },
+      out: { at: 3, type: 'ptr' },
+      work: { at: 4, type: 'ptr' },
+      inp: { at: 5, type: 'ptr' },
+      wih: { at: 6, type: 'ptr' },
+      whh: { at: 7, type: 'ptr' },
+      bih: { at: 8, type: 'ptr' },
+      bhh: { at: 9, type: 'ptr' },
+      dout: { at: 10, type: 'ptr' },
+      dinp: { at: 11, type: 'ptr' },
+      dwih: { at: 12, type: 'ptr' },
+      dwhh: { at: 13, type: 'ptr' },
+      dbih: { at: 14, type: 'ptr' },
+      dbhh: { at: 15, type: 'ptr' },
+      health: { at: 16, type: 'ptr' },
+      T: { at: 17, type: 'i32' },
+      D: { at: 18, type: 'i32' },
+      H: { at: 19, type: 'i32' },
+      seq: { at: 20, type: 'i32' },
     },
   },
 } as const;

@@ -11,15 +11,19 @@ import {
   LAYERS,
   LAYER_TYPES,
   opDef,
+  showShape,
   type ActivationLayer,
   type AddLayer,
   type BatchnormLayer,
   type Conv2dLayer,
   type DenseLayer,
   type DropoutLayer,
+  type EmbeddingLayer,
   type FieldDef,
   type FlattenLayer,
+  type OnehotLayer,
   type PoolLayer,
+  type RecurrentLayer,
 } from './ops/index.js';
 import {
   FEATURES,
@@ -45,8 +49,11 @@ export type {
   Conv2dLayer,
   DenseLayer,
   DropoutLayer,
+  EmbeddingLayer,
   FlattenLayer,
+  OnehotLayer,
   PoolLayer,
+  RecurrentLayer,
 };
 
 export type LayerSpec =
@@ -57,7 +64,10 @@ export type LayerSpec =
   | PoolLayer
   | BatchnormLayer
   | FlattenLayer
-  | AddLayer;
+  | AddLayer
+  | EmbeddingLayer
+  | OnehotLayer
+  | RecurrentLayer;
 
 /**
  * A network as written by its author. `inputs` may be left out and is then taken from the data;
@@ -83,6 +93,28 @@ export interface TaskShape {
   task: 'regression' | 'binary' | 'multiclass';
   /** Used in messages, e.g. "the 3 classes of iris". */
   dataName?: string;
+  /** Sequence data: its steps, and how it is read and scored (`src/data/dataset.ts`). */
+  sequence?: SequenceShape;
+}
+
+/**
+ * The engine's view of a sequence data set: `steps` time steps of `features` values, or of token
+ * ids when `vocab` (the number of symbols) is given; with `perPosition` the network answers at
+ * every step ([steps, outputs]) and the loss and accuracy average over every step, as
+ * PyTorch's CrossEntropyLoss over logits reshaped to [B·T, outputs] does.
+ */
+export interface SequenceShape {
+  steps: number;
+  features: number;
+  vocab?: number;
+  perPosition: boolean;
+}
+
+/** The per-example input shape of a task: [D], [T] token ids, [T, D], or an image's. */
+export function inputShapeOf(shape: TaskShape): number[] {
+  const seq = shape.sequence;
+  if (seq) return seq.vocab !== undefined ? [seq.steps] : [seq.steps, seq.features];
+  return [...(shape.inputShape ?? [shape.inputs])];
 }
 
 /**
@@ -194,8 +226,10 @@ export interface Network {
   graph: Graph;
   /** The final sigmoid/softmax the BCE/CCE loss absorbed (still a module in PyTorch), or null. */
   folded: GraphNode | null;
-  /** Values per example of the network's output (the logits for BCE/CCE). */
+  /** Values per answer of the network's output (the logits for BCE/CCE). */
   outputs: number;
+  /** Answers per example: the steps of a sequence scored at every step, else 1. */
+  positions: number;
   summary: LayerSummary[];
   totalParams: number;
   /** Multiply-adds per example of one forward pass. */
@@ -241,8 +275,8 @@ export function buildNetwork(spec: ModelSpec, shape: TaskShape): Network {
     issues.add('loss', `must be bce (or mse) for a yes/no task${data}, got "cce"`);
   }
 
-  const inputShape = [...(shape.inputShape ?? [shape.inputs])];
-  const b = new Builder(issues, inputShape);
+  const inputShape = inputShapeOf(shape);
+  const b = new Builder(issues, inputShape, shape.sequence?.vocab ?? null);
   if (features && shape.inputs === 2) b.features({ features }, 'features');
   spec.layers.forEach((layer, i) => {
     LAYERS[layer.type].build(layer as unknown as Record<string, unknown>, i, b);
@@ -278,7 +312,14 @@ export function buildNetwork(spec: ModelSpec, shape: TaskShape): Network {
   const weighted = b.nodes.filter((n) => opDef(n.op).params);
   const lastWeighted = weighted[weighted.length - 1];
   const outShape = b.values[b.current]!.shape;
-  const width = outShape.length === 1 ? outShape[0]! : -1;
+  const perPosition = shape.sequence?.perPosition === true;
+  const positions = perPosition ? shape.sequence!.steps : 1;
+  const width =
+    outShape.length === 1 && !perPosition
+      ? outShape[0]!
+      : outShape.length === 2 && perPosition && outShape[0] === positions
+        ? outShape[1]!
+        : -1;
   if (!lastWeighted) {
     if (b.ok) issues.add('layers', 'need at least one dense layer');
   } else if (b.ok && width !== shape.outputs) {
@@ -288,7 +329,17 @@ export function buildNetwork(spec: ModelSpec, shape: TaskShape): Network {
         : shape.task === 'binary'
           ? `one yes/no output${data}`
           : `the ${shape.outputs} target${shape.outputs > 1 ? 's' : ''}${data}`;
-    if (width < 0) {
+    if (width < 0 && perPosition) {
+      issues.add(
+        `layers[${last}]`,
+        `ends on ${showShape(outShape)}, but this data wants an answer at each of its ${positions} steps, [${positions}, ${shape.outputs}]: keep every step (a recurrent layer with "every step" on, no flatten) and end with a dense layer of ${shape.outputs} units`,
+      );
+    } else if (width < 0 && outShape.length === 2) {
+      issues.add(
+        `layers[${last}]`,
+        `ends on a sequence ${showShape(outShape)}, but this data wants one answer per example: end the recurrent part on its last step ("every step" off), or flatten, then a dense layer of ${shape.outputs} units`,
+      );
+    } else if (width < 0) {
       issues.add(
         `layers[${last}]`,
         `ends on a [${outShape.join(', ')}] image; flatten it and end with a dense layer of ${shape.outputs} units to match ${what}`,
@@ -309,6 +360,7 @@ export function buildNetwork(spec: ModelSpec, shape: TaskShape): Network {
     graph: b.graph(),
     folded: b.folded,
     outputs: width,
+    positions,
     summary: b.summary,
     totalParams: b.totalParams,
     totalMacs: b.totalMacs,

@@ -64,6 +64,50 @@ function images(
   };
 }
 
+/**
+ * Sequences of `steps` steps: token ids from a vocabulary of `vocab` symbols (features 0), or
+ * `features` values per step; targets at every step or one per example.
+ */
+function sequences(
+  task: Dataset['task'],
+  steps: number,
+  outputs: number,
+  perPosition: boolean,
+  { vocab = 0, features = 1 } = {},
+  n = 12,
+): LearnerData {
+  const perStep = vocab > 0 ? 1 : features;
+  const answers = perPosition ? steps : 1;
+  const split = (seed: number) => ({
+    x:
+      vocab > 0
+        ? Float32Array.from({ length: n * steps }, (_, i) => (i * 7 + seed * 3 + (i >> 2)) % vocab)
+        : testValues(n * steps * perStep, seed),
+    y:
+      task === 'multiclass'
+        ? Float32Array.from({ length: n * answers }, (_, i) => (i * 5 + seed) % outputs)
+        : task === 'binary'
+          ? Float32Array.from({ length: n * answers * outputs }, (_, i) => (i * 3 + seed) % 2)
+          : testValues(n * answers * outputs, seed + 40),
+    n,
+  });
+  return {
+    name: 'sequences',
+    task,
+    inputs: steps * perStep,
+    outputs,
+    train: split(7),
+    validation: split(8),
+    test: split(9),
+    sequence: {
+      steps,
+      features: perStep,
+      perPosition,
+      ...(vocab > 0 ? { vocab: Array.from({ length: vocab }, (_, i) => String(i)) } : {}),
+    },
+  };
+}
+
 /** The first `rows` training rows as the network sees them. */
 function batchOf(data: LearnerData, rows: number): { x: Float32Array; y: Float32Array } {
   const x = new Float32Array(rows * data.inputs);
@@ -170,6 +214,40 @@ const CASES: Case[] = [
       { type: 'dense', units: 3 },
     ],
     data: images(1, 7, 7, 3),
+  },
+  {
+    name: 'embedding, RNN at every step, dense at every step (cce per position)',
+    layers: [
+      { type: 'embedding', dim: 3 },
+      { type: 'rnn', hidden: 5, sequences: true },
+      { type: 'dense', units: 4 },
+    ],
+    data: sequences('multiclass', 6, 4, true, { vocab: 5 }),
+  },
+  {
+    name: 'one-hot, LSTM on its last step, dense (cce)',
+    layers: [{ type: 'onehot' }, { type: 'lstm', hidden: 4 }, { type: 'dense', units: 3 }],
+    data: sequences('multiclass', 7, 3, false, { vocab: 4 }),
+  },
+  {
+    name: 'GRU at every step over two values per step, tanh, dense (mse per position)',
+    layers: [
+      { type: 'gru', hidden: 5, sequences: true },
+      { type: 'activation', activation: 'tanh' },
+      { type: 'dense', units: 2 },
+    ],
+    data: sequences('regression', 5, 2, true, { features: 2 }),
+  },
+  {
+    name: 'two stacked LSTMs, dropout, dense (bce on the last step)',
+    layers: [
+      { type: 'embedding', dim: 2 },
+      { type: 'lstm', hidden: 3, sequences: true },
+      { type: 'dropout', rate: 0.2 },
+      { type: 'gru', hidden: 4 },
+      { type: 'dense', units: 1 },
+    ],
+    data: sequences('binary', 6, 1, false, { vocab: 3 }),
   },
 ];
 

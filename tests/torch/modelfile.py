@@ -8,7 +8,8 @@ Reads one JSON object on stdin:
    "seed": 0,                     # torch.manual_seed when the weights are made here
    "x": [...], "shape": [n, ...], "y": [...],  # rows as the network sees them; y as our targets
    "order": [row, ...] | null,    # train: one SGD step on these rows, in this order
-   "lr": 0.1}
+   "lr": 0.1,
+   "tokens": false}               # x holds token ids (an embedding or one-hot reads them)
 and writes to stdout:
   {"loss": eval-mode loss of all rows, "probs": eval-mode outputs (probabilities for bce/cce),
    "state": {name: [values]} the state dict (after the step when "order" is given),
@@ -26,6 +27,37 @@ import torch
 from torch import nn
 
 torch.set_num_threads(1)
+
+
+def recurrent(base):
+    """Our recurrent layers as docs/model-format.md defines them: batch first, returning every
+    step's hidden state [B, T, H] (sequences=True) or the last step's [B, H]."""
+
+    class Layer(base):
+        def __init__(self, inputs, hidden, sequences=False):
+            super().__init__(inputs, hidden, batch_first=True)
+            self.sequences = sequences
+
+        def forward(self, x):
+            out = super().forward(x)[0]
+            return out if self.sequences else out[:, -1]
+
+    return Layer
+
+
+class OneHot(nn.Module):
+    """Token ids [B, T] as one-hot rows [B, T, V]."""
+
+    def __init__(self, vocab):
+        super().__init__()
+        self.vocab = vocab
+
+    def forward(self, ids):
+        return nn.functional.one_hot(ids.long(), self.vocab).float()
+
+
+MODULES = {"nn": nn, "RNN": recurrent(nn.RNN), "LSTM": recurrent(nn.LSTM),
+           "GRU": recurrent(nn.GRU), "OneHot": OneHot}
 
 
 def tensor(entry, dtype):
@@ -54,7 +86,8 @@ def load_state(model_text):
 
 def loss_of(logits, y, kind):
     if kind == "cce":
-        return nn.CrossEntropyLoss()(logits, y.long().reshape(-1))
+        # A sequence scored at every step: every position is one more row, as torch averages.
+        return nn.CrossEntropyLoss()(logits.reshape(-1, logits.shape[-1]), y.long().reshape(-1))
     if kind == "bce":
         return nn.BCEWithLogitsLoss()(logits, y.reshape(logits.shape))
     return nn.MSELoss()(logits, y.reshape(logits.shape))
@@ -62,7 +95,7 @@ def loss_of(logits, y, kind):
 
 def head(logits, kind):
     if kind == "cce":
-        return torch.softmax(logits, dim=1)
+        return torch.softmax(logits, dim=-1)
     if kind == "bce":
         return torch.sigmoid(logits)
     return logits
@@ -72,7 +105,7 @@ def main():
     job = json.load(sys.stdin)
     if job["model"] is None:
         torch.manual_seed(job["seed"])
-    model = nn.Sequential(*[eval(m, {"nn": nn}) for m in job["modules"]])
+    model = nn.Sequential(*[eval(m, MODULES) for m in job["modules"]])
     if job["model"] is None:
         for module in model:
             if isinstance(module, (nn.BatchNorm1d, nn.BatchNorm2d)):
@@ -85,6 +118,8 @@ def main():
         model.load_state_dict(load_state(job["model"]), strict=True)
     logits_net = model[:-1] if job["folded"] else model
     x = torch.tensor(job["x"], dtype=torch.float32).reshape(job["shape"])
+    if job.get("tokens"):
+        x = x.long()
     y = torch.tensor(job["y"], dtype=torch.float32)
     out = {"trainLoss": None}
     if job["order"] is not None:

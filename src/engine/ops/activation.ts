@@ -32,7 +32,11 @@ const TORCH = {
 export const activationOp: OpDef<ActivationAttrs> = {
   name: 'activation',
   infer: ([input], { fn }) =>
-    fn === 'softmax' && input!.length !== 1 ? 'softmax needs a flat input' : input!,
+    fn === 'softmax' && input!.length !== 1
+      ? input!.length === 2
+        ? 'softmax needs a flat input; on a sequence leave it out: the loss takes the softmax at every step'
+        : 'softmax needs a flat input'
+      : input!,
   macs: () => 0,
   torch: ({ fn }) => TORCH[fn],
   foldsInto: ({ fn }, loss) => {

@@ -1,11 +1,12 @@
 /**
  * `dense` (PyTorch `nn.Linear`): every output is a weighted sum of all inputs plus a bias,
- * out[B,OC] = inp[B,C]·Wᵀ + b with W [OC, C]. As a layer it may carry an activation, which
+ * out[B,OC] = inp[B,C]·Wᵀ + b with W [OC, C]. On a sequence [T, C] it is applied at every step
+ * with the same weights ([T, OC]), as nn.Linear applies to the last dimension. As a layer it may carry an activation, which
  * becomes a module of its own right after it, as in an `nn.Sequential`.
  */
 import { LIMITS } from '../limits.js';
 import { ACTIVATIONS, INITS, type Activation, type Init } from '../spec-base.js';
-import { showShape, type LayerDef, type OpDef } from './types.js';
+import { showShape, type LayerDef, type OpDef, type Shape } from './types.js';
 
 export interface DenseLayer {
   type: 'dense';
@@ -24,16 +25,21 @@ export const denseOp: OpDef<DenseAttrs> = {
   infer: ([input], { units }) =>
     input!.length === 1
       ? [units]
-      : `needs a flat input, got ${showShape(input!)}: put a flatten layer before it`,
-  params: ({ units, init }, [C]) => [
-    { name: 'weight', shape: [units, C!], fanIn: C!, fanOut: units, init, decay: true },
-    { name: 'bias', shape: [units], fanIn: C!, fanOut: units, init: 'zeros', decay: false },
-  ],
-  formula: ({ units }, [C]) => `${C}×${units} + ${units} = ${C! * units + units}`,
-  macs: ({ units }, [C]) => C! * units,
-  torch: ({ units }, [C]) => `nn.Linear(${C}, ${units})`,
+      : input!.length === 2
+        ? [input![0]!, units]
+        : `needs a flat input, got ${showShape(input!)}: put a flatten layer before it`,
+  params: ({ units, init }, input) => {
+    const C = width(input);
+    return [
+      { name: 'weight', shape: [units, C], fanIn: C, fanOut: units, init, decay: true },
+      { name: 'bias', shape: [units], fanIn: C, fanOut: units, init: 'zeros', decay: false },
+    ];
+  },
+  formula: ({ units }, input) => `${width(input)}×${units} + ${units} = ${(width(input) + 1) * units}`,
+  macs: ({ units }, input) => steps(input) * width(input) * units,
+  torch: ({ units }, input) => `nn.Linear(${width(input)}, ${units})`,
   recordKind: 'dense',
-  record: ({ units }, [C], _out, at) => ({
+  record: ({ units }, input, _out, at) => ({
     values: {
       out: at.out,
       inp: at.inp(),
@@ -43,11 +49,17 @@ export const denseOp: OpDef<DenseAttrs> = {
       dinp: at.dinp(),
       dw: at.grad('weight'),
       db: at.grad('bias'),
-      C: C!,
+      C: width(input),
       OC: units,
+      T: steps(input),
     },
   }),
 };
+
+/** Values per step: the last dimension. */
+const width = (input: Shape): number => input[input.length - 1]!;
+/** Steps a dense layer is applied at: T of a sequence, 1 for a vector. */
+const steps = (input: Shape): number => (input.length === 2 ? input[0]! : 1);
 
 /** He initialisation suits ReLU-like units; Xavier/Glorot suits the symmetric squashing ones. */
 export function defaultInit(activation: Activation | undefined): Init {

@@ -9,9 +9,11 @@ import { batchnormLayer, batchnormOp } from './batchnorm.js';
 import { conv2dLayer, conv2dOp } from './conv2d.js';
 import { denseLayer, denseOp } from './dense.js';
 import { dropoutLayer, dropoutOp } from './dropout.js';
+import { embeddingLayer, embeddingOp, onehotLayer, onehotOp } from './embedding.js';
 import { featuresOp } from './features.js';
 import { flattenLayer, flattenOp } from './flatten.js';
 import { avgpool2dLayer, avgpool2dOp, maxpool2dLayer, maxpool2dOp } from './pool.js';
+import { gruLayer, gruOp, lstmLayer, lstmOp, rnnLayer, rnnOp } from './recurrent.js';
 import type { LayerDef, OpDef } from './types.js';
 
 /** Op types by name: what a graph node is. */
@@ -26,6 +28,11 @@ export const OPS = {
   batchnorm: batchnormOp,
   flatten: flattenOp,
   add: addOp,
+  embedding: embeddingOp,
+  onehot: onehotOp,
+  rnn: rnnOp,
+  lstm: lstmOp,
+  gru: gruOp,
 } as const satisfies Record<string, OpDef<never>>;
 export type OpName = keyof typeof OPS;
 
@@ -40,6 +47,11 @@ export const LAYERS = {
   batchnorm: batchnormLayer,
   flatten: flattenLayer,
   add: addLayer,
+  embedding: embeddingLayer,
+  onehot: onehotLayer,
+  rnn: rnnLayer,
+  lstm: lstmLayer,
+  gru: gruLayer,
 } as const satisfies Record<string, LayerDef>;
 export type LayerType = keyof typeof LAYERS;
 export const LAYER_TYPES = Object.keys(LAYERS) as LayerType[];
@@ -59,4 +71,6 @@ export type { PoolLayer } from './pool.js';
 export type { BatchnormLayer } from './batchnorm.js';
 export type { FlattenLayer } from './flatten.js';
 export type { AddLayer } from './add.js';
+export type { EmbeddingLayer, OnehotLayer } from './embedding.js';
+export type { RecurrentLayer } from './recurrent.js';
 export * from './types.js';

@@ -8,7 +8,7 @@
 import type { Init } from '../spec-base.js';
 import type { RecordName } from '../records.js';
 
-/** A per-example shape: `[D]` for a vector, `[C, H, W]` for an image. */
+/** A per-example shape: `[D]` for a vector, `[T, D]` for a sequence, `[C, H, W]` for an image. */
 export type Shape = readonly number[];
 
 /** A spec field of a layer type, as data: validation, defaults and the workbench's controls. */
@@ -42,8 +42,12 @@ export interface ParamDecl {
   /** Fan-in and fan-out as PyTorch computes them (`_calculate_fan_in_and_fan_out`). */
   fanIn: number;
   fanOut: number;
-  /** An initialisation scheme, or `ones` (a norm layer's scale). */
-  init: Init | 'ones';
+  /**
+   * An initialisation scheme, or one a spec cannot choose: `ones` (a norm layer's scale),
+   * `recurrent` (uniform within ±1/√fanIn, PyTorch's for recurrent layers), `normal` (std 1, an
+   * embedding's).
+   */
+  init: Init | 'ones' | 'recurrent' | 'normal';
   /** Whether the L2 and L1 penalties apply (weights yes, biases and norm scales no). */
   decay: boolean;
 }
@@ -136,6 +140,10 @@ export function showShape(shape: Shape): string {
 export interface GraphBuilder {
   /** The shape of the value the next node reads. */
   readonly shape: Shape;
+  /** Symbols of token data (its input is ids), or null: the data is numbers. */
+  readonly vocab: number | null;
+  /** True while the next node reads the network's input itself. */
+  readonly atInput: boolean;
   /** The value the next node reads: the previous layer's output. */
   readonly current: number;
   /** The output value of an earlier layer of the spec (for a residual connection), if any. */
