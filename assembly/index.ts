@@ -37,6 +37,8 @@ export * from './ops/mse';
 export * from './ops/bce_logits';
 export * from './ops/softmax_ce';
 export * from './ops/features';
+export { embedding_forward, embedding_backward } from './ops/embedding';
+export * from './ops/onehot';
 export * from './ops/pixels';
 export * from './ops/dropout';
 export * from './ops/l2';

@@ -219,6 +219,30 @@ export interface KernelExports {
   // features.ts — inp[B,2] = (x1, x2) rows, out[B,K]; codes[K] i32, positions in FEATURES
   features_forward(out: Ptr, inp: Ptr, B: number, codes: Ptr, K: number): void;
 
+  // embedding.ts, onehot.ts — ids are f32 holding integers; out-of-range ids give zero rows
+  /** out[B,T,D] = weight[ids[b,t]] with weight [V,D]. */
+  embedding_forward(
+    out: Ptr,
+    ids: Ptr,
+    weight: Ptr,
+    B: number,
+    T: number,
+    V: number,
+    D: number,
+  ): void;
+  /** dweight[ids[b,t]] += dout[b,t] in b, t order; out-of-range ids skipped. */
+  embedding_backward(
+    dweight: Ptr,
+    dout: Ptr,
+    ids: Ptr,
+    B: number,
+    T: number,
+    V: number,
+    D: number,
+  ): void;
+  /** out[N,V] one-hot rows of N ids. */
+  onehot_forward(out: Ptr, ids: Ptr, N: number, V: number): void;
+
   // regularisation
   dropout_forward(out: Ptr, mask: Ptr, inp: Ptr, N: number, p: number, state: Ptr): void;
   dropout_backward(dinp: Ptr, dout: Ptr, mask: Ptr, N: number): void;
