@@ -37,6 +37,18 @@ export * from './ops/mse';
 export * from './ops/bce_logits';
 export * from './ops/softmax_ce';
 export * from './ops/features';
+export { embedding_forward, embedding_backward } from './ops/embedding';
+export * from './ops/onehot';
+// rnn.ts by name: it also holds the helpers lstm.ts and gru.ts share.
+export {
+  rnn_work_floats,
+  rnn_forward,
+  rnn_forward_scalar,
+  rnn_backward,
+  rnn_backward_scalar,
+} from './ops/rnn';
+export * from './ops/lstm';
+export * from './ops/gru';
 export * from './ops/pixels';
 export * from './ops/dropout';
 export * from './ops/l2';

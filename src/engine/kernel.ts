@@ -74,6 +74,34 @@ type BatchnormBackward = (
 ) => void;
 /** Three buffers of N floats: add_forward(out, a, b, N) and add_backward(da, db, dout, N). */
 type Elementwise3 = (x: Ptr, y: Ptr, z: Ptr, N: number) => void;
+/** B, T, D, H of a recurrent layer and its seq flag (1: every step's h, 0: the last step's). */
+type RecurrentShape = [B: number, T: number, D: number, H: number, seq: number];
+/** rnn/lstm/gru forward: out [B,T,H] or [B,H] from inp [B,T,D]; overwrites out and work. */
+type RecurrentForward = (
+  out: Ptr,
+  work: Ptr,
+  inp: Ptr,
+  w_ih: Ptr,
+  w_hh: Ptr,
+  b_ih: Ptr,
+  b_hh: Ptr,
+  ...shape: RecurrentShape
+) => void;
+/** rnn/lstm/gru backward through time: accumulates the gradients; dinp and health may be 0. */
+type RecurrentBackward = (
+  dinp: Ptr,
+  dw_ih: Ptr,
+  dw_hh: Ptr,
+  db_ih: Ptr,
+  db_hh: Ptr,
+  health: Ptr,
+  dout: Ptr,
+  work: Ptr,
+  inp: Ptr,
+  w_ih: Ptr,
+  w_hh: Ptr,
+  ...shape: RecurrentShape
+) => void;
 
 /** Everything `assembly/index.ts` exports. Kept in step with `assembly/README.md`. */
 export interface KernelExports {
@@ -218,6 +246,49 @@ export interface KernelExports {
 
   // features.ts — inp[B,2] = (x1, x2) rows, out[B,K]; codes[K] i32, positions in FEATURES
   features_forward(out: Ptr, inp: Ptr, B: number, codes: Ptr, K: number): void;
+
+  // embedding.ts, onehot.ts — ids are f32 holding integers; out-of-range ids give zero rows
+  /** out[B,T,D] = weight[ids[b,t]] with weight [V,D]. */
+  embedding_forward(
+    out: Ptr,
+    ids: Ptr,
+    weight: Ptr,
+    B: number,
+    T: number,
+    V: number,
+    D: number,
+  ): void;
+  /** dweight[ids[b,t]] += dout[b,t] in b, t order; out-of-range ids skipped. */
+  embedding_backward(
+    dweight: Ptr,
+    dout: Ptr,
+    ids: Ptr,
+    B: number,
+    T: number,
+    V: number,
+    D: number,
+  ): void;
+  /** out[N,V] one-hot rows of N ids. */
+  onehot_forward(out: Ptr, ids: Ptr, N: number, V: number): void;
+
+  // rnn.ts, lstm.ts, gru.ts — batch-first inp [B,T,D]; PyTorch's w_ih [G·H,D], w_hh [G·H,H],
+  // b_ih, b_hh [G·H] (G = 1, 4 i f g o, 3 r z n); work is <op>_work_floats(B, T, D, H) floats;
+  // backward after forward on the same work buffer; health[T] = ‖∂L/∂h_t‖₂ (0 = skip)
+  rnn_work_floats(B: number, T: number, D: number, H: number): number;
+  rnn_forward: RecurrentForward;
+  rnn_forward_scalar: RecurrentForward;
+  rnn_backward: RecurrentBackward;
+  rnn_backward_scalar: RecurrentBackward;
+  lstm_work_floats(B: number, T: number, D: number, H: number): number;
+  lstm_forward: RecurrentForward;
+  lstm_forward_scalar: RecurrentForward;
+  lstm_backward: RecurrentBackward;
+  lstm_backward_scalar: RecurrentBackward;
+  gru_work_floats(B: number, T: number, D: number, H: number): number;
+  gru_forward: RecurrentForward;
+  gru_forward_scalar: RecurrentForward;
+  gru_backward: RecurrentBackward;
+  gru_backward_scalar: RecurrentBackward;
 
   // regularisation
   dropout_forward(out: Ptr, mask: Ptr, inp: Ptr, N: number, p: number, state: Ptr): void;
