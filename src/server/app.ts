@@ -23,16 +23,12 @@ import { classLocks } from '../levels/locks.js';
 import { rulesOf } from '../levels/rules.js';
 import {
   CLASS_NAME_MAX,
-  CODE_ALPHABET,
-  CODE_LENGTH,
-  CODE_PATTERN,
   MAX_BODY_BYTES,
   MAX_SUBMISSIONS_PER_LEVEL,
   NICKNAME_MAX,
   NICKNAME_PATTERN,
   type Board,
   type ClassCreated,
-  type ClassInfo,
   type Joined,
   type NewClass,
   type StudentView,
@@ -48,6 +44,19 @@ import {
   reportCsv,
   statusOf,
 } from './board.js';
+import {
+  CONTROL_CHARS,
+  HttpError,
+  NO_TOKEN,
+  RateLimited,
+  bearer,
+  checkTime,
+  classOr404,
+  plural,
+  publicInfo,
+  requireStudent,
+  requireTeacher,
+} from './http.js';
 import { Buckets, type BucketRule } from './limits.js';
 import { InlineReplayer, WorkerPool, defaultPoolSize, workerFile, type Replayer } from './pool.js';
 import {
@@ -69,6 +78,7 @@ import {
 } from './schemas.js';
 
 export { describeIssue } from './schemas.js';
+export { HttpError } from './http.js';
 export { hashToken, newCode, newToken } from './tokens.js';
 
 export interface ServerOptions {
@@ -99,72 +109,8 @@ export const DEFAULT_RATE_LIMIT = {
   token: { burst: 40, perSecond: 5 },
 } as const;
 
-/** A refusal: its status and its message. */
-export class HttpError extends Error {
-  constructor(
-    readonly statusCode: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** A request over a rate limit: 429 with Retry-After. */
-class RateLimited extends HttpError {
-  constructor(
-    readonly wait: number,
-    what: string,
-  ) {
-    super(429, `Too many requests ${what}: wait ${plural(wait, 'second')} and try again.`);
-  }
-}
-
-/** Control characters (C0, DEL, C1) and the line and paragraph separators. */
-const CONTROL_CHARS = /[\p{Cc}\u2028\u2029]/u;
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 const MAX_STREAMS = 2000;
 const MAX_STREAMS_PER_IP = 200;
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-function checkTime(field: string, value: string | undefined): Date | null {
-  if (value === undefined) return null;
-  const t = Date.parse(value);
-  if (!ISO_TIME.test(value) || !Number.isFinite(t)) {
-    throw new HttpError(
-      400,
-      `${field} must be an ISO 8601 time such as "2026-03-01T09:00:00Z", got ${JSON.stringify(value.slice(0, 60))}`,
-    );
-  }
-  return new Date(t);
-}
-
-function publicInfo(c: ClassRecord): ClassInfo {
-  return {
-    code: c.code,
-    name: c.name,
-    levels: c.levels,
-    start: c.start,
-    end: c.end,
-    submissionsPerLevel: c.submissionsPerLevel,
-    hide: c.hide,
-    lock: c.lock,
-    endedAt: c.endedAt,
-  };
-}
-
-/** The bearer token of a request, or null when there is no Authorization header. */
-function bearer(request: FastifyRequest): string | null {
-  const header = request.headers.authorization;
-  if (header === undefined) return null;
-  const match = /^Bearer (\S+)$/.exec(header);
-  return match ? match[1]! : '';
-}
-
-const NO_TOKEN =
-  'Authorization is missing: send the token the server gave you as "Authorization: Bearer <token>"';
 
 // --- the server ---------------------------------------------------------------------------
 
@@ -268,38 +214,6 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       if (wait) throw new RateLimited(wait, 'with this token');
     }
   });
-
-  // --- helpers ---
-  const classOr404 = (code: string): ClassRecord => {
-    if (!CODE_PATTERN.test(code)) {
-      throw new HttpError(
-        400,
-        `code must be ${CODE_LENGTH} characters from ${CODE_ALPHABET}, as the teacher shows it`,
-      );
-    }
-    const c = store.getClass(code);
-    if (!c) throw new HttpError(404, `No class has the code ${code}: check it with your teacher.`);
-    return c;
-  };
-  const requireTeacher = (request: FastifyRequest, c: ClassRecord): void => {
-    const token = bearer(request);
-    if (token === null) throw new HttpError(401, NO_TOKEN);
-    if (!TOKEN_PATTERN.test(token) || !sameHash(hashToken(token), c.teacherHash)) {
-      throw new HttpError(403, `This is not the teacher token of class ${c.code}.`);
-    }
-  };
-  const requireStudent = (request: FastifyRequest, c: ClassRecord): StudentRecord => {
-    const token = bearer(request);
-    if (token === null) throw new HttpError(401, NO_TOKEN);
-    const student = TOKEN_PATTERN.test(token) ? store.findStudent(c.code, hashToken(token)) : null;
-    if (!student) {
-      throw new HttpError(
-        403,
-        `This token belongs to no student of class ${c.code}: join the class first.`,
-      );
-    }
-    return student;
-  };
 
   // --- the queue ---
   const queue: number[] = [];
@@ -478,14 +392,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.get<{ Params: { code: string } }>(
     '/api/classes/:code',
     { schema: { params: codeParams } },
-    async (request) => publicInfo(classOr404(request.params.code)),
+    async (request) => publicInfo(classOr404(store, request.params.code)),
   );
 
   app.post<{ Params: { code: string }; Body: { nickname: string } }>(
     '/api/classes/:code/students',
     { schema: { params: codeParams, body: joinBody } },
     async (request, reply) => {
-      const c = classOr404(request.params.code);
+      const c = classOr404(store, request.params.code);
       const nickname = request.body.nickname.normalize('NFC');
       if (!NICKNAME_PATTERN.test(nickname)) {
         throw new HttpError(
@@ -515,15 +429,16 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     {
       schema: { params: codeParams, body: submissionBody },
       preValidation: async (request) => {
-        const c = classOr404((request.params as { code: string }).code);
+        const c = classOr404(store, (request.params as { code: string }).code);
         (request as FastifyRequest & { student?: StudentRecord }).student = requireStudent(
+          store,
           request,
           c,
         );
       },
     },
     async (request, reply) => {
-      const c = classOr404(request.params.code);
+      const c = classOr404(store, request.params.code);
       const student = (request as FastifyRequest & { student?: StudentRecord }).student!;
       const body = request.body;
       if (!c.levels.includes(body.levelId)) {
@@ -653,8 +568,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     '/api/classes/:code/me',
     { schema: { params: codeParams } },
     async (request) => {
-      const c = classOr404(request.params.code);
-      const student = requireStudent(request, c);
+      const c = classOr404(store, request.params.code);
+      const student = requireStudent(store, request, c);
       const info = publicInfo(c);
       const ended = hasEnded(info, now());
       const all = store.classSubmissions(c.code);
@@ -670,7 +585,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.get<{ Params: { code: string } }>(
     '/api/classes/:code/board',
     { schema: { params: codeParams } },
-    async (request) => boardOf(classOr404(request.params.code)),
+    async (request) => boardOf(classOr404(store, request.params.code)),
   );
 
   app.get<{ Params: { code: string } }>(
@@ -678,7 +593,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     // A HEAD request would hold an event stream open with nothing to send.
     { schema: { params: codeParams }, exposeHeadRoute: false },
     async (request, reply: FastifyReply) => {
-      const c = classOr404(request.params.code);
+      const c = classOr404(store, request.params.code);
       const ip = request.ip;
       if (streamCount >= MAX_STREAMS || (streamsByIp.get(ip) ?? 0) >= MAX_STREAMS_PER_IP) {
         throw new RateLimited(5, 'as open event streams');
@@ -723,7 +638,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     '/api/classes/:code/report',
     { schema: { params: codeParams } },
     async (request) => {
-      const c = classOr404(request.params.code);
+      const c = classOr404(store, request.params.code);
       requireTeacher(request, c);
       return computeReport(
         publicInfo(c),
@@ -738,7 +653,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     '/api/classes/:code/report.csv',
     { schema: { params: codeParams } },
     async (request, reply) => {
-      const c = classOr404(request.params.code);
+      const c = classOr404(store, request.params.code);
       requireTeacher(request, c);
       const info = publicInfo(c);
       const report = computeReport(
@@ -758,7 +673,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     '/api/classes/:code/end',
     { schema: { params: codeParams } },
     async (request) => {
-      const c = classOr404(request.params.code);
+      const c = classOr404(store, request.params.code);
       requireTeacher(request, c);
       const body = request.body as unknown;
       if (
@@ -778,7 +693,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     '/api/classes/:code',
     { schema: { params: codeParams } },
     async (request) => {
-      const c = classOr404(request.params.code);
+      const c = classOr404(store, request.params.code);
       requireTeacher(request, c);
       store.deleteClass(c.code);
       // Whoever watches the board hears the class is gone, then the stream closes.
