@@ -5,14 +5,7 @@
  * status naming the field and what is allowed; only a genuine server fault answers 500, and it
  * is logged.
  */
-import fastifyStatic from '@fastify/static';
-import Fastify, {
-  type FastifyError,
-  type FastifyInstance,
-  type FastifyReply,
-  type FastifyRequest,
-} from 'fastify';
-import { existsSync } from 'node:fs';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { checkSeed } from '../engine/learner.js';
@@ -57,7 +50,8 @@ import {
   requireStudent,
   requireTeacher,
 } from './http.js';
-import { Buckets, type BucketRule } from './limits.js';
+import type { ServerOptions } from './context.js';
+import { registerSite } from './site.js';
 import { InlineReplayer, WorkerPool, defaultPoolSize, workerFile, type Replayer } from './pool.js';
 import {
   openSqliteStore,
@@ -66,7 +60,7 @@ import {
   type StudentRecord,
   type Store,
 } from './store.js';
-import { loadCatalogue, projectRoot, sha256Hex, type Catalogue } from './version.js';
+import { loadCatalogue, projectRoot, type Catalogue } from './version.js';
 import { TOKEN_PATTERN, hashToken, newCode, newToken } from './tokens.js';
 import {
   codeParams,
@@ -78,36 +72,10 @@ import {
 } from './schemas.js';
 
 export { describeIssue } from './schemas.js';
+export type { ServerOptions } from './context.js';
 export { HttpError } from './http.js';
+export { DEFAULT_RATE_LIMIT } from './site.js';
 export { hashToken, newCode, newToken } from './tokens.js';
-
-export interface ServerOptions {
-  /** The SQLite file (`:memory:` for a throwaway one). */
-  dbFile: string;
-  /** The built game (`dist/web`); when missing, `/` says to run `npm run build`. */
-  webRoot?: string;
-  levelsDir?: string;
-  /** The clock (tests move it to before a start or past an end). */
-  now?: () => Date;
-  /** `threads` needs the compiled worker (dist); `inline` replays in this thread. Default: threads when compiled. */
-  replayer?: 'threads' | 'inline';
-  poolSize?: number;
-  /** Wall-clock cap of one replay. */
-  replayTimeMs?: number;
-  /** Per IP address and per token; `false` turns rate limiting off. */
-  rateLimit?: { ip: BucketRule; token: BucketRule } | false;
-  maxStudentsPerClass?: number;
-  /** Fastify's logger option. */
-  logger?: boolean | { level: string };
-  /** How often idle event streams get a comment line (and the board is re-checked for a passed deadline). */
-  heartbeatMs?: number;
-}
-
-/** A classroom sits behind one address: the IP limit is wide, a single token's much narrower. */
-export const DEFAULT_RATE_LIMIT = {
-  ip: { burst: 600, perSecond: 100 },
-  token: { burst: 40, perSecond: 5 },
-} as const;
 
 const MAX_STREAMS = 2000;
 const MAX_STREAMS_PER_IP = 200;
@@ -144,76 +112,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     },
   });
 
-  const webRoot =
-    options.webRoot && existsSync(join(options.webRoot, 'index.html')) ? options.webRoot : null;
-
-  // --- errors ---
-  app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
-    const status = error.statusCode ?? 500;
-    if (error instanceof HttpError || (status >= 400 && status < 500)) {
-      let message = error.message;
-      if ((error as FastifyError).code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-        message = `The request body is larger than ${MAX_BODY_BYTES} bytes, the most this server reads.`;
-      } else if ((error as FastifyError).code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-        message = 'The request body must be JSON (Content-Type: application/json).';
-      } else if (
-        error instanceof SyntaxError ||
-        (error as FastifyError).code === 'FST_ERR_CTP_INVALID_JSON_BODY'
-      ) {
-        message = 'The request body is not valid JSON.';
-      }
-      if (status === 429 && error instanceof RateLimited) reply.header('retry-after', error.wait);
-      return reply.code(status).type('application/json; charset=utf-8').send({ error: message });
-    }
-    request.log.error({ err: error }, 'server fault');
-    return reply
-      .code(500)
-      .send({ error: 'The server failed on this request; the fault is logged.' });
-  });
-
-  app.setNotFoundHandler((request, reply) => {
-    const path = request.url.split('?')[0] ?? '';
-    if (path.startsWith('/api/') || path === '/api') {
-      return reply
-        .code(404)
-        .send({ error: `There is no route ${request.method} ${path.slice(0, 200)}` });
-    }
-    if (
-      !webRoot &&
-      request.method === 'GET' &&
-      (path === '/' || path === '/index.html' || path === '/teacher.html')
-    ) {
-      return reply
-        .type('text/plain; charset=utf-8')
-        .send(
-          'Neural Journey classroom server\n\nThe game is not built yet: run `npm run build` (or `npm run classroom`), then reload this page.\n',
-        );
-    }
-    return reply.code(404).type('text/plain; charset=utf-8').send('Not found\n');
-  });
-
-  // --- static files ---
-  if (webRoot) await app.register(fastifyStatic, { root: webRoot, prefix: '/' });
-
-  app.addHook('onSend', async (_request, reply, payload) => {
-    reply.header('x-content-type-options', 'nosniff');
-    return payload;
-  });
-
-  // --- rate limits ---
-  const limits = options.rateLimit === undefined ? DEFAULT_RATE_LIMIT : options.rateLimit;
-  const byIp = limits ? new Buckets(limits.ip) : null;
-  const byToken = limits ? new Buckets(limits.token) : null;
-  app.addHook('onRequest', async (request) => {
-    if (!byIp || !byToken || !request.url.startsWith('/api/')) return;
-    const ipWait = byIp.take(request.ip);
-    if (ipWait) throw new RateLimited(ipWait, 'from this address');
-    const token = request.headers.authorization;
-    if (token) {
-      const wait = byToken.take(sha256Hex(token));
-      if (wait) throw new RateLimited(wait, 'with this token');
-    }
-  });
+  await registerSite(app, options);
 
   // --- the queue ---
   const queue: number[] = [];

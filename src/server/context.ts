@@ -1,0 +1,30 @@
+/**
+ * The options of the classroom server and what its route modules share. `buildServer` opens the
+ * store and reads the catalogue once, starts the live boards and the replay queue, and hands the
+ * same context to every module that registers routes, so no module reaches into another's state:
+ * a finished replay reaches the boards through `live.notify`, a new submission the queue through
+ * `queue.add`.
+ */
+import type { BucketRule } from './limits.js';
+
+export interface ServerOptions {
+  /** The SQLite file (`:memory:` for a throwaway one). */
+  dbFile: string;
+  /** The built game (`dist/web`); when missing, `/` says to run `npm run build`. */
+  webRoot?: string;
+  levelsDir?: string;
+  /** The clock (tests move it to before a start or past an end). */
+  now?: () => Date;
+  /** `threads` needs the compiled worker (dist); `inline` replays in this thread. Default: threads when compiled. */
+  replayer?: 'threads' | 'inline';
+  poolSize?: number;
+  /** Wall-clock cap of one replay. */
+  replayTimeMs?: number;
+  /** Per IP address and per token; `false` turns rate limiting off. */
+  rateLimit?: { ip: BucketRule; token: BucketRule } | false;
+  maxStudentsPerClass?: number;
+  /** Fastify's logger option. */
+  logger?: boolean | { level: string };
+  /** How often idle event streams get a comment line (and the board is re-checked for a passed deadline). */
+  heartbeatMs?: number;
+}
