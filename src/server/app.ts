@@ -5,8 +5,7 @@
  * status naming the field and what is allowed; only a genuine server fault answers 500, and it
  * is logged.
  */
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { ServerResponse } from 'node:http';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { join } from 'node:path';
 import { checkSeed } from '../engine/learner.js';
 import { parseOptions, type TrainOptions } from '../engine/options.js';
@@ -20,7 +19,6 @@ import {
   MAX_SUBMISSIONS_PER_LEVEL,
   NICKNAME_MAX,
   NICKNAME_PATTERN,
-  type Board,
   type ClassCreated,
   type Joined,
   type NewClass,
@@ -28,20 +26,11 @@ import {
   type Submission,
   type SubmissionAccepted,
 } from './api.js';
-import {
-  bestRuns,
-  computeBoard,
-  computeReport,
-  hasEnded,
-  histograms,
-  reportCsv,
-  statusOf,
-} from './board.js';
+import { bestRuns, computeReport, hasEnded, histograms, reportCsv, statusOf } from './board.js';
 import {
   CONTROL_CHARS,
   HttpError,
   NO_TOKEN,
-  RateLimited,
   bearer,
   checkTime,
   classOr404,
@@ -50,16 +39,11 @@ import {
   requireStudent,
   requireTeacher,
 } from './http.js';
-import type { ServerOptions } from './context.js';
+import type { BaseContext, ServerOptions } from './context.js';
+import { liveBoards } from './live.js';
 import { registerSite } from './site.js';
 import { InlineReplayer, WorkerPool, defaultPoolSize, workerFile, type Replayer } from './pool.js';
-import {
-  openSqliteStore,
-  sameHash,
-  type ClassRecord,
-  type StudentRecord,
-  type Store,
-} from './store.js';
+import { openSqliteStore, sameHash, type StudentRecord, type Store } from './store.js';
 import { loadCatalogue, projectRoot, type Catalogue } from './version.js';
 import { TOKEN_PATTERN, hashToken, newCode, newToken } from './tokens.js';
 import {
@@ -76,9 +60,6 @@ export type { ServerOptions } from './context.js';
 export { HttpError } from './http.js';
 export { DEFAULT_RATE_LIMIT } from './site.js';
 export { hashToken, newCode, newToken } from './tokens.js';
-
-const MAX_STREAMS = 2000;
-const MAX_STREAMS_PER_IP = 200;
 
 // --- the server ---------------------------------------------------------------------------
 
@@ -147,7 +128,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
             };
       if (closing) return;
       store.finish(id, outcome, iso());
-      notify(s.code);
+      live.notify(s.code);
     } catch (error) {
       // Left as it is in the database: the next start replays it.
       if (!closing) app.log.error({ err: error, submission: id }, 'replay failed');
@@ -156,59 +137,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   for (const s of store.requeueUnfinished()) queue.push(s.id);
 
   // --- live boards ---
-  const streams = new Map<string, Set<ServerResponse>>();
-  const streamsByIp = new Map<string, number>();
-  let streamCount = 0;
-  const lastKind = new Map<string, Board['kind']>();
-  const pendingNotify = new Set<string>();
-  const boardOf = (c: ClassRecord): Board =>
-    computeBoard(
-      publicInfo(c),
-      store.students(c.code),
-      store.classSubmissions(c.code),
-      goalOf,
-      now(),
-    );
-  const send = (code: string): void => {
-    try {
-      const listeners = streams.get(code);
-      const c = store.getClass(code);
-      if (!listeners?.size || !c) return;
-      const board = boardOf(c);
-      lastKind.set(code, board.kind);
-      const text = `event: board\ndata: ${JSON.stringify(board)}\n\n`;
-      for (const res of listeners) res.write(text);
-    } catch (error) {
-      app.log.error({ err: error, code }, 'board event failed');
-    }
-  };
-  const notify = (code: string): void => {
-    if (!streams.get(code)?.size || pendingNotify.has(code)) return;
-    pendingNotify.add(code);
-    setTimeout(() => {
-      pendingNotify.delete(code);
-      if (!closing) send(code);
-    }, 25);
-  };
-  const heartbeat = setInterval(() => {
-    try {
-      for (const [code, listeners] of streams) {
-        // A deadline that passed reveals the private board without anyone asking.
-        const c = store.getClass(code);
-        if (c && lastKind.get(code) === 'public' && hasEnded(publicInfo(c), now())) send(code);
-        for (const res of listeners) res.write(': keep-alive\n\n');
-      }
-    } catch (error) {
-      app.log.error({ err: error }, 'heartbeat failed');
-    }
-  }, options.heartbeatMs ?? 15_000);
-  heartbeat.unref();
+  const base: BaseContext = { options, store, catalogue, now, iso, goalOf };
+  const live = liveBoards(app, base);
 
   app.addHook('preClose', async () => {
     closing = true;
-    clearInterval(heartbeat);
-    for (const listeners of streams.values()) for (const res of listeners) res.end();
-    streams.clear();
+    live.close();
   });
   app.addHook('onClose', async () => {
     await replayer.close();
@@ -482,58 +416,6 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   );
 
   app.get<{ Params: { code: string } }>(
-    '/api/classes/:code/board',
-    { schema: { params: codeParams } },
-    async (request) => boardOf(classOr404(store, request.params.code)),
-  );
-
-  app.get<{ Params: { code: string } }>(
-    '/api/classes/:code/events',
-    // A HEAD request would hold an event stream open with nothing to send.
-    { schema: { params: codeParams }, exposeHeadRoute: false },
-    async (request, reply: FastifyReply) => {
-      const c = classOr404(store, request.params.code);
-      const ip = request.ip;
-      if (streamCount >= MAX_STREAMS || (streamsByIp.get(ip) ?? 0) >= MAX_STREAMS_PER_IP) {
-        throw new RateLimited(5, 'as open event streams');
-      }
-      reply.hijack();
-      const res = reply.raw;
-      res.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-        'x-content-type-options': 'nosniff',
-      });
-      res.flushHeaders();
-      let listeners = streams.get(c.code);
-      if (!listeners) streams.set(c.code, (listeners = new Set()));
-      listeners.add(res);
-      streamCount++;
-      streamsByIp.set(ip, (streamsByIp.get(ip) ?? 0) + 1);
-      const board = boardOf(c);
-      lastKind.set(c.code, board.kind);
-      res.write(`retry: 3000\n\nevent: board\ndata: ${JSON.stringify(board)}\n\n`);
-      let open = true;
-      const drop = (): void => {
-        if (!open) return;
-        open = false;
-        streamCount--;
-        const left = (streamsByIp.get(ip) ?? 1) - 1;
-        if (left > 0) streamsByIp.set(ip, left);
-        else streamsByIp.delete(ip);
-        const set = streams.get(c.code);
-        set?.delete(res);
-        if (set && set.size === 0) streams.delete(c.code);
-      };
-      request.raw.on('close', drop);
-      res.on('close', drop);
-      res.on('error', drop);
-    },
-  );
-
-  app.get<{ Params: { code: string } }>(
     '/api/classes/:code/report',
     { schema: { params: codeParams } },
     async (request) => {
@@ -583,7 +465,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         throw new HttpError(400, 'The body of an end request must be {} (or nothing)');
       }
       const ended = store.endClass(c.code, iso())!;
-      send(c.code);
+      live.send(c.code);
       return publicInfo(ended);
     },
   );
@@ -595,12 +477,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       const c = classOr404(store, request.params.code);
       requireTeacher(request, c);
       store.deleteClass(c.code);
-      // Whoever watches the board hears the class is gone, then the stream closes.
-      for (const res of streams.get(c.code) ?? []) {
-        res.write('event: deleted\ndata: {}\n\n');
-        res.end();
-      }
-      streams.delete(c.code);
+      live.deleted(c.code);
       return { deleted: c.code };
     },
   );

@@ -6,6 +6,9 @@
  * `queue.add`.
  */
 import type { BucketRule } from './limits.js';
+import type { GoalOf } from './board.js';
+import type { Store } from './store.js';
+import type { Catalogue } from './version.js';
 
 export interface ServerOptions {
   /** The SQLite file (`:memory:` for a throwaway one). */
@@ -27,4 +30,16 @@ export interface ServerOptions {
   logger?: boolean | { level: string };
   /** How often idle event streams get a comment line (and the board is re-checked for a passed deadline). */
   heartbeatMs?: number;
+}
+
+/** What the live boards and the replay queue are built from. */
+export interface BaseContext {
+  readonly options: ServerOptions;
+  readonly store: Store;
+  readonly catalogue: Catalogue;
+  /** The server's clock (`options.now`, else the real one), and its time as ISO 8601. */
+  readonly now: () => Date;
+  readonly iso: () => string;
+  /** The goal of a level of the catalogue, for ranking its runs. */
+  readonly goalOf: GoalOf;
 }
