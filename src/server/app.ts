@@ -5,14 +5,9 @@
  * status naming the field and what is allowed; only a genuine server fault answers 500, and it
  * is logged.
  */
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { join } from 'node:path';
-import { checkSeed } from '../engine/learner.js';
-import { parseOptions, type TrainOptions } from '../engine/options.js';
-import { SpecError, parseSpec, type ModelSpec } from '../engine/spec.js';
-import { CONTROLS, type Control } from '../levels/controls.js';
-import { classLocks } from '../levels/locks.js';
-import { rulesOf } from '../levels/rules.js';
+import { CONTROLS } from '../levels/controls.js';
 import {
   CLASS_NAME_MAX,
   MAX_BODY_BYTES,
@@ -22,38 +17,24 @@ import {
   type ClassCreated,
   type Joined,
   type NewClass,
-  type StudentView,
-  type Submission,
-  type SubmissionAccepted,
 } from './api.js';
-import { bestRuns, computeReport, hasEnded, histograms, reportCsv, statusOf } from './board.js';
+import { computeReport, hasEnded, reportCsv } from './board.js';
+import type { BaseContext, ServerContext, ServerOptions } from './context.js';
 import {
   CONTROL_CHARS,
   HttpError,
-  NO_TOKEN,
-  bearer,
   checkTime,
   classOr404,
-  plural,
   publicInfo,
-  requireStudent,
   requireTeacher,
 } from './http.js';
-import type { BaseContext, ServerOptions } from './context.js';
 import { liveBoards } from './live.js';
+import { codeParams, describeIssue, joinBody, newClassBody, type AjvIssue } from './schemas.js';
 import { registerSite } from './site.js';
-import { InlineReplayer, WorkerPool, defaultPoolSize, workerFile, type Replayer } from './pool.js';
-import { openSqliteStore, sameHash, type StudentRecord, type Store } from './store.js';
+import { openSqliteStore, type Store } from './store.js';
+import { openReplayer, replayQueue, submissionRoutes } from './submissions.js';
+import { hashToken, newCode, newToken } from './tokens.js';
 import { loadCatalogue, projectRoot, type Catalogue } from './version.js';
-import { TOKEN_PATTERN, hashToken, newCode, newToken } from './tokens.js';
-import {
-  codeParams,
-  describeIssue,
-  joinBody,
-  newClassBody,
-  submissionBody,
-  type AjvIssue,
-} from './schemas.js';
 
 export { describeIssue } from './schemas.js';
 export type { ServerOptions } from './context.js';
@@ -68,17 +49,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const iso = (): string => now().toISOString();
   const catalogue: Catalogue = loadCatalogue(options.levelsDir);
   const store: Store = openSqliteStore(options.dbFile);
-  // A Fashion-MNIST level's reference takes about 15 s on one core: room for a busy server.
-  const replayTimeMs = options.replayTimeMs ?? 60_000;
   const maxStudents = options.maxStudentsPerClass ?? 300;
-  const compiled = workerFile();
-  const useThreads = (options.replayer ?? (compiled ? 'threads' : 'inline')) === 'threads';
-  if (useThreads && !compiled) {
-    throw new Error('replay threads need the compiled server: run `npm run build:node` first');
-  }
-  const replayer: Replayer = useThreads
-    ? new WorkerPool(options.poolSize ?? defaultPoolSize(), compiled!, replayTimeMs)
-    : new InlineReplayer(replayTimeMs);
+  const replayer = openReplayer(options);
   const goalOf = (levelId: string) => catalogue.levels.get(levelId)?.goal;
 
   const app = Fastify({
@@ -95,57 +67,18 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   await registerSite(app, options);
 
-  // --- the queue ---
-  const queue: number[] = [];
-  let active = 0;
-  let closing = false;
-  const pump = (): void => {
-    while (!closing && active < replayer.size && queue.length) {
-      const id = queue.shift()!;
-      active++;
-      void runOne(id).finally(() => {
-        active--;
-        pump();
-      });
-    }
-  };
-  const runOne = async (id: number): Promise<void> => {
-    try {
-      const s = store.getSubmission(id);
-      if (!s || (s.status !== 'queued' && s.status !== 'running')) return;
-      store.markRunning(id, iso());
-      const level = catalogue.levels.get(s.levelId);
-      // Queued before a restart with another version: it cannot be scored as it was made.
-      const current =
-        s.body.version.kernel === catalogue.version.kernel &&
-        s.body.version.level === catalogue.version.levels[s.levelId];
-      const outcome =
-        level && current
-          ? await replayer.run({ id, level, body: s.body })
-          : {
-              status: 'refused' as const,
-              message: `This run was made with another version of the game than the server now runs (it was updated): reload the page and train it again.`,
-            };
-      if (closing) return;
-      store.finish(id, outcome, iso());
-      live.notify(s.code);
-    } catch (error) {
-      // Left as it is in the database: the next start replays it.
-      if (!closing) app.log.error({ err: error, submission: id }, 'replay failed');
-    }
-  };
-  for (const s of store.requeueUnfinished()) queue.push(s.id);
-
   // --- live boards ---
   const base: BaseContext = { options, store, catalogue, now, iso, goalOf };
   const live = liveBoards(app, base);
+  const queue = replayQueue(app, base, replayer, live.notify);
+  const ctx: ServerContext = { ...base, live, queue };
 
   app.addHook('preClose', async () => {
-    closing = true;
+    queue.stop();
     live.close();
   });
   app.addHook('onClose', async () => {
-    await replayer.close();
+    await queue.close();
     store.close();
   });
 
@@ -257,164 +190,6 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     },
   );
 
-  app.post<{ Params: { code: string }; Body: Submission }>(
-    '/api/classes/:code/submissions',
-    {
-      schema: { params: codeParams, body: submissionBody },
-      preValidation: async (request) => {
-        const c = classOr404(store, (request.params as { code: string }).code);
-        (request as FastifyRequest & { student?: StudentRecord }).student = requireStudent(
-          store,
-          request,
-          c,
-        );
-      },
-    },
-    async (request, reply) => {
-      const c = classOr404(store, request.params.code);
-      const student = (request as FastifyRequest & { student?: StudentRecord }).student!;
-      const body = request.body;
-      if (!c.levels.includes(body.levelId)) {
-        throw new HttpError(
-          400,
-          `levelId ${JSON.stringify(body.levelId.slice(0, 60))} is not a level of this class (levels: ${c.levels.join(', ')})`,
-        );
-      }
-      const at = now();
-      if (at.getTime() < Date.parse(c.start)) {
-        throw new HttpError(
-          403,
-          `The contest has not started: it takes submissions from ${c.start}.`,
-        );
-      }
-      if (hasEnded(publicInfo(c), at)) {
-        throw new HttpError(
-          403,
-          `The contest has ended${c.endedAt ? '' : ` (its deadline was ${c.end})`}: it takes no more submissions.`,
-        );
-      }
-      if (
-        body.version.kernel !== catalogue.version.kernel ||
-        body.version.level !== catalogue.version.levels[body.levelId]
-      ) {
-        throw new HttpError(
-          409,
-          `This run was made with another version of the game (its ${body.version.kernel !== catalogue.version.kernel ? 'training kernel' : `level ${body.levelId}`} differs from the server's): reload the page and train it again.`,
-        );
-      }
-      let spec: ModelSpec;
-      try {
-        spec = parseSpec(body.spec);
-      } catch (error) {
-        if (error instanceof SpecError)
-          throw new HttpError(400, error.issues.map((m) => `spec.${m}`).join('; '));
-        throw error;
-      }
-      let options: TrainOptions;
-      try {
-        options = parseOptions(body.options);
-        checkSeed(body.seed);
-      } catch (error) {
-        if (error instanceof SpecError) throw new HttpError(400, error.issues.join('; '));
-        throw error;
-      }
-      // What the class hides or locks keeps the level's starting value (the game shows it so).
-      const level = catalogue.levels.get(body.levelId)!;
-      const fixed = new Set(
-        [...c.hide, ...c.lock].filter((x): x is Control =>
-          (CONTROLS as readonly string[]).includes(x),
-        ),
-      );
-      const locked = classLocks(rulesOf(level), fixed, {
-        spec,
-        options,
-        seed: body.seed,
-        ...(body.data ? { data: body.data } : {}),
-      });
-      if (locked.changes.length) {
-        throw new HttpError(
-          400,
-          `This run changes what the class fixes: ${locked.changes.join('; ')}. Reload the level and train it again.`,
-        );
-      }
-      const stored: Submission = {
-        levelId: body.levelId,
-        spec: body.spec,
-        options: body.options,
-        seed: body.seed,
-        ...(body.data ? { data: body.data } : {}),
-        version: body.version,
-      };
-      const added = store.addSubmission(
-        student,
-        body.levelId,
-        stored,
-        at.toISOString(),
-        c.submissionsPerLevel,
-      );
-      if (added === 'limit') {
-        throw new HttpError(
-          409,
-          `You have used all ${plural(c.submissionsPerLevel, 'submission')} for level ${body.levelId} (0 remaining).`,
-        );
-      }
-      queue.push(added.id);
-      pump();
-      const accepted: SubmissionAccepted = {
-        id: added.id,
-        status: 'queued',
-        remaining: added.remaining,
-      };
-      return reply.code(202).send(accepted);
-    },
-  );
-
-  app.get<{ Params: { id: string } }>(
-    '/api/submissions/:id',
-    {
-      schema: { params: { type: 'object', properties: { id: { type: 'string', maxLength: 40 } } } },
-    },
-    async (request) => {
-      const raw = request.params.id;
-      if (!/^[1-9]\d{0,14}$/.test(raw))
-        throw new HttpError(400, 'id must be a submission number (1, 2, 3, …)');
-      const token = bearer(request);
-      if (token === null) throw new HttpError(401, NO_TOKEN);
-      const s = store.getSubmission(Number(raw));
-      if (!s) throw new HttpError(404, `There is no submission ${raw}.`);
-      const c = store.getClass(s.code)!;
-      const hash = TOKEN_PATTERN.test(token) ? hashToken(token) : '';
-      const student = hash ? store.getStudent(s.studentId) : null;
-      const isStudent = student !== null && sameHash(student.tokenHash, hash);
-      const isTeacher = hash !== '' && sameHash(c.teacherHash, hash);
-      if (!isStudent && !isTeacher) {
-        throw new HttpError(
-          403,
-          `Submission ${raw} is seen only by its student and the class's teacher.`,
-        );
-      }
-      return statusOf(s, isTeacher || hasEnded(publicInfo(c), now()));
-    },
-  );
-
-  app.get<{ Params: { code: string } }>(
-    '/api/classes/:code/me',
-    { schema: { params: codeParams } },
-    async (request) => {
-      const c = classOr404(store, request.params.code);
-      const student = requireStudent(store, request, c);
-      const info = publicInfo(c);
-      const ended = hasEnded(info, now());
-      const all = store.classSubmissions(c.code);
-      const view: StudentView = {
-        nickname: student.nickname,
-        submissions: store.submissionsOf(student.id).map((s) => statusOf(s, ended)),
-        histograms: histograms(info, bestRuns(all, goalOf), student.id),
-      };
-      return view;
-    },
-  );
-
   app.get<{ Params: { code: string } }>(
     '/api/classes/:code/report',
     { schema: { params: codeParams } },
@@ -482,7 +257,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     },
   );
 
-  pump();
+  submissionRoutes(app, ctx);
+  queue.pump();
   return app;
 }
 

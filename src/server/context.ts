@@ -7,7 +7,9 @@
  */
 import type { BucketRule } from './limits.js';
 import type { GoalOf } from './board.js';
+import type { LiveBoards } from './live.js';
 import type { Store } from './store.js';
+import type { ReplayQueue } from './submissions.js';
 import type { Catalogue } from './version.js';
 
 export interface ServerOptions {
@@ -42,4 +44,10 @@ export interface BaseContext {
   readonly iso: () => string;
   /** The goal of a level of the catalogue, for ranking its runs. */
   readonly goalOf: GoalOf;
+}
+
+/** What every route module is given. */
+export interface ServerContext extends BaseContext {
+  readonly live: LiveBoards;
+  readonly queue: ReplayQueue;
 }
