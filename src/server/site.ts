@@ -21,6 +21,7 @@ export const DEFAULT_RATE_LIMIT = {
   token: { burst: 40, perSecond: 5 },
 } as const;
 
+/** Sets the error and not-found handlers, serves the built game (when built) and adds the hooks. */
 export async function registerSite(app: FastifyInstance, options: ServerOptions): Promise<void> {
   const webRoot =
     options.webRoot && existsSync(join(options.webRoot, 'index.html')) ? options.webRoot : null;
