@@ -13,6 +13,7 @@ import {
   type ClassCreated,
   type Joined,
   type NewClass,
+  type Report,
 } from './api.js';
 import { computeReport, hasEnded, reportCsv } from './board.js';
 import type { ServerContext } from './context.js';
@@ -25,12 +26,15 @@ import {
   requireTeacher,
 } from './http.js';
 import { codeParams, joinBody, newClassBody } from './schemas.js';
+import type { ClassRecord } from './store.js';
 import { hashToken, newCode, newToken } from './tokens.js';
 
 /** Registers the class routes: create, read, join, report, end and delete. */
 export function classRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const { store, catalogue, now, iso, goalOf, live } = ctx;
   const maxStudents = ctx.options.maxStudentsPerClass ?? 300;
+  const reportOf = (c: ClassRecord): Report =>
+    computeReport(publicInfo(c), store.students(c.code), store.classSubmissions(c.code), goalOf);
 
   app.post<{ Body: NewClass }>(
     '/api/classes',
@@ -143,12 +147,7 @@ export function classRoutes(app: FastifyInstance, ctx: ServerContext): void {
     async (request) => {
       const c = classOr404(store, request.params.code);
       requireTeacher(request, c);
-      return computeReport(
-        publicInfo(c),
-        store.students(c.code),
-        store.classSubmissions(c.code),
-        goalOf,
-      );
+      return reportOf(c);
     },
   );
 
@@ -158,17 +157,10 @@ export function classRoutes(app: FastifyInstance, ctx: ServerContext): void {
     async (request, reply) => {
       const c = classOr404(store, request.params.code);
       requireTeacher(request, c);
-      const info = publicInfo(c);
-      const report = computeReport(
-        info,
-        store.students(c.code),
-        store.classSubmissions(c.code),
-        goalOf,
-      );
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="class-${c.code}.csv"`)
-        .send(reportCsv(report, hasEnded(info, now())));
+        .send(reportCsv(reportOf(c), hasEnded(publicInfo(c), now())));
     },
   );
 
