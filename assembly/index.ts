@@ -59,3 +59,4 @@ export * from './ops/momentum';
 export * from './ops/rmsprop';
 export * from './ops/adam';
 export { program_train, program_eval, program_gradient, program_loss } from './program';
+export { sample_token } from './ops/sample';

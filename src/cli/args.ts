@@ -142,7 +142,13 @@ export function listFlag(flags: Map<string, string>, name: FlagName): string[] |
 }
 
 /** The flags of `sample`, which apply to no other command. */
-export const SAMPLE_FLAGS: readonly FlagName[] = ['prompt', 'length', 'temperature', 'top-k', 'count'];
+export const SAMPLE_FLAGS: readonly FlagName[] = [
+  'prompt',
+  'length',
+  'temperature',
+  'top-k',
+  'count',
+];
 
 /** The flags of `serve`, which apply to no other command. */
 export const SERVE_FLAGS: readonly FlagName[] = ['port', 'db', 'host'];

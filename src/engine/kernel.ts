@@ -290,6 +290,17 @@ export interface KernelExports {
   gru_backward: RecurrentBackward;
   gru_backward_scalar: RecurrentBackward;
 
+  // sample.ts — one token id drawn from softmax(logits[V] / temperature) over the topK largest
+  // (0: all; temperature 0: the largest), work[V] scratch, state a PRNG
+  sample_token(
+    logits: Ptr,
+    work: Ptr,
+    V: number,
+    temperature: number,
+    topK: number,
+    state: Ptr,
+  ): number;
+
   // regularisation
   dropout_forward(out: Ptr, mask: Ptr, inp: Ptr, N: number, p: number, state: Ptr): void;
   dropout_backward(dinp: Ptr, dout: Ptr, mask: Ptr, N: number): void;

@@ -33,7 +33,7 @@ describe('arguments are parsed strictly', () => {
     [[...xor, '--seed', '-1'], '--seed must be an integer from 0 to 4294967295, got -1'],
     [[...xor, '-s', 'x'], 'unexpected argument "-s" (flags start with --'],
     [[...xor, 'extra'], 'unexpected argument "extra" after the command "train"'],
-    [['--json'], 'the command comes first: train, eval, race or serve'],
+    [['--json'], 'the command comes first: train, eval, race, sample or serve'],
     [[...xor, '--beta1', '1'], '--beta1 must be a number from 0 up to (not including) 1, got 1'],
     [[...xor, '--beta2', '-0.5'], '--beta2 must be a number from 0 up to (not including) 1'],
     [[...xor, '--momentum', '2'], '--momentum must be a number from 0 up to (not including) 1'],

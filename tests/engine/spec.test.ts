@@ -68,7 +68,7 @@ describe('parseSpec', () => {
       'layers[1].rate must be a number from 0 up to (not including) 1, got 1',
     );
     expect(found).toContain(
-      'layers[2].type must be one of dense, activation, dropout, conv2d, maxpool2d, avgpool2d, batchnorm, flatten, add, got "conv"',
+      'layers[2].type must be one of dense, activation, dropout, conv2d, maxpool2d, avgpool2d, batchnorm, flatten, add, embedding, onehot, rnn, lstm, gru, got "conv"',
     );
     expect(found[found.length - 1]).toMatch(/^layers\[3\] must be an object/);
   });

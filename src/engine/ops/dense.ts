@@ -35,7 +35,8 @@ export const denseOp: OpDef<DenseAttrs> = {
       { name: 'bias', shape: [units], fanIn: C, fanOut: units, init: 'zeros', decay: false },
     ];
   },
-  formula: ({ units }, input) => `${width(input)}×${units} + ${units} = ${(width(input) + 1) * units}`,
+  formula: ({ units }, input) =>
+    `${width(input)}×${units} + ${units} = ${(width(input) + 1) * units}`,
   macs: ({ units }, input) => steps(input) * width(input) * units,
   torch: ({ units }, input) => `nn.Linear(${width(input)}, ${units})`,
   recordKind: 'dense',

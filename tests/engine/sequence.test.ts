@@ -1,0 +1,210 @@
+/**
+ * Sequence networks in the learner: token ids checked against the vocabulary, per-position
+ * answers counted at every step, the output shape a sequence task asks for, the gradient's
+ * health along the sequence, and sampling (deterministic for a seed, greedy at temperature 0,
+ * cut to the top k).
+ */
+import { describe, expect, it } from 'vitest';
+import { Learner, type LearnerData } from '../../src/engine/learner.js';
+import { loadKernelModule } from '../../src/node/kernel-file.js';
+import { testValues } from '../kernel/harness.js';
+
+const module = await loadKernelModule();
+
+/** Token sequences over `vocab` symbols; the target at each step is a function of the ids so far. */
+function tokens(
+  steps: number,
+  vocab: number,
+  target: (ids: number[], t: number) => number,
+  perPosition = true,
+  n = 64,
+): LearnerData {
+  const split = (seed: number) => {
+    const x = Float32Array.from(testValues(n * steps, seed), (v) =>
+      Math.min(vocab - 1, Math.floor(((v + 1) / 2) * vocab)),
+    );
+    const y = new Float32Array(perPosition ? n * steps : n);
+    for (let i = 0; i < n; i++) {
+      const ids = Array.from(x.subarray(i * steps, (i + 1) * steps));
+      if (perPosition) for (let t = 0; t < steps; t++) y[i * steps + t] = target(ids, t);
+      else y[i] = target(ids, steps - 1);
+    }
+    return { x, y, n };
+  };
+  return {
+    name: 'tokens',
+    task: 'multiclass',
+    inputs: steps,
+    outputs: vocab,
+    train: split(1),
+    validation: split(2),
+    test: split(3),
+    sequence: {
+      steps,
+      features: 1,
+      perPosition,
+      vocab: Array.from({ length: vocab }, (_, i) => String.fromCharCode(97 + i)),
+    },
+  };
+}
+
+const copy = (ids: number[], t: number) => ids[t]!;
+const previous = (ids: number[], t: number) => (t > 0 ? ids[t - 1]! : 0);
+
+describe('sequence data in the learner', () => {
+  it('refuses a token id outside the vocabulary, naming where it is', () => {
+    const data = tokens(4, 3, copy);
+    data.validation.x[5] = 3;
+    expect(
+      () =>
+        new Learner(
+          module,
+          { layers: [{ type: 'onehot' }, { type: 'dense', units: 3 }] },
+          data,
+          {},
+          1,
+        ),
+    ).toThrow('data.validation.x[5] must be a token id, a whole number from 0 to 2, got 3');
+  });
+
+  it('says what shape a task scored at every step wants', () => {
+    const data = tokens(5, 3, copy);
+    const flat = { layers: [{ type: 'onehot' }, { type: 'flatten' }, { type: 'dense', units: 3 }] };
+    expect(() => new Learner(module, flat, data, {}, 1)).toThrow(
+      /wants an answer at each of its 5 steps, \[5, 3\]/,
+    );
+    const last = tokens(5, 3, copy, false);
+    const every = {
+      layers: [
+        { type: 'onehot' },
+        { type: 'rnn', hidden: 4, sequences: true },
+        { type: 'dense', units: 3 },
+      ],
+    };
+    expect(() => new Learner(module, every, last, {}, 1)).toThrow(/one answer per example/);
+    expect(
+      () =>
+        new Learner(
+          module,
+          {
+            layers: [
+              { type: 'dense', units: 2 },
+              { type: 'embedding', dim: 3 },
+            ],
+          },
+          data,
+          {},
+          1,
+        ),
+    ).toThrow(/embedding must be the first layer/);
+  });
+
+  it('counts every position: copying the current symbol is learnt by a per-step layer, the previous one only with memory', () => {
+    const perStep = { layers: [{ type: 'onehot' }, { type: 'dense', units: 4 }] };
+    const copying = new Learner(
+      module,
+      perStep,
+      tokens(6, 4, copy),
+      { optimizer: 'adam', lr: 0.1, batch: 16 },
+      2,
+    );
+    copying.step(200);
+    expect(copying.evaluate('validation').accuracy).toBe(1);
+    // The symbol before: a per-step layer sees only the current one and guesses (about 1/4 right).
+    const blind = new Learner(
+      module,
+      perStep,
+      tokens(6, 4, previous),
+      { optimizer: 'adam', lr: 0.1, batch: 16 },
+      2,
+    );
+    blind.step(200);
+    expect(blind.evaluate('validation').accuracy).toBeLessThan(0.45);
+    const memory = {
+      layers: [
+        { type: 'onehot' },
+        { type: 'rnn', hidden: 12, sequences: true },
+        { type: 'dense', units: 4 },
+      ],
+    };
+    const recalling = new Learner(
+      module,
+      memory,
+      tokens(6, 4, previous),
+      { optimizer: 'adam', lr: 0.05, batch: 16 },
+      2,
+    );
+    recalling.step(400);
+    expect(recalling.evaluate('validation').accuracy).toBeGreaterThan(0.9);
+  });
+
+  it('records the gradient at every step of the sequence for each recurrent layer', () => {
+    const spec = {
+      layers: [
+        { type: 'embedding', dim: 3 },
+        { type: 'rnn', hidden: 6 },
+        { type: 'dense', units: 4 },
+      ],
+    };
+    const learner = new Learner(
+      module,
+      spec,
+      tokens(12, 4, (ids) => ids[0]!, false),
+      { batch: 8 },
+      3,
+    );
+    expect(learner.gradientHealth()).toEqual([]);
+    learner.step(3);
+    const [health] = learner.gradientHealth();
+    expect(health!.layer).toBe('1');
+    expect(health!.norms.length).toBe(12);
+    expect(health!.norms.every((v) => Number.isFinite(v) && v > 0)).toBe(true);
+    // The loss reads the last step only: its gradient is largest there and fades going back.
+    expect(health!.norms[11]!).toBeGreaterThan(health!.norms[0]!);
+  });
+});
+
+describe('sampling', () => {
+  const spec = {
+    layers: [
+      { type: 'embedding', dim: 4 },
+      { type: 'lstm', hidden: 8, sequences: true },
+      { type: 'dense', units: 5 },
+    ],
+  };
+  const data = tokens(8, 5, (ids, t) => (ids[t]! + 1) % 5);
+  const learner = new Learner(module, spec, data, { optimizer: 'adam', lr: 0.05, batch: 16 }, 4);
+  learner.step(300);
+
+  it('gives the same tokens for the same seed, and follows what it learnt', () => {
+    const a = learner.sample([0], 20, { temperature: 1, topK: 0, seed: 7 });
+    expect(learner.sample([0], 20, { temperature: 1, topK: 0, seed: 7 })).toEqual(a);
+    expect(a).toHaveLength(20);
+    const other = [1, 2, 3, 4, 5].map((seed) =>
+      learner.sample([0], 20, { temperature: 10, topK: 0, seed }),
+    );
+    expect(new Set(other.map((s) => s.join())).size).toBeGreaterThan(1);
+    // Greedy: the next symbol each time, 1 2 3 4 0 1 …, even past the 8 steps it reads.
+    const greedy = learner.sample([0], 12, { temperature: 0, topK: 0, seed: 1 });
+    expect(greedy).toEqual([1, 2, 3, 4, 0, 1, 2, 3, 4, 0, 1, 2]);
+    expect(learner.sample([0], 12, { temperature: 2, topK: 1, seed: 9 })).toEqual(greedy);
+  });
+
+  it('stops after the stop token, and refuses options out of range by name', () => {
+    expect(learner.sample([0], 10, { temperature: 0, topK: 0, seed: 1, stop: 3 })).toEqual([
+      1, 2, 3,
+    ]);
+    expect(() => learner.sample([0], 0, { temperature: 1, topK: 0, seed: 1 })).toThrow(
+      /length must be/,
+    );
+    expect(() => learner.sample([0], 5, { temperature: NaN, topK: 0, seed: 1 })).toThrow(
+      /temperature must be/,
+    );
+    expect(() => learner.sample([0], 5, { temperature: 1, topK: 6, seed: 1 })).toThrow(
+      /topK must be/,
+    );
+    expect(() => learner.sample([7], 5, { temperature: 1, topK: 0, seed: 1 })).toThrow(
+      /prompt\[0\] must be/,
+    );
+  });
+});
