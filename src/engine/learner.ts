@@ -20,6 +20,7 @@ import {
   type TensorInfo,
 } from './learner-types.js';
 import { gradientOf, lossOf, predict, probe, sample } from './inspect.js';
+import { recurrentState, type RecurrentState } from './recurrent-state.js';
 import { LIMITS } from './limits.js';
 import { parseOptions, type TrainOptions } from './options.js';
 import { HISTORY_CAPACITY, planArena, type Plan } from './plan.js';
@@ -351,6 +352,14 @@ export class Learner {
    */
   sample(prompt: readonly number[], length: number, options: SampleOptions): number[] {
     return sample(this.arena, this.network, prompt, length, options);
+  }
+
+  /**
+   * One sequence `x` [inputs] through the network: the recurrent layer `layer`'s hidden state at
+   * every step, and an LSTM's cell and gates (a GRU's gates), for the game's heatmaps.
+   */
+  recurrentState(x: Float32Array, layer: string): RecurrentState {
+    return recurrentState(this.arena, this.network, x, layer);
   }
 
   /** What this learner trains: the network as built, its full options and its seed. */

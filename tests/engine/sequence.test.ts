@@ -208,3 +208,36 @@ describe('sampling', () => {
     );
   });
 });
+
+describe('the state of a recurrent layer over one sequence', () => {
+  const data = tokens(7, 4, previous);
+  for (const cell of ['rnn', 'lstm', 'gru'] as const) {
+    it(`${cell}: h(t) is the layer's output at every step${cell === 'rnn' ? '' : ', and the gates lie in 0..1'}`, () => {
+      const spec = {
+        layers: [
+          { type: 'onehot' },
+          { type: cell, hidden: 5, sequences: true },
+          { type: 'dense', units: 4 },
+        ],
+      };
+      const learner = new Learner(module, spec, data, { optimizer: 'adam', lr: 0.05, batch: 8 }, 5);
+      learner.step(20);
+      const x = data.test.x.slice(7, 14);
+      const state = learner.recurrentState(x, '1');
+      const out = learner.probe(x, ['1.out'])['1.out']!;
+      expect(Array.from(state.h)).toEqual(Array.from(out));
+      expect(state.steps).toBe(7);
+      for (const g of Object.values(state.gates ?? {})) {
+        expect(g.length).toBe(35);
+        expect(g.every((v) => v > 0 && v < 1)).toBe(true);
+      }
+      if (cell === 'lstm') {
+        // h = o ⊙ tanh(c): the cell and the output gate explain the hidden state.
+        const { output } = state.gates!;
+        for (let i = 0; i < 35; i++) {
+          expect(state.h[i]!).toBeCloseTo(output![i]! * Math.tanh(state.c![i]!), 5);
+        }
+      }
+    });
+  }
+});

@@ -1,0 +1,86 @@
+/**
+ * What a recurrent layer did with one sequence: its hidden state at every step and, for an
+ * LSTM, the cell state and the input, forget and output gates (for a GRU the reset and update
+ * gates), each [T, H]: what the game's heatmaps draw. They are read from the layer's work buffer
+ * after a forward pass of that one example, where the kernel keeps them time-major for
+ * backpropagation (layouts in `assembly/ops/rnn.ts`, `lstm.ts`, `gru.ts`; with one row, time-major
+ * is simply [T, …]).
+ */
+import type { Arena } from './arena.js';
+import { inputShape } from './graph.js';
+import type { Network } from './spec.js';
+
+export interface RecurrentState {
+  layer: string;
+  cell: 'rnn' | 'lstm' | 'gru';
+  steps: number;
+  hidden: number;
+  /** h(t), [T, H]. */
+  h: Float32Array;
+  /** An LSTM's memory cell c(t), [T, H]. */
+  c?: Float32Array;
+  /** Gate activations in 0..1, [T, H] each: LSTM input, forget, output; GRU reset, update. */
+  gates?: Record<string, Float32Array>;
+}
+
+const r4 = (n: number): number => Math.ceil(n / 4) * 4;
+
+/** Runs one example `x` [inputs] forward and reads the recurrent layer `layer` (its module path). */
+export function recurrentState(
+  arena: Arena,
+  network: Network,
+  x: Float32Array,
+  layer: string,
+): RecurrentState {
+  const { graph } = network;
+  const node = graph.nodes.find((n) => n.path === layer);
+  if (!node || (node.op !== 'rnn' && node.op !== 'lstm' && node.op !== 'gru')) {
+    throw new Error(`"${layer}" is not a recurrent layer of this network`);
+  }
+  if (x.length !== network.spec.inputs) {
+    throw new Error(
+      `recurrentState needs one example of ${network.spec.inputs} values, got ${x.length}`,
+    );
+  }
+  const k = arena.live();
+  (arena.view('input') as Float32Array).set(x);
+  k.program_eval(arena.program, 3, 1);
+  const [T, D] = inputShape(graph, node) as [number, number];
+  const H = (node.attrs as { hidden: number }).hidden;
+  const work = arena.view(`${node.path}.scratch`) as Float32Array;
+  const rows = (at: number, width: number, offset: number): Float32Array => {
+    const out = new Float32Array(T * H);
+    for (let t = 0; t < T; t++)
+      out.set(work.subarray(at + t * width + offset, at + t * width + offset + H), t * H);
+    return out;
+  };
+  const xs = r4(T * D);
+  const cell = node.op;
+  if (cell === 'rnn') return { layer, cell, steps: T, hidden: H, h: rows(xs, H, 0) };
+  const G = cell === 'lstm' ? 4 : 3;
+  const gatesAt = xs;
+  const after = gatesAt + r4(T * G * H);
+  if (cell === 'lstm') {
+    return {
+      layer,
+      cell,
+      steps: T,
+      hidden: H,
+      h: rows(after + r4(T * H), H, 0),
+      c: rows(after, H, 0),
+      gates: {
+        input: rows(gatesAt, G * H, 0),
+        forget: rows(gatesAt, G * H, H),
+        output: rows(gatesAt, G * H, 3 * H),
+      },
+    };
+  }
+  return {
+    layer,
+    cell,
+    steps: T,
+    hidden: H,
+    h: rows(after + r4(T * H), H, 0),
+    gates: { reset: rows(gatesAt, G * H, 0), update: rows(gatesAt, G * H, H) },
+  };
+}
