@@ -226,14 +226,16 @@ class Hints {
       case 'pooling':
       case 'downsampling':
       case 'batchnorm':
+      case 'recurrent':
+      case 'gated':
         return this.block(c);
+      case 'clipping':
+        return this.clipping(c.max);
     }
   }
 
   /** The hint to add a block of the registry the idea needs, when the level offers it. */
-  block(
-    c: Condition & { kind: 'convolution' | 'pooling' | 'downsampling' | 'batchnorm' },
-  ): Hint | null {
+  block(c: Condition & { kind: BlockKind }): Hint | null {
     if (this.attempt && meets(c, this.attempt)) return null;
     const b = this.level.blocks;
     const pools = b.maxpool2d || b.avgpool2d;
@@ -251,8 +253,28 @@ class Hints {
       batchnorm: b.batchnorm
         ? 'a batch norm layer after each convolution: it rescales every filter’s outputs to mean 0 and spread 1, so a deep stack keeps a steady signal even with big steps'
         : null,
+      recurrent:
+        b.rnn || b.lstm || b.gru
+          ? 'a recurrent layer: it reads the sequence one step at a time and carries what it has seen in its hidden state'
+          : null,
+      gated:
+        b.lstm || b.gru
+          ? `${b.lstm ? 'an LSTM' : 'a GRU'} layer in place of the plain one: its gates keep a memory for many steps, so the signal from the start does not fade away`
+          : null,
     };
     return this.hint('layers', words[c.kind]);
+  }
+
+  /** The hint to switch gradient clipping on (or lower it), when the level opens the control. */
+  clipping(max: number): Hint | null {
+    const clip = this.attempt?.options.clip ?? 0;
+    if (clip > 0 && clip <= max) return null;
+    return this.hint(
+      'clip',
+      clip > max
+        ? `a lower gradient clip, ${max} or less, so a sudden huge gradient cannot throw the weights away`
+        : 'gradient clipping: it shortens a gradient that is too long before the step, so one exploding step cannot throw the weights away',
+    );
   }
 
   /**
@@ -267,6 +289,9 @@ class Hints {
   }
 }
 
+/** The conditions a block of the registry meets. */
+type BlockKind = 'convolution' | 'pooling' | 'downsampling' | 'batchnorm' | 'recurrent' | 'gated';
+
 /** Which control each condition of an idea is changed with. */
 function ideaControls(level: Level): Set<Control> {
   const map: Record<Condition['kind'], Control[]> = {
@@ -280,6 +305,9 @@ function ideaControls(level: Level): Set<Control> {
     pooling: ['layers'],
     downsampling: ['layers'],
     batchnorm: ['layers'],
+    recurrent: ['layers'],
+    gated: ['layers'],
+    clipping: ['clip'],
   };
   return new Set(level.teaches.rule.flatMap((c) => map[c.kind]));
 }

@@ -16,6 +16,7 @@ const WORDS: Partial<Record<Control, string>> = {
   batch: 'batch size',
   l2: 'L2 penalty',
   l1: 'L1 penalty',
+  clip: 'gradient clip',
   seed: 'seed',
   loss: 'loss',
   layers: 'network',
@@ -45,7 +46,7 @@ export function classLocks(
       `${WORDS[control] ?? control} ${String(from)} → ${String(to)} (fixed by the class)`,
     );
   };
-  for (const key of ['optimizer', 'lr', 'batch', 'l2', 'l1'] as const) {
+  for (const key of ['optimizer', 'lr', 'batch', 'l2', 'l1', 'clip'] as const) {
     if (fixed.has(key) && out.options[key] !== start.options[key]) {
       note(key, out.options[key], start.options[key]);
       (out.options as unknown as Record<string, unknown>)[key] = start.options[key];

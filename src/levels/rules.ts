@@ -171,6 +171,7 @@ export function startSetup(rules: WorkbenchRules): Setup {
       batch: s.batch.value,
       l2: s.l2.value,
       l1: s.l1?.value ?? 0,
+      clip: s.clip?.value ?? 0,
     },
     seed: 1,
   };
@@ -362,7 +363,6 @@ function withStartInits(rules: WorkbenchRules, spec: ModelSpec): ModelSpec {
 
 /** Options the workbench has no control for: a setup must leave them at their defaults. */
 export const HIDDEN_OPTIONS = [
-  'clip',
   'momentum',
   'nesterov',
   'beta1',
@@ -373,7 +373,6 @@ export const HIDDEN_OPTIONS = [
 ] as const satisfies readonly (keyof TrainOptions)[];
 
 const OPTION_WORDS: Record<(typeof HIDDEN_OPTIONS)[number], string> = {
-  clip: 'gradient clip',
   momentum: 'momentum',
   nesterov: 'Nesterov setting',
   beta1: 'beta1',
@@ -422,12 +421,18 @@ export function conformSetup(rules: WorkbenchRules, setup: Setup): Conformed {
     );
     out.options.optimizer = opt.value;
   }
-  const ranges: [keyof Pick<TrainOptions, 'lr' | 'batch' | 'l2' | 'l1'>, string, RangeSetting][] = [
+  const off: RangeSetting = { value: 0, locked: true, min: 0, max: 0 };
+  const ranges: [
+    keyof Pick<TrainOptions, 'lr' | 'batch' | 'l2' | 'l1' | 'clip'>,
+    string,
+    RangeSetting,
+  ][] = [
     ['lr', 'learning rate', s.lr],
     ['batch', 'batch size', s.batch],
     ['l2', 'L2 penalty', s.l2],
-    // No L1 control (every level): L1 stays off.
-    ['l1', 'L1 penalty', s.l1 ?? { value: 0, locked: true, min: 0, max: 0 }],
+    // No L1 control (every level): L1 stays off; no clip control: clipping stays off.
+    ['l1', 'L1 penalty', s.l1 ?? off],
+    ['clip', 'gradient clip', s.clip ?? off],
   ];
   for (const [key, words, range] of ranges) {
     const v = out.options[key];

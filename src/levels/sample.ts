@@ -262,6 +262,7 @@ export function sampleSetup(rules: WorkbenchRules, shape: TaskShape, rand: Rand)
       lr: sampleRange(rand, s.lr, false),
       batch: sampleRange(rand, s.batch, true),
       l2: sampleRange(rand, s.l2, false),
+      clip: s.clip ? sampleRange(rand, s.clip, false) : 0,
     },
     seed: 1 + rand.below(SAMPLE_SEEDS),
     ...sampleData(rules, rand),

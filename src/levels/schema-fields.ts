@@ -214,10 +214,13 @@ export const SETTING_BOUNDS = {
   lr: { min: 1e-7, max: 10, integer: false },
   batch: { min: 1, max: LIMITS.maxBatch, integer: true },
   l2: { min: 0, max: 10, integer: false },
+  clip: { min: 0, max: 100, integer: false },
 } as const;
 
 export function checkSettings(issues: Issues, value: unknown): boolean {
-  if (!checkObject(issues, 'settings', value, ['optimizer', 'lr', 'batch', 'l2'])) return false;
+  if (!checkObject(issues, 'settings', value, ['optimizer', 'lr', 'batch', 'l2'], ['clip'])) {
+    return false;
+  }
   const before = issues.list.length;
   const opt = value['optimizer'];
   if (checkObject(issues, 'settings.optimizer', opt, ['value', 'locked', 'choices'])) {
@@ -244,6 +247,9 @@ export function checkSettings(issues: Issues, value: unknown): boolean {
   }
   for (const key of ['lr', 'batch', 'l2'] as const) {
     checkRange(issues, `settings.${key}`, value[key], SETTING_BOUNDS[key]);
+  }
+  if (value['clip'] !== undefined) {
+    checkRange(issues, 'settings.clip', value['clip'], SETTING_BOUNDS.clip);
   }
   return issues.list.length === before;
 }

@@ -41,7 +41,13 @@ export type Condition =
   /** Something that shrinks the map: a pooling layer or a convolution with a stride above 1. */
   | { kind: 'downsampling' }
   /** At least one batch normalisation layer. */
-  | { kind: 'batchnorm' };
+  | { kind: 'batchnorm' }
+  /** A recurrent layer of any kind (RNN, LSTM, GRU): a hidden state carried along the sequence. */
+  | { kind: 'recurrent' }
+  /** A gated recurrent layer, an LSTM or a GRU: a memory the gates keep for many steps. */
+  | { kind: 'gated' }
+  /** Gradient clipping on, with a largest gradient norm of at most `max`. */
+  | { kind: 'clipping'; max: number };
 
 export const CONDITION_KINDS = [
   'learning-rate',
@@ -54,6 +60,9 @@ export const CONDITION_KINDS = [
   'pooling',
   'downsampling',
   'batchnorm',
+  'recurrent',
+  'gated',
+  'clipping',
 ] as const satisfies readonly Condition['kind'][];
 
 /** A level's idea: a short name for it and the rule that recognises it in a setup. */
@@ -67,7 +76,7 @@ export interface Teaches {
 /** What the rule looks at: the network and the training options of one run. */
 export interface SetupLike {
   spec: ModelSpec;
-  options: Pick<TrainOptions, 'optimizer' | 'lr' | 'l2'>;
+  options: Pick<TrainOptions, 'optimizer' | 'lr' | 'l2'> & { clip?: number };
 }
 
 const NONLINEAR: ReadonlySet<Activation> = new Set(['relu', 'leaky_relu', 'sigmoid', 'tanh']);
@@ -105,6 +114,14 @@ export function meets(condition: Condition, setup: SetupLike): boolean {
       );
     case 'batchnorm':
       return spec.layers.some((l) => l.type === 'batchnorm');
+    case 'recurrent':
+      return spec.layers.some((l) => l.type === 'rnn' || l.type === 'lstm' || l.type === 'gru');
+    case 'gated':
+      return spec.layers.some((l) => l.type === 'lstm' || l.type === 'gru');
+    case 'clipping': {
+      const clip = options.clip ?? 0;
+      return clip > 0 && clip <= condition.max;
+    }
   }
 }
 
@@ -171,6 +188,12 @@ export function conditionWords(condition: Condition): string {
       return 'a pooling layer or a convolution with stride 2 or more';
     case 'batchnorm':
       return 'a batch norm layer';
+    case 'recurrent':
+      return 'a recurrent layer (RNN, LSTM or GRU)';
+    case 'gated':
+      return 'an LSTM or GRU layer';
+    case 'clipping':
+      return `gradient clipping at ${condition.max} or less`;
   }
 }
 
@@ -225,7 +248,13 @@ function checkCondition(issues: Issues, path: string, c: unknown): void {
     case 'pooling':
     case 'downsampling':
     case 'batchnorm':
+    case 'recurrent':
+    case 'gated':
       checkKeys(issues, path, c, ['kind']);
+      break;
+    case 'clipping':
+      checkKeys(issues, path, c, ['kind', 'max']);
+      checkNumber(issues, `${path}.max`, c['max'], 0, 100, true);
       break;
     case 'optimizer': {
       checkKeys(issues, path, c, ['kind', 'in']);

@@ -125,6 +125,11 @@ export interface Level {
     lr: RangeSetting;
     batch: RangeSetting;
     l2: RangeSetting;
+    /**
+     * Gradient clipping by global norm (0 off), where the level opens it; left out, off and no
+     * control.
+     */
+    clip?: RangeSetting;
   };
   /** The network the workbench starts with. */
   start: ModelSpec;

@@ -19,6 +19,7 @@ export const CONTROL_NAMES: Record<Control, string> = {
   loss: 'Loss function',
   speed: 'Training speed',
   l1: 'L1 penalty',
+  clip: 'gradient clip',
   features: 'Feature inputs',
   noise: 'Noise',
   train: 'Training share',

@@ -222,7 +222,7 @@ describe('the state of a recurrent layer over one sequence', () => {
       };
       const learner = new Learner(module, spec, data, { optimizer: 'adam', lr: 0.05, batch: 8 }, 5);
       learner.step(20);
-      const x = data.test.x.slice(7, 14);
+      const x = Float32Array.from(data.test.x.slice(7, 14));
       const state = learner.recurrentState(x, '1');
       const out = learner.probe(x, ['1.out'])['1.out']!;
       expect(Array.from(state.h)).toEqual(Array.from(out));

@@ -44,6 +44,7 @@ const WORDS: Record<Exclude<Control, 'speed'>, RegExp> = {
   dropout: /dropout/i,
   loss: /cross-entropy|squared error|loss function/i,
   l1: /\bL1\b/,
+  clip: /\bclip/i,
   features: /feature input|x₁²|sin x/i,
   noise: /\bnoise\b/i,
   train: /used for training|training share/i,

@@ -75,7 +75,7 @@ const MAIN_OPTIONS = ['optimizer', 'lr', 'batch', 'l2'] as const;
  * the sandbox has it) and the ones no workbench shows (a link with them is read, then the
  * workbench's rules set them back).
  */
-const EXTRA_OPTIONS = ['l1', ...HIDDEN_OPTIONS] as const;
+const EXTRA_OPTIONS = ['l1', 'clip', ...HIDDEN_OPTIONS] as const;
 const OPTION_KEYS: readonly string[] = [...MAIN_OPTIONS, ...EXTRA_OPTIONS];
 const STATE_KEYS: readonly string[] = [
   'level',
