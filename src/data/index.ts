@@ -26,6 +26,13 @@ import {
 import type { TaskShape } from '../engine/spec.js';
 import { kernelRandom } from './random.js';
 import { IMAGE_SETS, isImageSetName, shiftedShape } from './images.js';
+import { NAMES_SPEC } from './names.js';
+import {
+  SEQUENCE_GENERATORS,
+  type SequenceGeneratorName,
+  type SequenceOptions,
+  type SequenceSpec,
+} from './sequences.js';
 import { buildDataset, type BuildOptions } from './split.js';
 
 export * from './bundled.js';
@@ -34,22 +41,59 @@ export * from './dataset.js';
 export * from './generators.js';
 export * from './image-fetch.js';
 export * from './images.js';
+export * from './names.js';
 export * from './random.js';
+export * from './sequences.js';
 export * from './split.js';
 
-/** Every name `makeDataset` accepts: the generators, then the bundled real sets. */
+/**
+ * The table data sets `makeDataset` accepts and level files may name: the generators, then the
+ * bundled real sets. The sequence sets (`SEQUENCE_NAMES`) are listed apart: their examples are
+ * laid out over time (`Dataset.sequence`), which a network must be built for.
+ */
 export const DATASET_NAMES: readonly string[] = Object.freeze([...GENERATOR_NAMES, ...BUNDLED_NAMES]);
+
+/** Names of the sequence data sets: the generated tasks, then the bundled character set. */
+export type SequenceName = SequenceGeneratorName | 'names';
+
+/**
+ * The registry `makeDataset` and `namedDataShape` resolve sequence names through: the generated
+ * tasks of `sequences.ts` and the character set `names` of `names.ts`.
+ */
+export const SEQUENCE_SETS: Readonly<Record<SequenceName, SequenceSpec>> = Object.freeze({
+  ...SEQUENCE_GENERATORS,
+  names: NAMES_SPEC,
+});
+
+/** Sequence data set names in registry order: sine, adding, remember, parity, names. */
+export const SEQUENCE_NAMES: readonly SequenceName[] = Object.freeze(
+  Object.keys(SEQUENCE_SETS) as SequenceName[],
+);
+
+/** Type guard used by `makeDataset` to tell sequence names from the others. */
+export function isSequenceName(name: string): name is SequenceName {
+  return Object.prototype.hasOwnProperty.call(SEQUENCE_SETS, name);
+}
 
 /**
  * Inputs, outputs and task of a named data set, known without generating it: what the level
  * validator and the workbench need to check a network against its data. Null for an unknown
  * name. `arms` is the spiral generator's class count. Every generator but `line` has the two
- * inputs x1, x2 (the regression surfaces `plane` and `bump` too, with one output).
+ * inputs x1, x2 (the regression surfaces `plane` and `bump` too, with one output). A sequence
+ * set has inputs = steps × features (from `steps` and, for `remember`, `symbols`) and its
+ * outputs per step; bad sequence options throw the DataError `makeDataset` would.
  */
 export function namedDataShape(
   name: string,
-  options: { arms?: number; features?: readonly string[]; shift?: number } = {},
+  options: { arms?: number; features?: readonly string[]; shift?: number } & Omit<
+    SequenceOptions,
+    'n'
+  > = {},
 ): TaskShape | null {
+  if (isSequenceName(name)) {
+    const s = SEQUENCE_SETS[name].shape(options);
+    return { inputs: s.inputs, outputs: s.outputs, task: s.task, dataName: name };
+  }
   if (isGeneratorName(name)) {
     const task = GENERATORS[name].task;
     const classes = name === 'spiral' ? (options.arms ?? GENERATOR_DEFAULTS.spiral.arms ?? 3) : 2;
@@ -93,13 +137,16 @@ export interface SeedOptions {
 
 /**
  * Options of `makeDataset`. `n`/`noise`/`arms`/`slope`/`intercept` apply to generators only (see
- * `GENERATORS` for which one reads which); giving them for a bundled set is an error.
+ * `GENERATORS` for which one reads which); giving them for a bundled set is an error. `steps`,
+ * `symbols`, `distractors`, `perPosition`, `stride` (and `n`, `noise`) apply to the sequence
+ * sets (`SEQUENCE_OPTIONS` says which reads which), which are never standardised.
  * `standardize` defaults to false for generated sets (they are already centred and unit-scale, and
  * the player sees the same coordinates the network gets; a fitted line keeps its true slope) and
  * to true for bundled sets. `standardizeTarget` defaults to false for both: the levels on the
  * bundled regression set (diabetes) are written for its raw targets.
  */
-export interface MakeDatasetOptions extends SeedOptions, GeneratorOptions, BuildOptions {
+export interface MakeDatasetOptions
+  extends SeedOptions, GeneratorOptions, Omit<SequenceOptions, 'n' | 'noise'>, BuildOptions {
   /** Bundled sets only: keep just these feature columns, in this order (see `selectFeatures`). */
   readonly features?: readonly string[];
 }
@@ -121,6 +168,26 @@ export function makeDataset(name: string, options: MakeDatasetOptions): Dataset 
     features,
     ...generatorOptions
   } = options;
+  if (isSequenceName(name)) {
+    const ignored = Object.entries({ standardize, standardizeTarget, stratify, features }).find(
+      ([, v]) => v !== undefined,
+    );
+    if (ignored) {
+      throw new DataError(
+        `${name}: option "${ignored[0]}" does not apply to sequence data sets (${SEQUENCE_NAMES.join(', ')})`,
+      );
+    }
+    if (name === 'names' && fractions !== undefined) {
+      throw new DataError(
+        'names: option "fractions" does not apply: each name\'s split is fixed by its hash (about 80/10/10)',
+      );
+    }
+    const rand = kernelRandom(module, seed);
+    return SEQUENCE_SETS[name].make(rand, {
+      ...generatorOptions,
+      ...(fractions !== undefined ? { fractions } : {}),
+    });
+  }
   if (features !== undefined && !isBundledName(name)) {
     throw new DataError(`${name}: option "features" applies only to the bundled real data sets`);
   }
@@ -150,7 +217,7 @@ export function makeDataset(name: string, options: MakeDatasetOptions): Dataset 
     });
   }
   throw new DataError(
-    `unknown data set ${JSON.stringify(String(name))}; allowed: ${DATASET_NAMES.join(', ')}`,
+    `unknown data set ${JSON.stringify(String(name))}; allowed: ${DATASET_NAMES.join(', ')}; sequence data sets: ${SEQUENCE_NAMES.join(', ')}`,
   );
 }
 
