@@ -186,7 +186,12 @@ function checkValues(where: string, windows: number, o: WindowOptions, what: str
   }
 }
 
-function charMeta(name: string, vocab: readonly string[], steps: number): SequenceMeta {
+function charMeta(
+  name: string,
+  vocab: readonly string[],
+  steps: number,
+  separator?: string,
+): SequenceMeta {
   return {
     name,
     task: 'multiclass',
@@ -194,7 +199,13 @@ function charMeta(name: string, vocab: readonly string[], steps: number): Sequen
     featureNames: stepFeatureNames(steps),
     targetName: 'next character',
     classNames: vocab,
-    sequence: { steps, features: 1, vocab, perPosition: true },
+    sequence: {
+      steps,
+      features: 1,
+      vocab,
+      ...(separator !== undefined ? { separator } : {}),
+      perPosition: true,
+    },
   };
 }
 
@@ -234,7 +245,11 @@ export function namesDataset(rand: DataRandom, options: SequenceGenerateOptions 
   });
   checkValues('names', streams.reduce((sum, s) => sum + windowCount(s.length, o.steps, o.stride), 0), o, '');
   const [train, validation, test] = streams.map((s) => charWindows(s, o.steps, o.stride));
-  return sequenceDataset(charMeta('names', NAMES_VOCAB, o.steps), { train, validation, test });
+  return sequenceDataset(charMeta('names', NAMES_VOCAB, o.steps, NAME_SEPARATOR), {
+    train,
+    validation,
+    test,
+  });
 }
 
 /** Registry entry of `names` for `makeDataset` and `namedDataShape`. */
@@ -250,7 +265,13 @@ export const NAMES_SPEC: SequenceSpec = Object.freeze({
       inputs: o.steps,
       outputs: NAMES_VOCAB.length,
       task: 'multiclass',
-      sequence: { steps: o.steps, features: 1, vocab: NAMES_VOCAB, perPosition: true },
+      sequence: {
+        steps: o.steps,
+        features: 1,
+        vocab: NAMES_VOCAB,
+        separator: NAME_SEPARATOR,
+        perPosition: true,
+      },
     };
   },
 });

@@ -65,6 +65,12 @@ export type DataRequest =
       train?: number;
       /** Image sets only: validation and test images moved by up to this many pixels (`shift`). */
       shift?: number;
+      /** Sequence sets only (`SEQUENCE_OPTIONS` says which reads which): steps per example, … */
+      steps?: number;
+      symbols?: number;
+      distractors?: number;
+      perPosition?: boolean;
+      stride?: number;
     }
   | { csv: string; seed: number; target?: string; fileName?: string };
 
@@ -325,6 +331,11 @@ export function createTrainer(
             arms: request.arms,
             far: request.far,
             features: request.features,
+            steps: request.steps,
+            symbols: request.symbols,
+            distractors: request.distractors,
+            perPosition: request.perPosition,
+            stride: request.stride,
             fractions: request.train === undefined ? undefined : trainFractions(request.train),
           });
     return { m, data };

@@ -80,7 +80,7 @@ export function dataRequest(
   level: Level,
   chosen: DataSettings = {},
 ): Extract<DataRequest, { name: string }> {
-  const { name, seed, arms, far, features, shift } = level.data;
+  const { name, seed, arms, far, features, shift, ...sequence } = level.data;
   const n = chosen.n ?? level.data.n;
   const noise = chosen.noise ?? level.data.noise;
   const train = chosen.train ?? level.data.train;
@@ -92,6 +92,9 @@ export function dataRequest(
   if (far !== undefined) request.far = far;
   if (features !== undefined) request.features = [...features];
   if (shift !== undefined) request.shift = shift;
+  for (const key of ['steps', 'symbols', 'distractors', 'perPosition', 'stride'] as const) {
+    if (sequence[key] !== undefined) (request as Record<string, unknown>)[key] = sequence[key];
+  }
   return request;
 }
 

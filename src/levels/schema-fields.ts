@@ -7,6 +7,11 @@
 import {
   DATASET_NAMES,
   IMAGE_SET_NAMES,
+  SEQUENCE_NAMES,
+  SEQUENCE_OPTIONS,
+  isSequenceName,
+  namedDataShape,
+  type SequenceName,
   MAX_SHIFT,
   isImageSetName,
   MAX_ARMS,
@@ -80,6 +85,9 @@ export function checkObject(
 }
 
 export function checkData(issues: Issues, value: unknown): boolean {
+  if (isObject(value) && typeof value['name'] === 'string' && isSequenceName(value['name'])) {
+    return checkSequenceData(issues, value);
+  }
   const extra = ['n', 'noise', 'arms', 'far'] as const;
   if (
     !checkObject(issues, 'data', value, ['name', 'seed'], [...extra, 'features', 'train', 'shift'])
@@ -91,7 +99,7 @@ export function checkData(issues: Issues, value: unknown): boolean {
   }
   const before = issues.list.length;
   const name = value['name'];
-  checkChoice(issues, 'data.name', name, [...DATASET_NAMES, ...IMAGE_SET_NAMES]);
+  checkChoice(issues, 'data.name', name, [...DATASET_NAMES, ...IMAGE_SET_NAMES, ...SEQUENCE_NAMES]);
   checkInt(issues, 'data.seed', value['seed'], 0, 0xffffffff);
   if (value['n'] !== undefined) checkInt(issues, 'data.n', value['n'], MIN_POINTS, MAX_POINTS);
   if (value['noise'] !== undefined) checkNumber(issues, 'data.noise', value['noise'], 0, MAX_NOISE);
@@ -150,6 +158,25 @@ export function checkData(issues: Issues, value: unknown): boolean {
       issues.add('data', (e as Error).message);
       return false;
     }
+  }
+  return true;
+}
+
+/**
+ * A sequence set's data: its name and seed, and the options that set reads (`SEQUENCE_OPTIONS`:
+ * steps, symbols, …), checked by the data's own rules so a level says what `makeDataset` would.
+ */
+function checkSequenceData(issues: Issues, value: Record<string, unknown>): boolean {
+  const name = value['name'] as SequenceName;
+  const own = SEQUENCE_OPTIONS[name];
+  if (!checkObject(issues, 'data', value, ['name', 'seed'], own)) return false;
+  if (!checkInt(issues, 'data.seed', value['seed'], 0, 0xffffffff)) return false;
+  const { name: _name, seed: _seed, ...options } = value;
+  try {
+    namedDataShape(name, options);
+  } catch (e) {
+    issues.add('data', (e as Error).message);
+    return false;
   }
   return true;
 }
