@@ -171,7 +171,7 @@ function checkSequenceData(issues: Issues, value: Record<string, unknown>): bool
   const own = SEQUENCE_OPTIONS[name];
   if (!checkObject(issues, 'data', value, ['name', 'seed'], own)) return false;
   if (!checkInt(issues, 'data.seed', value['seed'], 0, 0xffffffff)) return false;
-  const { name: _name, seed: _seed, ...options } = value;
+  const options = Object.fromEntries(own.map((key) => [key, value[key]]));
   try {
     namedDataShape(name, options);
   } catch (e) {

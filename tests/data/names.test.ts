@@ -106,7 +106,7 @@ describe('names', () => {
     expect(d.outputs).toBe(27);
     expect(d.classNames).toEqual(NAMES_VOCAB);
     expect(d.inputs).toBe(16);
-    expect(d.sequence).toEqual({ steps: 16, features: 1, vocab: NAMES_VOCAB, perPosition: true });
+    expect(d.sequence).toEqual({ steps: 16, features: 1, vocab: NAMES_VOCAB, separator: '.', perPosition: true });
     expect([d.train.n, d.validation.n, d.test.n]).toEqual([3441, 482, 439]);
     for (const s of splits(d)) windows(d, s);
   });
