@@ -23,6 +23,7 @@ import {
   isGeneratorName,
   type GeneratorOptions,
 } from './generators.js';
+import { sequenceShape } from '../engine/learner-types.js';
 import type { TaskShape } from '../engine/spec.js';
 import { kernelRandom } from './random.js';
 import { IMAGE_SETS, isImageSetName, shiftedShape } from './images.js';
@@ -92,7 +93,13 @@ export function namedDataShape(
 ): TaskShape | null {
   if (isSequenceName(name)) {
     const s = SEQUENCE_SETS[name].shape(options);
-    return { inputs: s.inputs, outputs: s.outputs, task: s.task, dataName: name };
+    return {
+      inputs: s.inputs,
+      outputs: s.outputs,
+      task: s.task,
+      dataName: name,
+      sequence: sequenceShape(s.sequence),
+    };
   }
   if (isGeneratorName(name)) {
     const task = GENERATORS[name].task;

@@ -23,6 +23,7 @@ import {
   sine,
 } from '../../src/data/index.js';
 import { kernelRandom } from '../../src/data/random.js';
+import { sequenceShape } from '../../src/engine/learner-types.js';
 import { loadKernelModule } from '../../src/node/kernel-file.js';
 
 let module: WebAssembly.Module;
@@ -344,7 +345,13 @@ describe('makeDataset and namedDataShape with sequence sets', () => {
       checkLayout(d);
       expect(bytes(makeDataset(name, { seed: 2024, module }))).toEqual(bytes(d));
       expect(bytes(makeDataset(name, { seed: 2025, module }))).not.toEqual(bytes(d));
-      expect(namedDataShape(name)).toEqual({ inputs: d.inputs, outputs: d.outputs, task: d.task, dataName: name });
+      expect(namedDataShape(name)).toEqual({
+        inputs: d.inputs,
+        outputs: d.outputs,
+        task: d.task,
+        dataName: name,
+        sequence: sequenceShape(d.sequence!),
+      });
     }
   });
 
@@ -365,6 +372,7 @@ describe('makeDataset and namedDataShape with sequence sets', () => {
       outputs: 3,
       task: 'multiclass',
       dataName: 'remember',
+      sequence: { steps: 12, features: 1, vocab: 7, perPosition: false },
     });
     expect(namedDataShape('adding', { steps: 30 })).toMatchObject({ inputs: 60, outputs: 1, task: 'regression' });
     expect(namedDataShape('names', { steps: 24 })).toMatchObject({ inputs: 24, outputs: 27, task: 'multiclass' });
