@@ -59,6 +59,20 @@ export const CHAPTERS: readonly Chapter[] = Object.freeze([
     blurb:
       'Small filters slide over a picture and find strokes, edges and parts wherever they are. Pooling shrinks the map, and batch norm keeps a deep stack steady.',
   },
+  {
+    index: 5,
+    title: 'Memory',
+    years: '1986–2013',
+    blurb:
+      'Text and sounds come in order. A recurrent network reads one step at a time and carries a memory along, but its gradients can blow up or fade away on the way back.',
+  },
+  {
+    index: 6,
+    title: 'Long short-term memory',
+    years: '1997–2015',
+    blurb:
+      'Gates decide what to keep, what to forget and what to show, so a memory cell holds on for many steps. Enough to dream up new names, one letter at a time.',
+  },
 ]);
 
 // Every level file, bundled at build time by Vite (and resolved the same way by Vitest).
