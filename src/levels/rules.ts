@@ -108,6 +108,25 @@ export const SANDBOX_STEPS = 5000;
 /** TensorFlow Playground's regularisation rates: the stops of the sandbox's L1 and L2 sliders. */
 export const PENALTY_STOPS = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10] as const;
 
+/** The gradient clip's stops on the workbench: off, then a few lengths a player can compare. */
+export const CLIP_STOPS = [0, 0.25, 0.5, 1, 2, 5] as const;
+
+/**
+ * The values the gradient-clip slider offers for a level's `settings.clip`: the stops within its
+ * range, the range's own ends and the value shown now (so a link's clip stays as it is).
+ */
+export function clipStops(range: RangeSetting, value: number): number[] {
+  const within = CLIP_STOPS.filter((v) => v >= range.min && v <= range.max);
+  return [...new Set([...within, range.min, range.max, range.value, value])]
+    .filter((v) => v >= range.min && v <= range.max)
+    .sort((a, b) => a - b);
+}
+
+/** A gradient clip as the player reads it: "off" for 0, else the largest gradient length. */
+export function clipWords(value: number): string {
+  return value > 0 ? String(value) : 'off';
+}
+
 /**
  * The sandbox: everything the engine trains, within sizes that stay smooth live, and every loss
  * that fits the data (squared error on a yes/no task is the chapter 1 straight line).
@@ -210,6 +229,18 @@ export function specViolations(
       out.push(
         `Layer ${i + 1} has ${layer.units} units; this level allows at most ${blocks.maxUnits}.`,
       );
+    } else if (layer.type !== 'dense') {
+      // Any other layer whose field sets the output's width (a hidden size, an embedding's size).
+      const def = LAYERS[layer.type];
+      const width = def.widthField
+        ? (layer as unknown as Record<string, unknown>)[def.widthField]
+        : undefined;
+      const field = def.widthField ? def.fields[def.widthField] : undefined;
+      if (typeof width === 'number' && width > blocks.maxUnits) {
+        out.push(
+          `Layer ${i + 1} has a ${field?.label ?? def.widthField} of ${width}; this level allows at most ${blocks.maxUnits}.`,
+        );
+      }
     }
     // Every layer type but dense and activation is a block of its own the level must offer.
     const type = layer.type;

@@ -142,7 +142,7 @@ function recurrentLayer(cell: Cell, label: string, blurb: string): LayerDef {
         label: 'hidden size',
         steps: HIDDEN_STEPS,
       },
-      sequences: { kind: 'bool', label: 'every step' },
+      sequences: { kind: 'bool', label: 'every step', default: false, off: 'last step' },
     },
     build(layer, index, b) {
       const l = layer as unknown as RecurrentLayer;

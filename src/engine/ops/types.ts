@@ -33,7 +33,18 @@ export type FieldDef =
       label: string;
     }
   | { kind: 'choice'; of: readonly string[]; required?: boolean; label: string }
-  | { kind: 'bool'; required?: boolean; label: string };
+  | {
+      kind: 'bool';
+      required?: boolean;
+      label: string;
+      /** Its value when a spec leaves it out (left out here: true, as a bias is). */
+      default?: boolean;
+      /**
+       * What the workbench's chip says when it is off ("last step"); with it the chip always
+       * shows, without it only when off ("no bias").
+       */
+      off?: string;
+    };
 
 /** A trainable parameter: its name under the module (`weight`), shape and initialisation. */
 export interface ParamDecl {

@@ -53,16 +53,44 @@ export function genericTitle(layer: LayerSpec): string {
  * ends for −/+, wrapping around for a chip's click. A yes/no field toggles. False when the
  * field has no steps (nothing changed).
  */
-export function stepField(layer: LayerSpec, name: string, delta: -1 | 1, wrap: boolean): boolean {
+export function stepField(
+  layer: LayerSpec,
+  name: string,
+  delta: -1 | 1,
+  wrap: boolean,
+  maxUnits = Infinity,
+): boolean {
   const l = layer as unknown as Record<string, unknown>;
   const field = LAYERS[layer.type].fields[name]!;
   if (field.kind === 'bool') {
-    l[name] = !(l[name] ?? true);
+    l[name] = !boolOf(layer, name);
   } else if (field.kind === 'int' && field.steps) {
     const value = (l[name] as number | undefined) ?? defaultOf(layer, name);
-    l[name] = nextStep(field.steps, value, delta, wrap);
+    l[name] = nextStep(stepsOf(layer, name, maxUnits), value, delta, wrap);
   } else return false;
   return true;
+}
+
+/** A yes/no field's value: the layer's own, or the registry's default (true when it has none). */
+export function boolOf(layer: LayerSpec, name: string): boolean {
+  const field = LAYERS[layer.type].fields[name];
+  const own = (layer as unknown as Record<string, unknown>)[name];
+  if (typeof own === 'boolean') return own;
+  return field?.kind === 'bool' ? (field.default ?? true) : true;
+}
+
+/**
+ * The steps of an integer field the workbench offers: its declared steps, and for the field that
+ * sets the output's width (`widthField`: a recurrent layer's hidden size, an embedding's size)
+ * only those within the level's `maxUnits`, as for a dense layer's units.
+ */
+export function stepsOf(layer: LayerSpec, name: string, maxUnits = Infinity): readonly number[] {
+  const def = LAYERS[layer.type];
+  const field = def.fields[name];
+  if (field?.kind !== 'int' || !field.steps) return [];
+  if (name !== def.widthField) return field.steps;
+  const within = field.steps.filter((v) => v <= maxUnits);
+  return within.length ? within : field.steps.slice(0, 1);
 }
 
 /**
@@ -77,7 +105,7 @@ export function resize(layer: LayerSpec, delta: -1 | 1, maxUnits: number): boole
     layer.rate = Math.round(rate * 100) / 100;
   } else {
     const primary = LAYERS[layer.type].primary;
-    return primary !== undefined && stepField(layer, primary, delta, false);
+    return primary !== undefined && stepField(layer, primary, delta, false, maxUnits);
   }
   return true;
 }
@@ -120,6 +148,7 @@ export interface ChipLabel {
 export function chipLabels(
   layer: LayerSpec,
   cycle: readonly (Activation | undefined)[] | null,
+  maxUnits = Infinity,
 ): ChipLabel[] {
   const def = LAYERS[layer.type];
   const l = layer as unknown as Record<string, unknown>;
@@ -140,8 +169,16 @@ export function chipLabels(
           ? `Activation: click (or A) for the next (${cycle.map((f) => f ?? 'none').join(', ')})`
           : `Activation ${String(fn)}, kept by this level`,
       });
+    } else if (field.kind === 'bool' && field.off !== undefined) {
+      // A switch with a word for each side ("every step" / "last step"): always shown.
+      const on = boolOf(layer, name);
+      out.push({
+        name,
+        text: on ? field.label : field.off,
+        tip: `${capitalise(on ? field.label : field.off)}: click to switch to ${on ? field.off : field.label}`,
+      });
     } else if (field.kind === 'bool') {
-      if (l[name] !== false) continue;
+      if (boolOf(layer, name)) continue;
       out.push({
         name,
         text: `no ${field.label}`,
@@ -150,10 +187,15 @@ export function chipLabels(
     } else if (field.kind === 'int' && field.steps) {
       const value = (l[name] as number | undefined) ?? defaultOf(layer, name);
       const primary = name === def.primary;
+      const steps = stepsOf(layer, name, maxUnits);
       out.push({
         name,
-        text: primary && !field.square ? `${value} ${field.label}` : chipText(field, value),
-        tip: `${capitalise(field.label)} ${field.square ? `${value}×${value}` : value}: click for the next (${field.steps.join(', ')})${primary ? ', or ←/→' : ''}`,
+        // A count of things reads number first ("8 filters"), a size after its name ("hidden size 16").
+        text:
+          primary && !field.square && field.label.endsWith('s')
+            ? `${value} ${field.label}`
+            : chipText(field, value),
+        tip: `${capitalise(field.label)} ${field.square ? `${value}×${value}` : value}: click for the next (${steps.join(', ')})${primary ? ', or ←/→' : ''}`,
       });
     }
   }

@@ -12,7 +12,10 @@ const BELL = [0, 0.1, 0.4, 1.4, 3.7, 8.1, 14.1, 19.7, 22, 19.7, 14.1, 8.1, 3.7, 
 /**
  * The block-type icon: dense = two columns of nodes fully wired; dropout = some nodes struck out;
  * conv = a filter window on an image; pooling = four cells into one; batch norm = a bell curve;
- * flatten = a square laid out in a row; add = a plus; an activation = its bent line.
+ * flatten = a square laid out in a row; add = a plus; embedding = a symbol looking up one row of
+ * a table; one-hot = rows of cells with a single one lit; the recurrent layers = a cell whose
+ * output loops back into it (the LSTM with its memory line running straight through the top,
+ * the GRU with its two gates); an activation = its bent line.
  */
 export function drawIcon(
   g: Phaser.GameObjects.Graphics,
@@ -67,6 +70,28 @@ export function drawIcon(
       for (let c = 0; c < 2; c++)
         g.fillStyle(COLORS.data, 0.8).fillRect(x + 12 + c * 7, y + 3 + r * 7, 6, 6);
     for (let i = 0; i < 5; i++) g.fillStyle(COLORS.data, 0.8).fillRect(x + 1 + i * 7, y + 26, 6, 6);
+  } else if (type === 'embedding') {
+    // A symbol (the dot) picks one row of a table of learned numbers.
+    g.fillStyle(COLORS.data, 1).fillCircle(x + 4, y + 18, 4);
+    g.lineStyle(1.5, COLORS.textDim, 1).lineBetween(x + 9, y + 18, x + 13, y + 18);
+    for (let r = 0; r < 5; r++)
+      for (let c = 0; c < 3; c++) {
+        const picked = r === 2;
+        g.fillStyle(picked ? COLORS.weights : COLORS.data, picked ? 1 : 0.3);
+        g.fillRect(x + 15 + c * 7, y + 2 + r * 7, 6, 6);
+      }
+  } else if (type === 'onehot') {
+    // Two symbols, each a row of zeros with a single 1 at its own place.
+    for (const [row, lit] of [
+      [0, 1],
+      [1, 3],
+    ] as const)
+      for (let c = 0; c < 5; c++) {
+        const on = c === lit;
+        g.fillStyle(COLORS.data, on ? 1 : 0.25).fillRect(x + 1 + c * 7, y + 8 + row * 14, 6, 6);
+      }
+  } else if (type === 'rnn' || type === 'lstm' || type === 'gru') {
+    drawRecurrent(g, type, x, y);
   } else if (type === 'add') {
     g.lineStyle(3, COLORS.weights, 1).lineBetween(x + 18, y + 8, x + 18, y + 28);
     g.lineBetween(x + 8, y + 18, x + 28, y + 18);
@@ -76,5 +101,44 @@ export function drawIcon(
       .lineTo(x + 18, y + 30)
       .lineTo(x + 34, y + 6)
       .strokePath();
+  }
+}
+
+/**
+ * A recurrent cell: the step's input comes in from below, the state leaves on the right and
+ * loops back in at the left (the memory carried to the next step). The LSTM's memory line runs
+ * straight across the top with its × (forget) and + (write); the GRU shows its two gates.
+ */
+function drawRecurrent(
+  g: Phaser.GameObjects.Graphics,
+  type: 'rnn' | 'lstm' | 'gru',
+  x: number,
+  y: number,
+): void {
+  const top = type === 'lstm' ? y + 12 : y + 8;
+  g.lineStyle(1.5, COLORS.textDim, 1).lineBetween(x + 18, y + 36, x + 18, top + 18);
+  g.fillStyle(COLORS.data, 0.35).fillRoundedRect(x + 9, top, 18, 18, 4);
+  g.lineStyle(2, COLORS.data, 1).strokeRoundedRect(x + 9, top, 18, 18, 4);
+  // The loop: out on the right, round underneath, back in on the left.
+  const mid = top + 9;
+  g.lineStyle(2, COLORS.weights, 1);
+  g.lineBetween(x + 27, mid, x + 33, mid);
+  g.lineBetween(x + 33, mid, x + 33, top + 24);
+  g.lineBetween(x + 33, top + 24, x + 3, top + 24);
+  g.lineBetween(x + 3, top + 24, x + 3, mid);
+  g.lineBetween(x + 3, mid, x + 8, mid);
+  g.fillStyle(COLORS.weights, 1).fillTriangle(x + 9, mid, x + 5, mid - 3, x + 5, mid + 3);
+  if (type === 'lstm') {
+    // The memory line through the top of the cell, with the forget × and the write +.
+    g.lineStyle(2, COLORS.data, 1).lineBetween(x, y + 4, x + 36, y + 4);
+    g.lineStyle(1.5, COLORS.text, 1);
+    g.lineBetween(x + 10, y + 1, x + 16, y + 7).lineBetween(x + 16, y + 1, x + 10, y + 7);
+    g.lineBetween(x + 25, y + 1, x + 25, y + 7).lineBetween(x + 22, y + 4, x + 28, y + 4);
+  } else if (type === 'gru') {
+    g.fillStyle(COLORS.text, 1)
+      .fillCircle(x + 14, mid, 2.5)
+      .fillCircle(x + 22, mid, 2.5);
+  } else {
+    g.fillStyle(COLORS.data, 1).fillCircle(x + 18, mid, 3);
   }
 }

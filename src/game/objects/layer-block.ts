@@ -339,10 +339,24 @@ export class LayerBlock extends Phaser.GameObjects.Container implements Focusabl
         : 'This level keeps this layer as it is';
     }
     if (this.generic) {
-      const bias = LAYERS[this.layer.type].fields['bias'] ? ' · B bias' : '';
-      return `Click a setting to change it · ←/→ first setting · A activation${bias} · Shift+↑/↓ move · Delete remove`;
+      const fields = LAYERS[this.layer.type].fields;
+      const bias = fields['bias'] ? ' · B bias' : '';
+      const flip = this.switchField();
+      const sw = flip ? ` · S ${fields[flip]!.label}` : '';
+      const act = this.canCycle() ? ' · A activation' : '';
+      const first = LAYERS[this.layer.type].primary ? ' · ←/→ first setting' : '';
+      return `Click a setting to change it${first}${act}${bias}${sw} · Shift+↑/↓ move · Delete remove`;
     }
     return '←/→ size · A activation · Shift+↑/↓ move · Delete remove';
+  }
+
+  /** The block's switch, a yes/no field with a word for each side ("every step"), if any. */
+  private switchField(): string | undefined {
+    const fields = LAYERS[this.layer.type].fields;
+    return Object.keys(fields).find((n) => {
+      const f = fields[n]!;
+      return f.kind === 'bool' && f.off !== undefined;
+    });
   }
 
   /** Whether the ƒ button and the A key have more than one activation to offer. */
@@ -382,6 +396,11 @@ export class LayerBlock extends Phaser.GameObjects.Container implements Focusabl
       this.cycleActivation();
       return true;
     }
+    const flip = this.switchField();
+    if ((event.key === 's' || event.key === 'S') && flip && this.generic && !this.o.fixed) {
+      this.stepField(flip, 1, true);
+      return true;
+    }
     if ((event.key === 'b' || event.key === 'B') && this.generic && !this.o.fixed) {
       if (LAYERS[this.layer.type].fields['bias']?.kind !== 'bool') return false;
       this.stepField('bias', 1, true);
@@ -400,7 +419,7 @@ export class LayerBlock extends Phaser.GameObjects.Container implements Focusabl
   }
 
   private stepField(name: string, delta: -1 | 1, wrap: boolean): void {
-    if (stepField(this.layer, name, delta, wrap)) this.changed();
+    if (stepField(this.layer, name, delta, wrap, this.o.maxUnits)) this.changed();
   }
 
   private cycleActivation(): void {
@@ -432,6 +451,7 @@ export class LayerBlock extends Phaser.GameObjects.Container implements Focusabl
     for (const { name, text, tip } of chipLabels(
       this.layer,
       this.canCycle() ? this.cycle() : null,
+      this.o.maxUnits,
     )) {
       const chip = this.scene.add
         .text(x, 10, text, textStyle(CHIP_SIZE, CSS.textDim))

@@ -16,9 +16,10 @@ import type { BlockInfo } from './layer-block.js';
 
 /** Engine messages name `layers[2]`; the player counts layers from 1 as the stack shows them. */
 export function tidy(issue: string): string {
-  // "layers[0] a 5×5 filter … does not fit": a noun follows, so the layer gets a colon.
+  // "layers[0] a 5×5 filter … does not fit", "layers[2] an embedding must be the first layer":
+  // a noun follows, so the layer gets a colon ("needs …", "must …" read on without one).
   return issue
-    .replace(/layers\[(\d+)\] (?=an? \d)/g, (_m, i: string) => `Layer ${Number(i) + 1}: `)
+    .replace(/layers\[(\d+)\] (?=an? |one-hot )/g, (_m, i: string) => `Layer ${Number(i) + 1}: `)
     .replace(/layers\[(\d+)\](\.(\w+))?/g, (_m, i: string, _d, field?: string) => {
       const n = Number(i) + 1;
       return field ? `Layer ${n}'s ${field}` : `Layer ${n}`;

@@ -26,11 +26,16 @@ export function dataLine(s: TaskShape | null): string {
         ? 'a yes/no answer'
         : `one of ${s.outputs} classes`;
   const shape = s.inputShape;
-  const inputs =
-    shape?.length === 3
+  const seq = s.sequence;
+  const inputs = seq
+    ? seq.vocab !== undefined
+      ? `${seq.steps} steps of ${seq.vocab} symbols`
+      : `${seq.steps} steps of ${seq.features} value${seq.features > 1 ? 's' : ''}`
+    : shape?.length === 3
       ? `${shape[1]}×${shape[2]} image${shape[0]! > 1 ? `s of ${shape[0]} channels` : 's'}`
       : `${s.inputs} input${s.inputs > 1 ? 's' : ''}`;
-  return `Data: ${s.dataName ?? 'your file'}\n${inputs} → ${out}`;
+  const when = seq?.perPosition ? ' at every step' : '';
+  return `Data: ${s.dataName ?? 'your file'}\n${inputs} → ${out}${when}`;
 }
 
 /** Under the stack: what the last dense layer needs to be. */
@@ -42,7 +47,9 @@ export function outputLine(s: TaskShape | null): string {
       : s.task === 'binary'
         ? '1 unit (a yes/no score)'
         : `${s.outputs} unit${s.outputs > 1 ? 's' : ''}`;
-  return `↓ output: the last dense layer needs ${want}`;
+  // A sequence answered at every step: the recurrent layer must hand on every step's state.
+  const steps = s.sequence?.perPosition ? ` at each of the ${s.sequence.steps} steps` : '';
+  return `↓ output: the last dense layer needs ${want}${steps}`;
 }
 
 /** One add-button of the workbench palette. */
