@@ -1,6 +1,7 @@
 /**
  * The workbench's training settings: the optimizer, the loss where a level offers a choice, the
- * learning rate, batch size, L2 (and in the sandbox L1) penalty and seed, each within what the rules allow and locked
+ * learning rate, batch size, L2 (and in the sandbox L1) penalty, the gradient clip where a level
+ * opens it (0 written "off") and seed, each within what the rules allow and locked
  * (with the reason in its tooltip) where the level or a teacher's link fixes it, and the step
  * budget. Each change is written into the draft, then `onChange` tells the workbench.
  */
@@ -10,6 +11,8 @@ import type { Loss } from '../../engine/spec.js';
 import {
   LOSS_WORDS,
   PENALTY_STOPS,
+  clipStops,
+  clipWords,
   SEED_RANGE,
   optimizerName,
   type WorkbenchRules,
@@ -56,8 +59,8 @@ function capitalise(text: string): string {
   return text[0]!.toUpperCase() + text.slice(1);
 }
 
-/** Builds the settings column of a workbench. */
-export function buildSettings(scene: Phaser.Scene, p: SettingsPanelOptions): void {
+/** Builds the settings column of a workbench; returns where its last line ends. */
+export function buildSettings(scene: Phaser.Scene, p: SettingsPanelOptions): number {
   const s = p.rules.settings;
   const t = p.teacher;
   const draft = p.draft;
@@ -122,6 +125,7 @@ export function buildSettings(scene: Phaser.Scene, p: SettingsPanelOptions): voi
     format?: (v: number) => string,
     step?: number,
     half?: 'left' | 'right',
+    stops?: readonly number[],
   ): void => {
     if (t.hide.has(control)) return;
     const fixed = setting.locked || setting.min === setting.max;
@@ -134,7 +138,9 @@ export function buildSettings(scene: Phaser.Scene, p: SettingsPanelOptions): voi
       // link's own rate among them, so the slider shows what trains.
       ...(s.l1 && (control === 'l1' || control === 'l2')
         ? { stops: [...new Set([...PENALTY_STOPS, value])].sort((a, b) => a - b) }
-        : {}),
+        : stops
+          ? { stops }
+          : {}),
       label,
       min: setting.min,
       max: setting.max,
@@ -198,6 +204,23 @@ export function buildSettings(scene: Phaser.Scene, p: SettingsPanelOptions): voi
       t.hide.has('l2') ? undefined : 'right',
     );
   }
+  // Gradient clipping where the level opens it: off, or the longest gradient a step may take.
+  const clip = s.clip;
+  if (clip) {
+    slider(
+      'clip',
+      'Gradient clip',
+      clip,
+      o.clip,
+      'linear',
+      'Before each step, a gradient longer than this (over all weights) is shortened to it; off: never',
+      (v) => (o.clip = v),
+      clipWords,
+      undefined,
+      undefined,
+      clipStops(clip, o.clip),
+    );
+  }
   slider(
     'seed',
     'Seed',
@@ -209,11 +232,12 @@ export function buildSettings(scene: Phaser.Scene, p: SettingsPanelOptions): voi
     (v) => String(Math.round(v)),
     1,
   );
-  scene.add.text(
+  const budget = scene.add.text(
     x,
     y + 6,
     `Step budget: ${p.rules.stepBudget} steps` +
       (p.starSteps !== null ? ` · ★★★ within ${p.starSteps}` : ''),
     textStyle(TEXT.small, CSS.textDim),
   );
+  return budget.y + budget.height;
 }

@@ -214,7 +214,7 @@ export class Workbench extends Phaser.Scene {
     // Right: training settings.
     this.panel(SIDE_X - 16, 84, WIDTH - SIDE_X, 620);
     this.add.text(SIDE_X, 96, 'Training settings', textStyle(TEXT.label, CSS.text, 600));
-    buildSettings(this, {
+    const settingsEnd = buildSettings(this, {
       x: SIDE_X,
       width: WIDTH - SIDE_X - 40,
       rules: this.rules,
@@ -224,7 +224,7 @@ export class Workbench extends Phaser.Scene {
       onChange: () => this.refresh(),
     });
     this.problemsText = this.add
-      .text(SIDE_X, 520, '', textStyle(TEXT.small, CSS.warning))
+      .text(SIDE_X, Math.max(520, settingsEnd + 16), '', textStyle(TEXT.small, CSS.warning))
       .setWordWrapWidth(WIDTH - SIDE_X - 40)
       .setLineSpacing(3);
     this.trainButton = new Button(this, {
