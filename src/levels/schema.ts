@@ -50,6 +50,8 @@ export const FIGURES = [
   'stride-padding',
   'pool-patch',
   'batch-norm',
+  'rnn-unroll',
+  'lstm-gates',
 ] as const satisfies readonly Level['figure'][];
 
 /** The longest briefing, in words: a briefing is read on one screen before playing. */

@@ -95,7 +95,9 @@ export interface Level {
     | 'param-count'
     | 'stride-padding'
     | 'pool-patch'
-    | 'batch-norm';
+    | 'batch-norm'
+    | 'rnn-unroll'
+    | 'lstm-gates';
   /** The data by name, with the options of its generator or bundled set (see `DataRequest`). */
   data: Extract<DataRequest, { name: string }>;
   /**

@@ -20,6 +20,8 @@ import { paramCount } from './figures/param-count.js';
 import { stridePadding } from './figures/stride-padding.js';
 import { poolPatch } from './figures/pool-patch.js';
 import { batchNorm } from './figures/batch-norm.js';
+import { lstmGates } from './figures/lstm-gates.js';
+import { rnnUnroll } from './figures/rnn-unroll.js';
 import { hiddenUnits } from './figures/hidden-units.js';
 import { optimizerRace } from './figures/optimizer-race.js';
 import { overfitCurve } from './figures/overfit-curve.js';
@@ -43,6 +45,8 @@ const FIGURES: Record<Level['figure'], FigureBuilder> = {
   'stride-padding': stridePadding,
   'pool-patch': poolPatch,
   'batch-norm': batchNorm,
+  'rnn-unroll': rnnUnroll,
+  'lstm-gates': lstmGates,
 };
 
 const LEFT = 56;
