@@ -444,7 +444,11 @@ export class LayerBlock extends Phaser.GameObjects.Container implements Focusabl
 
   /** The field chips after the title: each shows one field and steps it when clicked. */
   private layoutChips(): void {
-    for (const c of this.chips) c.destroy();
+    // A chip under the pointer goes with its tooltip (the new chip shows its own on hover).
+    for (const c of this.chips) {
+      Tooltip.for(this.scene).hide(c);
+      c.destroy();
+    }
     this.chips.length = 0;
     this.chipFields.clear();
     let x = 62 + this.title.width + 8;

@@ -205,7 +205,10 @@ export class Workbench extends Phaser.Scene {
         )
         .setOrigin(1, 0);
     }
-    this.outputText = this.add.text(STACK_X, 0, '', textStyle(TEXT.small, CSS.textDim));
+    this.outputText = this.add
+      .text(STACK_X, 0, '', textStyle(TEXT.small, CSS.textDim))
+      .setWordWrapWidth(BLOCK_WIDTH)
+      .setLineSpacing(3);
     this.focusBase = 1 + this.palette.size;
     this.draft.spec.layers.forEach((layer) =>
       this.blocks.push(this.makeBlock(layer, this.blocks.length)),
