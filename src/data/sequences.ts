@@ -87,7 +87,7 @@ export const SEQUENCE_OPTIONS: Readonly<Record<SequenceGeneratorName | 'names', 
   Object.freeze({
     sine: ['n', 'steps', 'noise'],
     adding: ['n', 'steps'],
-    remember: ['n', 'steps', 'symbols', 'distractors'],
+    remember: ['n', 'steps', 'symbols', 'distractors', 'perPosition'],
     parity: ['n', 'steps', 'perPosition'],
     names: ['steps', 'stride'],
   });
@@ -97,7 +97,7 @@ export const SEQUENCE_DEFAULTS: Readonly<Record<SequenceGeneratorName | 'names',
   Object.freeze({
     sine: { n: 1000, steps: 32, noise: 0.05 },
     adding: { n: 2000, steps: 20 },
-    remember: { n: 2000, steps: 10, symbols: 4, distractors: 4 },
+    remember: { n: 2000, steps: 10, symbols: 4, distractors: 4, perPosition: false },
     parity: { n: 2000, steps: 8, perPosition: true },
     names: { steps: 16, stride: 8 },
   });
@@ -167,16 +167,18 @@ export function resolveSequenceOptions(
   if (name === 'remember') {
     const symbols = integerIn(name, 'symbols', options.symbols ?? d.symbols, 2, MAX_SYMBOLS);
     const distractors = integerIn(name, 'distractors', options.distractors ?? d.distractors, 1, MAX_SYMBOLS);
-    return { n, steps, symbols, distractors };
+    return { n, steps, symbols, distractors, perPosition: flag(name, options.perPosition ?? d.perPosition!) };
   }
-  if (name === 'parity') {
-    const perPosition = options.perPosition ?? d.perPosition!;
-    if (typeof perPosition !== 'boolean') {
-      throw new DataError(`parity: option "perPosition" must be true or false, got ${show(perPosition)}`);
-    }
-    return { n, steps, perPosition };
-  }
+  if (name === 'parity') return { n, steps, perPosition: flag(name, options.perPosition ?? d.perPosition!) };
   return { n, steps };
+}
+
+/** A true/false option (`perPosition`). */
+function flag(where: string, v: unknown): boolean {
+  if (typeof v !== 'boolean') {
+    throw new DataError(`${where}: option "perPosition" must be true or false, got ${show(v)}`);
+  }
+  return v;
 }
 
 /** Everything of a sequence `Dataset` but its splits. */
@@ -380,8 +382,9 @@ export function rememberVocab(symbols: number, distractors: number): string[] {
  * after the last step, is the first token's class (its id; multiclass with K outputs,
  * perPosition false). Nothing after the first step carries information, so `steps` is the lag
  * the network must bridge: an RNN's memory fades over a long run of distractors while an LSTM's
- * gated cell keeps it. Default 2000 examples of 10 steps. Draw order per example: the signal,
- * then the T−1 distractors.
+ * gated cell keeps it. With `perPosition` the first symbol is asked at every step (y is
+ * [n, T]): the early answers are easy, the late ones need the memory to last. Default 2000
+ * examples of 10 steps. Draw order per example: the signal, then the T−1 distractors.
  */
 export function remember(rand: DataRandom, options: SequenceGenerateOptions = {}): Dataset {
   const { own, fractions } = splitOptions(options);
@@ -391,13 +394,15 @@ export function remember(rand: DataRandom, options: SequenceGenerateOptions = {}
   const K = o.symbols!;
   const D = o.distractors!;
   const vocab = rememberVocab(K, D);
+  const perPosition = o.perPosition!;
   const x = new Float32Array(n * T);
-  const y = new Float32Array(n);
+  const y = new Float32Array(perPosition ? n * T : n);
   for (let i = 0; i < n; i++) {
     const signal = rand.below(K);
     x[i * T] = signal;
     for (let t = 1; t < T; t++) x[i * T + t] = K + rand.below(D);
-    y[i] = signal;
+    if (perPosition) y.fill(signal, i * T, (i + 1) * T);
+    else y[i] = signal;
   }
   const meta: SequenceMeta = {
     name: 'remember',
@@ -406,7 +411,7 @@ export function remember(rand: DataRandom, options: SequenceGenerateOptions = {}
     featureNames: stepFeatureNames(T),
     targetName: 'first symbol',
     classNames: vocab.slice(0, K),
-    sequence: { steps: T, features: 1, vocab, perPosition: false },
+    sequence: { steps: T, features: 1, vocab, perPosition },
   };
   return cut(meta, { x, y, n }, fractions);
 }
@@ -498,7 +503,7 @@ function generatedShape(name: SequenceGeneratorName, options: SequenceOptions = 
         inputs: T,
         outputs: o.symbols!,
         task: 'multiclass',
-        sequence: { steps: T, features: 1, vocab: rememberVocab(o.symbols!, o.distractors!), perPosition: false },
+        sequence: { steps: T, features: 1, vocab: rememberVocab(o.symbols!, o.distractors!), perPosition: o.perPosition! },
       };
     case 'parity':
       return {
