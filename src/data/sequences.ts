@@ -23,7 +23,7 @@ import type { DataRandom } from './random.js';
 import { DEFAULT_FRACTIONS, splitSizes, type SplitFractions } from './split.js';
 
 /** Names of the generated sequence tasks, in the order levels introduce them. */
-export type SequenceGeneratorName = 'sine' | 'adding' | 'remember' | 'parity';
+export type SequenceGeneratorName = 'sine' | 'adding' | 'remember' | 'parity' | 'echo';
 
 /** Options the sequence sets read; each set accepts only its own (see `SEQUENCE_OPTIONS`). */
 export interface SequenceOptions {
@@ -41,6 +41,8 @@ export interface SequenceOptions {
   readonly perPosition?: boolean;
   /** Character sets (`names`, `textDataset`) only: characters between window starts. */
   readonly stride?: number;
+  /** echo only: how many steps back the answer at each step lies (1 to steps − 1). */
+  readonly delay?: number;
 }
 
 /** A sequence set's resolved options, as documented per set. */
@@ -52,6 +54,7 @@ export interface SequenceDefaults {
   readonly distractors?: number;
   readonly perPosition?: boolean;
   readonly stride?: number;
+  readonly delay?: number;
 }
 
 /** Fewest and most time steps per example. */
@@ -89,6 +92,7 @@ export const SEQUENCE_OPTIONS: Readonly<Record<SequenceGeneratorName | 'names', 
     adding: ['n', 'steps'],
     remember: ['n', 'steps', 'symbols', 'distractors', 'perPosition'],
     parity: ['n', 'steps', 'perPosition'],
+    echo: ['n', 'steps', 'symbols', 'delay'],
     names: ['steps', 'stride'],
   });
 
@@ -99,6 +103,7 @@ export const SEQUENCE_DEFAULTS: Readonly<Record<SequenceGeneratorName | 'names',
     adding: { n: 2000, steps: 20 },
     remember: { n: 2000, steps: 10, symbols: 4, distractors: 4, perPosition: false },
     parity: { n: 2000, steps: 8, perPosition: true },
+    echo: { n: 2000, steps: 12, symbols: 4, delay: 3 },
     names: { steps: 16, stride: 8 },
   });
 
@@ -168,6 +173,11 @@ export function resolveSequenceOptions(
     const symbols = integerIn(name, 'symbols', options.symbols ?? d.symbols, 2, MAX_SYMBOLS);
     const distractors = integerIn(name, 'distractors', options.distractors ?? d.distractors, 1, MAX_SYMBOLS);
     return { n, steps, symbols, distractors, perPosition: flag(name, options.perPosition ?? d.perPosition!) };
+  }
+  if (name === 'echo') {
+    const symbols = integerIn(name, 'symbols', options.symbols ?? d.symbols, 2, MAX_SYMBOLS);
+    const delay = integerIn(name, 'delay', options.delay ?? d.delay, 1, steps - 1, ` (below steps ${steps})`);
+    return { n, steps, symbols, delay };
   }
   if (name === 'parity') return { n, steps, perPosition: flag(name, options.perPosition ?? d.perPosition!) };
   return { n, steps };
@@ -416,6 +426,44 @@ export function remember(rand: DataRandom, options: SequenceGenerateOptions = {}
   return cut(meta, { x, y, n }, fractions);
 }
 
+/** The tokens of `echo`: `symbols` letters 'a', 'b', …; its answers add '·' for "nothing yet". */
+export function echoVocab(symbols: number): string[] {
+  return [...LOWER.slice(0, symbols)];
+}
+
+/**
+ * `echo`: at every step, say the symbol from `delay` steps back ('·', class K, while there is
+ * none yet). Symbols are drawn uniformly from K letters (default 4, 12 steps, a delay of 3).
+ * A layer that sees one step at a time is at chance; a recurrent layer must keep the last
+ * `delay` symbols in its hidden state, a little queue, and the answer's gradient has to travel
+ * `delay` steps back to the symbol it is about: the further, the fainter. Per position,
+ * multiclass with K + 1 outputs. Draw order: the T symbols of each example.
+ */
+export function echo(rand: DataRandom, options: SequenceGenerateOptions = {}): Dataset {
+  const { own, fractions } = splitOptions(options);
+  const o = resolveSequenceOptions('echo', own);
+  const n = o.n!;
+  const T = o.steps;
+  const K = o.symbols!;
+  const k = o.delay!;
+  const x = new Float32Array(n * T);
+  const y = new Float32Array(n * T);
+  for (let i = 0; i < n; i++) {
+    for (let t = 0; t < T; t++) x[i * T + t] = rand.below(K);
+    for (let t = 0; t < T; t++) y[i * T + t] = t >= k ? x[i * T + t - k]! : K;
+  }
+  const meta: SequenceMeta = {
+    name: 'echo',
+    task: 'multiclass',
+    outputs: K + 1,
+    featureNames: stepFeatureNames(T),
+    targetName: `the symbol ${k} steps back`,
+    classNames: [...echoVocab(K), '·'],
+    sequence: { steps: T, features: 1, vocab: echoVocab(K), perPosition: true },
+  };
+  return cut(meta, { x, y, n }, fractions);
+}
+
 /** The tokens of `parity`: id 0 is '0', id 1 is '1'. */
 export const PARITY_VOCAB: readonly string[] = Object.freeze(['0', '1']);
 
@@ -505,6 +553,13 @@ function generatedShape(name: SequenceGeneratorName, options: SequenceOptions = 
         task: 'multiclass',
         sequence: { steps: T, features: 1, vocab: rememberVocab(o.symbols!, o.distractors!), perPosition: o.perPosition! },
       };
+    case 'echo':
+      return {
+        inputs: T,
+        outputs: o.symbols! + 1,
+        task: 'multiclass',
+        sequence: { steps: T, features: 1, vocab: echoVocab(o.symbols!), perPosition: true },
+      };
     case 'parity':
       return {
         inputs: T,
@@ -540,6 +595,14 @@ export const SEQUENCE_GENERATORS: Readonly<Record<SequenceGeneratorName, Sequenc
     defaults: SEQUENCE_DEFAULTS.remember,
     make: remember,
     shape: (o) => generatedShape('remember', o),
+  },
+  echo: {
+    name: 'echo',
+    task: 'multiclass',
+    description: 'say again the symbol from a few steps back, at every step',
+    defaults: SEQUENCE_DEFAULTS.echo,
+    make: echo,
+    shape: (o) => generatedShape('echo', o),
   },
   parity: {
     name: 'parity',
