@@ -204,3 +204,34 @@ test('an RNN dragged onto the light switch is sized by keys, switched by a click
   await shot(page, 'c5-workbench-embedding-misplaced');
   assert.deepEqual(browser.errors, []);
 });
+
+test('the blow-up level opens a gradient clip that starts off and trains as shown', async () => {
+  await load(page, `${browser.url}#level=c5-explode`);
+  await waitForScene(page, 'Briefing');
+  await click(page, 'Build it');
+  await waitForScene(page, 'Workbench');
+  // Down to off whatever the click picked, then one stop up: 0.25.
+  await click(page, 'Gradient clip');
+  for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowLeft');
+  await page.waitForFunction(
+    () => !/clip=/.test(location.hash) || /clip=0(&|$)/.test(location.hash),
+    null,
+    {
+      timeout: 5_000,
+    },
+  );
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => /clip=0\.25(&|$)/.test(location.hash), null, {
+    timeout: 5_000,
+  });
+  await page.waitForTimeout(300);
+  await shot(page, 'c5-workbench-explode-clip');
+  const shown = await bench();
+  if (shown.trainable) {
+    await click(page, 'Train');
+    await waitForScene(page, 'Training');
+    const trained = await page.evaluate(() => window.neuralJourney.trainer.describe());
+    assert.equal(trained.options.clip, 0.25);
+  }
+  assert.deepEqual(browser.errors, []);
+});
