@@ -12,6 +12,7 @@ import { Choice } from '../ui/choice.js';
 import { Slider } from '../ui/slider.js';
 import { addText } from '../ui/text.js';
 import { services } from '../services.js';
+import { sampleText } from './sequence-figures.js';
 
 /** Samples per refresh and their longest length: cheap enough for every refresh. */
 export const SAMPLES = 5;
@@ -31,12 +32,6 @@ export interface SamplesShown {
   temperature: number;
   topK: number;
   samples: string[];
-}
-
-/** Token ids to text up to (not including) the separator. */
-export function sampleText(ids: readonly number[], vocab: readonly string[], stop: number): string {
-  const end = ids.indexOf(stop);
-  return (end < 0 ? ids : ids.slice(0, end)).map((id) => vocab[id] ?? '?').join('');
 }
 
 export class SamplePanel {

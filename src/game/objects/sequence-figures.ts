@@ -137,6 +137,12 @@ export function symbolText(vocab: readonly string[] | undefined, id: number): st
   return s === ' ' ? '␣' : s;
 }
 
+/** Token ids to text up to (not including) the separator. */
+export function sampleText(ids: readonly number[], vocab: readonly string[], stop: number): string {
+  const end = ids.indexOf(stop);
+  return (end < 0 ? ids : ids.slice(0, end)).map((id) => vocab[id] ?? '?').join('');
+}
+
 /** The network's answers to one example against the truth, one per scored position. */
 export interface StepAnswers {
   /** The answer: a class for yes/no and classes, a value for regression. */
