@@ -23,7 +23,7 @@ import type { DataRandom } from './random.js';
 import { DEFAULT_FRACTIONS, splitSizes, type SplitFractions } from './split.js';
 
 /** Names of the generated sequence tasks, in the order levels introduce them. */
-export type SequenceGeneratorName = 'sine' | 'adding' | 'remember' | 'parity';
+export type SequenceGeneratorName = 'sine' | 'adding' | 'remember' | 'parity' | 'echo';
 
 /** Options the sequence sets read; each set accepts only its own (see `SEQUENCE_OPTIONS`). */
 export interface SequenceOptions {
@@ -41,6 +41,8 @@ export interface SequenceOptions {
   readonly perPosition?: boolean;
   /** Character sets (`names`, `textDataset`) only: characters between window starts. */
   readonly stride?: number;
+  /** echo only: how many steps back the answer at each step lies (1 to steps − 1). */
+  readonly delay?: number;
 }
 
 /** A sequence set's resolved options, as documented per set. */
@@ -52,6 +54,7 @@ export interface SequenceDefaults {
   readonly distractors?: number;
   readonly perPosition?: boolean;
   readonly stride?: number;
+  readonly delay?: number;
 }
 
 /** Fewest and most time steps per example. */
@@ -87,8 +90,9 @@ export const SEQUENCE_OPTIONS: Readonly<Record<SequenceGeneratorName | 'names', 
   Object.freeze({
     sine: ['n', 'steps', 'noise'],
     adding: ['n', 'steps'],
-    remember: ['n', 'steps', 'symbols', 'distractors'],
+    remember: ['n', 'steps', 'symbols', 'distractors', 'perPosition'],
     parity: ['n', 'steps', 'perPosition'],
+    echo: ['n', 'steps', 'symbols', 'delay'],
     names: ['steps', 'stride'],
   });
 
@@ -97,8 +101,9 @@ export const SEQUENCE_DEFAULTS: Readonly<Record<SequenceGeneratorName | 'names',
   Object.freeze({
     sine: { n: 1000, steps: 32, noise: 0.05 },
     adding: { n: 2000, steps: 20 },
-    remember: { n: 2000, steps: 10, symbols: 4, distractors: 4 },
+    remember: { n: 2000, steps: 10, symbols: 4, distractors: 4, perPosition: false },
     parity: { n: 2000, steps: 8, perPosition: true },
+    echo: { n: 2000, steps: 12, symbols: 4, delay: 3 },
     names: { steps: 16, stride: 8 },
   });
 
@@ -167,16 +172,23 @@ export function resolveSequenceOptions(
   if (name === 'remember') {
     const symbols = integerIn(name, 'symbols', options.symbols ?? d.symbols, 2, MAX_SYMBOLS);
     const distractors = integerIn(name, 'distractors', options.distractors ?? d.distractors, 1, MAX_SYMBOLS);
-    return { n, steps, symbols, distractors };
+    return { n, steps, symbols, distractors, perPosition: flag(name, options.perPosition ?? d.perPosition!) };
   }
-  if (name === 'parity') {
-    const perPosition = options.perPosition ?? d.perPosition!;
-    if (typeof perPosition !== 'boolean') {
-      throw new DataError(`parity: option "perPosition" must be true or false, got ${show(perPosition)}`);
-    }
-    return { n, steps, perPosition };
+  if (name === 'echo') {
+    const symbols = integerIn(name, 'symbols', options.symbols ?? d.symbols, 2, MAX_SYMBOLS);
+    const delay = integerIn(name, 'delay', options.delay ?? d.delay, 1, steps - 1, ` (below steps ${steps})`);
+    return { n, steps, symbols, delay };
   }
+  if (name === 'parity') return { n, steps, perPosition: flag(name, options.perPosition ?? d.perPosition!) };
   return { n, steps };
+}
+
+/** A true/false option (`perPosition`). */
+function flag(where: string, v: unknown): boolean {
+  if (typeof v !== 'boolean') {
+    throw new DataError(`${where}: option "perPosition" must be true or false, got ${show(v)}`);
+  }
+  return v;
 }
 
 /** Everything of a sequence `Dataset` but its splits. */
@@ -380,8 +392,9 @@ export function rememberVocab(symbols: number, distractors: number): string[] {
  * after the last step, is the first token's class (its id; multiclass with K outputs,
  * perPosition false). Nothing after the first step carries information, so `steps` is the lag
  * the network must bridge: an RNN's memory fades over a long run of distractors while an LSTM's
- * gated cell keeps it. Default 2000 examples of 10 steps. Draw order per example: the signal,
- * then the T−1 distractors.
+ * gated cell keeps it. With `perPosition` the first symbol is asked at every step (y is
+ * [n, T]): the early answers are easy, the late ones need the memory to last. Default 2000
+ * examples of 10 steps. Draw order per example: the signal, then the T−1 distractors.
  */
 export function remember(rand: DataRandom, options: SequenceGenerateOptions = {}): Dataset {
   const { own, fractions } = splitOptions(options);
@@ -391,13 +404,15 @@ export function remember(rand: DataRandom, options: SequenceGenerateOptions = {}
   const K = o.symbols!;
   const D = o.distractors!;
   const vocab = rememberVocab(K, D);
+  const perPosition = o.perPosition!;
   const x = new Float32Array(n * T);
-  const y = new Float32Array(n);
+  const y = new Float32Array(perPosition ? n * T : n);
   for (let i = 0; i < n; i++) {
     const signal = rand.below(K);
     x[i * T] = signal;
     for (let t = 1; t < T; t++) x[i * T + t] = K + rand.below(D);
-    y[i] = signal;
+    if (perPosition) y.fill(signal, i * T, (i + 1) * T);
+    else y[i] = signal;
   }
   const meta: SequenceMeta = {
     name: 'remember',
@@ -406,7 +421,45 @@ export function remember(rand: DataRandom, options: SequenceGenerateOptions = {}
     featureNames: stepFeatureNames(T),
     targetName: 'first symbol',
     classNames: vocab.slice(0, K),
-    sequence: { steps: T, features: 1, vocab, perPosition: false },
+    sequence: { steps: T, features: 1, vocab, perPosition },
+  };
+  return cut(meta, { x, y, n }, fractions);
+}
+
+/** The tokens of `echo`: `symbols` letters 'a', 'b', …; its answers add '·' for "nothing yet". */
+export function echoVocab(symbols: number): string[] {
+  return [...LOWER.slice(0, symbols)];
+}
+
+/**
+ * `echo`: at every step, say the symbol from `delay` steps back ('·', class K, while there is
+ * none yet). Symbols are drawn uniformly from K letters (default 4, 12 steps, a delay of 3).
+ * A layer that sees one step at a time is at chance; a recurrent layer must keep the last
+ * `delay` symbols in its hidden state, a little queue, and the answer's gradient has to travel
+ * `delay` steps back to the symbol it is about: the further, the fainter. Per position,
+ * multiclass with K + 1 outputs. Draw order: the T symbols of each example.
+ */
+export function echo(rand: DataRandom, options: SequenceGenerateOptions = {}): Dataset {
+  const { own, fractions } = splitOptions(options);
+  const o = resolveSequenceOptions('echo', own);
+  const n = o.n!;
+  const T = o.steps;
+  const K = o.symbols!;
+  const k = o.delay!;
+  const x = new Float32Array(n * T);
+  const y = new Float32Array(n * T);
+  for (let i = 0; i < n; i++) {
+    for (let t = 0; t < T; t++) x[i * T + t] = rand.below(K);
+    for (let t = 0; t < T; t++) y[i * T + t] = t >= k ? x[i * T + t - k]! : K;
+  }
+  const meta: SequenceMeta = {
+    name: 'echo',
+    task: 'multiclass',
+    outputs: K + 1,
+    featureNames: stepFeatureNames(T),
+    targetName: `the symbol ${k} steps back`,
+    classNames: [...echoVocab(K), '·'],
+    sequence: { steps: T, features: 1, vocab: echoVocab(K), perPosition: true },
   };
   return cut(meta, { x, y, n }, fractions);
 }
@@ -498,7 +551,14 @@ function generatedShape(name: SequenceGeneratorName, options: SequenceOptions = 
         inputs: T,
         outputs: o.symbols!,
         task: 'multiclass',
-        sequence: { steps: T, features: 1, vocab: rememberVocab(o.symbols!, o.distractors!), perPosition: false },
+        sequence: { steps: T, features: 1, vocab: rememberVocab(o.symbols!, o.distractors!), perPosition: o.perPosition! },
+      };
+    case 'echo':
+      return {
+        inputs: T,
+        outputs: o.symbols! + 1,
+        task: 'multiclass',
+        sequence: { steps: T, features: 1, vocab: echoVocab(o.symbols!), perPosition: true },
       };
     case 'parity':
       return {
@@ -535,6 +595,14 @@ export const SEQUENCE_GENERATORS: Readonly<Record<SequenceGeneratorName, Sequenc
     defaults: SEQUENCE_DEFAULTS.remember,
     make: remember,
     shape: (o) => generatedShape('remember', o),
+  },
+  echo: {
+    name: 'echo',
+    task: 'multiclass',
+    description: 'say again the symbol from a few steps back, at every step',
+    defaults: SEQUENCE_DEFAULTS.echo,
+    make: echo,
+    shape: (o) => generatedShape('echo', o),
   },
   parity: {
     name: 'parity',

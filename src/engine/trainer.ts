@@ -73,6 +73,7 @@ export type DataRequest =
       distractors?: number;
       perPosition?: boolean;
       stride?: number;
+      delay?: number;
     }
   | { csv: string; seed: number; target?: string; fileName?: string };
 
@@ -403,6 +404,7 @@ export function createTrainer(
             distractors: request.distractors,
             perPosition: request.perPosition,
             stride: request.stride,
+            delay: request.delay,
             fractions: request.train === undefined ? undefined : trainFractions(request.train),
           });
     return { m, data };

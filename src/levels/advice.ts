@@ -354,7 +354,7 @@ export function advise(
   switch (mode) {
     case 'diverged':
       head = 'The numbers exploded: the loss grew too big to count, so training stopped.';
-      chosen = pick([hints.smallerRate(), hints.biggerBatch()]);
+      chosen = pick([...hints.forIdea(['clipping']), hints.smallerRate(), hints.biggerBatch()]);
       break;
     case 'overfitting':
       head =

@@ -62,7 +62,7 @@ export const CHAPTERS: readonly Chapter[] = Object.freeze([
   {
     index: 5,
     title: 'Memory',
-    years: '1986–2013',
+    years: '1990–2013',
     blurb:
       'Text and sounds come in order. A recurrent network reads one step at a time and carries a memory along, but its gradients can blow up or fade away on the way back.',
   },

@@ -92,7 +92,14 @@ export function dataRequest(
   if (far !== undefined) request.far = far;
   if (features !== undefined) request.features = [...features];
   if (shift !== undefined) request.shift = shift;
-  for (const key of ['steps', 'symbols', 'distractors', 'perPosition', 'stride'] as const) {
+  for (const key of [
+    'steps',
+    'symbols',
+    'distractors',
+    'perPosition',
+    'stride',
+    'delay',
+  ] as const) {
     if (sequence[key] !== undefined) (request as Record<string, unknown>)[key] = sequence[key];
   }
   return request;

@@ -193,11 +193,77 @@ const SPEC_DRAWS = 5000;
  * cannot train a network the workbench refuses.
  */
 function sampleSpec(rules: WorkbenchRules, shape: TaskShape, rand: Rand): ModelSpec {
-  if ((shape.inputShape?.length ?? 1) !== 3) return sampleTableSpec(rules, shape, rand);
-  let spec = sampleImageSpec(rules, shape, rand);
-  for (let i = 1; i < SPEC_DRAWS && !fits(rules, shape, spec); i++) {
-    spec = sampleImageSpec(rules, shape, rand);
+  const draw = shape.sequence
+    ? sampleSequenceSpec
+    : (shape.inputShape?.length ?? 1) === 3
+      ? sampleImageSpec
+      : null;
+  if (!draw) return sampleTableSpec(rules, shape, rand);
+  let spec = draw(rules, shape, rand);
+  for (let i = 1; i < SPEC_DRAWS && !fits(rules, shape, spec); i++) spec = draw(rules, shape, rand);
+  return spec;
+}
+
+/** The recurrent layer types of the registry. */
+const RECURRENT = new Set<string>(['rnn', 'lstm', 'gru']);
+/** The token layers, one of which reads symbols first. */
+const TOKEN_INPUTS = ['onehot', 'embedding'] as const;
+
+/**
+ * A network for sequence data: for symbols, a one-hot or embedding layer first (whichever the
+ * level offers); then none to a few offered blocks (recurrent layers of every offered kind,
+ * dense layers applied at every step, dropout), or the start's kept layers with blocks around
+ * them; the output layer. Every recurrent layer returns every step, but the last one of a task
+ * with one answer per example, which returns its last step (or a flatten follows, where
+ * offered). Shapes that do not fit are drawn again by the caller.
+ */
+function sampleSequenceSpec(rules: WorkbenchRules, shape: TaskShape, rand: Rand): ModelSpec {
+  const b = rules.blocks;
+  const layers: LayerSpec[] = [];
+  const inputs = TOKEN_INPUTS.filter((t) => b[t] === true);
+  if (shape.sequence!.vocab !== undefined && inputs.length) {
+    layers.push(sampleBlock(rules, pick(rand, inputs), rand));
   }
+  const kinds = EXTRA_BLOCKS.filter(
+    (t) => b[t] === true && !NOT_STACKED.has(t) && !(TOKEN_INPUTS as readonly string[]).includes(t),
+  );
+  const blocks: LayerType[] = b.dense ? ['dense', ...kinds] : kinds;
+  const room = Math.max(0, Math.min(MAX_STACK, b.maxLayers - layers.length - 1));
+  const middle = b.keep?.length
+    ? sampleAroundKept(rules, blocks, rand)
+    : Array.from({ length: blocks.length ? rand.below(room + 1) : 0 }, () => {
+        const type = pick(rand, blocks);
+        return type === 'dense'
+          ? dense(
+              pick(
+                rand,
+                UNIT_STEPS.filter((u) => u <= b.maxUnits),
+              ),
+              pick(rand, hiddenActivations(rules)),
+            )
+          : sampleBlock(rules, type, rand);
+      });
+  if (b.dropout && rand.uniform() < 0.3 && middle.length) {
+    const rate =
+      Math.round((1 + rand.below(Math.round(DROPOUT_MAX / DROPOUT_STEP))) * DROPOUT_STEP * 100) /
+      100;
+    middle.splice(1 + rand.below(middle.length), 0, { type: 'dropout', rate });
+  }
+  // Kept layers stay as the start has them; the others return every step but maybe the last.
+  const kept = new Set<string>(b.keep);
+  const recurrent = middle.filter((l) => RECURRENT.has(l.type) && !kept.has(l.type)) as {
+    sequences?: boolean;
+  }[];
+  recurrent.forEach((l) => (l.sequences = true));
+  const perPosition = shape.sequence!.perPosition;
+  if (!perPosition) {
+    const flatten = b.flatten === true && (recurrent.length === 0 || rand.uniform() < 0.3);
+    if (flatten) middle.push({ type: 'flatten' });
+    else if (recurrent.length) recurrent[recurrent.length - 1]!.sequences = false;
+  }
+  const output = dense(shape.outputs, pick(rand, outputActivations(rules, shape.task)));
+  const spec: ModelSpec = { layers: [...layers, ...middle, output] };
+  if (b.losses.length > 1) spec.loss = pick(rand, b.losses);
   return spec;
 }
 

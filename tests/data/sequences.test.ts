@@ -289,7 +289,7 @@ describe('sequence options', () => {
   it('fills in the documented defaults', () => {
     expect(resolveSequenceOptions('sine')).toEqual({ n: 1000, steps: 32, noise: 0.05 });
     expect(resolveSequenceOptions('adding')).toEqual({ n: 2000, steps: 20 });
-    expect(resolveSequenceOptions('remember')).toEqual({ n: 2000, steps: 10, symbols: 4, distractors: 4 });
+    expect(resolveSequenceOptions('remember')).toEqual({ n: 2000, steps: 10, symbols: 4, distractors: 4, perPosition: false });
     expect(resolveSequenceOptions('parity')).toEqual({ n: 2000, steps: 8, perPosition: true });
     expect(SEQUENCE_DEFAULTS.names).toEqual({ steps: 16, stride: 8 });
   });
@@ -396,6 +396,21 @@ describe('makeDataset and namedDataShape with sequence sets', () => {
     );
     expect(() => makeDataset('sequence', { seed: 1, module })).toThrow(
       'sequence data sets: sine, adding, remember, parity, names',
+    );
+  });
+});
+
+describe('remember at every step', () => {
+  it('asks for the first symbol at every step', async () => {
+    const module = await loadKernelModule();
+    const d = makeDataset('remember', { seed: 3, module, steps: 6, perPosition: true });
+    expect(d.sequence).toMatchObject({ steps: 6, perPosition: true });
+    for (let i = 0; i < d.train.n; i++) {
+      for (let t = 0; t < 6; t++) expect(d.train.y[i * 6 + t]).toBe(d.train.x[i * 6]);
+    }
+    expect(namedDataShape('remember', { steps: 6, perPosition: true })!.sequence!.perPosition).toBe(true);
+    expect(() => makeDataset('remember', { seed: 3, module, perPosition: 1 as never })).toThrow(
+      'remember: option "perPosition" must be true or false, got 1',
     );
   });
 });

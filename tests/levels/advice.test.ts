@@ -198,12 +198,12 @@ describe('openControls', () => {
 
 /** The controls that can cure each mode: advice for it suggests no others. */
 const CURES: Record<FailureMode | 'won', readonly Control[]> = {
-  diverged: ['lr', 'batch'],
+  diverged: ['clip', 'lr', 'batch'],
   overfitting: ['dropout', 'l2', 'layers'],
   stuck: ['lr', 'layers', 'optimizer'],
   'still-falling': ['lr', 'optimizer'],
-  close: ['lr', 'layers', 'optimizer', 'loss', 'l2', 'dropout', 'seed'],
-  missed: ['lr', 'layers', 'optimizer', 'loss', 'l2', 'dropout'],
+  close: ['lr', 'layers', 'optimizer', 'loss', 'l2', 'dropout', 'clip', 'seed'],
+  missed: ['lr', 'layers', 'optimizer', 'loss', 'l2', 'dropout', 'clip'],
   won: ['lr', 'layers', 'optimizer', 'seed'],
 };
 
