@@ -27,6 +27,14 @@ export interface HealthStripOptions {
 const MAP_H = 150;
 const LABELS = 70;
 
+/** A rectangle of the game, 1280×720. */
+export interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
 /** What the strip shows, for the browser tests' hook. */
 export interface HealthShown {
   columns: number;
@@ -124,6 +132,12 @@ export class HealthStrip {
     this.map.clear();
     this.level = 0;
     this.lastStep.setText('training →');
+  }
+
+  /** Where the map is drawn (game coordinates). */
+  get rect(): Rect {
+    const m = this.map;
+    return { x: m.x, y: m.y, width: m.width, height: m.height };
   }
 
   get shown(): HealthShown {

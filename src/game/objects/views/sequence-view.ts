@@ -19,7 +19,7 @@ import { CSS, TEXT } from '../../theme.js';
 import { Button } from '../../ui/button.js';
 import { addText } from '../../ui/text.js';
 import { GridTexture } from '../grid-texture.js';
-import { HealthStrip, type HealthShown } from '../health-strip.js';
+import { HealthStrip, type HealthShown, type Rect } from '../health-strip.js';
 import { DIVERGING_TABLE, VIRIDIS_TABLE, levelOf, peakOf } from '../image-scale.js';
 import { SamplePanel, type SamplesShown } from '../sample-panel.js';
 import { signedLevel, stepAnswers, unitLevel } from '../sequence-figures.js';
@@ -46,6 +46,8 @@ export interface SequenceShown {
   /** The shown example's answers: right ones of all scored. */
   answers: { right: number; total: number } | null;
   samples: SamplesShown | null;
+  /** Where the health strip's map, the hidden-state map and the first gate map are drawn. */
+  rects: { health: Rect | null; hidden: Rect | null; gate: Rect | null };
 }
 
 export interface SequencePicturesShown extends Partial<PicturesShown> {
@@ -90,6 +92,7 @@ export class SequenceView extends PanelView {
     state: {},
     answers: null,
     samples: null,
+    rects: { health: null, hidden: null, gate: null },
   };
 
   async build(): Promise<void> {
@@ -198,6 +201,13 @@ export class SequenceView extends PanelView {
       }
     } else this.layerList(right + 16);
 
+    const rect = (g: GridTexture | undefined): Rect | null =>
+      g ? { x: g.x, y: g.y, width: g.width, height: g.height } : null;
+    this.shown.rects = {
+      health: this.health?.rect ?? null,
+      hidden: rect(this.hidden?.grid),
+      gate: rect(this.gates[0]?.grid ?? this.recurrentWeights ?? undefined),
+    };
     this.showExample();
   }
 
@@ -272,19 +282,19 @@ export class SequenceView extends PanelView {
     const x = 488;
     const small = { size: TEXT.small, color: CSS.textDim };
     if (kind === 'rnn') {
-      this.heading(x, 536, 'What carries the memory');
-      const side = 116;
-      this.recurrentWeights = new GridTexture(this.scene, x, 568, side, side);
+      this.heading(x, 546, 'What carries the memory');
+      const side = 110;
+      this.recurrentWeights = new GridTexture(this.scene, x, 576, side, side);
       addText(
         this.scene,
         x + side + 14,
-        566,
+        574,
         `The recurrent weights (${units}×${units}): row i, column j is how much unit j’s value at the last step adds to unit i’s now. Orange +, blue −; the same weights at every step.`,
         { ...small, wrap: 852 - (x + side + 14), lineSpacing: 2 },
       );
       return;
     }
-    this.heading(x, 536, `Inside the ${kind.toUpperCase()} cell (${layerWords.split(',')[0]})`);
+    this.heading(x, 546, `Inside the ${kind.toUpperCase()} cell (${layerWords.split(',')[0]})`);
     const names =
       kind === 'lstm'
         ? [
@@ -298,10 +308,10 @@ export class SequenceView extends PanelView {
             ['update', 'update gate (0 … 1)', 'unit'],
           ];
     const w = 176;
-    const h = kind === 'lstm' ? 40 : 96;
+    const h = kind === 'lstm' ? 38 : 90;
     names.forEach(([name, label, scale], i) => {
       const mx = x + (i % 2) * (w + 12);
-      const my = 562 + Math.floor(i / 2) * (h + 26);
+      const my = 572 + Math.floor(i / 2) * (h + 26);
       addText(this.scene, mx, my, label!, small);
       this.gates.push(this.map(name!, mx, my + 20, w, h, scale as 'signed' | 'unit'));
     });
