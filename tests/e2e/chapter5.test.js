@@ -107,6 +107,23 @@ function comparePngs(pngs) {
   );
 }
 
+/** A layer in a share link's words (`dense:10`, `lstm:hidden=64:sequences=true`). */
+function encodeLayer(layer) {
+  if (layer.type === 'dense')
+    return ['dense', layer.units, ...(layer.activation ? [layer.activation] : [])].join(':');
+  const fields = Object.entries(layer).filter(([k]) => k !== 'type');
+  return [layer.type, ...fields.map(([k, v]) => `${k}=${v}`)].join(':');
+}
+
+/** The share link of a level's reference setup. */
+function referenceLink(level) {
+  const { spec, options, seed } = level.reference;
+  return (
+    `#level=${level.id}&layers=${spec.layers.map(encodeLayer).join(',')}` +
+    `&optimizer=${options.optimizer}&lr=${options.lr}&batch=${options.batch}&l2=0&seed=${seed}`
+  );
+}
+
 /** The workbench's block labels, once they read `labels`. */
 function blocksAre(labels) {
   return page.waitForFunction(
@@ -193,7 +210,9 @@ test('plays The light switch from the map: a recurrent layer wins, its memory an
   ];
   await shot(page, 'c5-training-c5-switch-early');
 
-  // Frames while it trains (the view paints at refresh only), then the same pictures later.
+  // Frames while it trains (the view paints at refresh only), then the same pictures later. A
+  // screenshot is a long task of its own, reported a moment later: let it pass first.
+  await page.waitForTimeout(500);
   const measured = await measureFrames(page, 3000);
   const fps = measured.frames / measured.seconds;
   console.log(
@@ -270,5 +289,64 @@ test('the start network of The light switch has no recurrent layer, and the view
   assert.equal(shown.health, null);
   assert.equal(shown.answers.total, 10);
   await shot(page, 'c5-training-c5-switch-no-memory');
+  assert.deepEqual(browser.errors, []);
+});
+
+test('Dream up a name: the gates of an LSTM drawn, and names sampled in the worker follow the temperature and top-k', async (t) => {
+  const level = levels.find((l) => l.id === 'c6-names');
+  if (!level) return t.skip('no level c6-names');
+  await load(page, `${browser.url}${referenceLink(level)}`);
+  await waitForScene(page, 'Workbench');
+  await click(page, 'Train');
+  await waitForScene(page, 'Training');
+  await page.waitForFunction(
+    () => (window.neuralJourney.pictures?.sequence?.samples?.samples.length ?? 0) === 5,
+    null,
+    { timeout: 20_000 },
+  );
+  await page.waitForFunction(() => window.neuralJourney.training?.done === true, null, {
+    timeout: 60_000,
+  });
+  await page.waitForTimeout(500);
+  const before = await sequenceShown();
+  assert.equal(before.cell, 'lstm');
+  for (const gate of ['h', 'c', 'input', 'forget', 'output'])
+    assert.ok(before.state[gate] > 0, `${gate}: ${JSON.stringify(before.state)}`);
+  assert.deepEqual(
+    { temperature: before.samples.temperature, topK: before.samples.topK },
+    { temperature: 0.8, topK: 0 },
+  );
+  const gate = await page.screenshot({ clip: await clip(before.rects.gate) });
+  const { colours } = await comparePngs([gate]);
+  assert.ok(colours[0] > 8, `the first gate map has ${colours[0]} colours`);
+  await shot(page, 'c6-training-c6-names-done');
+  console.log(`names at temperature 0.8: ${before.samples.samples.join(', ')}`);
+
+  // The middle of the temperature track and a top-k segment: the samples are drawn again.
+  await click(page, 'Temperature');
+  await page.waitForFunction(
+    () => window.neuralJourney.pictures.sequence.samples.temperature !== 0.8,
+    null,
+    { timeout: 5_000 },
+  );
+  await click(page, 'Draw from');
+  await page.waitForFunction(
+    () => window.neuralJourney.pictures.sequence.samples.topK !== 0,
+    null,
+    {
+      timeout: 5_000,
+    },
+  );
+  const after = await sequenceShown();
+  console.log(
+    `names at temperature ${after.samples.temperature}, top ${after.samples.topK}: ${after.samples.samples.join(', ')}`,
+  );
+  assert.equal(after.samples.samples.length, 5);
+  assert.ok(
+    after.samples.samples.every((s) => /^[a-z]*$/.test(s)),
+    after.samples.samples.join(),
+  );
+  assert.ok(after.samples.samples.every((s) => s.length <= 16));
+  await shot(page, 'c6-training-c6-names-samples');
   assert.deepEqual(browser.errors, []);
 });

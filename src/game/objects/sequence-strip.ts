@@ -184,7 +184,8 @@ export class SequenceStrip {
     }
     let lo = Infinity;
     let hi = -Infinity;
-    for (const s of series)
+    // The scale is the data's: a prediction far off (a run blowing up) runs into the frame.
+    for (const s of series.slice(0, perPosition && task === 'regression' ? 1 : series.length))
       for (const v of s.values) {
         if (!Number.isFinite(v)) continue;
         lo = Math.min(lo, v);
