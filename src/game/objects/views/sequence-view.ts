@@ -181,8 +181,7 @@ export class SequenceView extends PanelView {
       seq.vocab &&
       seq.separator !== undefined &&
       seq.perPosition &&
-      info.data.task === 'multiclass' &&
-      this.o.spec.layers.length > 0;
+      info.data.task === 'multiclass';
     if (canSample) {
       this.heading(900, right + 16, 'Names it makes up');
       const panel = new SamplePanel(this.scene, {
