@@ -123,7 +123,15 @@ export class HealthStrip {
       VIRIDIS_TABLE,
       cols / h.capacity,
     );
-    this.lastStep.setText(`step ${h.columns.at(-1)!.to} →`);
+    // The newest step under the newest column, clear of the "step 0" at the left.
+    const filled = this.map.x + (this.map.width * cols) / h.capacity;
+    this.lastStep.setText(`step ${h.columns.at(-1)!.to}`);
+    this.lastStep.setX(
+      Math.min(
+        this.map.x + this.map.width,
+        Math.max(this.map.x + 60 + this.lastStep.width, filled),
+      ),
+    );
   }
 
   /** The run went back to its start: an empty strip. */
@@ -131,7 +139,7 @@ export class HealthStrip {
     this.history.clear();
     this.map.clear();
     this.level = 0;
-    this.lastStep.setText('training →');
+    this.lastStep.setText('training →').setX(this.map.x + this.map.width);
   }
 
   /** Where the map is drawn (game coordinates). */

@@ -7,8 +7,8 @@
  * recurrent weights (what carries the memory). Right panel: the gradient-health strip, and for
  * character data the names the network makes up (temperature and top-k), otherwise the layers.
  *
- * Each refresh is one round trip to the worker (health, state, predictions, weights and, less
- * often, samples asked at once), at most every REFRESH_MS; everything is painted into textures
+ * Each refresh is one round trip to the worker (health, state, predictions, weights and samples
+ * asked at once), at most every REFRESH_MS; everything is painted into textures
  * and Graphics at refresh, nothing per frame.
  */
 import type * as Phaser from 'phaser';
@@ -27,8 +27,6 @@ import { STRIP_LABELS, SequenceStrip } from '../sequence-strip.js';
 import { PanelView } from './panel-view.js';
 
 const REFRESH_MS = 200;
-/** Samples are drawn again at most this often while training (and on every forced refresh). */
-const SAMPLE_MS = 600;
 const RECURRENT = new Set(['rnn', 'lstm', 'gru']);
 
 /** What the sequence pictures show, for the browser tests' hook (`pictures.sequence`). */
@@ -80,8 +78,6 @@ export class SequenceView extends PanelView {
   private again: { force: boolean } | null = null;
   private timer: Phaser.Time.TimerEvent | null = null;
   private last = -Infinity;
-  private lastSample = -Infinity;
-  private resample = false;
   private shown: SequenceShown = {
     step: 0,
     chosen: 0,
@@ -194,7 +190,6 @@ export class SequenceView extends PanelView {
       if (panel.usable) {
         this.samples = panel;
         panel.onChange = () => {
-          this.resample = true;
           void this.refresh(true, this.step);
         };
       }
@@ -386,8 +381,8 @@ export class SequenceView extends PanelView {
       const trainer = services().trainer;
       const { examples } = this.seq;
       const layer = this.layer;
-      const wantSamples =
-        this.samples && (force || this.resample || now - this.lastSample >= SAMPLE_MS);
+      // Samples at every refresh: SAMPLES × SAMPLE_LENGTH one-row passes, a few milliseconds.
+      const wantSamples = this.samples !== null;
       const [health, state, pred, weights, samples] = await Promise.all([
         layer && this.health ? trainer.gradientHealth() : null,
         layer && examples.count ? trainer.recurrentState('validation', this.chosen, layer) : null,
@@ -409,8 +404,6 @@ export class SequenceView extends PanelView {
       if (weights && this.recurrentWeights) this.paintWeights(weights as Float32Array);
       if (samples && this.samples) {
         this.samples.show(samples);
-        this.lastSample = now;
-        this.resample = false;
         this.shown.samples = this.samples.shown;
       }
       this.shown.step = step;
