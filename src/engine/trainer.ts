@@ -43,6 +43,8 @@ import {
   type StepResult,
   type TensorInfo,
 } from './learner.js';
+import type { SampleOptions } from './learner-types.js';
+import type { RecurrentState } from './recurrent-state.js';
 
 /**
  * Which data to train on: a generator, a bundled set or an image set (`digits`,
@@ -94,6 +96,29 @@ export interface DataInfo {
   targetScale: TargetScale | null;
   /** Image data: the per-example shape and the pixel scale (input = pixel × scale). */
   image?: { channels: number; height: number; width: number; scale: number };
+  /** Sequence data: how its rows are laid out over time, and a few examples to show. */
+  sequence?: SequenceDataInfo;
+}
+
+/** Most validation examples `DataInfo.sequence` carries: what a view lets the player pick from. */
+export const SEQUENCE_EXAMPLES = 8;
+
+/** `Dataset.sequence` as the trainer reports it, with the first validation examples. */
+export interface SequenceDataInfo {
+  steps: number;
+  /** Values per step (1 for token ids). */
+  features: number;
+  /** Token data: the symbol of each id. */
+  vocab?: string[];
+  /** The symbol between the items of a token stream (a name's end), if any. */
+  separator?: string;
+  /** Whether there is a target at every step (else one after the last). */
+  perPosition: boolean;
+  /**
+   * The first `count` (≤ SEQUENCE_EXAMPLES) validation examples as the network sees them:
+   * x [count, inputs], y [count, targets per example] (as in the split).
+   */
+  examples: { count: number; x: Float32Array; y: Float32Array };
 }
 
 /** What `create` reports back: enough for a workbench to draw the network. */
@@ -173,6 +198,21 @@ export interface TrainerApi {
     grid: Float32Array | null,
   ): Promise<GhostRun>;
   dispose(): void;
+  /**
+   * The gradient's health of the latest training step: per recurrent layer (its module path,
+   * `1`), ‖∂L/∂h(t)‖ at every step t; empty before the first step or without a recurrent layer.
+   */
+  gradientHealth(): { layer: string; norms: Float32Array }[];
+  /**
+   * Example `index` of `split` through the network: the recurrent layer `layer`'s hidden state
+   * at every step (an LSTM's cell and gates, a GRU's gates), each [T, H]. Sequence data only.
+   */
+  recurrentState(split: SplitName, index: number, layer: string): RecurrentState;
+  /**
+   * `length` (1 to SAMPLE_MAX) tokens drawn after `promptIds` (1 to SAMPLE_MAX ids) by the
+   * learner's `sample`: a network that reads symbols and predicts the next at every step.
+   */
+  sample(promptIds: number[], length: number, options: SampleOptions): number[];
 
   /**
    * Starts an optimizer race beside the current learner (which it leaves alone; a race made
@@ -270,6 +310,32 @@ function targetScale(data: Dataset | ImageDataset): TargetScale | null {
   return t ? { mean: t.mean[0]!, std: t.std[0]! } : null;
 }
 
+/** Longest prompt and sample the worker draws in one call: a few names, not a book. */
+export const SAMPLE_MAX = 64;
+
+const SPLITS: readonly SplitName[] = ['train', 'validation', 'test'];
+
+/** The layout of sequence data and its first validation examples, for the views. */
+function sequenceInfo(data: Dataset): SequenceDataInfo | undefined {
+  const s = data.sequence;
+  if (!s) return undefined;
+  const v = data.validation;
+  const count = Math.min(SEQUENCE_EXAMPLES, v.n);
+  const yWidth = v.n > 0 ? v.y.length / v.n : 0;
+  return {
+    steps: s.steps,
+    features: s.features,
+    ...(s.vocab ? { vocab: [...s.vocab] } : {}),
+    ...(s.separator !== undefined ? { separator: s.separator } : {}),
+    perPosition: s.perPosition,
+    examples: {
+      count,
+      x: v.x.slice(0, count * data.inputs),
+      y: v.y.slice(0, count * yWidth),
+    },
+  };
+}
+
 /** What a learner's and a preview's answer say about the data alike. */
 function dataInfo(data: Dataset | ImageDataset): DataInfo {
   return {
@@ -281,6 +347,7 @@ function dataInfo(data: Dataset | ImageDataset): DataInfo {
     ...(data.classNames ? { classNames: [...data.classNames] } : {}),
     targetScale: targetScale(data),
     ...('image' in data ? { image: { ...data.image } } : {}),
+    ...(!('image' in data) && data.sequence ? { sequence: sequenceInfo(data) } : {}),
   };
 }
 
@@ -421,6 +488,40 @@ export function createTrainer(
     reset: () => live().reset(),
     weightsHash: () => live().weightsHash(),
     describe: () => live().describe(),
+    gradientHealth: () => live().gradientHealth(),
+    recurrentState(split, index, layer) {
+      const l = live();
+      const data = current;
+      if (!data || 'image' in data || !data.sequence)
+        throw new Error('recurrentState: the current data is not a sequence set');
+      if (!SPLITS.includes(split))
+        throw new Error(`recurrentState: split must be one of ${SPLITS.join(', ')}, got ${split}`);
+      const rows = data[split];
+      if (!Number.isInteger(index) || index < 0 || index >= rows.n)
+        throw new Error(
+          `recurrentState: index must be a whole number from 0 to ${rows.n - 1}, got ${index}`,
+        );
+      if (typeof layer !== 'string') throw new Error('recurrentState: layer must be a string');
+      const width = data.inputs;
+      return l.recurrentState(rows.x.slice(index * width, (index + 1) * width), layer);
+    },
+    sample(promptIds, length, options) {
+      const l = live();
+      const ids = Array.isArray(promptIds) ? promptIds : [];
+      if (!ids.length || ids.length > SAMPLE_MAX)
+        throw new Error(`sample: the prompt must hold 1 to ${SAMPLE_MAX} token ids`);
+      if (!Number.isInteger(length) || length < 1 || length > SAMPLE_MAX)
+        throw new Error(`sample: length must be a whole number from 1 to ${SAMPLE_MAX}`);
+      if (typeof options !== 'object' || options === null)
+        throw new Error('sample: options must be {temperature, topK, seed, stop?}');
+      const { temperature, topK, seed, stop } = options;
+      return l.sample(ids, length, {
+        temperature,
+        topK,
+        seed,
+        ...(stop === undefined ? {} : { stop }),
+      });
+    },
     dispose() {
       learner?.dispose();
       learner = null;
