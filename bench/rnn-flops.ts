@@ -48,7 +48,7 @@ export function rnnNet(cell: Cell): RnnNet {
  *   W_hh 64 → 4·64:   64·256 = 16,384 × 3 (fwd, dW, dX)  =  49,152
  *   head 64 → 28:     64·28  =  1,792 × 3                 =   5,376
  *   sum 68,864 MACs × 2 FLOPs × 32 × 16 = 70,516,736 FLOPs a step (≈ 0.0705 GFLOP).
- * GRU (3 gates): 10,752 + 36,864 + 5,376 = 53,000 → 54,272,000; RNN (1 gate): 3,584 + 12,288 +
+ * GRU (3 gates): 10,752 + 36,864 + 5,376 = 52,992 → 54,263,808; RNN (1 gate): 3,584 + 12,288 +
  * 5,376 = 21,248 → 21,757,952.
  */
 export function rnnStepFlops(net: RnnNet, batch = RNN_BATCH): number {
