@@ -42,7 +42,7 @@ export function tokenData(net: RnnNet, rows = 1024): LearnerData {
   };
 }
 
-/** The spec of `net`: one-hot (or an embedding of `embed` values) → cell(hidden, every step) → dense. */
+/** The spec of `net`: one-hot (or an embedding of `embed`) → cell(hidden, every step) → dense. */
 export function rnnSpec(net: RnnNet, embed?: number): { layers: Record<string, unknown>[] } {
   return {
     layers: [

@@ -2,8 +2,8 @@
  * `npm run bench` entry point (compiled to dist/bench/run.js). Runs, in this one process, the
  * kernel matmul rows (matmul.ts), our engine's MLP, CNN and recurrent training rows (engine.ts,
  * engine-cnn.ts, engine-rnn.ts), the TensorFlow.js reference rows (tfjs.ts) and the jax-js and
- * ConvNetJS ones (jaxjs.ts, convnetjs.ts); prints them as a table with the target ratios, and writes
- * bench/results.json — or bench/results-quick.json for `--quick`, so a CI smoke run never
+ * ConvNetJS ones (jaxjs.ts, convnetjs.ts); prints them as a table with the target ratios, and
+ * writes bench/results.json — or bench/results-quick.json for `--quick`, so a CI smoke run never
  * overwrites real figures. Missed targets are reported, not fatal: the exit code stays 0 unless a
  * benchmark itself throws (a crash, a tensor leak, the wrong tfjs binary).
  */
