@@ -28,6 +28,14 @@ import {
   cnnShapes,
   type CnnNet,
 } from './cnn-flops.js';
+import {
+  GATES,
+  RNN_BATCH,
+  RNN_LEARNING_RATE,
+  rnnBatches,
+  rnnNet,
+  type RnnNet,
+} from './rnn-flops.js';
 import { calibrate, measure, type BenchOptions, type BenchResult } from './harness.js';
 
 type Jax = typeof import('@jax-js/jax');
@@ -89,10 +97,15 @@ export async function benchJaxjs(options: BenchOptions): Promise<BenchResult[]> 
     { group: 'cnn', net: CNN8, name: 'jax-js cnn 8x8' },
     { group: 'cnn', net: CNN28, name: 'jax-js cnn 28x28' },
   ];
-  return rows.map(({ group, net, name }) => ({
+  const results = rows.map(({ group, net, name }) => ({
     ...benchTraining(jax, group, name, net, options),
     library,
   }));
+  // The recurrent rows after the existing ones, so those run exactly as before.
+  for (const cell of ['lstm', 'gru', 'rnn'] as const) {
+    results.push({ ...benchRnnTraining(jax, `jax-js ${cell}`, rnnNet(cell), options), library });
+  }
+  return results;
 }
 
 /** A conv or dense layer's weights; jax-js pytrees are plain objects and arrays. */
@@ -103,6 +116,9 @@ type TrainState = { params: Params; opt: AdamState };
 
 const BATCHES = 8;
 const ADAM = { b1: 0.9, b2: 0.999, eps: 1e-8 } as const;
+// Every training row here, CNN and recurrent, uses the same Adam step size.
+const LEARNING_RATE = CNN_LEARNING_RATE;
+if (RNN_LEARNING_RATE !== LEARNING_RATE) throw new Error('jax-js: one learning rate for every row');
 
 function benchTraining(
   jax: Jax,
@@ -111,7 +127,7 @@ function benchTraining(
   net: CnnNet,
   options: BenchOptions,
 ): BenchResult {
-  const { jit, lax, nn, numpy: np, random, tree, valueAndGrad } = jax;
+  const { lax, nn, numpy: np, random } = jax;
   const shapes = cnnShapes(net.layers);
   const spatial = net.layers.some((l) => l.type === 'conv');
   const [c, h, w] = shapes[0]!;
@@ -170,6 +186,98 @@ function benchTraining(
       .sum()
       .mul(-1 / CNN_BATCH);
 
+  return timeTraining(jax, group, name, params, loss, batches, options, false);
+}
+
+/**
+ * A recurrent network of rnn-flops.ts trained like the CNNs: parameters [W_ih, b_ih], [W_hh,
+ * b_hh], [W_out, b_out] as a pytree (weights [in, G·H], gates in PyTorch's order, both biases as
+ * in PyTorch), uniform ±1/√H from jax-js's PRNG (the head ±1/√H too), zero biases. The loss is
+ * what `jax.nn`-style code without flax writes: the input projection of all steps in one
+ * `np.dot` of the time-major one-hot input, `np.unstack` into steps, a loop over the T steps
+ * (jax-js has no `lax.scan`; under `jit` the loop is traced once, unrolled, as a Python loop
+ * would be) with `np.dot(h, W_hh)`, `np.split` into gates, `nn.sigmoid` / `np.tanh`; `np.stack`
+ * of every h, the head at every position, `nn.logSoftmax` cross-entropy averaged over T·B.
+ */
+function benchRnnTraining(jax: Jax, name: string, net: RnnNet, options: BenchOptions): BenchResult {
+  const { nn, numpy: np, random } = jax;
+  const { cell, steps: T, vocab: V, hidden: H } = net;
+  const G = GATES[cell] * H;
+  const B = RNN_BATCH;
+  const batches = rnnBatches(net, BATCHES, 1299709 + GATES[cell]).map((b) => ({
+    x: np.array(b.x, { shape: [T * B, V] }),
+    y: np.array(b.y, { shape: [T * B, V] }),
+  }));
+  const keys = [...random.split(random.key(GATES[cell] + 17), 3)];
+  const limit = 1 / Math.sqrt(H);
+  const uniform = (key: JaxArray, shape: number[]): JaxArray =>
+    random.uniform(key, shape, { minval: -limit, maxval: limit });
+  const params: Params = [
+    { w: uniform(keys[0]!, [V, G]), b: np.zeros([G]) },
+    { w: uniform(keys[1]!, [H, G]), b: np.zeros([G]) },
+    { w: uniform(keys[2]!, [H, V]), b: np.zeros([V]) },
+  ];
+
+  const loss = (p: Params, x: JaxArray, y: JaxArray): JaxArray => {
+    const [ih, hh, out] = p as [Layer, Layer, Layer];
+    const xs = np.unstack(np.dot(x, ih.w).add(ih.b).reshape([T, B, G]), 0);
+    const hs: JaxArray[] = [];
+    let c = cell === 'lstm' ? np.zeros([B, H]) : undefined;
+    for (let t = 0; t < T; t++) {
+      const hPrev = t > 0 ? hs[t - 1]!.ref : np.zeros([B, H]);
+      const xt = xs[t]!;
+      if (cell === 'gru') {
+        const rec = np.dot(hPrev.ref, hh.w.ref).add(hh.b.ref);
+        const [xr, xz, xn] = np.split(xt, 3, 1) as [JaxArray, JaxArray, JaxArray];
+        const [hr, hz, hn] = np.split(rec, 3, 1) as [JaxArray, JaxArray, JaxArray];
+        const r = nn.sigmoid(xr.add(hr));
+        const z = nn.sigmoid(xz.add(hz));
+        const n = np.tanh(xn.add(r.mul(hn)));
+        hs.push(n.ref.add(z.mul(hPrev.sub(n)))); // (1 − z)·n + z·h
+      } else {
+        const pre = xt.add(np.dot(hPrev, hh.w.ref).add(hh.b.ref));
+        if (cell === 'rnn') {
+          hs.push(np.tanh(pre));
+        } else {
+          const [i, f, g, o] = np.split(pre, 4, 1) as [JaxArray, JaxArray, JaxArray, JaxArray];
+          c = nn
+            .sigmoid(f)
+            .mul(c!)
+            .add(nn.sigmoid(i).mul(np.tanh(g)));
+          hs.push(nn.sigmoid(o).mul(np.tanh(c.ref)));
+        }
+      }
+    }
+    c?.dispose();
+    hh.w.dispose();
+    hh.b.dispose();
+    const logits = np.dot(np.stack(hs).reshape([T * B, H]), out.w).add(out.b);
+    return nn
+      .logSoftmax(logits)
+      .mul(y)
+      .sum()
+      .mul(-1 / (T * B));
+  };
+  return timeTraining(jax, 'rnn', name, params, loss, batches, options, true);
+}
+
+/**
+ * One `jit` of the whole step (`valueAndGrad` of `loss`, then Adam) timed over `batches` in
+ * turn, as the module comment describes. With `mustLearn`, the loss of the first step and of the
+ * last go to stderr and the last must be lower (the recurrent rows' data is learnable), or it
+ * throws.
+ */
+function timeTraining(
+  jax: Jax,
+  group: string,
+  name: string,
+  params: Params,
+  loss: (p: Params, x: JaxArray, y: JaxArray) => JaxArray,
+  batches: { x: JaxArray; y: JaxArray }[],
+  options: BenchOptions,
+  mustLearn: boolean,
+): BenchResult {
+  const { jit, numpy: np, tree, valueAndGrad } = jax;
   const adamInit = (p: Params): AdamState => ({
     mu: tree.map((v: JaxArray) => np.zerosLike(v), tree.ref(p)),
     nu: tree.map((v: JaxArray) => np.zerosLike(v), tree.ref(p)),
@@ -196,7 +304,7 @@ function benchTraining(
         m
           .div(c1.ref)
           .div(np.sqrt(v.div(c2.ref)).add(eps))
-          .mul(-CNN_LEARNING_RATE),
+          .mul(-LEARNING_RATE),
       tree.ref(mu),
       tree.ref(nu),
     );
@@ -214,6 +322,8 @@ function benchTraining(
 
   let state: TrainState = { params, opt: adamInit(params) };
   let step = 0;
+  let first = NaN;
+  let last = NaN;
   const run = (steps: number): void => {
     let value: JaxArray | undefined;
     for (let s = 0; s < steps; s++) {
@@ -221,7 +331,8 @@ function benchTraining(
       value?.dispose();
       [value, state] = trainStep(state, x.ref, y.ref);
     }
-    const last = value!.dataSync()[0]!;
+    last = value!.dataSync()[0]!;
+    if (Number.isNaN(first)) first = last; // calibrate's first call runs one step
     // Reading the loss runs the forward passes; the final update is only done once its outputs
     // are read too (a copy of ~1 MB for the MLP, ≈ 0.3 ms, charged to the sample).
     for (const leaf of tree.leaves(state)) leaf.ref.dataSync();
@@ -242,6 +353,12 @@ function benchTraining(
   const owned = [...tree.leaves(state), ...batches.flatMap((b) => [b.x, b.y])];
   const extra = owned.filter((a) => a.refCount !== 1).length;
   if (extra > 0) throw new Error(`${name}: ${extra} arrays with more than one reference`);
+  if (mustLearn) {
+    console.error(
+      `${name}: loss ${first.toFixed(3)} at step 1, ${last.toFixed(3)} at step ${step}`,
+    );
+    if (!(last < first)) throw new Error(`${name}: the loss did not fall, not training`);
+  }
   tree.dispose(state);
   for (const b of batches) tree.dispose([b.x, b.y]);
   trainStep.dispose();

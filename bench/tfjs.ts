@@ -25,6 +25,14 @@ import {
   type CnnNet,
 } from './cnn-flops.js';
 import {
+  GATES,
+  RNN_BATCH,
+  RNN_LEARNING_RATE,
+  rnnBatches,
+  rnnNet,
+  type RnnNet,
+} from './rnn-flops.js';
+import {
   calibrate,
   measure,
   type BenchOptions,
@@ -121,6 +129,13 @@ export async function benchTfjs(options: BenchOptions): Promise<BenchResult[]> {
         ? benchCnnForward(label, CNN28, options)
         : benchCnnTraining(label, CNN28, options),
     );
+    // The recurrent rows come after the existing ones, so those run exactly as before; on wasm
+    // only (the yardstick of `lstm_vs_tfjs_wasm`).
+    if (backend === 'wasm') {
+      for (const cell of ['lstm', 'gru', 'rnn'] as const) {
+        rows.push(benchRnnTraining(label, rnnNet(cell), options));
+      }
+    }
     const end = tf.memory().numTensors;
     if (end !== start) throw new Error(`${label}: ${end - start} tensors leaked`);
     results.push(...rows.map((r) => ({ ...r, library: libraries[backend] })));
@@ -238,6 +253,9 @@ function registerGradients(): void {
     config(tf.Abs, input, (dy, [x]) => ({
       x: () => tf.mul(dy, tf.step(tf.cast(x!, 'float32'), -1)),
     })),
+    config(tf.Sigmoid, output, (dy, [y]) => ({
+      x: () => tf.mul(dy, tf.mul(y!, tf.sub(tf.scalar(1), y!))),
+    })),
     config(tf.Neg, {}, (dy) => ({ x: () => tf.neg(dy) })),
     config(tf.Exp, output, (dy, [y]) => ({ x: () => tf.mul(dy, y!) })),
     config(tf.Log1p, input, (dy, [x]) => ({ x: () => tf.div(dy, tf.add(x!, 1)) })),
@@ -283,6 +301,29 @@ function registerGradients(): void {
       return { x: () => derX };
     }),
   ];
+  // The recurrent rows' kernels with several outputs (dy a list) or inputs (grads by index).
+  configs.push(
+    {
+      kernelName: tf.SplitV,
+      gradFunc: (dy, _saved, attrs) => ({
+        x: () => tf.concat(dy as tf.Tensor[], attrs.axis as number),
+      }),
+    },
+    {
+      kernelName: tf.Unpack,
+      gradFunc: (dy, _saved, attrs) => ({
+        value: () => tf.stack(dy as tf.Tensor[], attrs.axis as number),
+      }),
+    },
+    {
+      kernelName: tf.Pack,
+      saveAllInputs: true,
+      gradFunc: (dy, _saved, attrs) => {
+        const derTensors = tf.unstack(dy as tf.Tensor, attrs.axis as number);
+        return derTensors.map((t) => () => t) as unknown as Grads;
+      },
+    },
+  );
   for (const c of configs) {
     if (tf.getGradient(c.kernelName) == null) tf.registerGradient(c);
   }
@@ -686,6 +727,129 @@ function benchCnnForward(label: string, net: CnnNet, options: BenchOptions): Ben
     options,
   );
   checkNoLeak(before, result.name);
+  for (const v of model.vars) v.dispose();
+  for (const { x, y } of batches) tf.dispose([x, y]);
+  return result;
+}
+
+/**
+ * A recurrent network of rnn-flops.ts as tfjs variables and a loss, written by hand with tf ops
+ * the way tfjs-layers' LSTMCell/GRUCell/SimpleRNNCell and its `rnn` loop compute them (tfjs-core
+ * has no layers API): the input projection of all steps in one matMul of the time-major one-hot
+ * input [T·B, V], `tf.unstack` into steps, then per step `matMul(h, W_hh)`, `tf.split` into the
+ * gates, `tf.sigmoid`/`tf.tanh`, the cell update; `tf.stack` of every h, one matMul for the head
+ * at every step, `tf.losses.softmaxCrossEntropy` over all T·B positions. Weights are stored
+ * [in, G·H] (tfjs's orientation; PyTorch's transposed), gates in PyTorch's order, both biases as
+ * in PyTorch (GRU's b_hn sits inside r ⊙ (…)); uniform ±1/√H like PyTorch's init, the head
+ * Glorot, biases zero.
+ */
+interface TfRnn {
+  vars: tf.Variable[];
+  /** Mean cross-entropy of time-major one-hot x, y [T·B, V]. */
+  loss: (x: tf.Tensor2D, y: tf.Tensor2D) => tf.Scalar;
+}
+
+function buildRnn(net: RnnNet, rng: () => number): TfRnn {
+  const { cell, steps: T, vocab: V, hidden: H } = net;
+  const G = GATES[cell] * H;
+  const uniform = (shape: [number, number], limit: number): tf.Variable =>
+    tf.tidy(() =>
+      tf.variable(
+        tf.tensor2d(
+          randomArray(shape[0] * shape[1], rng).map((u) => u * limit),
+          shape,
+        ),
+      ),
+    );
+  const k = 1 / Math.sqrt(H);
+  const wIh = uniform([V, G], k);
+  const wHh = uniform([H, G], k);
+  const bIh = tf.tidy(() => tf.variable(tf.zeros([G])));
+  const bHh = tf.tidy(() => tf.variable(tf.zeros([G])));
+  const wOut = uniform([H, V], Math.sqrt(6 / (H + V)));
+  const bOut = tf.tidy(() => tf.variable(tf.zeros([V])));
+  const vars = [wIh, wHh, bIh, bHh, wOut, bOut];
+
+  const loss = (x: tf.Tensor2D, y: tf.Tensor2D): tf.Scalar => {
+    const B = x.shape[0] / T;
+    const xs = tf.unstack(tf.reshape(tf.add(tf.matMul(x, wIh), bIh), [T, B, G]));
+    let h: tf.Tensor2D = tf.zeros([B, H]);
+    let c: tf.Tensor2D = tf.zeros([B, H]);
+    const hs: tf.Tensor2D[] = [];
+    for (let t = 0; t < T; t++) {
+      const xt = xs[t] as tf.Tensor2D;
+      const rec = tf.add(tf.matMul(h, wHh), bHh);
+      if (cell === 'rnn') {
+        h = tf.tanh(tf.add(xt, rec));
+      } else if (cell === 'lstm') {
+        const [i, f, g, o] = tf.split(tf.add(xt, rec), 4, 1);
+        c = tf.add(tf.mul(tf.sigmoid(f!), c), tf.mul(tf.sigmoid(i!), tf.tanh(g!)));
+        h = tf.mul(tf.sigmoid(o!), tf.tanh(c));
+      } else {
+        const [xr, xz, xn] = tf.split(xt, 3, 1);
+        const [hr, hz, hn] = tf.split(rec, 3, 1);
+        const r = tf.sigmoid(tf.add(xr!, hr!));
+        const z = tf.sigmoid(tf.add(xz!, hz!));
+        const n = tf.tanh(tf.add(xn!, tf.mul(r, hn!)));
+        h = tf.add(n, tf.mul(z, tf.sub(h, n))); // (1 − z)·n + z·h
+      }
+      hs.push(h);
+    }
+    const logits = tf.add(tf.matMul(tf.reshape(tf.stack(hs), [T * B, H]), wOut), bOut);
+    return tf.losses.softmaxCrossEntropy(y, logits);
+  };
+  return { vars, loss };
+}
+
+/**
+ * Training steps/s of a recurrent network of rnn-flops.ts (Adam, lr 1e-3, batch 32), as benchMlp
+ * measures the MLPs. Sanity check on stderr: the loss of the first step and of the last, which
+ * must have fallen (the token chain is learnable; see `tokenRows`), or the row throws.
+ */
+function benchRnnTraining(label: string, net: RnnNet, options: BenchOptions): BenchResult {
+  const model = buildRnn(net, lcg(GATES[net.cell] * 7919 + net.hidden));
+  const { steps: T, vocab: V } = net;
+  const batches = rnnBatches(net, BATCHES, 104729 + GATES[net.cell]).map((b) => ({
+    x: tf.tensor2d(b.x, [T * RNN_BATCH, V]),
+    y: tf.tensor2d(b.y, [T * RNN_BATCH, V]),
+  }));
+  const optimizer = tf.train.adam(RNN_LEARNING_RATE);
+  let step = 0;
+  let first = NaN;
+  let loss = NaN;
+  const run = (steps: number): void => {
+    for (let s = 0; s < steps; s++) {
+      const { x, y } = batches[step++ % BATCHES]!;
+      const read = s === steps - 1 || step === 1;
+      const cost = tf.tidy(
+        () => optimizer.minimize(() => model.loss(x, y), read, model.vars) ?? undefined,
+      );
+      if (cost) {
+        loss = cost.dataSync()[0]!;
+        cost.dispose();
+        if (step === 1) first = loss;
+      }
+    }
+    if (!Number.isFinite(loss)) throw new Error(`${label} ${net.cell}: loss is ${loss}`);
+  };
+  const steps = calibrate(run, options);
+  const before = tf.memory().numTensors;
+  const result = measure(
+    'rnn',
+    `${label} ${net.cell}`,
+    'steps/s',
+    () => {
+      run(steps);
+      return steps;
+    },
+    options,
+  );
+  checkNoLeak(before, result.name);
+  console.error(
+    `${result.name}: loss ${first.toFixed(3)} at step 1, ${loss.toFixed(3)} at step ${step}`,
+  );
+  if (!(loss < first)) throw new Error(`${result.name}: the loss did not fall, not training`);
+  optimizer.dispose();
   for (const v of model.vars) v.dispose();
   for (const { x, y } of batches) tf.dispose([x, y]);
   return result;

@@ -11,12 +11,14 @@
 // W_ih x_t + b_ih of all T·B rows and dh as the zero h_{−1}; the backward overwrites dA with the
 // gradient of the pre-activations, dxs with the input gradient (time-major) and dh with the
 // running ∂L/∂h_t. Every matrix product goes through dense_forward / dense_backward (or their
-// scalar twins in the `_scalar` ops); the elementwise gate maths is the same scalar code in both,
-// so the fast ops and their twins give the same bits.
+// scalar twins in the `_scalar` ops). The elementwise gate maths runs four units at a time
+// with `math.ts`'s v128 functions in the fast ops of the SIMD build (a scalar tail when the
+// length is not a multiple of 4) and as scalar code in the twins and the scalar build; both do
+// the same operations in the same order per element, so every op gives the same bits in all.
 //
 // This file also holds the helpers lstm.ts and gru.ts share (the barrel exports the ops by name).
 
-import { tanh_f32 } from '../math';
+import { tanh_f32, tanh_v128 } from '../math';
 import {
   dense_backward,
   dense_backward_scalar,
@@ -81,27 +83,47 @@ export function zero_floats(ptr: usize, n: i32): void {
   memory.fill(ptr, 0, <usize>n << 2);
 }
 
-/** xs[T,B,D] = inp[B,T,D] (batch-first to time-major). */
+/** xs[T,B,D] = inp[B,T,D] (batch-first to time-major), one memory.copy per row. */
 export function seq_to_time_major(xs: usize, inp: usize, B: i32, T: i32, D: i32): void {
+  const bytes = <usize>D << 2;
   for (let b = 0; b < B; b++) {
     for (let t = 0; t < T; t++) {
-      const src = fptr(inp, (b * T + t) * D);
-      const dst = fptr(xs, (t * B + b) * D);
-      for (let d = 0; d < D; d++) store<f32>(fptr(dst, d), load<f32>(fptr(src, d)));
+      memory.copy(fptr(xs, (t * B + b) * D), fptr(inp, (b * T + t) * D), bytes);
     }
   }
 }
 
+/** dst[n] += src[n], f32x4 when fast (and SIMD is compiled in), scalar otherwise: same bits. */
+// @ts-ignore: decorator
+@inline
+function add_floats(fast: bool, dst: usize, src: usize, n: i32): void {
+  let e = 0;
+  if (ASC_FEATURE_SIMD) {
+    if (fast) {
+      for (; e + 4 <= n; e += 4) {
+        const p = fptr(dst, e);
+        v128.store(p, f32x4.add(v128.load(p), v128.load(fptr(src, e))));
+      }
+    }
+  }
+  for (; e < n; e++) {
+    const p = fptr(dst, e);
+    store<f32>(p, load<f32>(p) + load<f32>(fptr(src, e)));
+  }
+}
+
 /** dinp[B,T,D] += dxs[T,B,D] (time-major back to batch-first, accumulating). */
-export function add_time_major_to_seq(dinp: usize, dxs: usize, B: i32, T: i32, D: i32): void {
+export function add_time_major_to_seq(
+  fast: bool,
+  dinp: usize,
+  dxs: usize,
+  B: i32,
+  T: i32,
+  D: i32,
+): void {
   for (let b = 0; b < B; b++) {
     for (let t = 0; t < T; t++) {
-      const dst = fptr(dinp, (b * T + t) * D);
-      const src = fptr(dxs, (t * B + b) * D);
-      for (let d = 0; d < D; d++) {
-        const p = fptr(dst, d);
-        store<f32>(p, load<f32>(p) + load<f32>(fptr(src, d)));
-      }
+      add_floats(fast, fptr(dinp, (b * T + t) * D), fptr(dxs, (t * B + b) * D), D);
     }
   }
 }
@@ -109,16 +131,14 @@ export function add_time_major_to_seq(dinp: usize, dxs: usize, B: i32, T: i32, D
 /** out = hs[T,B,H] as [B,T,H] (seq ≠ 0) or its last step hs[T−1] as [B,H] (seq = 0). */
 export function write_hidden_out(out: usize, hs: usize, B: i32, T: i32, H: i32, seq: i32): void {
   if (seq) {
+    const bytes = <usize>H << 2;
     for (let b = 0; b < B; b++) {
       for (let t = 0; t < T; t++) {
-        const dst = fptr(out, (b * T + t) * H);
-        const src = fptr(hs, (t * B + b) * H);
-        for (let j = 0; j < H; j++) store<f32>(fptr(dst, j), load<f32>(fptr(src, j)));
+        memory.copy(fptr(out, (b * T + t) * H), fptr(hs, (t * B + b) * H), bytes);
       }
     }
   } else {
-    const last = fptr(hs, (T - 1) * B * H);
-    for (let e = 0; e < B * H; e++) store<f32>(fptr(out, e), load<f32>(fptr(last, e)));
+    memory.copy(out, fptr(hs, (T - 1) * B * H), <usize>(B * H) << 2);
   }
 }
 
@@ -128,6 +148,7 @@ export function write_hidden_out(out: usize, hs: usize, B: i32, T: i32, H: i32, 
  * is 0.
  */
 export function gather_hidden_grad(
+  fast: bool,
   dh: usize,
   dout: usize,
   health: usize,
@@ -138,19 +159,9 @@ export function gather_hidden_grad(
   seq: i32,
 ): void {
   if (seq) {
-    for (let b = 0; b < B; b++) {
-      const src = fptr(dout, (b * T + t) * H);
-      const dst = fptr(dh, b * H);
-      for (let j = 0; j < H; j++) {
-        const p = fptr(dst, j);
-        store<f32>(p, load<f32>(p) + load<f32>(fptr(src, j)));
-      }
-    }
+    for (let b = 0; b < B; b++) add_floats(fast, fptr(dh, b * H), fptr(dout, (b * T + t) * H), H);
   } else if (t == T - 1) {
-    for (let e = 0; e < B * H; e++) {
-      const p = fptr(dh, e);
-      store<f32>(p, load<f32>(p) + load<f32>(fptr(dout, e)));
-    }
+    add_floats(fast, dh, dout, B * H);
   }
   if (health) {
     let s: f64 = 0;
@@ -201,7 +212,16 @@ function rnn_forward_impl(
     const hprev = t > 0 ? fptr(hs, (t - 1) * BH) : h0;
     rec_dense_forward(fast, h, hprev, w_hh, b_hh, B, H, H);
     const p = fptr(pre, t * BH);
-    for (let e = 0; e < BH; e++) {
+    let e = 0;
+    if (ASC_FEATURE_SIMD) {
+      if (fast) {
+        for (; e + 4 <= BH; e += 4) {
+          const q = fptr(h, e);
+          v128.store(q, tanh_v128(f32x4.add(v128.load(fptr(p, e)), v128.load(q))));
+        }
+      }
+    }
+    for (; e < BH; e++) {
       const q = fptr(h, e);
       store<f32>(q, tanh_f32(load<f32>(fptr(p, e)) + load<f32>(q)));
     }
@@ -239,10 +259,21 @@ function rnn_backward_impl(
   const dh = fptr(dxs, r4(TB * D));
   zero_floats(dh, BH);
   for (let t = T - 1; t >= 0; t--) {
-    gather_hidden_grad(dh, dout, health, t, B, T, H, seq);
+    gather_hidden_grad(fast, dh, dout, health, t, B, T, H, seq);
     const h = fptr(hs, t * BH);
     const a = fptr(dA, t * BH);
-    for (let e = 0; e < BH; e++) {
+    let e = 0;
+    if (ASC_FEATURE_SIMD) {
+      if (fast) {
+        const one = f32x4.splat(1);
+        for (; e + 4 <= BH; e += 4) {
+          const y = v128.load(fptr(h, e));
+          const d = f32x4.mul(v128.load(fptr(dh, e)), f32x4.sub(one, f32x4.mul(y, y)));
+          v128.store(fptr(a, e), d);
+        }
+      }
+    }
+    for (; e < BH; e++) {
       const y = load<f32>(fptr(h, e));
       store<f32>(fptr(a, e), load<f32>(fptr(dh, e)) * (<f32>1 - y * y));
     }
@@ -256,7 +287,7 @@ function rnn_backward_impl(
   }
   if (dinp) zero_floats(dxs, TB * D);
   rec_dense_backward(fast, dinp ? dxs : 0, dw_ih, db_ih, dA, xs, w_ih, TB, D, H);
-  if (dinp) add_time_major_to_seq(dinp, dxs, B, T, D);
+  if (dinp) add_time_major_to_seq(fast, dinp, dxs, B, T, D);
 }
 
 /**
@@ -280,7 +311,7 @@ export function rnn_forward(
   rnn_forward_impl(out, work, inp, w_ih, w_hh, b_ih, b_hh, B, T, D, H, seq, true);
 }
 
-/** Scalar twin of `rnn_forward` (the scalar dense kernels; same bits). */
+/** Scalar twin of `rnn_forward` (scalar dense kernels and gate maths; same bits). */
 export function rnn_forward_scalar(
   out: usize,
   work: usize,
@@ -342,7 +373,7 @@ export function rnn_backward(
   );
 }
 
-/** Scalar twin of `rnn_backward` (the scalar dense kernels; same bits). */
+/** Scalar twin of `rnn_backward` (scalar dense kernels and gate maths; same bits). */
 export function rnn_backward_scalar(
   dinp: usize,
   dw_ih: usize,

@@ -4,7 +4,7 @@
  * decimal only, and the usage text. Every mistake is a `UsageError` naming the flag.
  */
 import { parseArgs as nodeParseArgs } from 'node:util';
-import { DATASET_NAMES } from '../data/index.js';
+import { DATASET_NAMES, SEQUENCE_NAMES } from '../data/index.js';
 import { clip } from '../engine/limits.js';
 import { DECIMAL } from '../engine/format.js';
 import { OPTIMIZERS, type TrainOptions } from '../engine/options.js';
@@ -27,7 +27,8 @@ export const USAGE = `Usage:
                        [--top-k N] [--count N] [--seed N] [--json]
   neural-journey serve [--port N] [--db FILE] [--host H]
 
-Data names: ${DATASET_NAMES.join(', ')}; or a CSV file with a header row.
+Data names: ${DATASET_NAMES.join(', ')}; sequences: ${SEQUENCE_NAMES.join(', ')};
+  or a CSV file with a header row.
 Optimizer settings: --momentum and --nesterov (momentum), --beta1 and --beta2 (adam, adamw),
   --alpha (rmsprop), --eps (rmsprop, adam, adamw), --weight-decay (adamw).
 --load continues a saved model, with its optimizer state when the file has one;

@@ -9,6 +9,7 @@ import { access, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import {
   DATASET_NAMES,
+  SEQUENCE_NAMES,
   IMAGE_SET_NAMES,
   isImageSetName,
   makeCsvDataset,
@@ -191,9 +192,13 @@ export async function loadData(
   try {
     return makeDataset(data, { module, seed });
   } catch (error) {
-    if (error instanceof DataError && !DATASET_NAMES.includes(data)) {
+    if (
+      error instanceof DataError &&
+      !DATASET_NAMES.includes(data) &&
+      !(SEQUENCE_NAMES as readonly string[]).includes(data)
+    ) {
       throw new InputError(
-        `unknown data set ${JSON.stringify(clip(data))}; allowed: ${[...DATASET_NAMES, ...IMAGE_SET_NAMES].join(', ')} or a .csv file`,
+        `unknown data set ${JSON.stringify(clip(data))}; allowed: ${[...DATASET_NAMES, ...IMAGE_SET_NAMES, ...SEQUENCE_NAMES].join(', ')} or a .csv file`,
       );
     }
     throw error;

@@ -123,6 +123,44 @@ test('a CNN on the 8×8 digits: downloaded in the worker, the same weightsHash a
   assert.ok(cli.test.accuracy > 0.9, `test accuracy ${cli.test.accuracy}`);
 });
 
+test('recurrent networks on the names and the adding problem: the same weightsHash as the command line', async () => {
+  const runs = [
+    {
+      spec: {
+        layers: [
+          { type: 'embedding', dim: 8 },
+          { type: 'lstm', hidden: 16, sequences: true },
+          { type: 'dropout', rate: 0.1 },
+          { type: 'gru', hidden: 12, sequences: true },
+          { type: 'dense', units: 27 },
+        ],
+      },
+      data: 'names',
+      options: { optimizer: 'adam', lr: 0.01, batch: 16, clip: 1 },
+      steps: 120,
+      seed: 3,
+    },
+    {
+      spec: {
+        layers: [
+          { type: 'rnn', hidden: 12 },
+          { type: 'dense', units: 1 },
+        ],
+      },
+      data: 'adding',
+      options: { optimizer: 'sgd', lr: 0.1, batch: 32 },
+      steps: 150,
+      seed: 5,
+    },
+  ];
+  for (const run of runs) {
+    const { inPage, cli } = await trainBoth(run);
+    assert.equal(inPage.step, run.steps);
+    assert.match(inPage.hash, /^[0-9a-f]{64}$/);
+    assert.equal(inPage.hash, cli.weightsHash, `${run.data}: browser and command line differ`);
+  }
+});
+
 test('the worker protocol: snapshot, restore, evaluate, predict, errors', async () => {
   const out = await page.evaluate(async () => {
     const { trainer } = window.neuralJourney;

@@ -97,7 +97,11 @@ function nastyInputs(n: number): Float32Array {
 }
 
 /** Runs a kernel *_array wrapper over `inp` and returns its output. */
-function runArray(h: Harness, name: 'exp_array' | 'log_array' | 'tanh_array', inp: Float32Array) {
+function runArray(
+  h: Harness,
+  name: 'exp_array' | 'log_array' | 'tanh_array' | 'sigmoid_forward',
+  inp: Float32Array,
+) {
   const a = h.alloc(inp.length, inp);
   const o = h.alloc(inp.length);
   h.k[name](o, a, inp.length);
@@ -214,6 +218,18 @@ describe.each(VARIANTS)('math.ts f32 (%s build)', (variant) => {
     }
   });
 
+  it('sigmoid_v128 (the vector path of sigmoid_forward) equals sigmoid_f32 bit for bit', async () => {
+    const h = await harness(variant);
+    for (const n of SIZES) {
+      const inp = testValues(n, n + 11, 30);
+      const out = runArray(h, 'sigmoid_forward', inp);
+      expect(bits(out), `N=${n}`).toEqual(bits(Float32Array.from(inp, (x) => h.k.sigmoid_f32(x))));
+    }
+    const nasty = nastyInputs(1 << 16);
+    const out = runArray(h, 'sigmoid_forward', nasty);
+    expect(bits(out)).toEqual(bits(Float32Array.from(nasty, (x) => h.k.sigmoid_f32(x))));
+  });
+
   it('sin_f32 is the correctly rounded sine of every f32, the huge ones reduced exactly', async () => {
     const h = await harness(variant);
     // V8's Math.sin is fdlibm's, with Payne–Hanek reduction: within an ulp of float64 everywhere.
@@ -268,7 +284,7 @@ describe('math.ts across builds', () => {
     const simd = await harness('simd');
     const scalar = await harness('scalar');
     const inp = nastyInputs(1 << 16);
-    for (const name of ['exp_array', 'log_array', 'tanh_array'] as const) {
+    for (const name of ['exp_array', 'log_array', 'tanh_array', 'sigmoid_forward'] as const) {
       expect(bits(runArray(simd, name, inp)), name).toEqual(bits(runArray(scalar, name, inp)));
     }
     const grid = linspace(-120, 120, 100_001);
