@@ -1,9 +1,11 @@
 /**
  * The level audit as CI runs it, one test per level: 40 setups and a short seed search. Levels
- * on images train hundreds of convolutional networks, so they are audited in files of their own
- * (audit-digits, audit-fashion) that run beside the others.
+ * on images and on sequences train hundreds of convolutional or recurrent networks, so they are
+ * audited in files of their own (audit-digits, audit-fashion, audit-memory, audit-gates) that run
+ * beside the others.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { isSequenceName } from '../../src/data/index.js';
 import { LEVELS } from '../../src/levels/index.js';
 import type { ImageAssets } from '../../src/levels/judge.js';
 import { auditLevel, auditTable, type AuditResult } from '../../src/levels/audit.js';
@@ -41,14 +43,29 @@ export function auditLevels(
 
 /** A whole test file: the audit of every level on the image set `name`. */
 export function auditImageLevels(name: string): void {
-  const levels = LEVELS.filter((l) => l.data.name === name);
+  auditLevelFile(
+    `the ${name} images`,
+    LEVELS.filter((l) => l.data.name === name),
+  );
+}
+
+/** A whole test file: the audit of the levels of these chapters that train on sequences. */
+export function auditSequenceLevels(chapters: readonly number[], ids?: readonly string[]): void {
+  const levels = LEVELS.filter(
+    (l) =>
+      isSequenceName(l.data.name) && chapters.includes(l.chapter) && (!ids || ids.includes(l.id)),
+  );
+  auditLevelFile(`sequences (chapters ${chapters.join(', ')})`, levels);
+}
+
+function auditLevelFile(what: string, levels: readonly Level[]): void {
   let module: WebAssembly.Module;
   let images: ImageAssets;
   beforeAll(async () => {
     module = await loadKernelModule('simd');
     images = await loadLevelImages(levels);
   });
-  describe(`every level on ${name} teaches its idea (the level audit)`, () => {
+  describe(`every level on ${what} teaches its idea (the level audit)`, () => {
     auditLevels(levels, () => ({ module, images }));
   });
 }
