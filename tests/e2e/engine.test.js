@@ -161,6 +161,60 @@ test('recurrent networks on the names and the adding problem: the same weightsHa
   }
 });
 
+test('names sampled in the worker are the command line's for the same model and seed', async () => {
+  const spec = {
+    layers: [
+      { type: 'embedding', dim: 12 },
+      { type: 'lstm', hidden: 32, sequences: true },
+      { type: 'dense', units: 27 },
+    ],
+  };
+  const steps = 300;
+  const seeds = [1, 2, 3, 4, 5];
+  // The worker: train, then draw five names from '.' (id 0) to the next '.', seeds 1 to 5.
+  const inPage = await page.evaluate(
+    async ({ spec, steps, seeds }) => {
+      const { trainer } = window.neuralJourney;
+      await trainer.create(spec, { name: 'names', seed: 1 }, { optimizer: 'adam', lr: 0.01 }, 1);
+      await trainer.step(steps);
+      const names = [];
+      for (const seed of seeds) {
+        const ids = await trainer.sample([0], 20, { temperature: 0.8, topK: 5, seed, stop: 0 });
+        names.push(ids.filter((id) => id !== 0).map((id) => String.fromCharCode(96 + id)).join(''));
+      }
+      return { hash: await trainer.weightsHash(), names };
+    },
+    { spec, steps, seeds },
+  );
+  const dir = await mkdtemp(join(tmpdir(), 'nj-names-'));
+  const specFile = join(dir, 'spec.json');
+  const model = join(dir, 'names.json');
+  await writeFile(specFile, JSON.stringify(spec));
+  const cli = (...args) =>
+    promisify(execFile)(process.execPath, [join(root, 'bin/neural-journey.js'), ...args]);
+  const trained = JSON.parse(
+    (
+      await cli(
+        'train', '--spec', specFile, '--data', 'names', '--optimizer', 'adam', '--lr', '0.01',
+        '--steps', String(steps), '--seed', '1', '--save', model, '--json',
+      )
+    ).stdout,
+  );
+  assert.equal(inPage.hash, trained.weightsHash, 'the worker and the command line trained apart');
+  const sampled = JSON.parse(
+    (
+      await cli(
+        'sample', '--load', model, '--length', '20', '--temperature', '0.8', '--top-k', '5',
+        '--seed', '1', '--count', String(seeds.length), '--json',
+      )
+    ).stdout,
+  );
+  await rm(dir, { recursive: true, force: true });
+  console.log(`names in the worker: ${inPage.names.join(', ')}`);
+  assert.deepEqual(inPage.names, sampled.samples);
+  assert.ok(inPage.names.some((n) => n.length >= 3), inPage.names.join(', '));
+});
+
 test('the worker protocol: snapshot, restore, evaluate, predict, errors', async () => {
   const out = await page.evaluate(async () => {
     const { trainer } = window.neuralJourney;
