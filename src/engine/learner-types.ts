@@ -32,6 +32,11 @@ export interface Evaluation {
   loss: number;
   accuracy: number | null;
   rows: number;
+  /**
+   * For a model that names the next symbol at every step: e^loss, the number of symbols it is
+   * still as unsure between as if it picked among them evenly. Null otherwise.
+   */
+  perplexity?: number | null;
 }
 
 /** Public description of a tensor for the UI and model files. */

@@ -382,7 +382,9 @@ export class Learner {
       this.network.task === 'regression' || rows === 0
         ? null
         : correct / (rows * this.answersPerRow());
-    return { split, loss, accuracy, rows };
+    const symbols = this.network.task === 'multiclass' && this.network.positions > 1;
+    const perplexity = symbols && Number.isFinite(loss) ? k.exp_f64(loss) : null;
+    return { split, loss, accuracy, rows, perplexity };
   }
 
   /**

@@ -17,7 +17,7 @@ import type { Draft, ResultData } from './scenes/keys.js';
 import type { RunNumbers } from './scenes/training-text.js';
 
 /** A loss and, for classes, an accuracy: what the metrics show of one evaluation. */
-export type Score = Pick<Evaluation, 'loss' | 'accuracy'>;
+export type Score = Pick<Evaluation, 'loss' | 'accuracy' | 'perplexity'>;
 
 /** What one chunk changed, for the scene to draw. */
 export interface ChunkNews {
@@ -115,7 +115,11 @@ export class LiveRun {
     if (this.judge.diverged || !goal) return { ...news, validation: null };
     this.goalCheck = { loss: goal.loss, accuracy: goal.accuracy };
     const val = validation ?? goal;
-    this.validation = { loss: val.loss, accuracy: val.accuracy };
+    this.validation = {
+      loss: val.loss,
+      accuracy: val.accuracy,
+      perplexity: val.perplexity ?? null,
+    };
     this.outcome.validation.push({ step: r.step, loss: val.loss });
     return { ...news, validation: val.loss };
   }

@@ -241,3 +241,17 @@ describe('the state of a recurrent layer over one sequence', () => {
     });
   }
 });
+
+describe('perplexity', () => {
+  it('is e^loss for a model of the next symbol, and absent for one answer per sequence', () => {
+    const spec = { layers: [{ type: 'onehot' }, { type: 'dense', units: 4 }] };
+    const next = new Learner(module, spec, tokens(6, 4, copy), { batch: 16 }, 1);
+    const e = next.evaluate('validation');
+    expect(e.perplexity).toBeCloseTo(Math.exp(e.loss), 10);
+    const last = {
+      layers: [{ type: 'onehot' }, { type: 'rnn', hidden: 4 }, { type: 'dense', units: 4 }],
+    };
+    const one = new Learner(module, last, tokens(6, 4, copy, false), { batch: 16 }, 1);
+    expect(one.evaluate('validation').perplexity).toBeNull();
+  });
+});

@@ -16,6 +16,8 @@ import { formatMetric } from './level-text.js';
 export interface SplitValue {
   loss: number;
   accuracy: number | null;
+  /** e^loss for a model of the next symbol (the engine's), else absent. */
+  perplexity?: number | null;
 }
 
 export interface RunNumbers {
@@ -38,7 +40,10 @@ export function metricsLines(level: Level | null, n: RunNumbers): string[] {
     `Train loss ${n.trainLoss === null ? '—' : formatLoss(n.trainLoss)}` +
       (n.trainAccuracy !== null ? ` · accuracy ${pct(n.trainAccuracy)}` : ''),
     `Validation loss ${n.validation ? formatLoss(n.validation.loss) : '—'}` +
-      (n.validation?.accuracy != null ? ` · accuracy ${pct(n.validation.accuracy)}` : ''),
+      (n.validation?.accuracy != null ? ` · accuracy ${pct(n.validation.accuracy)}` : '') +
+      (n.validation?.perplexity != null
+        ? ` · perplexity ${formatNumber(n.validation.perplexity)}`
+        : ''),
   ];
   if (n.scale && n.validation) {
     // Say the error in the data's units too: the loss trained on is of standardised targets.
