@@ -87,7 +87,7 @@ export class DataPanel {
     const request = this.o.request();
     if (!request) return;
     const serial = ++this.serial;
-    if (!('csv' in request) && isImageSetName(request.name)) {
+    if ('name' in request && isImageSetName(request.name)) {
       return this.showImages(request.name, request.seed, serial);
     }
     let preview: DataPreview;
