@@ -10,6 +10,7 @@
  * `scripts/convert-text.mjs` (provenance and licence: `data/text/README.md`).
  */
 import namesAsset from '../../data/text/female-first-names-en.json' with { type: 'json' };
+import { LIMITS } from '../engine/limits.js';
 import { DataError, type Dataset, type Split } from './dataset.js';
 import { kernelRandom, type DataRandom } from './random.js';
 import {
@@ -279,7 +280,7 @@ export const NAMES_SPEC: SequenceSpec = Object.freeze({
 /** Most distinct characters a player's text may use: the printable ASCII set and a few more. */
 export const MAX_TEXT_VOCAB = 96;
 /** Longest text `textDataset` reads (characters); beyond it the windows would not fit anyway. */
-export const MAX_TEXT_CHARS = 2_000_000;
+export const MAX_TEXT_CHARS = LIMITS.maxTextChars;
 
 /** Options of `textDataset`. */
 export interface TextDatasetOptions {
@@ -295,26 +296,37 @@ export interface TextDatasetOptions {
   readonly name?: string;
 }
 
+/** What a text becomes before any window is shuffled: `textShape` and `textDataset` share it. */
+export interface TextLayout {
+  readonly name: string;
+  readonly options: WindowOptions;
+  /** The distinct characters, sorted by code point: id i is vocab[i]. */
+  readonly vocab: readonly string[];
+  /** Characters (code points, line breaks normalised to '\n'). */
+  readonly length: number;
+  /** The ids of the training, validation and test chunks. */
+  readonly chunks: readonly [Int32Array, Int32Array, Int32Array];
+}
+
 /**
- * A player's own text as a next-character data set. Line breaks are normalised to '\n'; the
- * vocabulary is the distinct characters (Unicode code points, so an emoji is one symbol),
- * sorted by code point, at most `MAX_TEXT_VOCAB`. The text is cut into three contiguous chunks,
- * the first 80% of its characters for training, the next 10% for validation and the last 10% for
- * test, so validation and test are text the model has not read (a random split of overlapping
- * windows would leak it); each chunk is cut into windows as in `charWindows` and the seed
- * shuffles the windows' order within each split. Throws a DataError for an empty text, one
- * character repeated, too many distinct characters, or a text too short for three chunks of at
- * least steps + 1 characters.
+ * Checks a player's text and lays it out as in `textDataset` (vocabulary, the 80/10/10
+ * chunks), without the kernel: the main thread knows the data's shape from it before the
+ * worker builds anything. Throws the DataErrors `textDataset` documents.
  */
-export function textDataset(text: string, options: TextDatasetOptions): Dataset {
-  const { seed, module, name = 'text', ...rest } = options;
+export function layoutText(
+  text: string,
+  options: { steps?: number; stride?: number; name?: string } = {},
+): TextLayout {
+  const { name = 'text', ...rest } = options;
   checkSequenceKeys(name, rest, ['steps', 'stride']);
   const o = resolveWindowOptions(name, rest);
   if (typeof text !== 'string' || text.length === 0) {
     throw new DataError(`${name}: the text is empty; paste or type some text to learn from`);
   }
   if (text.length > MAX_TEXT_CHARS) {
-    throw new DataError(`${name}: the text has ${text.length} characters; at most ${MAX_TEXT_CHARS} are allowed`);
+    throw new DataError(
+      `${name}: the text has ${text.length} characters; at most ${MAX_TEXT_CHARS} are allowed`,
+    );
   }
   const chars = Array.from(text.replace(/\r\n?/g, '\n'));
   const vocab = [...new Set(chars)].sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!);
@@ -347,13 +359,48 @@ export function textDataset(text: string, options: TextDatasetOptions): Dataset 
   }
   const index = new Map(vocab.map((c, i) => [c, i]));
   const ids = Int32Array.from(chars, (c) => index.get(c)!);
-  const chunks = [ids.subarray(0, a), ids.subarray(a, b), ids.subarray(b)];
+  const chunks = [ids.subarray(0, a), ids.subarray(a, b), ids.subarray(b)] as const;
   checkValues(name, chunks.reduce((sum, c) => sum + windowCount(c.length, o.steps, o.stride), 0), o, ' or a shorter text');
+  return { name, options: o, vocab, length: L, chunks };
+}
+
+/** The shape of a player's text as a data set (`textDataset`'s), known without the kernel. */
+export function textShape(
+  text: string,
+  options: { steps?: number; stride?: number; name?: string } = {},
+): SequenceShape & { readonly vocab: readonly string[]; readonly length: number } {
+  const t = layoutText(text, options);
+  const meta = charMeta(t.name, t.vocab, t.options.steps);
+  return {
+    inputs: t.options.steps,
+    outputs: t.vocab.length,
+    task: 'multiclass',
+    sequence: meta.sequence,
+    vocab: t.vocab,
+    length: t.length,
+  };
+}
+
+/**
+ * A player's own text as a next-character data set. Line breaks are normalised to '\n'; the
+ * vocabulary is the distinct characters (Unicode code points, so an emoji is one symbol),
+ * sorted by code point, at most `MAX_TEXT_VOCAB`. The text is cut into three contiguous chunks,
+ * the first 80% of its characters for training, the next 10% for validation and the last 10% for
+ * test, so validation and test are text the model has not read (a random split of overlapping
+ * windows would leak it); each chunk is cut into windows as in `charWindows` and the seed
+ * shuffles the windows' order within each split. Throws a DataError for an empty text, one
+ * character repeated, too many distinct characters, a text longer than `MAX_TEXT_CHARS`, or a
+ * text too short for three chunks of at least steps + 1 characters (`layoutText`).
+ */
+export function textDataset(text: string, options: TextDatasetOptions): Dataset {
+  const { seed, module, ...rest } = options;
+  const t = layoutText(text, rest);
+  const o = t.options;
   const rand = kernelRandom(module, seed);
-  const [train, validation, test] = chunks.map((c) => {
+  const [train, validation, test] = t.chunks.map((c) => {
     const order = Int32Array.from({ length: windowCount(c.length, o.steps, o.stride) }, (_, i) => i);
     rand.shuffle(order);
     return charWindows(c, o.steps, o.stride, order);
   });
-  return sequenceDataset(charMeta(name, vocab, o.steps), { train, validation, test });
+  return sequenceDataset(charMeta(t.name, t.vocab, o.steps), { train, validation, test });
 }

@@ -44,6 +44,11 @@ export const LIMITS = {
    */
   maxCsvBytes: 100 * 1024 * 1024,
   /**
+   * Characters of a text learned one character at a time (a player's .txt file): 2 million,
+   * a long novel; the windows of a much longer text would not fit a data set anyway.
+   */
+  maxTextChars: 2_000_000,
+  /**
    * Bytes of a model file: 32 per parameter of the largest network, room for the parameters and
    * two optimizer-state buffers in base64 (16 bytes per parameter in all), or the parameters
    * written as a plain list of numbers (up to about 25 bytes each).

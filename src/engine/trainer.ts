@@ -11,6 +11,7 @@ import {
   isImageSetName,
   makeCsvDataset,
   makeDataset,
+  textDataset,
   trainFractions,
 } from '../data/index.js';
 import type { Dataset, ImageDataset } from '../data/dataset.js';
@@ -48,7 +49,9 @@ import type { RecurrentState } from './recurrent-state.js';
 
 /**
  * Which data to train on: a generator, a bundled set or an image set (`digits`,
- * `fashion-mnist`: downloaded once, split by the seed) by name, or CSV text the player chose.
+ * `fashion-mnist`: downloaded once, split by the seed) by name, CSV text the player chose, or
+ * a text file the player chose, learned one character at a time (`textDataset`: `steps`
+ * characters per window, default 16).
  */
 export type DataRequest =
   | {
@@ -75,7 +78,8 @@ export type DataRequest =
       stride?: number;
       delay?: number;
     }
-  | { csv: string; seed: number; target?: string; fileName?: string };
+  | { csv: string; seed: number; target?: string; fileName?: string }
+  | { text: string; seed: number; fileName?: string; steps?: number };
 
 /** How regression targets were scaled for training, to show values in the data's own units. */
 export interface TargetScale {
@@ -379,9 +383,14 @@ export function createTrainer(
   ): Promise<{ m: WebAssembly.Module; data: Dataset | ImageDataset }> => {
     module ??= loadModule();
     const m = await module;
-    if (!('csv' in request) && isImageSetName(request.name)) {
+    if ('name' in request && isImageSetName(request.name)) {
       const a = await images.asset(request.name);
       return { m, data: imageDataset(a, { module: m, seed: request.seed, shift: request.shift }) };
+    }
+    if ('text' in request) {
+      const { text, seed, fileName, steps } = request;
+      const name = fileName ?? 'text';
+      return { m, data: textDataset(text, { module: m, seed, name, ...(steps ? { steps } : {}) }) };
     }
     const data =
       'csv' in request

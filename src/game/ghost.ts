@@ -32,9 +32,9 @@ export interface Ghost {
 const previews = new Map<string, Promise<DataPreview>>();
 const ghosts = new Map<string, Promise<Ghost>>();
 
-/** The preview of a named data set (cached); a CSV is previewed afresh each time. */
+/** The preview of a named data set (cached); a CSV or a text file is previewed afresh each time. */
 export function previewFor(request: DataRequest): Promise<DataPreview> {
-  if ('csv' in request) return services().trainer.preview(request);
+  if (!('name' in request)) return services().trainer.preview(request);
   const key = JSON.stringify(request);
   let p = previews.get(key);
   if (!p) {

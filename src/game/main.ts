@@ -160,10 +160,14 @@ const ADDRESSES: Partial<Record<string, (data: unknown) => Address>> = {
   [SCENES.sandbox]: (data) => {
     const awaiting = (data as SandboxData).awaiting;
     if (!awaiting) return { kind: 'home' };
-    const request = { csv: '', seed: 1, fileName: awaiting.fileName };
+    const kind = awaiting.format ?? 'csv';
+    const request =
+      kind === 'text'
+        ? { text: '', seed: 1, fileName: awaiting.fileName }
+        : { csv: '', seed: 1, fileName: awaiting.fileName };
     return awaiting.draft
       ? runAddress(null, request, awaiting.draft)
-      : { kind: 'csv', fileName: awaiting.fileName };
+      : { kind, fileName: awaiting.fileName };
   },
   [SCENES.briefing]: (data) => ({ kind: 'level', levelId: (data as BriefingData).levelId }),
   [SCENES.training]: (data) => {

@@ -17,6 +17,7 @@ import {
   type DenseLayer,
   type Loss,
   type ModelSpec,
+  type SequenceShape,
   type TaskShape,
 } from '../engine/spec.js';
 import { optimizerName } from './teaches.js';
@@ -132,6 +133,7 @@ export function clipWords(value: number): string {
  * that fits the data (squared error on a yes/no task is the chapter 1 straight line).
  */
 export function sandboxRules(shape: TaskShape | null): WorkbenchRules {
+  if (shape?.sequence) return sequenceRules(shape, shape.sequence);
   const task = shape?.task ?? 'regression';
   // Image data: the convolution blocks, and a small CNN to start from.
   const images = (shape?.inputShape?.length ?? 1) === 3;
@@ -172,6 +174,60 @@ export function sandboxRules(shape: TaskShape | null): WorkbenchRules {
             { type: 'dense', units: outputs },
           ],
         },
+    stepBudget: SANDBOX_STEPS,
+    data: {},
+    shape,
+  };
+}
+
+/** Hidden units of the sandbox's starting LSTM, and the most a dense layer may have there. */
+export const SANDBOX_SEQUENCE_HIDDEN = 64;
+export const SANDBOX_SEQUENCE_MAX_UNITS = 128;
+/** Values per symbol of the starting embedding. */
+export const SANDBOX_EMBEDDING_DIM = 16;
+
+/**
+ * The sandbox on sequence data (a player's text, the names, the generated sequence tasks): the
+ * recurrent blocks and dense, dropout; for symbols (a vocabulary) also embedding and one-hot.
+ * It starts from embedding(16) → LSTM(64, every step) → dense(one output per symbol) for text,
+ * LSTM(64) → dense for numbers over time; the LSTM answers at every step when the data is
+ * scored at every step (`perPosition`), else on its last step. Learning rate 0.01 (Adam).
+ */
+function sequenceRules(shape: TaskShape, seq: SequenceShape): WorkbenchRules {
+  const tokens = seq.vocab !== undefined;
+  const recurrent = {
+    type: 'lstm',
+    hidden: SANDBOX_SEQUENCE_HIDDEN,
+    ...(seq.perPosition ? { sequences: true } : {}),
+  } as const;
+  return {
+    blocks: {
+      dense: true,
+      dropout: true,
+      ...(tokens ? { embedding: true, onehot: true } : {}),
+      rnn: true,
+      lstm: true,
+      gru: true,
+      activations: ['relu', 'tanh', 'sigmoid', 'leaky_relu'],
+      maxLayers: 8,
+      maxUnits: SANDBOX_SEQUENCE_MAX_UNITS,
+      losses: shape.task === 'binary' ? ['bce', 'mse'] : [defaultLoss(shape.task)],
+      features: false,
+    },
+    settings: {
+      optimizer: { value: 'adam', locked: false, choices: [...OPTIMIZERS] },
+      lr: { value: 0.01, locked: false, min: 1e-5, max: 10 },
+      batch: { value: 32, locked: false, min: 1, max: 256 },
+      l2: { value: 0, locked: false, min: 0, max: 10 },
+      l1: { value: 0, locked: false, min: 0, max: 10 },
+    },
+    start: {
+      layers: [
+        ...(tokens ? [{ type: 'embedding', dim: SANDBOX_EMBEDDING_DIM } as const] : []),
+        recurrent,
+        { type: 'dense', units: shape.outputs },
+      ],
+    },
     stepBudget: SANDBOX_STEPS,
     data: {},
     shape,

@@ -5,7 +5,8 @@
  *
  * - a valid shared link (`#level=…&layers=…`) opens the Workbench with that draft (a `data=`
  *   link opens it in sandbox mode);
- * - a `csv=` link opens the Sandbox, which asks for that file again (a link cannot carry it)
+ * - a `csv=` or `text=` link opens the Sandbox, which asks for that file again (a link cannot
+ *   carry it)
  *   and then opens the Workbench with the link's draft;
  * - a link that only names a level (`#level=c2-xor`), or whose draft was refused but names a
  *   real level, opens that level's Briefing (a notice explains a refused draft);
@@ -171,6 +172,15 @@ export class Boot extends Phaser.Scene {
     } else if (state?.csv || (!state && hash.target?.csv)) {
       const data: SandboxData = {
         awaiting: { fileName: state?.csv ?? hash.target!.csv!, draft: state?.draft },
+      };
+      return this.go(SCENES.sandbox, data);
+    } else if (state?.text || (!state && hash.target?.text)) {
+      const data: SandboxData = {
+        awaiting: {
+          fileName: state?.text ?? hash.target!.text!,
+          format: 'text',
+          draft: state?.draft,
+        },
       };
       return this.go(SCENES.sandbox, data);
     } else if (state?.data && has(SCENES.workbench)) {

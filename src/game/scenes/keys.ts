@@ -56,8 +56,11 @@ export interface TrainingData {
   view?: ViewFlags;
 }
 export interface SandboxData {
-  /** A `csv=` link: the file it was made with (by name), and its network if it had one. */
-  awaiting?: { fileName: string; draft?: Draft };
+  /**
+   * A `csv=` or `text=` link: the file it was made with (by name), which kind of file
+   * (`format`, absent for a CSV), and its network if it had one.
+   */
+  awaiting?: { fileName: string; format?: 'text'; draft?: Draft };
   /** Back from the Workbench: the data picked before and the network built for it. */
   request?: DataRequest;
   draft?: Draft;

@@ -6,7 +6,10 @@
  * next data seed), seeing the real points as they change; then goes on to the Workbench in
  * sandbox mode (levelId null, the data request set). Or brings their own CSV (`CsvPanel`: a
  * file picker or a file dropped on the page); a bad CSV is explained in a notice with its line
- * and column (the DataError text the trainer reports).
+ * and column (the DataError text the trainer reports). Or their own text file, or the bundled
+ * names, learned one character at a time: the page shows its name, size, vocabulary and first
+ * characters before the network is built (a bad text is explained in a notice, and whatever
+ * was picked before stays picked).
  */
 import * as Phaser from 'phaser';
 import {
@@ -18,12 +21,16 @@ import {
   IMAGE_SETS,
   isGeneratorName,
   isImageSetName,
+  nameLists,
+  textShape,
+  NAMES_SPEC,
   type GeneratorName,
   type ImageSetName,
 } from '../../data/index.js';
+import { formatBytes } from '../../engine/limits.js';
 import type { DataPreview, DataRequest } from '../../engine/trainer.js';
 import { previewFor } from '../ghost.js';
-import { CsvPanel } from '../objects/csv-panel.js';
+import { CsvPanel, type TextRequest } from '../objects/csv-panel.js';
 import { drawCardPicture, drawImageCardPicture } from '../objects/data-cards.js';
 import { drawImageSample } from '../objects/image-sample.js';
 import { DATA_WORDS, percent } from '../objects/data-controls.js';
@@ -52,6 +59,12 @@ const IMAGE_ABOUT: Record<ImageSetName, string> = {
 
 const CARD = 104;
 
+/** What the page can have picked: a card, the bundled names, or the player's text file. */
+type Picked = GeneratorName | ImageSetName | 'names' | 'text';
+
+/** Characters of a text shown on the data page, and lines at most. */
+const TEXT_PREVIEW = { chars: 700, lines: 14 };
+
 type DrawCard = (g: Phaser.GameObjects.Graphics, x: number, y: number, size: number) => void;
 const PREVIEW = { x: 676, y: 132, size: 300 };
 
@@ -62,7 +75,9 @@ export class Sandbox extends Phaser.Scene {
   /** The "Your own data" strip: a CSV through the file picker or dropped on the page. */
   private csv: CsvPanel | null = null;
   /** The data being set up: which set, and Playground's data controls. */
-  private name: GeneratorName | ImageSetName = 'circles';
+  private name: Picked = 'circles';
+  /** The text file read (when `name` is 'text'), and its size in bytes. */
+  private text: { request: TextRequest; bytes: number } | null = null;
   private noise = GENERATOR_DEFAULTS.circles.noise;
   private points = GENERATOR_DEFAULTS.circles.n;
   private train = 0.7;
@@ -76,7 +91,7 @@ export class Sandbox extends Phaser.Scene {
   private imageNote!: Phaser.GameObjects.Text;
   private frames!: Phaser.GameObjects.Graphics;
   /** Where each data card is, for the selection frame. */
-  private readonly cardAt = new Map<string, { x: number; y: number }>();
+  private readonly cardAt = new Map<string, { x: number; y: number; w: number; h: number }>();
   private seedText!: Phaser.GameObjects.Text;
   private aboutText!: Phaser.GameObjects.Text;
   /** What the last preview drew, to clear it; and a counter so only the latest one draws. */
@@ -94,7 +109,16 @@ export class Sandbox extends Phaser.Scene {
     this.sliders = null;
     this.csv = null;
     const r = data.request;
-    if (r && 'name' in r && isImageSetName(r.name)) {
+    if (r && 'text' in r) {
+      this.name = 'text';
+      this.text = { request: { ...r, seed: 1 }, bytes: new Blob([r.text]).size };
+      this.dataSeed = r.seed;
+      this.draft = data.draft ? { name: textKey(r), draft: data.draft } : null;
+    } else if (r && 'name' in r && r.name === 'names') {
+      this.name = 'names';
+      this.dataSeed = r.seed;
+      this.draft = data.draft ? { name: r.name, draft: data.draft } : null;
+    } else if (r && 'name' in r && isImageSetName(r.name)) {
       this.name = r.name;
       this.dataSeed = r.seed;
       this.draft = data.draft ? { name: r.name, draft: data.draft } : null;
@@ -159,8 +183,28 @@ export class Sandbox extends Phaser.Scene {
         this.notice = null;
       },
       onRead: (request) => this.go(request),
+      onText: (request, bytes) => {
+        const awaited = this.awaiting?.format === 'text' ? this.awaiting : undefined;
+        this.awaiting = undefined;
+        this.text = { request, bytes };
+        this.dataSeed = 1;
+        // A `text=` link with a network goes on with it, as a `csv=` link does.
+        if (awaited?.draft) this.go(request, awaited.draft);
+        else this.select('text');
+      },
       onFail: (message) => this.fail(message),
     });
+    const names = new Button(this, {
+      x: 444,
+      y: 630,
+      width: 176,
+      label: 'Or the names',
+      name: 'data names',
+      tooltip: `names: ${NAMES_SPEC.description} (a network learns to invent new ones)`,
+      onClick: () => this.select('names'),
+    });
+    this.cardAt.set('names', { x: names.x, y: 630, w: 176, h: 44 });
+    this.cardAt.set('text', { x: 242, y: 630, w: 190, h: 44 });
 
     this.add.text(672, 96, 'The data', textStyle(TEXT.label, CSS.text, 600));
     this.aboutText = this.add
@@ -188,7 +232,7 @@ export class Sandbox extends Phaser.Scene {
       onClick: () => this.go(this.request()),
     });
     this.select(this.name, false);
-    if (this.awaiting) FocusManager.for(this).focus(this.csv.openButton, false);
+    if (this.awaiting) FocusManager.for(this).focus(this.csv.awaitedButton, false);
     else FocusManager.for(this).focus(this.draft ? build : first, false);
   }
 
@@ -220,7 +264,7 @@ export class Sandbox extends Phaser.Scene {
       this.add
         .text(x + CARD / 2, y + 30 + CARD - 22, name, textStyle(TEXT.small, CSS.text, 600))
         .setOrigin(0.5, 0);
-      this.cardAt.set(name, { x, y: y + 30 });
+      this.cardAt.set(name, { x, y: y + 30, w: CARD, h: CARD });
       first ??= card;
     });
     return first!;
@@ -305,14 +349,21 @@ export class Sandbox extends Phaser.Scene {
   }
 
   /** Picks a data set; a newly picked one starts from its own noise and size. */
-  private select(name: GeneratorName | ImageSetName, reset = true): void {
+  private select(name: Picked, reset = true): void {
+    const text = name === 'names' || name === 'text';
     const image = isImageSetName(name);
-    // An image set comes as it is: no noise, size or share to choose; the digits' "new data" is
-    // another split, Fashion-MNIST's split is fixed.
-    for (const slider of Object.values(this.sliders ?? {})) slider.setVisible(!image);
+    // An image set or a text comes as it is: no noise, size or share to choose; the digits' "new
+    // data" is another split, Fashion-MNIST's split is fixed, a text's is another order.
+    for (const slider of Object.values(this.sliders ?? {})) slider.setVisible(!image && !text);
     this.newData.setDisabled(image && IMAGE_SETS[name].storedSplit);
-    this.imageNote.setVisible(image);
-    if (!image && reset && name !== this.name) {
+    this.imageNote
+      .setText(
+        text
+          ? 'A text comes as it is: windows of 16 characters, the network predicting each next one. New data shuffles them.'
+          : 'An image set comes as it is: every image, no noise to add.',
+      )
+      .setVisible(image || text);
+    if (!image && !text && reset && name !== this.name) {
       const d = GENERATOR_DEFAULTS[name];
       this.noise = Math.min(NOISE_RANGE.max, d.noise);
       this.points = Math.min(SANDBOX_POINTS.max, Math.max(SANDBOX_POINTS.min, d.n));
@@ -320,14 +371,17 @@ export class Sandbox extends Phaser.Scene {
       this.sliders?.points.setValue(this.points);
     }
     this.name = name;
-    const { x, y } = this.cardAt.get(name)!;
+    const { x, y, w, h } = this.cardAt.get(name)!;
     const g = this.frames.clear();
-    g.lineStyle(3, COLORS.data, 1).strokeRoundedRect(x - 2, y - 2, CARD + 4, CARD + 4, RADIUS + 2);
+    g.lineStyle(3, COLORS.data, 1).strokeRoundedRect(x - 2, y - 2, w + 4, h + 4, RADIUS + 2);
     void this.showPreview();
   }
 
   /** The data request the controls describe. */
   private request(): DataRequest {
+    if (this.name === 'text' && this.text) return { ...this.text.request, seed: this.dataSeed };
+    if (this.name === 'names' || this.name === 'text')
+      return { name: 'names', seed: this.dataSeed };
     if (isImageSetName(this.name)) return { name: this.name, seed: this.dataSeed };
     return {
       name: this.name,
@@ -342,6 +396,7 @@ export class Sandbox extends Phaser.Scene {
   private async showPreview(): Promise<void> {
     const serial = ++this.previewSerial;
     this.seedText.setText(`data seed ${this.dataSeed}`);
+    if (this.name === 'names' || this.name === 'text') return this.showText();
     if (isImageSetName(this.name)) return this.showImages(serial, this.name);
     const also = ALSO_CALLED[this.name];
     this.aboutText.setText(
@@ -391,6 +446,62 @@ export class Sandbox extends Phaser.Scene {
     );
   }
 
+  /**
+   * A text's name, size, vocabulary and first characters (line breaks shown as ↵): for the
+   * player's file, its own start; for the names, the first of them as the stream joins them.
+   */
+  private showText(): void {
+    for (const o of this.previewObjects) o.destroy();
+    const request = this.request();
+    let source: string;
+    let title: string;
+    let size: string;
+    if ('text' in request) {
+      source = request.text;
+      title = request.fileName ?? 'text';
+      size = formatBytes(this.text!.bytes);
+      this.aboutText.setText(
+        `${title}: your text, to predict one character at a time. The first 80% trains, the next 10% validates, the last 10% tests.`,
+      );
+    } else {
+      const l = nameLists();
+      source = `.${l.all.join('.')}.`;
+      title = 'names';
+      size = `${count(l.all.length)} names`;
+      this.aboutText.setText(`names: ${NAMES_SPEC.description}, each between two dots.`);
+    }
+    let shape;
+    try {
+      shape = textShape(source, { name: title });
+    } catch (error) {
+      this.fail((error as Error).message);
+      return;
+    }
+    const lines = source
+      .slice(0, TEXT_PREVIEW.chars)
+      .replace(/\r\n?/g, '\n')
+      .split('\n')
+      .slice(0, TEXT_PREVIEW.lines);
+    const shown = lines.join('↵\n') + (source.length > TEXT_PREVIEW.chars ? '…' : '');
+    const vocab = shape.vocab.map((c) => (c === '\n' ? '↵' : c === ' ' ? '␣' : c)).join('');
+    this.previewObjects = [
+      this.add.text(
+        676,
+        132,
+        `${title} · ${size} · ${count(shape.length)} characters · ${shape.vocab.length} different`,
+        textStyle(TEXT.body, CSS.text, 600),
+      ),
+      this.add
+        .text(676, 162, `Vocabulary: ${vocab}`, textStyle(TEXT.small, CSS.textDim))
+        .setWordWrapWidth(560, true),
+      this.add
+        .text(676, 212, shown, textStyle(TEXT.small, CSS.data))
+        .setWordWrapWidth(560, true)
+        .setLineSpacing(2)
+        .setCrop(0, 0, 560, 270),
+    ];
+  }
+
   private fail(message: string): void {
     this.csv?.clearStatus();
     if (!this.scene.isActive()) return;
@@ -398,13 +509,15 @@ export class Sandbox extends Phaser.Scene {
     this.notice = new Notice(this, { text: message, kind: 'warning', y: 640, width: 900 });
   }
 
-  private go(data: DataRequest): void {
+  private go(data: DataRequest, linked?: Draft): void {
+    const key = 'name' in data ? data.name : 'text' in data ? textKey(data) : null;
     const draft =
-      'csv' in data
+      linked ??
+      ('csv' in data
         ? this.awaiting?.draft
-        : this.draft?.name === data.name
+        : this.draft?.name === key
           ? this.draft.draft
-          : undefined;
+          : undefined);
     const next: WorkbenchData = {
       levelId: null,
       data,
@@ -413,6 +526,11 @@ export class Sandbox extends Phaser.Scene {
     };
     this.scene.start(SCENES.workbench, next);
   }
+}
+
+/** What a network built for a text file is kept by, back from the Workbench. */
+function textKey(request: TextRequest): string {
+  return `text:${request.fileName ?? 'text'}`;
 }
 
 /** A count with thousands marked: 12,000. */

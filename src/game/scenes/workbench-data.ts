@@ -87,7 +87,7 @@ export class DataPanel {
     const request = this.o.request();
     if (!request) return;
     const serial = ++this.serial;
-    if (!('csv' in request) && isImageSetName(request.name)) {
+    if ('name' in request && isImageSetName(request.name)) {
       return this.showImages(request.name, request.seed, serial);
     }
     let preview: DataPreview;
@@ -99,7 +99,27 @@ export class DataPanel {
     if (!this.current(serial)) return;
     for (const o of this.objects) o.destroy();
     const before = new Set(this.scene.children.list);
-    drawDataPreview(this.scene, preview, { x: X, y: this.top, width: W, size: this.size });
+    if (this.o.shape?.sequence?.vocab !== undefined && preview.classNames) {
+      // Symbols over time: a few training windows spelled out, not a table of ids.
+      const vocab = preview.classNames;
+      const steps = this.o.shape.sequence.steps;
+      const rows = Math.min(3, preview.x.length / steps);
+      const lines = Array.from({ length: rows }, (_, r) =>
+        Array.from(preview.x.subarray(r * steps, (r + 1) * steps), (id) => {
+          const c = vocab[id] ?? '?';
+          return c === '\n' ? '↵' : c === ' ' ? '␣' : c;
+        }).join(''),
+      );
+      this.scene.add
+        .text(
+          X,
+          this.top,
+          `A few training windows:\n${lines.join('\n')}`,
+          textStyle(TEXT.small, CSS.text),
+        )
+        .setWordWrapWidth(W, true)
+        .setLineSpacing(3);
+    } else drawDataPreview(this.scene, preview, { x: X, y: this.top, width: W, size: this.size });
     this.objects = this.scene.children.list.filter((o) => !before.has(o));
     this.o.onRows(preview.rows.train);
   }

@@ -19,6 +19,10 @@ export function workbenchGoal(l: Level | null): string {
 /** The data in two lines: its name, and its inputs and what is predicted. */
 export function dataLine(s: TaskShape | null): string {
   if (!s) return 'Data: unknown';
+  if (s.sequence?.vocab !== undefined) {
+    const next = s.sequence.perPosition ? 'each next one' : 'the next one';
+    return `Data: ${s.dataName ?? 'your text'}\nwindows of ${s.sequence.steps} of ${s.sequence.vocab} symbols → ${next}`;
+  }
   const out =
     s.task === 'regression'
       ? `${s.outputs} number${s.outputs > 1 ? 's' : ''} to predict`

@@ -14,11 +14,12 @@ export type Address =
   | { kind: 'home' }
   | { kind: 'level'; levelId: string }
   | { kind: 'csv'; fileName: string }
+  | { kind: 'text'; fileName: string }
   | { kind: 'run'; state: SharedState };
 
 /**
  * The address of a run: the level, or the sandbox's data set (with its data settings) or CSV
- * file (by name only), and the sandbox's view check boxes.
+ * or text file (by name only), and the sandbox's view check boxes.
  */
 export function runAddress(
   levelId: string | null,
@@ -31,6 +32,10 @@ export function runAddress(
   if (request && 'csv' in request) {
     const csv = request.fileName ?? 'data.csv';
     return { kind: 'run', state: { levelId: null, data: null, csv, draft, ...flags } };
+  }
+  if (request && 'text' in request) {
+    const text = request.fileName ?? 'text';
+    return { kind: 'run', state: { levelId: null, data: null, text, draft, ...flags } };
   }
   const dataOptions: DataOptions = {};
   if (request?.n !== undefined) dataOptions.n = request.n;
@@ -63,8 +68,8 @@ function addressHash(address: Address, teacher: TeacherFlags): string {
       ? ''
       : address.kind === 'level'
         ? `level=${encodeURIComponent(address.levelId)}`
-        : address.kind === 'csv'
-          ? `csv=${encodeURIComponent(address.fileName)}`
+        : address.kind === 'csv' || address.kind === 'text'
+          ? `${address.kind}=${encodeURIComponent(address.fileName)}`
           : encodeShare(address.state);
   return [main, flags].filter((p) => p !== '').join('&');
 }

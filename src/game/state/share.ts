@@ -40,14 +40,17 @@ export { DEFAULT_VIEW, type DataOptions, type ViewFlags } from './share-sandbox.
 import { noTeacherFlags, parseTeacher, type TeacherFlags } from './teacher.js';
 
 /**
- * What a share link carries. Exactly one of `levelId` (a level), `data` (a sandbox data set) and
+ * What a share link carries. Exactly one of `levelId` (a level), `data` (a sandbox data set),
  * `csv` (the sandbox with the player's own file, named but not carried: a link cannot hold the
- * file, so the game asks for it again) is set.
+ * file, so the game asks for it again) and `text` (the same for a text file learned one
+ * character at a time) is set.
  */
 export interface SharedState {
   levelId: string | null;
   data: string | null;
   csv?: string | null;
+  /** A player's text file, by name only, like `csv`. */
+  text?: string | null;
   draft: Draft;
   /** With `data`: how the sandbox generates it (each left out takes the data set's default). */
   dataOptions?: DataOptions;
@@ -62,7 +65,7 @@ export interface SharedState {
 /** Level ids and data-set names in links: short, lowercase, URL-safe. Validity is the caller's. */
 export const NAME_PATTERN = /^[a-z0-9-]{1,40}$/;
 
-/** A CSV file's name in a link: any characters, this long at most. */
+/** A CSV or text file's name in a link: any characters, this long at most. */
 export const MAX_CSV_NAME = 80;
 
 /** Longer hashes are refused unread: a 64-layer network with every option fits in far less. */
@@ -81,6 +84,7 @@ const STATE_KEYS: readonly string[] = [
   'level',
   'data',
   'csv',
+  'text',
   'layers',
   'inputs',
   'loss',
@@ -122,6 +126,7 @@ export function encodeShare(state: SharedState): string {
   if (state.levelId !== null) parts.push(`level=${encodeURIComponent(state.levelId)}`);
   if (state.data !== null) parts.push(`data=${encodeURIComponent(state.data)}`);
   if (state.csv) parts.push(`csv=${encodeURIComponent(state.csv)}`);
+  if (state.text) parts.push(`text=${encodeURIComponent(state.text)}`);
   parts.push(`layers=${spec.layers.map(encodeLayer).join(',')}`);
   if (spec.inputs !== undefined) parts.push(`inputs=${formatNumber(spec.inputs)}`);
   if (spec.loss !== undefined) parts.push(`loss=${spec.loss}`);
@@ -147,6 +152,7 @@ export interface ShareTarget {
   levelId: string | null;
   data: string | null;
   csv?: string;
+  text?: string;
 }
 
 export interface DecodedHash {
@@ -300,14 +306,19 @@ export function decodeHash(hash: string): DecodedHash {
   const level = values.get('level');
   const data = values.get('data');
   const csv = values.get('csv');
+  const textFile = values.get('text');
+  const fileOk = (name: string | undefined): name is string =>
+    name !== undefined && name !== '' && name.length <= MAX_CSV_NAME;
   // A link that names only where to go (`#level=c2-xor`) is a plain address: no draft, no notice.
-  if (values.size === 1 && (level !== undefined || data !== undefined || csv !== undefined)) {
+  if (
+    values.size === 1 &&
+    (level !== undefined || data !== undefined || csv !== undefined || textFile !== undefined)
+  ) {
     if (level !== undefined && NAME_PATTERN.test(level))
       result.target = { levelId: level, data: null };
     else if (data !== undefined && NAME_PATTERN.test(data)) result.target = { levelId: null, data };
-    else if (csv !== undefined && csv !== '' && csv.length <= MAX_CSV_NAME) {
-      result.target = { levelId: null, data: null, csv };
-    }
+    else if (fileOk(csv)) result.target = { levelId: null, data: null, csv };
+    else if (fileOk(textFile)) result.target = { levelId: null, data: null, text: textFile };
     if (result.target) return finish(null);
   }
   let fallback = 'Starting from the default network instead.';
@@ -322,21 +333,32 @@ export function decodeHash(hash: string): DecodedHash {
       );
     }
   }
-  if (csv !== undefined && (csv === '' || csv.length > MAX_CSV_NAME)) {
-    problems.push(
-      `The shared link names a CSV file ${quote(csv)}; a file name must have 1 to ${MAX_CSV_NAME} characters.`,
-    );
+  for (const [what, value] of [
+    ['a CSV file', csv],
+    ['a text file', textFile],
+  ] as const) {
+    if (value !== undefined && !fileOk(value)) {
+      problems.push(
+        `The shared link names ${what} ${quote(value)}; a file name must have 1 to ${MAX_CSV_NAME} characters.`,
+      );
+    }
   }
   const levelOk = level !== undefined && NAME_PATTERN.test(level);
   const dataOk = data !== undefined && NAME_PATTERN.test(data);
-  const csvOk = csv !== undefined && csv !== '' && csv.length <= MAX_CSV_NAME;
-  const named = [level, data, csv].filter((v) => v !== undefined).length;
+  const csvOk = fileOk(csv);
+  const textOk = fileOk(textFile);
+  const named = [level, data, csv, textFile].filter((v) => v !== undefined).length;
   if (named > 1) {
     problems.push(
-      'The shared link names more than one of a level, a data set and a CSV file; it may name only one.',
+      textFile === undefined
+        ? 'The shared link names more than one of a level, a data set and a CSV file; it may name only one.'
+        : 'The shared link names more than one of a level, a data set, a CSV file and a text file; it may name only one.',
     );
   } else if (csvOk) {
     result.target = { levelId: null, data: null, csv };
+    fallback = 'Opening the sandbox with its own starting network instead.';
+  } else if (textOk) {
+    result.target = { levelId: null, data: null, text: textFile };
     fallback = 'Opening the sandbox with its own starting network instead.';
   } else if (levelOk) {
     result.target = { levelId: level, data: null };
@@ -418,6 +440,7 @@ export function decodeHash(hash: string): DecodedHash {
     levelId: levelOk ? level : null,
     data: dataOk ? data : null,
     ...(csvOk ? { csv } : {}),
+    ...(textOk ? { text: textFile } : {}),
     draft: {
       spec,
       options,
