@@ -161,7 +161,7 @@ test('recurrent networks on the names and the adding problem: the same weightsHa
   }
 });
 
-test('names sampled in the worker are the command line's for the same model and seed', async () => {
+test("names sampled in the worker are the command line's for the same model and seed", async () => {
   const spec = {
     layers: [
       { type: 'embedding', dim: 12 },
@@ -180,7 +180,12 @@ test('names sampled in the worker are the command line's for the same model and 
       const names = [];
       for (const seed of seeds) {
         const ids = await trainer.sample([0], 20, { temperature: 0.8, topK: 5, seed, stop: 0 });
-        names.push(ids.filter((id) => id !== 0).map((id) => String.fromCharCode(96 + id)).join(''));
+        names.push(
+          ids
+            .filter((id) => id !== 0)
+            .map((id) => String.fromCharCode(96 + id))
+            .join(''),
+        );
       }
       return { hash: await trainer.weightsHash(), names };
     },
@@ -195,8 +200,22 @@ test('names sampled in the worker are the command line's for the same model and 
   const trained = JSON.parse(
     (
       await cli(
-        'train', '--spec', specFile, '--data', 'names', '--optimizer', 'adam', '--lr', '0.01',
-        '--steps', String(steps), '--seed', '1', '--save', model, '--json',
+        'train',
+        '--spec',
+        specFile,
+        '--data',
+        'names',
+        '--optimizer',
+        'adam',
+        '--lr',
+        '0.01',
+        '--steps',
+        String(steps),
+        '--seed',
+        '1',
+        '--save',
+        model,
+        '--json',
       )
     ).stdout,
   );
@@ -204,15 +223,30 @@ test('names sampled in the worker are the command line's for the same model and 
   const sampled = JSON.parse(
     (
       await cli(
-        'sample', '--load', model, '--length', '20', '--temperature', '0.8', '--top-k', '5',
-        '--seed', '1', '--count', String(seeds.length), '--json',
+        'sample',
+        '--load',
+        model,
+        '--length',
+        '20',
+        '--temperature',
+        '0.8',
+        '--top-k',
+        '5',
+        '--seed',
+        '1',
+        '--count',
+        String(seeds.length),
+        '--json',
       )
     ).stdout,
   );
   await rm(dir, { recursive: true, force: true });
   console.log(`names in the worker: ${inPage.names.join(', ')}`);
   assert.deepEqual(inPage.names, sampled.samples);
-  assert.ok(inPage.names.some((n) => n.length >= 3), inPage.names.join(', '));
+  assert.ok(
+    inPage.names.some((n) => n.length >= 3),
+    inPage.names.join(', '),
+  );
 });
 
 test('the worker protocol: snapshot, restore, evaluate, predict, errors', async () => {
