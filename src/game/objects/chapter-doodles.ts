@@ -72,6 +72,31 @@ export function drawDoodle(
       }
       break;
     }
+    case 5: {
+      // Three steps of one recurrent cell: a box per step, the hidden state handed on.
+      for (let i = 0; i < 3; i++) {
+        g.strokeRoundedRect(x + 4 + i * 32, y + 18, 22, 22, 4);
+        g.lineBetween(x + 15 + i * 32, y + 52, x + 15 + i * 32, y + 40);
+        if (i < 2) g.lineBetween(x + 26 + i * 32, y + 29, x + 36 + i * 32, y + 29);
+        g.fillCircle(x + 15 + i * 32, y + 8, 3);
+        g.lineBetween(x + 15 + i * 32, y + 18, x + 15 + i * 32, y + 11);
+      }
+      break;
+    }
+    case 6: {
+      // An LSTM's memory line running through the cell, with its × (forget) and + (input).
+      g.lineBetween(x, y + 14, x + 96, y + 14);
+      g.strokeCircle(x + 30, y + 14, 7);
+      g.lineBetween(x + 26, y + 10, x + 34, y + 18);
+      g.lineBetween(x + 34, y + 10, x + 26, y + 18);
+      g.strokeCircle(x + 62, y + 14, 7);
+      g.lineBetween(x + 57, y + 14, x + 67, y + 14);
+      g.lineBetween(x + 62, y + 9, x + 62, y + 19);
+      g.strokeRoundedRect(x + 16, y + 30, 64, 20, 4);
+      g.lineBetween(x + 30, y + 30, x + 30, y + 21);
+      g.lineBetween(x + 62, y + 30, x + 62, y + 21);
+      break;
+    }
     default: {
       const pts: [number, number][] = [
         [4, 44],

@@ -240,7 +240,7 @@ export class JourneyMap extends Phaser.Scene {
       });
       // A narrow region (a chapter of one or two levels) takes its years smaller, not over
       // the next region.
-      for (let size = TEXT.title - 2; years.width > w - 28 && size >= TEXT.label; size -= 2) {
+      for (let size = TEXT.title - 2; years.width > w - 24 && size >= TEXT.small; size -= 2) {
         years.setFontSize(size);
       }
       drawDoodle(g, chapter.index, x + 18, REGION_BOTTOM - 72, open);

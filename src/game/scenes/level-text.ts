@@ -72,7 +72,7 @@ export interface ComingStop {
   blurb: string;
 }
 
-/** "Coming next: recurrent networks (1991–1997)", or nothing when no stop is left to come. */
+/** "Coming next: attention and a tiny transformer (2017)", or nothing when no stop is left to come. */
 export function comingNextWords(): string {
   const next = COMING[0];
   return next ? `Coming next: ${next.what} (${next.years})` : '';
@@ -80,14 +80,6 @@ export function comingNextWords(): string {
 
 /** The chapters after the last one that exists, in journey order (years from LOOK.md). */
 export const COMING: readonly ComingStop[] = Object.freeze([
-  {
-    title: 'Remembering',
-    what: 'recurrent networks and LSTMs',
-    year: 1997,
-    years: '1991–1997',
-    blurb:
-      'Recurrent networks read a sequence one step at a time. Their gradients fade over long sequences (Hochreiter, 1991); the LSTM keeps a memory that lets them through (1997).',
-  },
   {
     title: 'Paying attention',
     what: 'attention and a tiny transformer',
