@@ -526,9 +526,11 @@ export function conformSetup(rules: WorkbenchRules, setup: Setup): Conformed {
     const ok = range.locked ? v === range.value : v >= range.min && v <= range.max;
     if (!ok) {
       const why =
-        range.locked || range.min === range.max
-          ? 'fixed here'
-          : `here from ${range.min} to ${range.max}`;
+        range === off
+          ? 'no control for it here'
+          : range.locked || range.min === range.max
+            ? 'fixed here'
+            : `here from ${range.min} to ${range.max}`;
       changes.push(`${words} ${String(v)} → ${range.value} (${why})`);
       out.options[key] = range.value;
     }

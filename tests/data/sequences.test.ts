@@ -74,8 +74,8 @@ function checkLayout(d: Dataset): number {
 
 describe('sequence registry', () => {
   it('lists the tasks apart from the table data sets', () => {
-    expect(SEQUENCE_GENERATOR_NAMES).toEqual(['sine', 'adding', 'remember', 'parity']);
-    expect(SEQUENCE_NAMES).toEqual(['sine', 'adding', 'remember', 'parity', 'names']);
+    expect(SEQUENCE_GENERATOR_NAMES).toEqual(['sine', 'adding', 'remember', 'echo', 'parity']);
+    expect(SEQUENCE_NAMES).toEqual(['sine', 'adding', 'remember', 'echo', 'parity', 'names']);
     for (const name of SEQUENCE_NAMES) expect(DATASET_NAMES).not.toContain(name);
   });
 
@@ -395,7 +395,7 @@ describe('makeDataset and namedDataShape with sequence sets', () => {
       'iris: option "steps" applies only to generated data sets',
     );
     expect(() => makeDataset('sequence', { seed: 1, module })).toThrow(
-      'sequence data sets: sine, adding, remember, parity, names',
+      'sequence data sets: sine, adding, remember, echo, parity, names',
     );
   });
 });
