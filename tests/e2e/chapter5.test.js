@@ -350,3 +350,63 @@ test('Dream up a name: the gates of an LSTM drawn, and names sampled in the work
   await shot(page, 'c6-training-c6-names-samples');
   assert.deepEqual(browser.errors, []);
 });
+
+test('plays The adding problem from the map: an LSTM in place of the plain RNN wins a star that stays', async () => {
+  await startWithSave('c6-long', 8);
+  await load(page, browser.url);
+  await waitForScene(page, 'Title');
+  await click(page, /^Continue/);
+  await waitForScene(page, 'JourneyMap');
+  const map = await page.evaluate(() => window.neuralJourney.map);
+  assert.ok(map.levels.find((l) => l.id === 'c6-long')?.unlocked, 'The adding problem is open');
+  await click(page, 'c6-long');
+  await waitForScene(page, 'Briefing');
+  await page.waitForTimeout(600);
+  await shot(page, 'c6-briefing-c6-long');
+  await click(page, 'Build it');
+  await waitForScene(page, 'Workbench');
+  await blocksAre(['rnn', 'dense 1']);
+  // The LSTM in beside the plain layer, which then goes; the LSTM answers from its last step.
+  await drag(page, 'LSTM', 400, 210);
+  await blocksAre(['rnn', 'lstm', 'dense 1']);
+  await settled(page);
+  await click(page, /^rnn$/);
+  await page.keyboard.press('Delete');
+  await blocksAre(['lstm', 'dense 1']);
+  await settled(page);
+  await click(page, 'lstm');
+  if (/lstm:hidden=\d+:sequences=true/.test(await page.evaluate(() => location.hash))) {
+    await page.keyboard.press('s');
+  }
+  await page.waitForFunction(() => window.neuralJourney.workbench?.trainable === true, null, {
+    timeout: 5_000,
+  });
+  const bench = await page.evaluate(() => window.neuralJourney.workbench);
+  await shot(page, 'c6-workbench-c6-long-built');
+  await click(page, 'Train');
+  await waitForScene(page, 'Training');
+  const trained = await page.evaluate(() => window.neuralJourney.trainer.describe());
+  assert.equal(trained.spec.layers[0].type, 'lstm', JSON.stringify(trained.spec));
+  assert.notEqual(trained.spec.layers[0].sequences, true);
+  await page.waitForFunction(() => window.neuralJourney.training?.done === true, null, {
+    timeout: 120_000,
+  });
+  const training = await page.evaluate(() => window.neuralJourney.training);
+  console.log(`The adding problem with ${bench.params} parameters: ${JSON.stringify(training)}`);
+  assert.equal(training.passed, true, 'the goal was met');
+  assert.equal(training.ghost?.missed, true, `the old way: ${JSON.stringify(training.ghost)}`);
+  await shot(page, 'c6-training-c6-long-done');
+  await click(page, 'Result');
+  await waitForScene(page, 'Result');
+  await page.waitForTimeout(1200);
+  await shot(page, 'c6-result-c6-long');
+  await load(page, browser.url);
+  await waitForScene(page, 'Title');
+  await click(page, /^Continue/);
+  await waitForScene(page, 'JourneyMap');
+  const kept = await page.evaluate(() =>
+    window.neuralJourney.map.levels.find((l) => l.id === 'c6-long'),
+  );
+  assert.ok(kept.stars >= 1, `the map shows ${kept.stars} stars after the reload`);
+  assert.deepEqual(browser.errors, []);
+});
