@@ -213,7 +213,7 @@ describe('conformSetup: no link lifts a lock or a range', () => {
     expect(setup.options.l1).toBe(0);
     expect(changes).toEqual([
       expect.stringMatching(/^network → the starting one: This level has no feature inputs/),
-      'L1 penalty 0.01 → 0 (fixed here)',
+      'L1 penalty 0.01 → 0 (no control for it here)',
     ]);
     const sandbox = sandboxRules({ inputs: 2, outputs: 1, task: 'binary' });
     expect(conformSetup(sandbox, handMade).changes).toEqual([]);
