@@ -176,6 +176,21 @@ describe('training text', () => {
     expect(locked.rewindTo).toBeNull();
     expect(locked.message).toContain('The gradient grew and grew');
     expect(locked.message).toContain('change the network');
+    // Where the level opens clipping, an exploding gradient is told to clip, not to reseed.
+    const clip = divergenceAdvice(
+      { ...overshoot, cause: 'exploding-gradient', quantity: 'gradient' },
+      {
+        lr: 0.5,
+        lrRange,
+        lrEditable: false,
+        lrIsIdea: false,
+        layersEditable: false,
+        clipEditable: true,
+      },
+    );
+    expect(clip.rewindTo).toBeNull();
+    expect(clip.message).toContain('turn on gradient clipping');
+    expect(clip.message).not.toContain('another seed');
   });
 
   it('writes the goal state beside the numbers, and the error in the data units', () => {

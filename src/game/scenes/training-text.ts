@@ -74,6 +74,8 @@ export interface DivergenceContext {
   lrIsIdea: boolean;
   /** Whether the player may change the network's layers here. */
   layersEditable: boolean;
+  /** Whether the level opens gradient clipping and the player may change it. */
+  clipEditable?: boolean;
 }
 
 /**
@@ -91,6 +93,10 @@ export function divergenceContext(
     lrEditable: isEditable('lr', teacher, level?.settings.lr.locked ?? false),
     lrIsIdea: level?.teaches.rule.some((c) => c.kind === 'learning-rate') ?? false,
     layersEditable: isEditable('layers', teacher, !(level?.blocks.dense ?? true)),
+    clipEditable:
+      level?.settings.clip !== undefined &&
+      level.settings.clip.min < level.settings.clip.max &&
+      isEditable('clip', teacher, level.settings.clip.locked),
   };
 }
 
@@ -111,11 +117,13 @@ export function divergenceAdvice(
   const fix =
     c.lrIsIdea && c.lrEditable
       ? 'Go back and choose a smaller learning rate yourself: finding one that works is what this level is about.'
-      : canLower
-        ? 'Rewind to the same starting weights with a rate ten times smaller, or go back and change it.'
-        : c.layersEditable
-          ? 'The learning rate is fixed here, so go back to the workbench and change the network.'
-          : 'The learning rate is fixed here: reset and try another seed on the workbench.';
+      : c.clipEditable && (d.cause === 'exploding-gradient' || !canLower)
+        ? 'Go back to the workbench and turn on gradient clipping: it shortens a gradient that is too long before each step, so one huge gradient cannot throw the weights away.'
+        : canLower
+          ? 'Rewind to the same starting weights with a rate ten times smaller, or go back and change it.'
+          : c.layersEditable
+            ? 'The learning rate is fixed here, so go back to the workbench and change the network.'
+            : 'The learning rate is fixed here: reset and try another seed on the workbench.';
   const lower = Math.max(c.lrRange?.min ?? 1e-6, c.lr / 10);
   return {
     message: `The ${d.quantity} stopped being a number at step ${d.step}. ${cause} ${fix}`,
