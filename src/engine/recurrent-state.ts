@@ -8,6 +8,7 @@
  */
 import type { Arena } from './arena.js';
 import { inputShape } from './graph.js';
+import { workLayout } from './ops/recurrent.js';
 import type { Network } from './spec.js';
 
 export interface RecurrentState {
@@ -22,8 +23,6 @@ export interface RecurrentState {
   /** Gate activations in 0..1, [T, H] each: LSTM input, forget, output; GRU reset, update. */
   gates?: Record<string, Float32Array>;
 }
-
-const r4 = (n: number): number => Math.ceil(n / 4) * 4;
 
 /** Runs one example `x` [inputs] forward and reads the recurrent layer `layer` (its module path). */
 export function recurrentState(
@@ -54,25 +53,21 @@ export function recurrentState(
       out.set(work.subarray(at + t * width + offset, at + t * width + offset + H), t * H);
     return out;
   };
-  const xs = r4(T * D);
   const cell = node.op;
-  if (cell === 'rnn') return { layer, cell, steps: T, hidden: H, h: rows(xs, H, 0) };
+  const { at } = workLayout(cell, 1, T, D, H);
+  const h = rows(at['hs']!, H, 0);
+  if (cell === 'rnn') return { layer, cell, steps: T, hidden: H, h };
   const G = cell === 'lstm' ? 4 : 3;
-  const gatesAt = xs;
-  const after = gatesAt + r4(T * G * H);
+  const gate = (i: number): Float32Array => rows(at['gates']!, G * H, i * H);
   if (cell === 'lstm') {
     return {
       layer,
       cell,
       steps: T,
       hidden: H,
-      h: rows(after + r4(T * H), H, 0),
-      c: rows(after, H, 0),
-      gates: {
-        input: rows(gatesAt, G * H, 0),
-        forget: rows(gatesAt, G * H, H),
-        output: rows(gatesAt, G * H, 3 * H),
-      },
+      h,
+      c: rows(at['cs']!, H, 0),
+      gates: { input: gate(0), forget: gate(1), output: gate(3) },
     };
   }
   return {
@@ -80,7 +75,7 @@ export function recurrentState(
     cell,
     steps: T,
     hidden: H,
-    h: rows(after + r4(T * H), H, 0),
-    gates: { reset: rows(gatesAt, G * H, 0), update: rows(gatesAt, G * H, H) },
+    h,
+    gates: { reset: gate(0), update: gate(1) },
   };
 }

@@ -7,6 +7,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { KernelExports, Ptr } from '../../src/engine/kernel.js';
+import { workLayout } from '../../src/engine/ops/recurrent.js';
 import { harness, testValues, VARIANTS, type Harness } from './harness.js';
 
 type Cell = 'rnn' | 'lstm' | 'gru';
@@ -413,6 +414,8 @@ describe('work buffer sizes', () => {
         );
       }
       expect(f.floats(32, 20, 7, 16)).toBe(workFloats(cell, 32, 20, 7, 16));
+      // The engine plans the same buffer the kernel lays out.
+      expect(workLayout(cell, 32, 20, 7, 16).floats).toBe(f.floats(32, 20, 7, 16));
     }
   });
 });

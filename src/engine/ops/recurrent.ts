@@ -36,18 +36,65 @@ const CELLS = {
 
 const r4 = (n: number): number => Math.ceil(n / 4) * 4;
 
-/**
- * Floats of a recurrent layer's work buffer for B rows: the kernel's time-major copies of the
- * input, its gate values and states for backward, and their gradients (the layouts are in
- * `assembly/ops/rnn.ts`, `lstm.ts`, `gru.ts`; each piece is padded to whole SIMD lanes).
- */
-export function workFloats(cell: Cell, B: number, T: number, D: number, H: number): number {
-  const x = 2 * r4(T * B * D);
+/** The pieces of a recurrent layer's work buffer, in the kernel's order (floats each). */
+function workPieces(cell: Cell, B: number, T: number, D: number, H: number): [string, number][] {
+  const x = r4(T * B * D);
   const th = r4(T * B * H);
   const bh = r4(B * H);
-  if (cell === 'rnn') return x + 2 * th + bh;
-  if (cell === 'lstm') return x + 2 * r4(T * B * 4 * H) + 2 * th + 2 * bh;
-  return x + 3 * r4(T * B * 3 * H) + 2 * th + bh;
+  if (cell === 'rnn') {
+    return [
+      ['xs', x],
+      ['hs', th],
+      ['dA', th],
+      ['dxs', x],
+      ['dh', bh],
+    ];
+  }
+  const gates = r4(T * B * (cell === 'lstm' ? 4 : 3) * H);
+  if (cell === 'lstm') {
+    return [
+      ['xs', x],
+      ['gates', gates],
+      ['cs', th],
+      ['hs', th],
+      ['dG', gates],
+      ['dxs', x],
+      ['dh', bh],
+      ['dc', bh],
+    ];
+  }
+  return [
+    ['xs', x],
+    ['gates', gates],
+    ['hn', th],
+    ['hs', th],
+    ['dGi', gates],
+    ['dGh', gates],
+    ['dxs', x],
+    ['dh', bh],
+  ];
+}
+
+/**
+ * Where each piece of a recurrent layer's work buffer starts for B rows (in floats), and its
+ * total: the kernel's time-major copies of the input, its gate values and states for backward,
+ * and their gradients (the layouts are in `assembly/ops/rnn.ts`, `lstm.ts`, `gru.ts`; each
+ * piece is padded to whole SIMD lanes).
+ */
+export function workLayout(
+  cell: Cell,
+  B: number,
+  T: number,
+  D: number,
+  H: number,
+): { at: Record<string, number>; floats: number } {
+  const at: Record<string, number> = {};
+  let floats = 0;
+  for (const [name, size] of workPieces(cell, B, T, D, H)) {
+    at[name] = floats;
+    floats += size;
+  }
+  return { at, floats };
 }
 
 function recurrentOp(cell: Cell): OpDef<RecurrentAttrs> {
@@ -82,7 +129,7 @@ function recurrentOp(cell: Cell): OpDef<RecurrentAttrs> {
     saved: (_attrs, [T]) => [
       { name: 'health', shape: [HISTORY_CAPACITY, T!], dtype: 'f32', perRow: false },
     ],
-    scratch: ({ hidden }, [T, D], _out, rows) => workFloats(cell, rows, T!, D!, hidden),
+    scratch: ({ hidden }, [T, D], _out, rows) => workLayout(cell, rows, T!, D!, hidden).floats,
     formula: ({ hidden: H }, [, D]) => {
       const n = gates * (H * (D! + H) + 2 * H);
       const inner = `${H}×(${D}+${H}) + 2×${H}`;
