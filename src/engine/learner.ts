@@ -20,7 +20,7 @@ import {
   type TensorInfo,
 } from './learner-types.js';
 import { gradientOf, lossOf, predict, probe, sample } from './inspect.js';
-import { recurrentState, type RecurrentState } from './recurrent-state.js';
+import { gradientHealth, recurrentState, type RecurrentState } from './recurrent-state.js';
 import { LIMITS } from './limits.js';
 import { parseOptions, type TrainOptions } from './options.js';
 import { HISTORY_CAPACITY, planArena, type Plan } from './plan.js';
@@ -332,15 +332,7 @@ export class Learner {
    * first. A plain RNN's norms fade toward the early steps (vanishing) or grow (exploding).
    */
   gradientHealth(): { layer: string; norms: Float32Array }[] {
-    if (this.healthSlot < 0) return [];
-    return this.plan.tensors
-      .filter((t) => t.name.endsWith('.health'))
-      .map((t) => {
-        const steps = t.shape[1]!;
-        const all = this.arena.view(t.name) as Float32Array;
-        const at = this.healthSlot * steps;
-        return { layer: t.name.slice(0, -'.health'.length), norms: all.slice(at, at + steps) };
-      });
+    return gradientHealth(this.arena, this.healthSlot);
   }
 
   /**

@@ -1,7 +1,8 @@
 /**
- * What a recurrent layer did with one sequence: its hidden state at every step and, for an
- * LSTM, the cell state and the input, forget and output gates (for a GRU the reset and update
- * gates), each [T, H]: what the game's heatmaps draw. They are read from the layer's work buffer
+ * What recurrent layers did: the gradient's health along the sequence at the latest training
+ * step (`gradientHealth`), and, for one sequence (`recurrentState`), the hidden state at every
+ * step and, for an LSTM, the cell state and the input, forget and output gates (for a GRU the
+ * reset and update gates), each [T, H]: what the game's heatmaps draw. They are read from the layer's work buffer
  * after a forward pass of that one example, where the kernel keeps them time-major for
  * backpropagation (layouts in `assembly/ops/rnn.ts`, `lstm.ts`, `gru.ts`; with one row, time-major
  * is simply [T, …]).
@@ -78,4 +79,26 @@ export function recurrentState(
     h,
     gates: { reset: gate(0), update: gate(1) },
   };
+}
+
+/**
+ * Each recurrent layer's ‖∂L/∂h(t)‖ at every step t of the training step in row `slot` of its
+ * health history (the kernel writes one row per step of a `program_train` call); none for a
+ * slot below 0 (no step yet).
+ */
+export function gradientHealth(
+  arena: Arena,
+  slot: number,
+): { layer: string; norms: Float32Array }[] {
+  if (slot < 0) return [];
+  return arena.plan.tensors
+    .filter((t) => t.name.endsWith('.health'))
+    .map((t) => {
+      const steps = t.shape[1]!;
+      const all = arena.view(t.name) as Float32Array;
+      return {
+        layer: t.name.slice(0, -'.health'.length),
+        norms: all.slice(slot * steps, (slot + 1) * steps),
+      };
+    });
 }
