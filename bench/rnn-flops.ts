@@ -81,7 +81,11 @@ export interface TokenRows {
  * ln 28 ≈ 3.33 towards the chain's entropy, ≈ 0.56 nats; a peer whose loss does not fall is not
  * training. Rows of `steps + 1` symbols, cut into input ids and next ids.
  */
-export function tokenRows(net: RnnNet, n: number, seed: number): TokenRows {
+export function tokenRows(
+  net: Pick<RnnNet, 'steps' | 'vocab'>,
+  n: number,
+  seed: number,
+): TokenRows {
   const rng = lcg(seed);
   const { steps: T, vocab: V } = net;
   const ids = new Int32Array(n * T);
