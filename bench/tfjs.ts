@@ -170,7 +170,7 @@ export async function benchTfjs(options: BenchOptions): Promise<BenchResult[]> {
  * attributes the ops pass (the ops only validate and reshape rank-3 input, and ours is rank 4).
  * Existing registrations (should the union package ever be installed) are left alone.
  */
-function registerGradients(): void {
+export function registerGradients(): void {
   type Grads = Record<string, () => tf.Tensor>;
   type Save = Pick<tf.GradConfig, 'inputsToSave' | 'outputsToSave'>;
   // Every kernel here has one output, so dy is a single tensor.
@@ -340,7 +340,7 @@ function registerGradients(): void {
  * plain otherwise. In Node the multithread flag already evaluates to false (tfjs issue #3830);
  * setting it explicitly keeps that true should a later tfjs change the default.
  */
-async function initWasm(): Promise<TfjsWasmInfo> {
+export async function initWasm(): Promise<TfjsWasmInfo> {
   if (wasmInfo) return wasmInfo;
   const require = createRequire(import.meta.url);
   const distDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
@@ -877,13 +877,13 @@ function tryCnnTraining(net: CnnNet): string | null {
   }
 }
 
-function checkNoLeak(before: number, name: string): void {
+export function checkNoLeak(before: number, name: string): void {
   const after = tf.memory().numTensors;
   if (after !== before) throw new Error(`${name}: ${after - before} tensors leaked across samples`);
 }
 
 /** Numerical Recipes LCG in [0, 1): fixed, seeded data so every run trains on the same numbers. */
-function lcg(seed: number): () => number {
+export function lcg(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
