@@ -377,7 +377,7 @@ const RELAXED_MADD_PROBE = new Uint8Array([
 ]);
 
 /** Version from the installed package.json (not exported by the package: found beside main). */
-function packageVersion(name: string): string {
+export function packageVersion(name: string): string {
   const require = createRequire(import.meta.url);
   let dir = dirname(require.resolve(name));
   for (;;) {
