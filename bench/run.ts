@@ -1,11 +1,12 @@
 /**
  * `npm run bench` entry point (compiled to dist/bench/run.js). Runs, in this one process, the
  * kernel matmul rows (matmul.ts), our engine's MLP, CNN and recurrent training rows (engine.ts,
- * engine-cnn.ts, engine-rnn.ts), the TensorFlow.js reference rows (tfjs.ts) and the jax-js and
- * ConvNetJS ones (jaxjs.ts, convnetjs.ts); prints them as a table with the target ratios, and
- * writes bench/results.json — or bench/results-quick.json for `--quick`, so a CI smoke run never
- * overwrites real figures. Missed targets are reported, not fatal: the exit code stays 0 unless a
- * benchmark itself throws (a crash, a tensor leak, the wrong tfjs binary).
+ * engine-cnn.ts, engine-rnn.ts), the TensorFlow.js reference rows (tfjs.ts, tfjs-transformer.ts)
+ * and the jax-js and ConvNetJS ones (jaxjs.ts, jaxjs-transformer.ts, convnetjs.ts); prints them
+ * as a table with the target ratios, and writes bench/results.json — or bench/results-quick.json
+ * for `--quick`, so a CI smoke run never overwrites real figures. Missed targets are reported,
+ * not fatal: the exit code stays 0 unless a benchmark itself throws (a crash, a tensor leak, the
+ * wrong tfjs binary).
  */
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -19,7 +20,9 @@ import { benchEngineRnn } from './engine-rnn.js';
 import type { BenchOptions, BenchResult } from './harness.js';
 import { benchMatmul } from './matmul.js';
 import { benchJaxjs, jaxjsInfo } from './jaxjs.js';
+import { benchJaxjsTransformer } from './jaxjs-transformer.js';
 import { benchTfjs, tfjsWasmInfo } from './tfjs.js';
+import { benchTfjsTransformer } from './tfjs-transformer.js';
 
 /**
  * The figures the issue sets, each the median of one row over the median of another. Throughput
@@ -76,8 +79,10 @@ async function main(): Promise<void> {
   // Order: our kernels first, on a process no other library has touched yet; then the peers,
   // each before the ones likelier to disturb it. tfjs keeps the place its ratio rows were
   // measured in. jax-js (imported only when its turn comes) adds its wasm memory and some hundred
-  // compiled kernels but little JavaScript garbage. ConvNetJS goes last: it allocates a fresh
-  // Float64Array volume per layer per example, leaving the heap churned for whatever would follow.
+  // compiled kernels but little JavaScript garbage. The transformer peers (transformer-flops.ts;
+  // no engine row yet, so no ratio) follow their library's other rows, so those run as before.
+  // ConvNetJS goes last: it allocates a fresh Float64Array volume per layer per example, leaving
+  // the heap churned for whatever would follow.
   const suites: [string, (o: BenchOptions) => Promise<BenchResult[]>][] = [
     ['matmul', benchMatmul],
     ['conv', benchConv],
@@ -85,7 +90,9 @@ async function main(): Promise<void> {
     ['engine cnn', benchEngineCnn],
     ['engine rnn', benchEngineRnn],
     ['tfjs', benchTfjs],
+    ['tfjs transformer', benchTfjsTransformer],
     ['jax-js', benchJaxjs],
+    ['jax-js transformer', benchJaxjsTransformer],
     ['convnetjs', benchConvnetjs],
   ];
   for (const [label, suite] of suites) {
