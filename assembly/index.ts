@@ -49,6 +49,7 @@ export {
 } from './ops/rnn';
 export * from './ops/lstm';
 export * from './ops/gru';
+export * from './ops/attention';
 export * from './ops/pixels';
 export * from './ops/dropout';
 export * from './ops/l2';

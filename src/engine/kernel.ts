@@ -103,6 +103,29 @@ type RecurrentBackward = (
   ...shape: RecurrentShape
 ) => void;
 
+/** attention forward: out [B,T,D] and probs [B,H,T,T] from qkv [B,T,3D]. */
+type AttentionForward = (
+  out: Ptr,
+  probs: Ptr,
+  qkv: Ptr,
+  B: number,
+  T: number,
+  D: number,
+  H: number,
+) => void;
+/** attention backward: dqkv [B,T,3D] += the gradient; scratch is attention_scratch_floats. */
+type AttentionBackward = (
+  dqkv: Ptr,
+  dout: Ptr,
+  qkv: Ptr,
+  probs: Ptr,
+  scratch: Ptr,
+  B: number,
+  T: number,
+  D: number,
+  H: number,
+) => void;
+
 /** Everything `assembly/index.ts` exports. Kept in step with `assembly/README.md`. */
 export interface KernelExports {
   readonly memory: WebAssembly.Memory;
@@ -289,6 +312,18 @@ export interface KernelExports {
   gru_forward_scalar: RecurrentForward;
   gru_backward: RecurrentBackward;
   gru_backward_scalar: RecurrentBackward;
+
+  // attention.ts — causal multi-head self-attention (nanoGPT's, between c_attn and c_proj):
+  // qkv [B,T,3D] = q | k | v per position, head h (of H, hd = D/H) in columns h·hd..(h+1)·hd−1
+  // of each; out [B,T,D] with head h in the same columns; probs [B,H,T,T], 0 above the diagonal
+  /** Floats of the backward's scratch buffer (dS of one batch row and head, T·T rounded to 4). */
+  attention_scratch_floats(T: number, D: number, H: number): number;
+  /** probs = causal softmax((q·kᵀ)/√hd) per head, out = probs·v; overwrites out and probs. */
+  attention_forward: AttentionForward;
+  attention_forward_scalar: AttentionForward;
+  /** Accumulates dq, dk, dv into dqkv [B,T,3D] from dout [B,T,D] and the forward's probs. */
+  attention_backward: AttentionBackward;
+  attention_backward_scalar: AttentionBackward;
 
   // sample.ts — one token id drawn from softmax(logits[V] / temperature) over the topK largest
   // (0: all; temperature 0: the largest), work[V] scratch, state a PRNG
