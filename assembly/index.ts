@@ -32,6 +32,7 @@ export * from './ops/softmax';
 export * from './ops/maxpool2d';
 export * from './ops/avgpool2d';
 export * from './ops/batchnorm';
+export * from './ops/layernorm';
 export * from './ops/add';
 export * from './ops/mse';
 export * from './ops/bce_logits';
