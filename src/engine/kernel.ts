@@ -196,6 +196,13 @@ export interface KernelExports {
   /** From inp and the saved mean, rstd: accumulates dinp (0: skip), dgamma and dbeta. */
   layernorm_backward: LayernormBackward;
   layernorm_backward_scalar: LayernormBackward;
+  // gelu.ts — GPT-2's tanh approximation, 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
+  /** out[N] = gelu(inp[N]); out may alias inp. */
+  gelu_forward(out: Ptr, inp: Ptr, N: number): void;
+  gelu_forward_scalar(out: Ptr, inp: Ptr, N: number): void;
+  /** dinp[N] += dout·gelu′(inp), the derivative from the forward INPUT. */
+  gelu_backward(dinp: Ptr, dout: Ptr, inp: Ptr, N: number): void;
+  gelu_backward_scalar(dinp: Ptr, dout: Ptr, inp: Ptr, N: number): void;
   // add.ts — residual connections: out = a + b; da += dout, db += dout
   add_forward: Elementwise3;
   add_forward_scalar: Elementwise3;
