@@ -34,6 +34,7 @@ export * from './ops/avgpool2d';
 export * from './ops/batchnorm';
 export * from './ops/layernorm';
 export * from './ops/gelu';
+export * from './ops/posenc';
 export * from './ops/add';
 export * from './ops/mse';
 export * from './ops/bce_logits';

@@ -99,6 +99,8 @@ type LayernormBackward = (
   N: number,
   D: number,
 ) => void;
+/** posenc_forward(out, inp, table, …) and posenc_backward(dinp, dtable, dout, …) on [rows,T,D]. */
+type Posenc = (x: Ptr, y: Ptr, z: Ptr, rows: number, T: number, D: number) => void;
 /** B, T, D, H of a recurrent layer and its seq flag (1: every step's h, 0: the last step's). */
 type RecurrentShape = [B: number, T: number, D: number, H: number, seq: number];
 /** rnn/lstm/gru forward: out [B,T,H] or [B,H] from inp [B,T,D]; overwrites out and work. */
@@ -203,6 +205,15 @@ export interface KernelExports {
   /** dinp[N] += dout·gelu′(inp), the derivative from the forward INPUT. */
   gelu_backward(dinp: Ptr, dout: Ptr, inp: Ptr, N: number): void;
   gelu_backward_scalar(dinp: Ptr, dout: Ptr, inp: Ptr, N: number): void;
+  // posenc.ts — positional encodings on [rows, T, D] from a table [T_max ≥ T, D]
+  /** out[r,t,:] = inp[r,t,:] + table[t,:]; out may alias inp. */
+  posenc_forward: Posenc;
+  posenc_forward_scalar: Posenc;
+  /** dinp += dout (0: skip); dtable[t,:] += Σ_r dout[r,t,:] in r order (0: skip, fixed table). */
+  posenc_backward: Posenc;
+  posenc_backward_scalar: Posenc;
+  /** Fills table [T, D] with the sinusoidal encoding (sin on even columns, cos on odd ones). */
+  posenc_sinusoid(table: Ptr, T: number, D: number): void;
   // add.ts — residual connections: out = a + b; da += dout, db += dout
   add_forward: Elementwise3;
   add_forward_scalar: Elementwise3;
