@@ -68,6 +68,12 @@ function inputs(N: number, D: number, seed: number): Float32Array {
   return x;
 }
 
+/** Values of magnitude 2^−40..2^40 and either sign (exact in f32). */
+function wide(n: number, seed: number): Float32Array {
+  const e = testValues(n, seed, 40);
+  return testValues(n, seed + 1).map((v, i) => v * 2 ** Math.round(e[i]!));
+}
+
 interface Params {
   gamma: Float32Array;
   beta: Float32Array;
@@ -280,6 +286,36 @@ describe('layernorm_forward', () => {
       }
     });
     expect(failures.slice(0, 10)).toEqual([]);
+  });
+
+  it('rows spanning 2^±40: same bits in all four runs where the f64 sums round', () => {
+    // The partial sums round here, so this checks the paths add them in one order; the f32
+    // mean and rstd hide most such differences, the bits of every output are compared anyway.
+    for (const shape of [
+      [3, 17],
+      [2, 64],
+      [5, 67],
+    ] as Shape[]) {
+      const x = wide(shape[0] * shape[1], 71);
+      const p = params(shape[1], 72);
+      const all = RUNS.map((run) => {
+        const got = runForward(run, x, p, shape);
+        return [got.out, got.mean, got.rstd].map(bits).join('|');
+      });
+      all.forEach((b, i) => expect(b, `${label(shape)} ${RUNS[i]!.name}`).toBe(all[0]));
+      const fwd = runForward(RUNS[0], x, p, shape);
+      const s = { dout: wide(x.length, 73), x, mean: fwd.mean, rstd: fwd.rstd, gamma: p.gamma };
+      const grads = RUNS.map((run) => {
+        const init = {
+          dinp: new Float32Array(x.length),
+          dgamma: new Float32Array(shape[1]),
+          dbeta: new Float32Array(shape[1]),
+        };
+        const got = runBackward(run, init, s, shape);
+        return [got.dinp!, got.dgamma!, got.dbeta!].map(bits).join('|');
+      });
+      grads.forEach((b, i) => expect(b, `${label(shape)} ${RUNS[i]!.name} grads`).toBe(grads[0]));
+    }
   });
 
   it('known values: [1, 2, 3, 4] has mean 2.5 and biased variance 1.25', () => {
