@@ -74,6 +74,33 @@ type BatchnormBackward = (
 ) => void;
 /** Three buffers of N floats: add_forward(out, a, b, N) and add_backward(da, db, dout, N). */
 type Elementwise3 = (x: Ptr, y: Ptr, z: Ptr, N: number) => void;
+/** layernorm_forward: out [N,D], mean [N], rstd [N] from inp [N,D], gamma [D], beta [D]. */
+type LayernormForward = (
+  out: Ptr,
+  mean: Ptr,
+  rstd: Ptr,
+  inp: Ptr,
+  gamma: Ptr,
+  beta: Ptr,
+  N: number,
+  D: number,
+  eps: number,
+) => void;
+/** layernorm_backward: accumulates dinp [N,D], dgamma [D], dbeta [D]; each may be 0. */
+type LayernormBackward = (
+  dinp: Ptr,
+  dgamma: Ptr,
+  dbeta: Ptr,
+  dout: Ptr,
+  inp: Ptr,
+  mean: Ptr,
+  rstd: Ptr,
+  gamma: Ptr,
+  N: number,
+  D: number,
+) => void;
+/** posenc_forward(out, inp, table, …) and posenc_backward(dinp, dtable, dout, …) on [rows,T,D]. */
+type Posenc = (x: Ptr, y: Ptr, z: Ptr, rows: number, T: number, D: number) => void;
 /** B, T, D, H of a recurrent layer and its seq flag (1: every step's h, 0: the last step's). */
 type RecurrentShape = [B: number, T: number, D: number, H: number, seq: number];
 /** rnn/lstm/gru forward: out [B,T,H] or [B,H] from inp [B,T,D]; overwrites out and work. */
@@ -187,6 +214,29 @@ export interface KernelExports {
   batchnorm_forward_eval_scalar: BatchnormEval;
   batchnorm_backward: BatchnormBackward;
   batchnorm_backward_scalar: BatchnormBackward;
+  // layernorm.ts — torch's nn.LayerNorm(D) over the last dimension of [N, D], biased variance
+  /** out = gamma·(x − mean)·rstd + beta per row; writes mean[N] and rstd[N] = 1/sqrt(var + eps). */
+  layernorm_forward: LayernormForward;
+  layernorm_forward_scalar: LayernormForward;
+  /** From inp and the saved mean, rstd: accumulates dinp (0: skip), dgamma and dbeta. */
+  layernorm_backward: LayernormBackward;
+  layernorm_backward_scalar: LayernormBackward;
+  // gelu.ts — GPT-2's tanh approximation, 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
+  /** out[N] = gelu(inp[N]); out may alias inp. */
+  gelu_forward(out: Ptr, inp: Ptr, N: number): void;
+  gelu_forward_scalar(out: Ptr, inp: Ptr, N: number): void;
+  /** dinp[N] += dout·gelu′(inp), the derivative from the forward INPUT. */
+  gelu_backward(dinp: Ptr, dout: Ptr, inp: Ptr, N: number): void;
+  gelu_backward_scalar(dinp: Ptr, dout: Ptr, inp: Ptr, N: number): void;
+  // posenc.ts — positional encodings on [rows, T, D] from a table [T_max ≥ T, D]
+  /** out[r,t,:] = inp[r,t,:] + table[t,:]; out may alias inp. */
+  posenc_forward: Posenc;
+  posenc_forward_scalar: Posenc;
+  /** dinp += dout (0: skip); dtable[t,:] += Σ_r dout[r,t,:] in r order (0: skip, fixed table). */
+  posenc_backward: Posenc;
+  posenc_backward_scalar: Posenc;
+  /** Fills table [T, D] with the sinusoidal encoding (sin on even columns, cos on odd ones). */
+  posenc_sinusoid(table: Ptr, T: number, D: number): void;
   // add.ts — residual connections: out = a + b; da += dout, db += dout
   add_forward: Elementwise3;
   add_forward_scalar: Elementwise3;
