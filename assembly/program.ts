@@ -32,6 +32,11 @@ import { rnn_forward, rnn_backward } from './ops/rnn';
 import { lstm_forward, lstm_backward } from './ops/lstm';
 import { gru_forward, gru_backward } from './ops/gru';
 import { conv2d_forward, conv2d_backward } from './ops/conv2d';
+import { gelu_forward, gelu_backward } from './ops/gelu';
+import {
+  layernormForward, layernormBackward, posencForward, posencBackward, attentionForward,
+  attentionBackward, laststepForward, laststepBackward,
+} from './program_blocks';
 import { l2_backward } from './ops/l2';
 import { l1_backward } from './ops/l1';
 import { clip_grad_norm, sum_squares } from './ops/clip';
@@ -71,7 +76,8 @@ import {
   OP_RECURRENT, RECURRENT_CELL, RECURRENT_OUT, RECURRENT_WORK, RECURRENT_INP, RECURRENT_WIH,
   RECURRENT_WHH, RECURRENT_BIH, RECURRENT_BHH, RECURRENT_DOUT, RECURRENT_DINP, RECURRENT_DWIH,
   RECURRENT_DWHH, RECURRENT_DBIH, RECURRENT_DBHH, RECURRENT_HEALTH, RECURRENT_T, RECURRENT_D,
-  RECURRENT_H, RECURRENT_SEQ,
+  RECURRENT_H, RECURRENT_SEQ, OP_LAYERNORM, OP_POSENC, OP_ATTENTION,
+  OP_LASTSTEP,
 } from './records';
 
 // Cells of a `recurrent` record.
@@ -84,6 +90,7 @@ const ACT_LEAKY: i32 = 2;
 const ACT_SIGMOID: i32 = 3;
 const ACT_TANH: i32 = 4;
 const ACT_SOFTMAX: i32 = 5;
+const ACT_GELU: i32 = 6;
 
 /** Split selector of `program_eval` that means "rows already written to the input buffer". */
 const SPLIT_INPUT: i32 = 3;
@@ -140,6 +147,7 @@ function forward(p: usize, rows: i32, mode: i32): void {
       else if (fn == ACT_SIGMOID) sigmoid_forward(out, inp, count);
       else if (fn == ACT_TANH) tanh_forward(out, inp, count);
       else if (fn == ACT_SOFTMAX) softmax_forward(out, inp, rows, hi(op, ACT_WIDTH));
+      else if (fn == ACT_GELU) gelu_forward(out, inp, count);
     } else if (kind == OP_DROPOUT) {
       const count = rows * hi(op, DROPOUT_WIDTH);
       const out = hp(op, DROPOUT_OUT);
@@ -185,6 +193,14 @@ function forward(p: usize, rows: i32, mode: i32): void {
       );
     } else if (kind == OP_RECURRENT) {
       recurrentForward(op, rows);
+    } else if (kind == OP_LAYERNORM) {
+      layernormForward(op, rows);
+    } else if (kind == OP_POSENC) {
+      posencForward(op, rows);
+    } else if (kind == OP_ATTENTION) {
+      attentionForward(op, rows);
+    } else if (kind == OP_LASTSTEP) {
+      laststepForward(op, rows);
     } else if (kind == OP_FEATURES) {
       features_forward(
         hp(op, FEATURES_OUT), hp(op, FEATURES_INP), rows,
@@ -220,6 +236,7 @@ function backward(p: usize, rows: i32): void {
       else if (fn == ACT_SIGMOID) sigmoid_backward(dinp, dout, hp(op, ACT_OUT), count);
       else if (fn == ACT_TANH) tanh_backward(dinp, dout, hp(op, ACT_OUT), count);
       else if (fn == ACT_SOFTMAX) softmax_backward(dinp, dout, hp(op, ACT_OUT), rows, hi(op, ACT_WIDTH));
+      else if (fn == ACT_GELU) gelu_backward(dinp, dout, hp(op, ACT_INP), count);
     } else if (kind == OP_DROPOUT) {
       const dinp = hp(op, DROPOUT_DINP);
       if (dinp != 0) {
@@ -265,6 +282,14 @@ function backward(p: usize, rows: i32): void {
       );
     } else if (kind == OP_RECURRENT) {
       recurrentBackward(p, op, rows);
+    } else if (kind == OP_LAYERNORM) {
+      layernormBackward(op, rows);
+    } else if (kind == OP_POSENC) {
+      posencBackward(op, rows);
+    } else if (kind == OP_ATTENTION) {
+      attentionBackward(op, rows);
+    } else if (kind == OP_LASTSTEP) {
+      laststepBackward(op, rows);
     }
     // OP_FEATURES and OP_ONEHOT have nothing to do: no gradient flows to the data.
   }

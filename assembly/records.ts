@@ -214,3 +214,52 @@ export const RECURRENT_T: i32 = 17; // i32
 export const RECURRENT_D: i32 = 18; // i32
 export const RECURRENT_H: i32 = 19; // i32
 export const RECURRENT_SEQ: i32 = 20; // i32
+
+// layernorm: out[N,D] = (inp − mean)·rstd·gamma + beta over the last D values of each of N = rows·T positions; mean, rstd [rows·T] kept for backward
+export const OP_LAYERNORM: i32 = 13;
+export const LAYERNORM_OUT: i32 = 2; // ptr
+export const LAYERNORM_MEAN: i32 = 3; // ptr
+export const LAYERNORM_RSTD: i32 = 4; // ptr
+export const LAYERNORM_INP: i32 = 5; // ptr
+export const LAYERNORM_GAMMA: i32 = 6; // ptr
+export const LAYERNORM_BETA: i32 = 7; // ptr
+export const LAYERNORM_DOUT: i32 = 8; // ptr
+export const LAYERNORM_DINP: i32 = 9; // ptr
+export const LAYERNORM_DGAMMA: i32 = 10; // ptr
+export const LAYERNORM_DBETA: i32 = 11; // ptr
+export const LAYERNORM_T: i32 = 12; // i32
+export const LAYERNORM_D: i32 = 13; // i32
+export const LAYERNORM_EPS: i32 = 14; // f32
+
+// posenc: out[B,T,D] = inp + table[T,D]: a learned table (a parameter, dtable its gradient) or the sinusoidal one (sinusoid 1: written into table, which is scratch, before each forward; dtable 0)
+export const OP_POSENC: i32 = 14;
+export const POSENC_OUT: i32 = 2; // ptr
+export const POSENC_INP: i32 = 3; // ptr
+export const POSENC_TABLE: i32 = 4; // ptr
+export const POSENC_DOUT: i32 = 5; // ptr
+export const POSENC_DINP: i32 = 6; // ptr
+export const POSENC_DTABLE: i32 = 7; // ptr
+export const POSENC_SINUSOID: i32 = 8; // i32
+export const POSENC_T: i32 = 9; // i32
+export const POSENC_D: i32 = 10; // i32
+
+// attention: causal multi-head self-attention: out[B,T,D] from qkv[B,T,3D] (q, k, v side by side, H heads of D/H), probs [B,H,T,T] kept for backward and the heatmaps
+export const OP_ATTENTION: i32 = 15;
+export const ATTENTION_OUT: i32 = 2; // ptr
+export const ATTENTION_PROBS: i32 = 3; // ptr
+export const ATTENTION_QKV: i32 = 4; // ptr
+export const ATTENTION_DOUT: i32 = 5; // ptr
+export const ATTENTION_DQKV: i32 = 6; // ptr
+export const ATTENTION_SCRATCH: i32 = 7; // ptr
+export const ATTENTION_T: i32 = 8; // i32
+export const ATTENTION_D: i32 = 9; // i32
+export const ATTENTION_H: i32 = 10; // i32
+
+// laststep: out[B,D] = inp[B,T−1,:]: the last position of a sequence, where one answer per example is read
+export const OP_LASTSTEP: i32 = 16;
+export const LASTSTEP_OUT: i32 = 2; // ptr
+export const LASTSTEP_INP: i32 = 3; // ptr
+export const LASTSTEP_DOUT: i32 = 4; // ptr
+export const LASTSTEP_DINP: i32 = 5; // ptr
+export const LASTSTEP_T: i32 = 6; // i32
+export const LASTSTEP_D: i32 = 7; // i32

@@ -32,7 +32,8 @@ export function init_normal(out: usize, N: i32, std: f32, state: usize): void {
  * √(2/fan_in) (PyTorch's kaiming_* with a = 0 and mode fan_in); 4 zeros (PyTorch's zeros_) and
  * 5 ones (a norm layer's scale), which draw nothing, so every seed starts from the same values;
  * 6 uniform with bound 1/√fan_in (PyTorch's default for every weight and bias of nn.RNN, nn.LSTM
- * and nn.GRU, with fan_in the hidden size); 7 normal with std 1 (nn.Embedding's default).
+ * and nn.GRU, with fan_in the hidden size); 7 normal with std 1 (nn.Embedding's default); 8
+ * normal with std 0.02 (GPT-2's for the linear layers of its blocks).
  * Any other scheme traps: it is an engine bug, not a choice.
  */
 export function init_weights(w: usize, N: i32, fanIn: i32, fanOut: i32, scheme: i32, state: usize): void {
@@ -62,6 +63,9 @@ export function init_weights(w: usize, N: i32, fanIn: i32, fanOut: i32, scheme: 
       break;
     case 7:
       init_normal(w, N, 1, state);
+      break;
+    case 8:
+      init_normal(w, N, <f32>0.02, state);
       break;
     default:
       unreachable();

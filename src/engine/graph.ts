@@ -72,6 +72,12 @@ export class Builder implements GraphBuilder {
   private cur: number;
   private broken = false;
   private readonly outputs: number[] = [];
+  private readonly paths = new Set<string>();
+  /**
+   * The module path of the layer being built where the network is named as GPT is
+   * (`transformer.h.0`), or null: modules are numbered as in an `nn.Sequential`.
+   */
+  prefix: string | null = null;
 
   constructor(
     private readonly issues: Issues,
@@ -116,8 +122,15 @@ export class Builder implements GraphBuilder {
     return this.add('features', attrs, -1, path, [this.cur], 'features');
   }
 
-  node(op: string, attrs: unknown, layer: number, path: string, inputs?: number[]): boolean {
-    return this.add(op, attrs, layer, path, inputs ?? [this.cur], null);
+  node(
+    op: string,
+    attrs: unknown,
+    layer: number,
+    path: string,
+    inputs?: number[],
+    sub?: string,
+  ): boolean {
+    return this.add(op, attrs, layer, path, inputs ?? [this.cur], null, sub);
   }
 
   identity(layer: number): void {
@@ -155,6 +168,7 @@ export class Builder implements GraphBuilder {
     where: string,
     inputs: number[],
     name: string | null,
+    sub?: string,
   ): boolean {
     if (this.broken) return false;
     if (!(op in OPS)) throw new Error(`unknown op type "${op}"`);
@@ -171,7 +185,7 @@ export class Builder implements GraphBuilder {
     const macs = def.macs(attrs, input, out);
     const id = this.nodes.length;
     const module = name === null ? this.module++ : -1;
-    const path = name ?? String(module);
+    const path = name ?? this.modulePath(module, sub);
     const value = this.value(
       name ?? `${path}.out`,
       out,
@@ -194,6 +208,19 @@ export class Builder implements GraphBuilder {
     this.totalMacs += macs;
     this.cur = value;
     return true;
+  }
+
+  /**
+   * A module's path: its index, or under GPT's names the layer's path and `sub`. Modules without
+   * a name of their own there (an activation after the head) get their index added, so every
+   * path stays unique.
+   */
+  private modulePath(module: number, sub: string | undefined): string {
+    if (this.prefix === null) return String(module);
+    let path = sub ? `${this.prefix}.${sub}` : this.prefix;
+    if (this.paths.has(path)) path = `${path}.${module}`;
+    this.paths.add(path);
+    return path;
   }
 
   private value(

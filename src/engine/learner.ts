@@ -21,6 +21,7 @@ import {
 } from './learner-types.js';
 import { gradientOf, lossOf, predict, probe, sample } from './inspect.js';
 import { gradientHealth, recurrentState, type RecurrentState } from './recurrent-state.js';
+import { attentionMaps, type AttentionMap } from './attention-state.js';
 import { LIMITS } from './limits.js';
 import { parseOptions, type TrainOptions } from './options.js';
 import { HISTORY_CAPACITY, planArena, type Plan } from './plan.js';
@@ -49,9 +50,8 @@ import {
 
 const SPLIT_INDEX: Record<SplitName, number> = { train: 0, validation: 1, test: 2 };
 
-/** The kernel's scheme number for a scale that starts at 1 (`init_weights`). */
 /** Kernel codes of the schemes a spec cannot choose, which op types declare for their parameters. */
-const INIT_CODE = { ones: 5, recurrent: 6, normal: 7 } as const;
+const INIT_CODE = { ones: 5, recurrent: 6, normal: 7, gpt: 8 } as const;
 
 /** Largest magnitude `setParam` writes: far beyond any trained weight, far below overflow. */
 const MAX_PARAM = 1e6;
@@ -352,6 +352,11 @@ export class Learner {
    */
   recurrentState(x: Float32Array, layer: string): RecurrentState {
     return recurrentState(this.arena, this.network, x, layer);
+  }
+
+  /** Every attention layer's weights [H, T, T] for one example (`attention-state.ts`). */
+  attention(x: Float32Array): AttentionMap[] {
+    return attentionMaps(this.arena, this.network, x);
   }
 
   /** What this learner trains: the network as built, its full options and its seed. */

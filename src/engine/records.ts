@@ -332,6 +332,75 @@ export const RECORDS = {
       seq: { at: 20, type: 'i32' },
     },
   },
+  /** out[N,D] = (inp − mean)·rstd·gamma + beta over the last D values of each of N = rows·T positions; mean, rstd [rows·T] kept for backward */
+  layernorm: {
+    kind: 13,
+    words: 15,
+    tail: false,
+    fields: {
+      out: { at: 2, type: 'ptr' },
+      mean: { at: 3, type: 'ptr' },
+      rstd: { at: 4, type: 'ptr' },
+      inp: { at: 5, type: 'ptr' },
+      gamma: { at: 6, type: 'ptr' },
+      beta: { at: 7, type: 'ptr' },
+      dout: { at: 8, type: 'ptr' },
+      dinp: { at: 9, type: 'ptr' },
+      dgamma: { at: 10, type: 'ptr' },
+      dbeta: { at: 11, type: 'ptr' },
+      T: { at: 12, type: 'i32' },
+      D: { at: 13, type: 'i32' },
+      eps: { at: 14, type: 'f32' },
+    },
+  },
+  /** out[B,T,D] = inp + table[T,D]: a learned table (a parameter, dtable its gradient) or the sinusoidal one (sinusoid 1: written into table, which is scratch, before each forward; dtable 0) */
+  posenc: {
+    kind: 14,
+    words: 11,
+    tail: false,
+    fields: {
+      out: { at: 2, type: 'ptr' },
+      inp: { at: 3, type: 'ptr' },
+      table: { at: 4, type: 'ptr' },
+      dout: { at: 5, type: 'ptr' },
+      dinp: { at: 6, type: 'ptr' },
+      dtable: { at: 7, type: 'ptr' },
+      sinusoid: { at: 8, type: 'i32' },
+      T: { at: 9, type: 'i32' },
+      D: { at: 10, type: 'i32' },
+    },
+  },
+  /** causal multi-head self-attention: out[B,T,D] from qkv[B,T,3D] (q, k, v side by side, H heads of D/H), probs [B,H,T,T] kept for backward and the heatmaps */
+  attention: {
+    kind: 15,
+    words: 11,
+    tail: false,
+    fields: {
+      out: { at: 2, type: 'ptr' },
+      probs: { at: 3, type: 'ptr' },
+      qkv: { at: 4, type: 'ptr' },
+      dout: { at: 5, type: 'ptr' },
+      dqkv: { at: 6, type: 'ptr' },
+      scratch: { at: 7, type: 'ptr' },
+      T: { at: 8, type: 'i32' },
+      D: { at: 9, type: 'i32' },
+      H: { at: 10, type: 'i32' },
+    },
+  },
+  /** out[B,D] = inp[B,T−1,:]: the last position of a sequence, where one answer per example is read */
+  laststep: {
+    kind: 16,
+    words: 8,
+    tail: false,
+    fields: {
+      out: { at: 2, type: 'ptr' },
+      inp: { at: 3, type: 'ptr' },
+      dout: { at: 4, type: 'ptr' },
+      dinp: { at: 5, type: 'ptr' },
+      T: { at: 6, type: 'i32' },
+      D: { at: 7, type: 'i32' },
+    },
+  },
 } as const;
 
 export type RecordName = keyof typeof RECORDS;

@@ -13,6 +13,7 @@ export const ACTIVATIONS = [
   'sigmoid',
   'tanh',
   'softmax',
+  'gelu',
 ] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
 

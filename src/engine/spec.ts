@@ -5,6 +5,7 @@
  * op graph the planner lays out. What each layer type means is in the op registry (`ops/`);
  * this file only walks the layers. Imports nothing from the browser or Node.
  */
+import { gptPaths, isGptShaped } from './gpt-layout.js';
 import { Builder, type Graph, type GraphNode, type LayerSummary } from './graph.js';
 import { LIMITS } from './limits.js';
 import {
@@ -24,6 +25,9 @@ import {
   type OnehotLayer,
   type PoolLayer,
   type RecurrentLayer,
+  type LayernormLayer,
+  type PosencLayer,
+  type TransformerLayer,
 } from './ops/index.js';
 import {
   FEATURES,
@@ -54,6 +58,9 @@ export type {
   OnehotLayer,
   PoolLayer,
   RecurrentLayer,
+  LayernormLayer,
+  PosencLayer,
+  TransformerLayer,
 };
 
 export type LayerSpec =
@@ -67,7 +74,10 @@ export type LayerSpec =
   | AddLayer
   | EmbeddingLayer
   | OnehotLayer
-  | RecurrentLayer;
+  | RecurrentLayer
+  | LayernormLayer
+  | PosencLayer
+  | TransformerLayer;
 
 /**
  * A network as written by its author. `inputs` may be left out and is then taken from the data;
@@ -278,7 +288,10 @@ export function buildNetwork(spec: ModelSpec, shape: TaskShape): Network {
   const inputShape = inputShapeOf(shape);
   const b = new Builder(issues, inputShape, shape.sequence?.vocab ?? null);
   if (features && shape.inputs === 2) b.features({ features }, 'features');
+  const gpt = isGptShaped(spec.layers) ? gptPaths(spec.layers, issues) : null;
   spec.layers.forEach((layer, i) => {
+    b.prefix = gpt?.[i] ?? null;
+    if (gpt && b.prefix === null) return;
     LAYERS[layer.type].build(layer as unknown as Record<string, unknown>, i, b);
     b.endLayer(i);
   });

@@ -249,6 +249,30 @@ const CASES: Case[] = [
     ],
     data: sequences('binary', 6, 1, false, { vocab: 3 }),
   },
+  {
+    name: 'a GPT: embedding, learned positions, a two-head block, layer norm, dense (cce per position)',
+    layers: [
+      { type: 'embedding', dim: 4 },
+      { type: 'posenc', kind: 'learned' },
+      { type: 'transformer', heads: 2, mlp: 2 },
+      { type: 'layernorm' },
+      { type: 'dense', units: 3 },
+    ],
+    data: sequences('multiclass', 5, 3, true, { vocab: 4 }),
+  },
+  {
+    name: 'sinusoidal positions, dropout, two blocks, the last position, dense (cce)',
+    layers: [
+      { type: 'embedding', dim: 6 },
+      { type: 'posenc', kind: 'sinusoidal' },
+      { type: 'dropout', rate: 0.1 },
+      { type: 'transformer', heads: 3, mlp: 1 },
+      { type: 'transformer', heads: 1, mlp: 2, sequences: false },
+      { type: 'layernorm' },
+      { type: 'dense', units: 3 },
+    ],
+    data: sequences('multiclass', 4, 3, false, { vocab: 5 }),
+  },
 ];
 
 /**
@@ -326,11 +350,11 @@ describe('whole-network gradients match central differences', () => {
   it('cover every op type of the registry', () => {
     const used = new Set<string>();
     for (const c of CASES) {
-      if (c.features) used.add('features');
-      for (const l of c.layers as { type: string; activation?: string }[]) {
-        used.add(l.type);
-        if (l.activation && l.activation !== 'identity') used.add('activation');
-      }
+      const spec = { layers: c.layers, ...(c.features ? { features: c.features } : {}) };
+      const learner = new Learner(module, spec, c.data, { batch: 8 }, 1);
+      const { graph, folded } = learner.network;
+      for (const node of [...graph.nodes, ...(folded ? [folded] : [])]) used.add(node.op);
+      learner.dispose();
     }
     expect([...used].sort()).toEqual(Object.keys(OPS).sort());
   });

@@ -62,13 +62,13 @@ describe('parseSpec', () => {
     expect(found).toContain('loss must be one of mse, bce, cce, got "hinge"');
     expect(found).toContain('layers[0].units must be an integer from 1 to 4096, got 2.5');
     expect(found).toContain(
-      'layers[0].activation must be one of identity, relu, leaky_relu, sigmoid, tanh, softmax, got "swish"',
+      'layers[0].activation must be one of identity, relu, leaky_relu, sigmoid, tanh, softmax, gelu, got "swish"',
     );
     expect(found).toContain(
       'layers[1].rate must be a number from 0 up to (not including) 1, got 1',
     );
     expect(found).toContain(
-      'layers[2].type must be one of dense, activation, dropout, conv2d, maxpool2d, avgpool2d, batchnorm, flatten, add, embedding, onehot, rnn, lstm, gru, got "conv"',
+      'layers[2].type must be one of dense, activation, dropout, conv2d, maxpool2d, avgpool2d, batchnorm, flatten, add, embedding, onehot, rnn, lstm, gru, layernorm, posenc, transformer, got "conv"',
     );
     expect(found[found.length - 1]).toMatch(/^layers\[3\] must be an object/);
   });

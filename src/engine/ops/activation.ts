@@ -1,5 +1,6 @@
 /**
- * `activation`: a function applied to every value on its own (ReLU, leaky ReLU, sigmoid, tanh),
+ * `activation`: a function applied to every value on its own (ReLU, leaky ReLU, sigmoid, tanh,
+ * GELU with GPT-2's tanh approximation),
  * or softmax across a row (last layer only). A final sigmoid or softmax is folded into the BCE or
  * CCE loss, which works on raw scores, as PyTorch's `BCEWithLogitsLoss`/`CrossEntropyLoss` do.
  */
@@ -17,7 +18,7 @@ export interface ActivationAttrs {
 }
 
 /** The kernel's function codes. */
-const FN_CODE = { relu: 1, leaky_relu: 2, sigmoid: 3, tanh: 4, softmax: 5 } as const;
+const FN_CODE = { relu: 1, leaky_relu: 2, sigmoid: 3, tanh: 4, softmax: 5, gelu: 6 } as const;
 /** PyTorch's default negative slope for LeakyReLU. */
 export const LEAKY_SLOPE = 0.01;
 
@@ -27,6 +28,7 @@ const TORCH = {
   sigmoid: 'nn.Sigmoid()',
   tanh: 'nn.Tanh()',
   softmax: 'nn.Softmax(dim=1)',
+  gelu: "nn.GELU(approximate='tanh')",
 } as const;
 
 export const activationOp: OpDef<ActivationAttrs> = {

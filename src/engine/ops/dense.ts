@@ -17,7 +17,8 @@ export interface DenseLayer {
 
 export interface DenseAttrs {
   units: number;
-  init: Init;
+  /** A spec's choice, or GPT-2's normal(0, 0.02) inside a transformer block. */
+  init: Init | 'gpt';
 }
 
 export const denseOp: OpDef<DenseAttrs> = {
@@ -74,6 +75,7 @@ export const denseLayer: LayerDef = {
   blurb: 'a fully connected layer before the output layer',
   example: { type: 'dense', units: 8, activation: 'relu' },
   widthField: 'units',
+  gpt: { path: 'lm_head', rank: 5 },
   fields: {
     units: { kind: 'int', min: 1, max: LIMITS.maxUnits, required: true, label: 'units' },
     activation: { kind: 'choice', of: ACTIVATIONS, label: 'activation' },

@@ -40,6 +40,7 @@ export const dropoutLayer: LayerDef = {
   blurb: 'dropout: randomly silences units while training, against over-fitting',
   example: { type: 'dropout', rate: 0.2 },
   notLast: 'the network has to end in a dense or activation layer',
+  gpt: { path: 'transformer.drop', rank: 2 },
   fields: {
     rate: { kind: 'number', min: 0, max: 1, maxOpen: true, required: true, label: 'rate' },
   },

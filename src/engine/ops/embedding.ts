@@ -89,6 +89,7 @@ export const embeddingLayer: LayerDef = {
   blurb: 'an embedding: every symbol gets a learned list of numbers that stands for it',
   example: { type: 'embedding', dim: 16 },
   widthField: 'dim',
+  gpt: { path: 'transformer.wte', rank: 0 },
   fields: {
     dim: {
       kind: 'int',

@@ -13,6 +13,11 @@ import { embeddingLayer, embeddingOp, onehotLayer, onehotOp } from './embedding.
 import { featuresOp } from './features.js';
 import { flattenLayer, flattenOp } from './flatten.js';
 import { avgpool2dLayer, avgpool2dOp, maxpool2dLayer, maxpool2dOp } from './pool.js';
+import { attentionOp } from './attention.js';
+import { laststepOp } from './laststep.js';
+import { layernormLayer, layernormOp } from './layernorm.js';
+import { posencLayer, posencOp } from './posenc.js';
+import { transformerLayer } from './transformer.js';
 import { gruLayer, gruOp, lstmLayer, lstmOp, rnnLayer, rnnOp } from './recurrent.js';
 import type { LayerDef, OpDef } from './types.js';
 
@@ -33,6 +38,10 @@ export const OPS = {
   rnn: rnnOp,
   lstm: lstmOp,
   gru: gruOp,
+  layernorm: layernormOp,
+  posenc: posencOp,
+  attention: attentionOp,
+  laststep: laststepOp,
 } as const satisfies Record<string, OpDef<never>>;
 export type OpName = keyof typeof OPS;
 
@@ -52,6 +61,9 @@ export const LAYERS = {
   rnn: rnnLayer,
   lstm: lstmLayer,
   gru: gruLayer,
+  layernorm: layernormLayer,
+  posenc: posencLayer,
+  transformer: transformerLayer,
 } as const satisfies Record<string, LayerDef>;
 export type LayerType = keyof typeof LAYERS;
 export const LAYER_TYPES = Object.keys(LAYERS) as LayerType[];
@@ -73,4 +85,7 @@ export type { FlattenLayer } from './flatten.js';
 export type { AddLayer } from './add.js';
 export type { EmbeddingLayer, OnehotLayer } from './embedding.js';
 export type { RecurrentLayer } from './recurrent.js';
+export type { LayernormLayer } from './layernorm.js';
+export type { PosencLayer } from './posenc.js';
+export type { TransformerLayer } from './transformer.js';
 export * from './types.js';

@@ -56,9 +56,9 @@ export interface ParamDecl {
   /**
    * An initialisation scheme, or one a spec cannot choose: `ones` (a norm layer's scale),
    * `recurrent` (uniform within ±1/√fanIn, PyTorch's for recurrent layers), `normal` (std 1, an
-   * embedding's).
+   * embedding's), `gpt` (normal with std 0.02, GPT-2's for the linear layers of its blocks).
    */
-  init: Init | 'ones' | 'recurrent' | 'normal';
+  init: Init | 'ones' | 'recurrent' | 'normal' | 'gpt';
   /** Whether the L2 and L1 penalties apply (weights yes, biases and norm scales no). */
   decay: boolean;
 }
@@ -162,9 +162,17 @@ export interface GraphBuilder {
   /**
    * Adds a node of op type `op` (one PyTorch module) reading `inputs` (default: the current
    * value); its output becomes the current value. Returns false, with the shape problem
-   * reported under `path`, when the inputs do not fit.
+   * reported under `path`, when the inputs do not fit. `sub` names the module inside its layer
+   * (`attn.c_attn` of a transformer block) where the network is named as GPT is.
    */
-  node(op: string, attrs: unknown, layer: number, path: string, inputs?: number[]): boolean;
+  node(
+    op: string,
+    attrs: unknown,
+    layer: number,
+    path: string,
+    inputs?: number[],
+    sub?: string,
+  ): boolean;
   /** A module that computes nothing (`nn.Identity`) but still takes its index in the Sequential. */
   identity(layer: number): void;
   issue(path: string, message: string): void;
@@ -187,6 +195,14 @@ export interface LayerDef {
   readonly short?: string;
   /** Why the network may not end in this layer, or nothing: it may. */
   readonly notLast?: string;
+  /**
+   * Where the layer sits in a network laid out as nanoGPT's GPT (one with transformer blocks):
+   * its module path there (`{n}` is its count among earlier layers of its type), its rank in
+   * GPT's order (embedding, positions, dropout, blocks, final norm, head), whether it may
+   * repeat, and whether it makes a network GPT-shaped. Layer types without it have no place in
+   * such a network.
+   */
+  readonly gpt?: { path: string; rank: number; repeats?: boolean; marks?: boolean };
   /** Checks beyond each field's own range (the validator has checked every field already). */
   check?(
     layer: Record<string, unknown>,
