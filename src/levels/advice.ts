@@ -228,6 +228,8 @@ class Hints {
       case 'batchnorm':
       case 'recurrent':
       case 'gated':
+      case 'attention':
+      case 'positions':
         return this.block(c);
       case 'clipping':
         return this.clipping(c.max);
@@ -261,6 +263,12 @@ class Hints {
         b.lstm || b.gru
           ? `${b.lstm ? 'an LSTM' : 'a GRU'} layer in place of the plain one: its gates keep a memory for many steps, so the signal from the start does not fade away`
           : null,
+      attention: b.transformer
+        ? 'a transformer block after the embedding: with attention every position can look straight back at any earlier one and copy what it needs, however far back it is'
+        : null,
+      positions: b.posenc
+        ? 'a positional encoding right after the embedding: attention on its own sees the symbols as a bag with no order, and this marks each one with its place'
+        : null,
     };
     return this.hint('layers', words[c.kind]);
   }
@@ -290,7 +298,15 @@ class Hints {
 }
 
 /** The conditions a block of the registry meets. */
-type BlockKind = 'convolution' | 'pooling' | 'downsampling' | 'batchnorm' | 'recurrent' | 'gated';
+type BlockKind =
+  | 'convolution'
+  | 'pooling'
+  | 'downsampling'
+  | 'batchnorm'
+  | 'recurrent'
+  | 'gated'
+  | 'attention'
+  | 'positions';
 
 /** Which control each condition of an idea is changed with. */
 function ideaControls(level: Level): Set<Control> {
@@ -308,6 +324,8 @@ function ideaControls(level: Level): Set<Control> {
     recurrent: ['layers'],
     gated: ['layers'],
     clipping: ['clip'],
+    attention: ['layers'],
+    positions: ['layers'],
   };
   return new Set(level.teaches.rule.flatMap((c) => map[c.kind]));
 }

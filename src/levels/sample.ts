@@ -17,6 +17,7 @@ import type {
 import { buildNetwork, parseSpec } from '../engine/spec.js';
 import { LAYERS, type LayerType } from '../engine/ops/index.js';
 import { EXTRA_BLOCKS } from './blocks.js';
+import { sampleGptSpec } from './sample-gpt.js';
 import {
   DROPOUT_MAX,
   DROPOUT_STEP,
@@ -74,7 +75,7 @@ function dense(units: number, activation: Activation | undefined): DenseLayer {
 }
 
 /** The image blocks a curious player stacks before the flatten: every offered one but these. */
-const NOT_STACKED = new Set<string>(['dropout', 'flatten', 'add']);
+const NOT_STACKED = new Set<string>(['dropout', 'flatten', 'add', 'transformer', 'posenc']);
 /** Most image blocks a sampled stack has (a player rarely builds more). */
 const MAX_STACK = 6;
 
@@ -219,6 +220,17 @@ const TOKEN_INPUTS = ['onehot', 'embedding'] as const;
  */
 function sampleSequenceSpec(rules: WorkbenchRules, shape: TaskShape, rand: Rand): ModelSpec {
   const b = rules.blocks;
+  // Transformer blocks make the network GPT-shaped; a level that also offers recurrent layers
+  // gets either kind half of the time.
+  const recurrentOffered = b.rnn === true || b.lstm === true || b.gru === true;
+  if (
+    b.transformer === true &&
+    shape.sequence!.vocab !== undefined &&
+    (!recurrentOffered || rand.uniform() < 0.5)
+  ) {
+    const head = (act: Activation | undefined) => dense(shape.outputs, act);
+    return sampleGptSpec(rules, shape, rand, head, outputActivations(rules, shape.task));
+  }
   const layers: LayerSpec[] = [];
   const inputs = TOKEN_INPUTS.filter((t) => b[t] === true);
   if (shape.sequence!.vocab !== undefined && inputs.length) {

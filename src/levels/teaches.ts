@@ -47,7 +47,11 @@ export type Condition =
   /** A gated recurrent layer, an LSTM or a GRU: a memory the gates keep for many steps. */
   | { kind: 'gated' }
   /** Gradient clipping on, with a largest gradient norm of at most `max`. */
-  | { kind: 'clipping'; max: number };
+  | { kind: 'clipping'; max: number }
+  /** At least one transformer block: positions that look back at earlier ones by attention. */
+  | { kind: 'attention' }
+  /** Positional encodings (learned or sinusoidal): each position marked, so order can matter. */
+  | { kind: 'positions' };
 
 export const CONDITION_KINDS = [
   'learning-rate',
@@ -63,6 +67,8 @@ export const CONDITION_KINDS = [
   'recurrent',
   'gated',
   'clipping',
+  'attention',
+  'positions',
 ] as const satisfies readonly Condition['kind'][];
 
 /** A level's idea: a short name for it and the rule that recognises it in a setup. */
@@ -122,6 +128,10 @@ export function meets(condition: Condition, setup: SetupLike): boolean {
       const clip = options.clip ?? 0;
       return clip > 0 && clip <= condition.max;
     }
+    case 'attention':
+      return spec.layers.some((l) => l.type === 'transformer');
+    case 'positions':
+      return spec.layers.some((l) => l.type === 'posenc');
   }
 }
 
@@ -194,6 +204,10 @@ export function conditionWords(condition: Condition): string {
       return 'an LSTM or GRU layer';
     case 'clipping':
       return `gradient clipping at ${condition.max} or less`;
+    case 'attention':
+      return 'a transformer block (attention)';
+    case 'positions':
+      return 'a positional encoding';
   }
 }
 
@@ -250,6 +264,8 @@ function checkCondition(issues: Issues, path: string, c: unknown): void {
     case 'batchnorm':
     case 'recurrent':
     case 'gated':
+    case 'attention':
+    case 'positions':
       checkKeys(issues, path, c, ['kind']);
       break;
     case 'clipping':
