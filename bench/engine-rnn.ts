@@ -20,7 +20,7 @@ import {
 } from './rnn-flops.js';
 
 /** Token rows of `net` as learner data (ids and next ids as floats), 1,024 training rows. */
-export function tokenData(net: RnnNet, rows = 1024): LearnerData {
+export function tokenData(net: Pick<RnnNet, 'steps' | 'vocab'>, rows = 1024): LearnerData {
   const split = (n: number, seed: number) => {
     const t = tokenRows(net, n, seed);
     return { x: Float32Array.from(t.ids), y: Float32Array.from(t.next), n };

@@ -21,6 +21,7 @@ import type { BenchOptions, BenchResult } from './harness.js';
 import { benchMatmul } from './matmul.js';
 import { benchJaxjs, jaxjsInfo } from './jaxjs.js';
 import { benchJaxjsTransformer } from './jaxjs-transformer.js';
+import { benchEngineTransformer } from './engine-transformer.js';
 import { benchTfjs, tfjsWasmInfo } from './tfjs.js';
 import { benchTfjsTransformer } from './tfjs-transformer.js';
 
@@ -63,6 +64,10 @@ const RATIOS = {
   lstm_vs_jaxjs: { num: 'engine lstm', den: 'jax-js lstm', target: 3 },
   // Recorded without a target: what fraction of the peak loop a training step reaches.
   lstm_vs_peak: { num: 'engine lstm GFLOP/s', den: 'peak loop', target: null },
+  // The character transformer (transformer-flops.ts): V 28, T 32, D 64, 4 heads, 2 blocks.
+  transformer_vs_tfjs_wasm: { num: 'engine transformer', den: 'tfjs-wasm transformer', target: 8 },
+  transformer_vs_jaxjs: { num: 'engine transformer', den: 'jax-js transformer', target: 3 },
+  transformer_vs_peak: { num: 'engine transformer GFLOP/s', den: 'peak loop', target: 0.35 },
   gru_vs_tfjs_wasm: { num: 'engine gru', den: 'tfjs-wasm gru', target: null },
   gru_vs_jaxjs: { num: 'engine gru', den: 'jax-js gru', target: null },
   rnn_vs_tfjs_wasm: { num: 'engine rnn', den: 'tfjs-wasm rnn', target: null },
@@ -79,8 +84,8 @@ async function main(): Promise<void> {
   // Order: our kernels first, on a process no other library has touched yet; then the peers,
   // each before the ones likelier to disturb it. tfjs keeps the place its ratio rows were
   // measured in. jax-js (imported only when its turn comes) adds its wasm memory and some hundred
-  // compiled kernels but little JavaScript garbage. The transformer peers (transformer-flops.ts;
-  // no engine row yet, so no ratio) follow their library's other rows, so those run as before.
+  // compiled kernels but little JavaScript garbage. The transformer peers (transformer-flops.ts)
+  // follow their library's other rows, so those run as before.
   // ConvNetJS goes last: it allocates a fresh Float64Array volume per layer per example, leaving
   // the heap churned for whatever would follow.
   const suites: [string, (o: BenchOptions) => Promise<BenchResult[]>][] = [
@@ -89,6 +94,7 @@ async function main(): Promise<void> {
     ['engine', benchEngine],
     ['engine cnn', benchEngineCnn],
     ['engine rnn', benchEngineRnn],
+    ['engine transformer', benchEngineTransformer],
     ['tfjs', benchTfjs],
     ['tfjs transformer', benchTfjsTransformer],
     ['jax-js', benchJaxjs],
