@@ -26,7 +26,8 @@
 // along k, and later k-blocks (K > KC) start their tiles from out again.
 //
 // Tails: column tails pad the strip with zeros to W = 4 or 8 and go through a small scratch tile;
-// row tails use the same kernel with R = 1, 2 or 3. A single output column (N = 1, like a
+// 9–15 last columns run as a pair too (a full strip and the padded one: N = 28 and 10 measured
+// 5–10% faster than two strips alone); row tails use the same kernel with R = 1, 2 or 3. A single output column (N = 1, like a
 // one-unit output layer) is computed as the transposed problem, one row of 8-wide strips.
 
 /** Deepest k-block: a packed strip of KC × 8 floats is 8 KB, in L1 next to A's four rows. */
@@ -179,8 +180,8 @@ export function matmul_tn(out: usize, a: usize, b: usize, M: i32, K: i32, N: i32
 
 /**
  * The blocked driver. A's element (i, k) is at a + i·rs + k·ks (bytes); B is [K,N] or, with
- * bt, [N,K]. Loops: k-blocks ▸ pairs of 8-wide column strips (B packed once each), then the
- * last 8- or 4-wide strip alone ▸ 4-row tiles.
+ * bt, [N,K]. Loops: k-blocks ▸ pairs of 8-wide column strips (B packed once each; the last
+ * pair may end in a 4-wide or padded strip), or a last 8- or 4-wide strip alone ▸ 4-row tiles.
  */
 function gemm(
   out: usize,
@@ -219,8 +220,23 @@ function gemm(
       }
       strip16(o, ldo, ak, rs, ks, M, kc, accb);
     }
-    for (; j0 < N; j0 += 8) {
-      const w = min(8, N - j0);
+    if (N - j0 > 8) {
+      // 9–15 columns left: a full strip and the last one, as a pair.
+      const w = N - j0 - 8;
+      const o = out + (<usize>j0 << 2);
+      if (bt) pack_t(8, b, K, k0, kc, j0, 8, PACK);
+      else pack_n(8, b, N, k0, kc, j0, 8, PACK);
+      if (w > 4) {
+        if (bt) pack_t(8, b, K, k0, kc, j0 + 8, w, PACK2);
+        else pack_n(8, b, N, k0, kc, j0 + 8, w, PACK2);
+        strip16p(o, ldo, ak, rs, ks, M, kc, accb, w);
+      } else {
+        if (bt) pack_t(4, b, K, k0, kc, j0 + 8, w, PACK2);
+        else pack_n(4, b, N, k0, kc, j0 + 8, w, PACK2);
+        strip12(o, ldo, ak, rs, ks, M, kc, accb, w);
+      }
+    } else if (j0 < N) {
+      const w = N - j0;
       const o = out + (<usize>j0 << 2);
       if (w > 4) {
         if (bt) pack_t(8, b, K, k0, kc, j0, w, PACK);
@@ -336,25 +352,71 @@ function strip16(
   kc: i32,
   acc: bool,
 ): void {
+  pair(8, o, ldo, a, rs, ks, M, kc, acc, 8);
+}
+/** A full strip in PACK and a last one, w < 8 columns of 8 in PACK2. */
+function strip16p(
+  o: usize,
+  ldo: usize,
+  a: usize,
+  rs: usize,
+  ks: usize,
+  M: i32,
+  kc: i32,
+  acc: bool,
+  w: i32,
+): void {
+  pair(8, o, ldo, a, rs, ks, M, kc, acc, w);
+}
+/** A full strip in PACK and a last one, w ≤ 4 columns of 4 in PACK2. */
+function strip12(
+  o: usize,
+  ldo: usize,
+  a: usize,
+  rs: usize,
+  ks: usize,
+  M: i32,
+  kc: i32,
+  acc: bool,
+  w: i32,
+): void {
+  pair(4, o, ldo, a, rs, ks, M, kc, acc, w);
+}
+
+/** Runs a full strip in PACK and a W2-wide one (w2 valid columns) in PACK2 down all M rows. */
+// @ts-ignore: decorator
+@inline
+function pair(
+  W2: i32,
+  o: usize,
+  ldo: usize,
+  a: usize,
+  rs: usize,
+  ks: usize,
+  M: i32,
+  kc: i32,
+  acc: bool,
+  w2: i32,
+): void {
   let i = 0;
   const o4 = ldo << 2;
   const a4 = rs << 2;
   for (; i + 4 <= M; i += 4) {
     tile(4, 8, o, ldo, a, rs, ks, kc, acc, 8, PACK);
-    tile(4, 8, o + 32, ldo, a, rs, ks, kc, acc, 8, PACK2);
+    tile(4, W2, o + 32, ldo, a, rs, ks, kc, acc, w2, PACK2);
     o += o4;
     a += a4;
   }
   const r = M - i;
   if (r == 3) {
     tile(3, 8, o, ldo, a, rs, ks, kc, acc, 8, PACK);
-    tile(3, 8, o + 32, ldo, a, rs, ks, kc, acc, 8, PACK2);
+    tile(3, W2, o + 32, ldo, a, rs, ks, kc, acc, w2, PACK2);
   } else if (r == 2) {
     tile(2, 8, o, ldo, a, rs, ks, kc, acc, 8, PACK);
-    tile(2, 8, o + 32, ldo, a, rs, ks, kc, acc, 8, PACK2);
+    tile(2, W2, o + 32, ldo, a, rs, ks, kc, acc, w2, PACK2);
   } else if (r == 1) {
     tile(1, 8, o, ldo, a, rs, ks, kc, acc, 8, PACK);
-    tile(1, 8, o + 32, ldo, a, rs, ks, kc, acc, 8, PACK2);
+    tile(1, W2, o + 32, ldo, a, rs, ks, kc, acc, w2, PACK2);
   }
 }
 function strip4(
