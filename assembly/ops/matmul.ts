@@ -14,7 +14,8 @@
 // Full 8-wide strips go in pairs (16 KB of PACK): each 4-row tile runs on both strips back to
 // back, so its 16 out columns fill whole 64-byte lines while they are in L1 and the second pass
 // reads A's four rows from L1, where one strip at a time re-streamed A from L2 and loaded every
-// out line twice. That measured 4–8% faster at 512×64×N and 256³, close to the peak loop.
+// out line twice. That measured 4–12% faster at 512×64×N and 256³, at the peak loop; three
+// strips at a time (24 KB of PACK) measured 1–5% slower than pairs.
 // A is read in place: element (r, k) of a tile is at a + r·rs + k·ks with (rs, ks) = (K·4, 4) for
 // nn/nt and (4, M·4) for tn, so the same kernel walks four A pointers in both cases. (Packing A
 // into 4-row panels, read through one pointer at immediate offsets, measured ~10% slower: V8 adds
