@@ -11,6 +11,11 @@
 // B is packed per k-block into a contiguous strip [kc][W] (transposed on the fly for nt), so the
 // kernel's B loads are sequential and stay in L1 (KC·8·4 = 8 KB) while every row tile reuses the
 // strip; unpacked, a column strip of B[256,256] maps onto 4 L1 sets (row stride 1 KB), thrashing.
+// Full 8-wide strips go in pairs (16 KB of PACK): each 4-row tile runs on both strips back to
+// back, so its 16 out columns fill whole 64-byte lines while they are in L1 and the second pass
+// reads A's four rows from L1, where one strip at a time re-streamed A from L2 and loaded every
+// out line twice. That measured 4–12% faster at 512×64×N and 256³, at the peak loop; three
+// strips at a time (24 KB of PACK) measured 1–5% slower than pairs.
 // A is read in place: element (r, k) of a tile is at a + r·rs + k·ks with (rs, ks) = (K·4, 4) for
 // nn/nt and (4, M·4) for tn, so the same kernel walks four A pointers in both cases. (Packing A
 // into 4-row panels, read through one pointer at immediate offsets, measured ~10% slower: V8 adds
@@ -22,13 +27,16 @@
 // along k, and later k-blocks (K > KC) start their tiles from out again.
 //
 // Tails: column tails pad the strip with zeros to W = 4 or 8 and go through a small scratch tile;
-// row tails use the same kernel with R = 1, 2 or 3. A single output column (N = 1, like a
+// 9–15 last columns run as a pair too (a full strip and the padded one: N = 28 and 10 measured
+// 5–10% faster than two strips alone); row tails use the same kernel with R = 1, 2 or 3. A single output column (N = 1, like a
 // one-unit output layer) is computed as the transposed problem, one row of 8-wide strips.
 
-/** Deepest k-block: the packed strip of KC × 8 floats is 8 KB, in L1 next to A's four rows. */
+/** Deepest k-block: a packed strip of KC × 8 floats is 8 KB, in L1 next to A's four rows. */
 const KC: i32 = 256;
-/** Packed B strip [kc][W] of the current k-block and column strip. */
-const PACK: usize = memory.data(KC * 8 * 4, 64);
+/** Packed B strip [kc][W] of the current k-block and column strip (or the first of a pair). */
+const PACK: usize = memory.data(2 * KC * 8 * 4, 64);
+/** The second strip of a pair, 8 columns to the right of PACK's. */
+const PACK2: usize = PACK + KC * 8 * 4;
 /** One R × W tile for column tails, rows 8 floats (32 bytes) apart. */
 const TILE: usize = memory.data(4 * 8 * 4, 16);
 
@@ -173,7 +181,8 @@ export function matmul_tn(out: usize, a: usize, b: usize, M: i32, K: i32, N: i32
 
 /**
  * The blocked driver. A's element (i, k) is at a + i·rs + k·ks (bytes); B is [K,N] or, with
- * bt, [N,K]. Loops: k-blocks ▸ 8-wide column strips (B packed once each) ▸ 4-row tiles.
+ * bt, [N,K]. Loops: k-blocks ▸ pairs of 8-wide column strips (B packed once each; the last
+ * pair may end in a 4-wide or padded strip), or a last 8- or 4-wide strip alone ▸ 4-row tiles.
  */
 function gemm(
   out: usize,
@@ -200,16 +209,43 @@ function gemm(
     const kc = min(kcb, K - k0);
     const accb = acc || k0 > 0;
     const ak = a + <usize>k0 * ks;
-    for (let j0 = 0; j0 < N; j0 += 8) {
-      const w = min(8, N - j0);
+    let j0 = 0;
+    for (; j0 + 16 <= N; j0 += 16) {
+      const o = out + (<usize>j0 << 2);
+      if (bt) {
+        pack_t(8, b, K, k0, kc, j0, 8, PACK);
+        pack_t(8, b, K, k0, kc, j0 + 8, 8, PACK2);
+      } else {
+        pack_n(8, b, N, k0, kc, j0, 8, PACK);
+        pack_n(8, b, N, k0, kc, j0 + 8, 8, PACK2);
+      }
+      strip16(o, ldo, ak, rs, ks, M, kc, accb);
+    }
+    if (N - j0 > 8) {
+      // 9–15 columns left: a full strip and the last one, as a pair.
+      const w = N - j0 - 8;
+      const o = out + (<usize>j0 << 2);
+      if (bt) pack_t(8, b, K, k0, kc, j0, 8, PACK);
+      else pack_n(8, b, N, k0, kc, j0, 8, PACK);
+      if (w > 4) {
+        if (bt) pack_t(8, b, K, k0, kc, j0 + 8, w, PACK2);
+        else pack_n(8, b, N, k0, kc, j0 + 8, w, PACK2);
+        strip16p(o, ldo, ak, rs, ks, M, kc, accb, w);
+      } else {
+        if (bt) pack_t(4, b, K, k0, kc, j0 + 8, w, PACK2);
+        else pack_n(4, b, N, k0, kc, j0 + 8, w, PACK2);
+        strip12(o, ldo, ak, rs, ks, M, kc, accb, w);
+      }
+    } else if (j0 < N) {
+      const w = N - j0;
       const o = out + (<usize>j0 << 2);
       if (w > 4) {
-        if (bt) pack_t(8, b, K, k0, kc, j0, w);
-        else pack_n(8, b, N, k0, kc, j0, w);
+        if (bt) pack_t(8, b, K, k0, kc, j0, w, PACK);
+        else pack_n(8, b, N, k0, kc, j0, w, PACK);
         strip8(o, ldo, ak, rs, ks, M, kc, accb, w);
       } else {
-        if (bt) pack_t(4, b, K, k0, kc, j0, w);
-        else pack_n(4, b, N, k0, kc, j0, w);
+        if (bt) pack_t(4, b, K, k0, kc, j0, w, PACK);
+        else pack_n(4, b, N, k0, kc, j0, w, PACK);
         strip4(o, ldo, ak, rs, ks, M, kc, accb, w);
       }
     }
@@ -219,10 +255,10 @@ function gemm(
 /** Packs B[k0:k0+kc, j0:j0+w] of a [K,N] matrix into PACK as [kc][W], zero-padding w < W. */
 // @ts-ignore: decorator
 @inline
-function pack_n(W: i32, b: usize, N: i32, k0: i32, kc: i32, j0: i32, w: i32): void {
+function pack_n(W: i32, b: usize, N: i32, k0: i32, kc: i32, j0: i32, w: i32, pk: usize): void {
   const ldb = <usize>N << 2;
   let src = b + ((<usize>k0 * <usize>N + <usize>j0) << 2);
-  let dst = PACK;
+  let dst = pk;
   if (w == W) {
     for (let k = 0; k < kc; k++) {
       v128.store(dst, v128.load(src));
@@ -247,20 +283,20 @@ function pack_n(W: i32, b: usize, N: i32, k0: i32, kc: i32, j0: i32, w: i32): vo
  */
 // @ts-ignore: decorator
 @inline
-function pack_t(W: i32, b: usize, K: i32, k0: i32, kc: i32, j0: i32, w: i32): void {
+function pack_t(W: i32, b: usize, K: i32, k0: i32, kc: i32, j0: i32, w: i32, pk: usize): void {
   const ldb = <usize>K << 2;
   const src = b + ((<usize>j0 * <usize>K + <usize>k0) << 2);
   let k = 0;
   if (w == W) {
     for (; k + 4 <= kc; k += 4) {
       const s = src + (<usize>k << 2);
-      const d = PACK + (<usize>(k * W) << 2);
+      const d = pk + (<usize>(k * W) << 2);
       transpose4(d, W, s, ldb);
       if (W == 8) transpose4(d + 16, W, s + (ldb << 2), ldb);
     }
   }
   for (; k < kc; k++) {
-    const d = PACK + (<usize>(k * W) << 2);
+    const d = pk + (<usize>(k * W) << 2);
     const s = src + (<usize>k << 2);
     for (let c = 0; c < W; c++) {
       store<f32>(d + (<usize>c << 2), c < w ? load<f32>(s + <usize>c * ldb) : 0);
@@ -287,8 +323,8 @@ function transpose4(d: usize, W: i32, s: usize, ld: usize): void {
   v128.store(d + 3 * step, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
 }
 
-// The two strip runners, W = 8 and W = 4. Each inlines its own copies of the micro-kernel for
-// R = 4, 3, 2 and 1, so R and W are constants there and the unused accumulators, pointers and
+// The strip runners: a pair of 8-wide strips, one with W = 8, one with W = 4. Each inlines its
+// own copies of the micro-kernel for R = 4, 3, 2 and 1, so R and W are constants there and the unused accumulators, pointers and
 // stores fold away. Inlined, the k-loop is nested in the row-tile loop, and V8 unrolls such small
 // inner loops twice (halving the per-k loop overhead: counter, stack check, branch); that measured
 // ~8% faster than a kernel function per tile, whose top-level k-loop V8 leaves as one step.
@@ -305,6 +341,84 @@ function strip8(
   w: i32,
 ): void {
   rows(8, o, ldo, a, rs, ks, M, kc, acc, w);
+}
+/** Runs the strip pair in PACK and PACK2 (out columns 0–7 and 8–15 at o) down all M rows. */
+function strip16(
+  o: usize,
+  ldo: usize,
+  a: usize,
+  rs: usize,
+  ks: usize,
+  M: i32,
+  kc: i32,
+  acc: bool,
+): void {
+  pair(8, o, ldo, a, rs, ks, M, kc, acc, 8);
+}
+/** A full strip in PACK and a last one, w < 8 columns of 8 in PACK2. */
+function strip16p(
+  o: usize,
+  ldo: usize,
+  a: usize,
+  rs: usize,
+  ks: usize,
+  M: i32,
+  kc: i32,
+  acc: bool,
+  w: i32,
+): void {
+  pair(8, o, ldo, a, rs, ks, M, kc, acc, w);
+}
+/** A full strip in PACK and a last one, w ≤ 4 columns of 4 in PACK2. */
+function strip12(
+  o: usize,
+  ldo: usize,
+  a: usize,
+  rs: usize,
+  ks: usize,
+  M: i32,
+  kc: i32,
+  acc: bool,
+  w: i32,
+): void {
+  pair(4, o, ldo, a, rs, ks, M, kc, acc, w);
+}
+
+/** Runs a full strip in PACK and a W2-wide one (w2 valid columns) in PACK2 down all M rows. */
+// @ts-ignore: decorator
+@inline
+function pair(
+  W2: i32,
+  o: usize,
+  ldo: usize,
+  a: usize,
+  rs: usize,
+  ks: usize,
+  M: i32,
+  kc: i32,
+  acc: bool,
+  w2: i32,
+): void {
+  let i = 0;
+  const o4 = ldo << 2;
+  const a4 = rs << 2;
+  for (; i + 4 <= M; i += 4) {
+    tile(4, 8, o, ldo, a, rs, ks, kc, acc, 8, PACK);
+    tile(4, W2, o + 32, ldo, a, rs, ks, kc, acc, w2, PACK2);
+    o += o4;
+    a += a4;
+  }
+  const r = M - i;
+  if (r == 3) {
+    tile(3, 8, o, ldo, a, rs, ks, kc, acc, 8, PACK);
+    tile(3, W2, o + 32, ldo, a, rs, ks, kc, acc, w2, PACK2);
+  } else if (r == 2) {
+    tile(2, 8, o, ldo, a, rs, ks, kc, acc, 8, PACK);
+    tile(2, W2, o + 32, ldo, a, rs, ks, kc, acc, w2, PACK2);
+  } else if (r == 1) {
+    tile(1, 8, o, ldo, a, rs, ks, kc, acc, 8, PACK);
+    tile(1, W2, o + 32, ldo, a, rs, ks, kc, acc, w2, PACK2);
+  }
 }
 function strip4(
   o: usize,
@@ -339,14 +453,14 @@ function rows(
   const o4 = ldo << 2;
   const a4 = rs << 2;
   for (; i + 4 <= M; i += 4) {
-    tile(4, W, o, ldo, a, rs, ks, kc, acc, w);
+    tile(4, W, o, ldo, a, rs, ks, kc, acc, w, PACK);
     o += o4;
     a += a4;
   }
   const r = M - i;
-  if (r == 3) tile(3, W, o, ldo, a, rs, ks, kc, acc, w);
-  else if (r == 2) tile(2, W, o, ldo, a, rs, ks, kc, acc, w);
-  else if (r == 1) tile(1, W, o, ldo, a, rs, ks, kc, acc, w);
+  if (r == 3) tile(3, W, o, ldo, a, rs, ks, kc, acc, w, PACK);
+  else if (r == 2) tile(2, W, o, ldo, a, rs, ks, kc, acc, w, PACK);
+  else if (r == 1) tile(1, W, o, ldo, a, rs, ks, kc, acc, w, PACK);
 }
 
 /**
@@ -367,6 +481,7 @@ function tile(
   kc: i32,
   acc: bool,
   w: i32,
+  pk: usize,
 ): void {
   let c00 = f32x4.splat(0);
   let c01 = f32x4.splat(0);
@@ -411,7 +526,7 @@ function tile(
   let a1 = a + rs;
   let a2 = a + 2 * rs;
   let a3 = a + 3 * rs;
-  let p = PACK;
+  let p = pk;
   for (let k = 0; k < kc; k++) {
     const b0 = v128.load(p);
     const b1 = W == 8 ? v128.load(p, 16) : b0;

@@ -29,6 +29,19 @@ const LARGE: readonly [number, number, number][] = [
   [1, 32, 16],
   [67, 130, 33],
   [130, 67, 20],
+  // The character transformer's dense layers (B·T = 512 rows, D 64, MLP 256, 28 symbols) in
+  // all three roles, and odd neighbours of them.
+  [512, 64, 192],
+  [512, 256, 64],
+  [512, 64, 28],
+  [512, 28, 64],
+  [28, 512, 64],
+  [64, 512, 256],
+  [256, 512, 64],
+  [513, 65, 29],
+  [29, 515, 67],
+  [7, 500, 260],
+  [62, 511, 250],
 ];
 /** Guard slots around out that must stay untouched. */
 const GUARD = 8;
