@@ -26,22 +26,26 @@ import {
 import { sequenceShape } from '../engine/learner-types.js';
 import type { TaskShape } from '../engine/spec.js';
 import { kernelRandom } from './random.js';
+import { ATTENTION_TASKS } from './attention-tasks.js';
 import { IMAGE_SETS, isImageSetName, shiftedShape } from './images.js';
+import { MELVILLE_SPEC } from './melville.js';
 import { NAMES_SPEC } from './names.js';
 import {
   SEQUENCE_GENERATORS,
-  type SequenceGeneratorName,
   type SequenceOptions,
+  type SequenceSetName,
   type SequenceSpec,
 } from './sequences.js';
 import { buildDataset, type BuildOptions } from './split.js';
 
+export * from './attention-tasks.js';
 export * from './bundled.js';
 export * from './csv.js';
 export * from './dataset.js';
 export * from './generators.js';
 export * from './image-fetch.js';
 export * from './images.js';
+export * from './melville.js';
 export * from './names.js';
 export * from './random.js';
 export * from './sequences.js';
@@ -54,19 +58,29 @@ export * from './split.js';
  */
 export const DATASET_NAMES: readonly string[] = Object.freeze([...GENERATOR_NAMES, ...BUNDLED_NAMES]);
 
-/** Names of the sequence data sets: the generated tasks, then the bundled character set. */
-export type SequenceName = SequenceGeneratorName | 'names';
+/**
+ * Names of the sequence data sets: the generated tasks, the attention tasks, then the bundled
+ * character sets.
+ */
+export type SequenceName = SequenceSetName;
 
 /**
  * The registry `makeDataset` and `namedDataShape` resolve sequence names through: the generated
- * tasks of `sequences.ts` and the character set `names` of `names.ts`.
+ * tasks of `sequences.ts`, the attention tasks of `attention-tasks.ts` (`recall`, `order`) and
+ * the character sets `names` (`names.ts`) and `melville` (`melville.ts`). Those modules import
+ * `sequences.ts`, so they are gathered here rather than in `SEQUENCE_GENERATORS`.
  */
 export const SEQUENCE_SETS: Readonly<Record<SequenceName, SequenceSpec>> = Object.freeze({
   ...SEQUENCE_GENERATORS,
+  ...ATTENTION_TASKS,
   names: NAMES_SPEC,
+  melville: MELVILLE_SPEC,
 });
 
-/** Sequence data set names in registry order: sine, adding, remember, parity, names. */
+/**
+ * Sequence data set names in registry order: sine, adding, remember, echo, parity, recall,
+ * order, names, melville.
+ */
 export const SEQUENCE_NAMES: readonly SequenceName[] = Object.freeze(
   Object.keys(SEQUENCE_SETS) as SequenceName[],
 );
@@ -145,7 +159,8 @@ export interface SeedOptions {
 /**
  * Options of `makeDataset`. `n`/`noise`/`arms`/`slope`/`intercept` apply to generators only (see
  * `GENERATORS` for which one reads which); giving them for a bundled set is an error. `steps`,
- * `symbols`, `distractors`, `perPosition`, `stride` (and `n`, `noise`) apply to the sequence
+ * `symbols`, `distractors`, `perPosition`, `stride`, `delay`, `pairs`, `keys`, `values`,
+ * `position` (and `n`, `noise`) apply to the sequence
  * sets (`SEQUENCE_OPTIONS` says which reads which), which are never standardised.
  * `standardize` defaults to false for generated sets (they are already centred and unit-scale, and
  * the player sees the same coordinates the network gets; a fitted line keeps its true slope) and
@@ -189,6 +204,7 @@ export function makeDataset(name: string, options: MakeDatasetOptions): Dataset 
         'names: option "fractions" does not apply: each name\'s split is fixed by its hash (about 80/10/10)',
       );
     }
+    // melville rejects "fractions" itself: its split is fixed by blocks of the text.
     const rand = kernelRandom(module, seed);
     return SEQUENCE_SETS[name].make(rand, {
       ...generatorOptions,

@@ -187,7 +187,8 @@ function checkValues(where: string, windows: number, o: WindowOptions, what: str
   }
 }
 
-function charMeta(
+/** The metadata of a next-character set: multiclass over `vocab`, a target at every step. */
+export function charMeta(
   name: string,
   vocab: readonly string[],
   steps: number,

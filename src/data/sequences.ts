@@ -25,17 +25,23 @@ import { DEFAULT_FRACTIONS, splitSizes, type SplitFractions } from './split.js';
 /** Names of the generated sequence tasks, in the order levels introduce them. */
 export type SequenceGeneratorName = 'sine' | 'adding' | 'remember' | 'parity' | 'echo';
 
+/**
+ * Every sequence set's name: these generators, the attention tasks of `attention-tasks.ts`
+ * (`recall`, `order`) and the character sets `names` (`names.ts`) and `melville` (`melville.ts`).
+ */
+export type SequenceSetName = SequenceGeneratorName | 'recall' | 'order' | 'names' | 'melville';
+
 /** Options the sequence sets read; each set accepts only its own (see `SEQUENCE_OPTIONS`). */
 export interface SequenceOptions {
-  /** Generated sets: examples over all splits. */
+  /** Generated sets and `melville`: examples (windows) over all splits. */
   readonly n?: number;
   /** Time steps per example, 2 to 128. */
   readonly steps?: number;
   /** sine only: standard deviation of the Gaussian noise added to the inputs (0 to 1). */
   readonly noise?: number;
-  /** remember only: number of signal symbols = classes (2 to 26, the letters 'A'..). */
+  /** remember, echo and order: number of symbols (2 to 26, letters). */
   readonly symbols?: number;
-  /** remember only: number of distractor symbols (1 to 26, lower-case letters ending at 'z'). */
+  /** remember and recall: number of distractor symbols (1 to 26, lower-case letters ending at 'z'). */
   readonly distractors?: number;
   /** parity only: a target at every step (true) or one for the whole sequence (false). */
   readonly perPosition?: boolean;
@@ -43,6 +49,14 @@ export interface SequenceOptions {
   readonly stride?: number;
   /** echo only: how many steps back the answer at each step lies (1 to steps − 1). */
   readonly delay?: number;
+  /** recall only: key/value pairs shown before the query. */
+  readonly pairs?: number;
+  /** recall only: number of key symbols (2 to 26, the letters 'A'..). */
+  readonly keys?: number;
+  /** recall only: number of value symbols = classes (2 to 10, the digits '0'..). */
+  readonly values?: number;
+  /** order only: which symbol is asked for, counted from 1 (1 to steps − 1). */
+  readonly position?: number;
 }
 
 /** A sequence set's resolved options, as documented per set. */
@@ -55,6 +69,10 @@ export interface SequenceDefaults {
   readonly perPosition?: boolean;
   readonly stride?: number;
   readonly delay?: number;
+  readonly pairs?: number;
+  readonly keys?: number;
+  readonly values?: number;
+  readonly position?: number;
 }
 
 /** Fewest and most time steps per example. */
@@ -86,29 +104,35 @@ const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const LOWER = 'abcdefghijklmnopqrstuvwxyz';
 
 /** Which options each sequence set understands; anything else is an error. */
-export const SEQUENCE_OPTIONS: Readonly<Record<SequenceGeneratorName | 'names', readonly (keyof SequenceOptions)[]>> =
+export const SEQUENCE_OPTIONS: Readonly<Record<SequenceSetName, readonly (keyof SequenceOptions)[]>> =
   Object.freeze({
     sine: ['n', 'steps', 'noise'],
     adding: ['n', 'steps'],
     remember: ['n', 'steps', 'symbols', 'distractors', 'perPosition'],
     parity: ['n', 'steps', 'perPosition'],
     echo: ['n', 'steps', 'symbols', 'delay'],
+    recall: ['n', 'steps', 'pairs', 'keys', 'values', 'distractors'],
+    order: ['n', 'steps', 'symbols', 'position'],
     names: ['steps', 'stride'],
+    melville: ['n', 'steps'],
   });
 
 /** Defaults per set; see each set's doc comment for what it teaches. */
-export const SEQUENCE_DEFAULTS: Readonly<Record<SequenceGeneratorName | 'names', SequenceDefaults>> =
+export const SEQUENCE_DEFAULTS: Readonly<Record<SequenceSetName, SequenceDefaults>> =
   Object.freeze({
     sine: { n: 1000, steps: 32, noise: 0.05 },
     adding: { n: 2000, steps: 20 },
     remember: { n: 2000, steps: 10, symbols: 4, distractors: 4, perPosition: false },
     parity: { n: 2000, steps: 8, perPosition: true },
     echo: { n: 2000, steps: 12, symbols: 4, delay: 3 },
+    recall: { n: 2000, steps: 24, pairs: 4, keys: 8, values: 8, distractors: 4 },
+    order: { n: 2000, steps: 16, symbols: 4, position: 4 },
     names: { steps: 16, stride: 8 },
+    melville: { n: 10000, steps: 32 },
   });
 
 /** "an integer from a to b, got x", the shape of every option message here. */
-function integerIn(where: string, key: string, v: unknown, min: number, max: number, extra = ''): number {
+export function integerIn(where: string, key: string, v: unknown, min: number, max: number, extra = ''): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
     throw new DataError(`${where}: option "${key}" must be an integer from ${min} to ${max}${extra}, got ${show(v)}`);
   }
@@ -258,14 +282,14 @@ export function sequenceDataset(
 }
 
 /** All generated examples, before they are cut into splits. */
-interface Examples {
+export interface Examples {
   readonly x: Float32Array;
   readonly y: Float32Array;
   readonly n: number;
 }
 
 /** Cuts generated examples into contiguous train/validation/test runs of `splitSizes(n, fractions)`. */
-function cut(meta: SequenceMeta, all: Examples, fractions: SplitFractions): Dataset {
+export function cutExamples(meta: SequenceMeta, all: Examples, fractions: SplitFractions): Dataset {
   const sizes = splitSizes(all.n, fractions);
   const xw = all.x.length / all.n;
   const yw = all.y.length / all.n;
@@ -290,7 +314,7 @@ export interface SequenceGenerateOptions extends SequenceOptions {
   readonly fractions?: SplitFractions;
 }
 
-function splitOptions(options: SequenceGenerateOptions): {
+export function splitOptions(options: SequenceGenerateOptions): {
   own: SequenceOptions;
   fractions: SplitFractions;
 } {
@@ -337,7 +361,7 @@ export function sine(rand: DataRandom, options: SequenceGenerateOptions = {}): D
     targetName: 'next value',
     sequence: { steps: T, features: 1, perPosition: true },
   };
-  return cut(meta, { x, y, n }, fractions);
+  return cutExamples(meta, { x, y, n }, fractions);
 }
 
 /**
@@ -377,7 +401,7 @@ export function adding(rand: DataRandom, options: SequenceGenerateOptions = {}):
     targetName: 'sum of the marked values',
     sequence: { steps: T, features: 2, perPosition: false },
   };
-  return cut(meta, { x, y, n }, fractions);
+  return cutExamples(meta, { x, y, n }, fractions);
 }
 
 /** The tokens of `remember`: the signals 'A'.. first (id = class), then the distractors ending at 'z'. */
@@ -423,7 +447,7 @@ export function remember(rand: DataRandom, options: SequenceGenerateOptions = {}
     classNames: vocab.slice(0, K),
     sequence: { steps: T, features: 1, vocab, perPosition },
   };
-  return cut(meta, { x, y, n }, fractions);
+  return cutExamples(meta, { x, y, n }, fractions);
 }
 
 /** The tokens of `echo`: `symbols` letters 'a', 'b', …; its answers add '·' for "nothing yet". */
@@ -461,7 +485,7 @@ export function echo(rand: DataRandom, options: SequenceGenerateOptions = {}): D
     classNames: [...echoVocab(K), '·'],
     sequence: { steps: T, features: 1, vocab: echoVocab(K), perPosition: true },
   };
-  return cut(meta, { x, y, n }, fractions);
+  return cutExamples(meta, { x, y, n }, fractions);
 }
 
 /** The tokens of `parity`: id 0 is '0', id 1 is '1'. */
@@ -503,7 +527,7 @@ export function parity(rand: DataRandom, options: SequenceGenerateOptions = {}):
     classNames: ['even', 'odd'],
     sequence: { steps: T, features: 1, vocab: PARITY_VOCAB, perPosition },
   };
-  return cut(meta, { x, y, n }, fractions);
+  return cutExamples(meta, { x, y, n }, fractions);
 }
 
 /** What a sequence set looks like to a network, known without making it (`namedDataShape`). */
@@ -570,7 +594,10 @@ function generatedShape(name: SequenceGeneratorName, options: SequenceOptions = 
   }
 }
 
-/** The generated sequence tasks; `src/data/index.ts` adds the character set `names`. */
+/**
+ * The generated sequence tasks of this file; `src/data/index.ts` adds the attention tasks and
+ * the character sets (their modules import this one, so they cannot be listed here).
+ */
 export const SEQUENCE_GENERATORS: Readonly<Record<SequenceGeneratorName, SequenceSpec>> = Object.freeze({
   sine: {
     name: 'sine',

@@ -77,6 +77,10 @@ export type DataRequest =
       perPosition?: boolean;
       stride?: number;
       delay?: number;
+      pairs?: number;
+      keys?: number;
+      values?: number;
+      position?: number;
     }
   | { csv: string; seed: number; target?: string; fileName?: string }
   | { text: string; seed: number; fileName?: string; steps?: number };
@@ -414,6 +418,10 @@ export function createTrainer(
             perPosition: request.perPosition,
             stride: request.stride,
             delay: request.delay,
+            pairs: request.pairs,
+            keys: request.keys,
+            values: request.values,
+            position: request.position,
             fractions: request.train === undefined ? undefined : trainFractions(request.train),
           });
     return { m, data };

@@ -99,6 +99,10 @@ export function dataRequest(
     'perPosition',
     'stride',
     'delay',
+    'pairs',
+    'keys',
+    'values',
+    'position',
   ] as const) {
     if (sequence[key] !== undefined) (request as Record<string, unknown>)[key] = sequence[key];
   }

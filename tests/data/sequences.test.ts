@@ -75,7 +75,17 @@ function checkLayout(d: Dataset): number {
 describe('sequence registry', () => {
   it('lists the tasks apart from the table data sets', () => {
     expect(SEQUENCE_GENERATOR_NAMES).toEqual(['sine', 'adding', 'remember', 'echo', 'parity']);
-    expect(SEQUENCE_NAMES).toEqual(['sine', 'adding', 'remember', 'echo', 'parity', 'names']);
+    expect(SEQUENCE_NAMES).toEqual([
+      'sine',
+      'adding',
+      'remember',
+      'echo',
+      'parity',
+      'recall',
+      'order',
+      'names',
+      'melville',
+    ]);
     for (const name of SEQUENCE_NAMES) expect(DATASET_NAMES).not.toContain(name);
   });
 
@@ -395,7 +405,7 @@ describe('makeDataset and namedDataShape with sequence sets', () => {
       'iris: option "steps" applies only to generated data sets',
     );
     expect(() => makeDataset('sequence', { seed: 1, module })).toThrow(
-      'sequence data sets: sine, adding, remember, echo, parity, names',
+      'sequence data sets: sine, adding, remember, echo, parity, recall, order, names, melville',
     );
   });
 });
