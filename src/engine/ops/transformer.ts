@@ -49,6 +49,14 @@ export const transformerLayer: LayerDef = {
     sequences: { kind: 'bool', label: 'every step', default: true, off: 'last step' },
   },
   gpt: { path: 'transformer.h.{n}', rank: 3, repeats: true, marks: true },
+  formula(layer, D) {
+    const ratio = (layer as unknown as TransformerLayer).mlp ?? DEFAULT_MLP_RATIO;
+    const n = blockParams(D, ratio);
+    // GPT's ratio of 4 gives the famous 12·D² + 13·D; another ratio the general form.
+    return ratio === DEFAULT_MLP_RATIO
+      ? `12×${D}² + 13×${D} = ${n}`
+      : `(4+${2 * ratio})×${D}² + ${9 + ratio}×${D} = ${n}`;
+  },
   build(layer, index, b) {
     const l = layer as unknown as TransformerLayer;
     const where = `layers[${index}]`;

@@ -203,6 +203,12 @@ export interface LayerDef {
    * such a network.
    */
   readonly gpt?: { path: string; rank: number; repeats?: boolean; marks?: boolean };
+  /**
+   * How the parameters of a layer that becomes several weighted modules are counted, as the
+   * workbench shows them (`12×64² + 13×64 = 49984` for a transformer block), from the layer
+   * and the width of its output.
+   */
+  formula?(layer: Record<string, unknown>, width: number): string;
   /** Checks beyond each field's own range (the validator has checked every field already). */
   check?(
     layer: Record<string, unknown>,

@@ -92,6 +92,39 @@ export function drawIcon(
       }
   } else if (type === 'rnn' || type === 'lstm' || type === 'gru') {
     drawRecurrent(g, type, x, y);
+  } else if (type === 'transformer') {
+    // Attention: the last position's lines back to the earlier ones, thick where it looks most.
+    [1, 3, 1.5].forEach((w, i) => {
+      g.lineStyle(w, COLORS.weights, 0.5 + w / 6).lineBetween(
+        x + 4 + i * 11,
+        y + 28,
+        x + 32,
+        y + 8,
+      );
+      g.fillStyle(COLORS.data, 1).fillCircle(x + 4 + i * 11, y + 30, 2.5);
+    });
+    g.fillStyle(COLORS.data, 1).fillCircle(x + 32, y + 6, 3.5);
+  } else if (type === 'posenc') {
+    // Two waves of different speeds (drawn from fixed points): a pattern for every position.
+    const slow = [18, 12, 9, 10, 15, 21, 26, 27, 24];
+    const fast = [18, 26, 16, 9, 19, 27, 14, 10, 22];
+    for (const [ys, color] of [
+      [slow, COLORS.data],
+      [fast, COLORS.weights],
+    ] as const) {
+      g.lineStyle(2, color, 1).strokePoints(
+        ys.map((py, k) => ({ x: x + 2 + k * 4, y: y + py })) as Phaser.Math.Vector2[],
+        false,
+      );
+    }
+  } else if (type === 'layernorm') {
+    // Uneven bars brought to one height.
+    [10, 22, 6].forEach((h, i) =>
+      g.fillStyle(COLORS.data, 0.3).fillRect(x + 2 + i * 6, y + 30 - h, 5, h),
+    );
+    [14, 14, 14].forEach((h, i) =>
+      g.fillStyle(COLORS.data, 1).fillRect(x + 20 + i * 6, y + 30 - h, 5, h),
+    );
   } else if (type === 'add') {
     g.lineStyle(3, COLORS.weights, 1).lineBetween(x + 18, y + 8, x + 18, y + 28);
     g.lineBetween(x + 8, y + 18, x + 28, y + 18);

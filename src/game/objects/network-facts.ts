@@ -5,6 +5,7 @@
  * `assessDraft` gathers them all for one redraw.
  */
 import {
+  LAYERS,
   SpecError,
   buildNetwork,
   type ModelSpec,
@@ -47,13 +48,20 @@ export function relaxedBuild(spec: ModelSpec, shape: TaskShape): Network | null 
 export function blockInfo(network: Network, i: number): BlockInfo | null {
   const rows = network.summary.filter((r) => r.layer === i);
   if (!rows.length) return null;
-  // A layer with an activation is two modules: the weighted one carries the count.
-  const weighted = rows.find((r) => r.params > 0);
+  // A layer with an activation is two modules: the weighted one carries the count. A layer of
+  // several weighted modules (a transformer block) counts them all, with its own formula.
+  const weighted = rows.filter((r) => r.params > 0);
   const last = rows[rows.length - 1]!;
+  const params = weighted.reduce((sum, r) => sum + r.params, 0);
+  const layer = network.spec.layers[i];
+  const own = layer && weighted.length > 1 ? LAYERS[layer.type].formula : undefined;
+  const width = last.outputShape[last.outputShape.length - 1]!;
   return {
     shape: last.outputShape,
-    params: weighted?.params ?? 0,
-    formula: weighted?.formula ?? '0',
+    params,
+    formula: own
+      ? own(layer as unknown as Record<string, unknown>, width)
+      : (weighted[0]?.formula ?? '0'),
     // The activation's module computes no multiply-adds; a batch norm's scale and shift do.
     macs: rows.reduce((sum, r) => sum + r.macs, 0),
   };
