@@ -52,6 +52,7 @@ export const FIGURES = [
   'batch-norm',
   'rnn-unroll',
   'lstm-gates',
+  'query-keys',
 ] as const satisfies readonly Level['figure'][];
 
 /** The longest briefing, in words: a briefing is read on one screen before playing. */

@@ -97,7 +97,8 @@ export interface Level {
     | 'pool-patch'
     | 'batch-norm'
     | 'rnn-unroll'
-    | 'lstm-gates';
+    | 'lstm-gates'
+    | 'query-keys';
   /** The data by name, with the options of its generator or bundled set (see `DataRequest`). */
   data: Extract<DataRequest, { name: string }>;
   /**

@@ -21,6 +21,7 @@ import { stridePadding } from './figures/stride-padding.js';
 import { poolPatch } from './figures/pool-patch.js';
 import { batchNorm } from './figures/batch-norm.js';
 import { lstmGates } from './figures/lstm-gates.js';
+import { queryKeys } from './figures/query-keys.js';
 import { rnnUnroll } from './figures/rnn-unroll.js';
 import { hiddenUnits } from './figures/hidden-units.js';
 import { optimizerRace } from './figures/optimizer-race.js';
@@ -47,6 +48,7 @@ const FIGURES: Record<Level['figure'], FigureBuilder> = {
   'batch-norm': batchNorm,
   'rnn-unroll': rnnUnroll,
   'lstm-gates': lstmGates,
+  'query-keys': queryKeys,
 };
 
 const LEFT = 56;
