@@ -100,6 +100,7 @@ export class SequenceView extends PanelView {
     this.layer = recurrent ? String(recurrent.module) : null;
     this.cell = recurrent ? (recurrent.kind as RecurrentState['cell']) : null;
     const hiddenUnits = recurrent?.outputShape.at(-1) ?? 0;
+    const attends = info.summary.some((r) => r.kind === 'attention');
     const layerWords = recurrent ? `layer ${recurrent.module}, ${recurrent.kind}` : '';
     this.shown = {
       ...this.shown,
@@ -145,7 +146,9 @@ export class SequenceView extends PanelView {
       y = this.caption(
         32,
         y,
-        'No recurrent layer: nothing is carried from step to step, so each step is answered from its own symbol alone.',
+        attends
+          ? 'No recurrent layer: attention reads the whole sequence at once, each position looking back at the ones before it.'
+          : 'No recurrent layer: nothing is carried from step to step, so each step is answered from its own symbol alone.',
       );
     }
     this.leftBottom = Math.max(this.leftBottom, y);
@@ -169,23 +172,25 @@ export class SequenceView extends PanelView {
       right = this.caption(
         900,
         122,
-        'No recurrent layer: nothing is carried from step to step, so no gradient flows back through time and there is no strip to draw.',
+        attends
+          ? 'No recurrent layer: the gradient reaches every position straight through attention and the residual connections, so nothing fades along the way and there is no strip to draw.'
+          : 'No recurrent layer: nothing is carried from step to step, so no gradient flows back through time and there is no strip to draw.',
         348,
       );
     }
-    const canSample =
-      seq.vocab &&
-      seq.separator !== undefined &&
-      seq.perPosition &&
-      info.data.task === 'multiclass';
+    const canSample = seq.vocab && seq.perPosition && info.data.task === 'multiclass';
     if (canSample) {
-      this.heading(900, right + 16, 'Names it makes up');
+      this.heading(
+        900,
+        right + 16,
+        seq.separator !== undefined ? 'Names it makes up' : 'What it writes',
+      );
       const panel = new SamplePanel(this.scene, {
         x: 900,
         y: right + 44,
         width: 348,
         vocab: seq.vocab!,
-        separator: seq.separator!,
+        ...(seq.separator !== undefined ? { separator: seq.separator } : {}),
       });
       if (panel.usable) {
         this.samples = panel;
