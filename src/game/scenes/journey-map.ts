@@ -41,8 +41,25 @@ const LEFT = 40;
 const RIGHT = WIDTH - 40;
 const GAP = 12;
 /** The coming chapters' region on the right, and where the playable chapters end. */
-const COMING_W = 196;
+const COMING_W = 150;
 const CHAPTERS_RIGHT = RIGHT - COMING_W - GAP;
+/**
+ * Each chapter's region: a width in proportion to its levels plus one share every chapter gets,
+ * so a chapter of two levels still has room for its name.
+ */
+function chapterSpans(): { chapter: (typeof CHAPTERS)[number]; x: number; w: number }[] {
+  const usable = CHAPTERS_RIGHT - LEFT - GAP * (CHAPTERS.length - 1);
+  const count = (c: number): number => LEVELS.filter((l) => l.chapter === c).length;
+  const unit = usable / (LEVELS.length + CHAPTERS.length);
+  let x = LEFT;
+  return CHAPTERS.map((chapter) => {
+    const w = unit * (count(chapter.index) + 1);
+    const span = { chapter, x, w };
+    x += w + GAP;
+    return span;
+  });
+}
+
 /** Where the coming stops sit in their region: a column, from the top down. */
 const COMING_TOP = REGION_TOP + 140;
 const COMING_STEP = 82;
@@ -179,14 +196,10 @@ export class JourneyMap extends Phaser.Scene {
     });
   }
 
-  /** Node positions: each chapter gets width in proportion to its levels; nodes zig-zag. */
+  /** Node positions: spread evenly over their chapter's span (`chapterSpans`); nodes zig-zag. */
   private layout(starsByLevel: Record<string, number>): NodeState[] {
-    const total = LEVELS.length;
-    const usable = CHAPTERS_RIGHT - LEFT - GAP * (CHAPTERS.length - 1);
-    const perLevel = usable / total;
     const states: NodeState[] = [];
-    let x = LEFT;
-    for (const chapter of CHAPTERS) {
+    chapterSpans().forEach(({ chapter, x, w }) => {
       const levels = LEVELS.filter((l) => l.chapter === chapter.index);
       levels.forEach((level, j) => {
         const i = states.length;
@@ -194,13 +207,12 @@ export class JourneyMap extends Phaser.Scene {
           level,
           unlocked: isUnlocked(level.id, starsByLevel),
           stars: starsByLevel[level.id] ?? 0,
-          x: x + perLevel * (j + 0.5),
+          x: x + (w * (j + 0.5)) / levels.length,
           // A gentle zig-zag keeps the path a path, not a row of buttons.
           y: 330 + (i % 2 === 0 ? -44 : 56) + (i % 4 === 1 ? 20 : 0),
         });
       });
-      x += perLevel * levels.length + GAP;
-    }
+    });
     return states;
   }
 
@@ -222,12 +234,7 @@ export class JourneyMap extends Phaser.Scene {
   /** One panel per chapter, headed by its years and title. */
   private drawRegions(states: NodeState[]): void {
     const g = this.add.graphics();
-    const usable = CHAPTERS_RIGHT - LEFT - GAP * (CHAPTERS.length - 1);
-    const perLevel = usable / LEVELS.length;
-    let x = LEFT;
-    for (const chapter of CHAPTERS) {
-      const count = LEVELS.filter((l) => l.chapter === chapter.index).length;
-      const w = perLevel * count;
+    for (const { chapter, x, w } of chapterSpans()) {
       const open = states.some((s) => s.level.chapter === chapter.index && s.unlocked);
       g.fillStyle(open ? COLORS.panel : 0x181b23, 1);
       g.fillRoundedRect(x, REGION_TOP, w, REGION_BOTTOM - REGION_TOP, RADIUS);
@@ -249,7 +256,6 @@ export class JourneyMap extends Phaser.Scene {
         color: open ? CSS.textDim : CSS.locked,
         wrap: w - 32,
       });
-      x += w + GAP;
     }
   }
 
