@@ -53,7 +53,7 @@ export const queryKeys: FigureBuilder = (scene: Phaser.Scene, box: FigureBox) =>
   const rowY = box.y + 196;
   const rowH = 36;
   const barBase = rowY + rowH + 84;
-  const barMax = 58;
+  const barMax = 50;
 
   // Drawn first, so the words sit on top: the lines under the boxes, the boxes under the words.
   const lines = scene.add.graphics();
@@ -77,10 +77,12 @@ export const queryKeys: FigureBuilder = (scene: Phaser.Scene, box: FigureBox) =>
     color: CSS.data,
     weight: 600,
   }).setOrigin(0.5, 0);
-  const maskText = addText(scene, 0, rowY + rowH + 6, 'later words: not seen yet', {
+  // Above the later words, where no line goes (lines only reach back).
+  const maskText = addText(scene, 0, rowY - 8, 'not seen\nyet', {
     size: TEXT.small,
     color: CSS.textDim,
-  }).setOrigin(0.5, 0);
+    align: 'center',
+  }).setOrigin(0.5, 1);
   addText(scene, box.x + box.width, box.y + 2, 'score = sharpness × q·k / √3', {
     size: TEXT.small,
     color: CSS.textDim,
@@ -128,7 +130,7 @@ export const queryKeys: FigureBuilder = (scene: Phaser.Scene, box: FigureBox) =>
       const x = mid(i);
       const span = Math.abs(qx - x);
       const lift = i === query ? 0 : 26 + span * 0.2;
-      lines.lineStyle(1 + 9 * w, COLORS.data, 0.15 + 0.85 * w);
+      lines.lineStyle(1 + (i === query ? 5 : 9) * w, COLORS.data, 0.15 + 0.85 * w);
       if (i === query) {
         lines.strokeCircle(qx, rowY - 10, 14);
       } else {
@@ -150,7 +152,10 @@ export const queryKeys: FigureBuilder = (scene: Phaser.Scene, box: FigureBox) =>
     roleText.setX(qx);
     const later = query < n - 1;
     maskText.setVisible(later);
-    if (later) maskText.setX((lefts[query + 1]! + box.x + box.width) / 2);
+    if (later) {
+      const x = (lefts[query + 1]! + box.x + box.width) / 2;
+      maskText.setX(Math.min(x, box.x + box.width - maskText.width / 2));
+    }
 
     const best = strongest(weights);
     const total = weights.reduce((a, b) => a + b, 0);
@@ -166,7 +171,9 @@ export const queryKeys: FigureBuilder = (scene: Phaser.Scene, box: FigureBox) =>
           : `“${q}” gives ${weights[best]!.toFixed(2)} of its attention to “${SENTENCE[best]}”. ` +
             `The ${seen} weights add to ${total.toFixed(2)}; ` +
             (later
-              ? `the ${n - seen} later words get nothing, they have not been read yet.`
+              ? n - seen === 1
+                ? 'the last word gets nothing: it has not been read yet.'
+                : `the ${n - seen} later words get nothing: they have not been read yet.`
               : 'every word is in view.'),
     );
   };
