@@ -45,8 +45,11 @@ export class AttentionView {
   private readonly cells: Cell[] = [];
   private readonly font: number;
   private readonly side: number;
-  /** Mean painted level (0..255) per map, `b1h2`. */
-  readonly levels: Record<string, number> = {};
+  /**
+   * How sharply each map looks, `b1h2`: the mean over rows of the row's largest weight (1/T … 1;
+   * the mean painted level says little, every row summing to 1).
+   */
+  readonly sharpness: Record<string, number> = {};
   private painted: { step: number; chosen: number } | null = null;
 
   constructor(
@@ -63,18 +66,24 @@ export class AttentionView {
     const across = (o.width - (heads - 1) * GAP) / heads - axisW;
     let shown = o.blocks.length;
     const sideFor = (n: number): number =>
-      Math.floor((o.maxBottom - foot - o.y - n * (LABEL_H + axisW + GAP)) / n);
+      Math.floor((o.maxBottom - foot - o.y - n * (2 * LABEL_H + axisW + GAP)) / n);
     while (shown > 1 && sideFor(shown) < Math.min(48, across)) shown--;
     // Whole pixels per cell, so every cell is the same size.
     const px = Math.max(1, Math.floor(Math.min(across, sideFor(shown), 200) / T));
     this.side = px * T;
     this.font = Math.min(AXIS_FONT, Math.floor(px * 0.95));
     const labels = axis && this.font >= 8;
+    // Too narrow for "block 1 · head 2" over each map: the block on a line of its own.
+    const compact = this.side + axisW + GAP < 128;
     let y = o.y;
     for (let b = 0; b < shown; b++) {
+      if (compact) {
+        addText(scene, o.x, y, `block ${b + 1}`, { ...small, color: CSS.text });
+        y += LABEL_H;
+      }
       for (let h = 0; h < o.blocks[b]!; h++) {
         const x = o.x + h * (this.side + axisW + GAP);
-        addText(scene, x, y, `block ${b + 1} · head ${h + 1}`, small);
+        addText(scene, x, y, compact ? `head ${h + 1}` : `block ${b + 1} · head ${h + 1}`, small);
         const gx = x + axisW;
         const gy = y + LABEL_H + axisW;
         const grid = new GridTexture(scene, gx, gy, this.side, this.side);
@@ -145,12 +154,11 @@ export class AttentionView {
       const T = m.steps;
       const w = m.weights;
       const base = c.head * T * T;
-      this.levels[`b${c.block + 1}h${c.head + 1}`] = c.grid.paint(
-        T,
-        T,
-        (t, s) => unitLevel(w[base + t * T + s]!),
-        VIRIDIS_TABLE,
-      );
+      c.grid.paint(T, T, (t, s) => unitLevel(w[base + t * T + s]!), VIRIDIS_TABLE);
+      let peaks = 0;
+      for (let t = 0; t < T; t++)
+        peaks += Math.max(...w.subarray(base + t * T, base + t * T + t + 1));
+      this.sharpness[`b${c.block + 1}h${c.head + 1}`] = peaks / T;
     }
     this.painted = { step, chosen };
   }

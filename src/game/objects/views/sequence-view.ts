@@ -45,6 +45,8 @@ export interface SequenceShown {
   /** The shown example's answers: right ones of all scored. */
   answers: { right: number; total: number } | null;
   samples: SamplesShown | null;
+  /** Per attention map (`b1h2`): the mean of its rows' largest weights. */
+  attention: Record<string, number>;
   /** Where the health strip's map, the hidden-state map and the first gate map are drawn. */
   rects: { health: Rect | null; hidden: Rect | null; gate: Rect | null; attention: Rect | null };
 }
@@ -90,6 +92,7 @@ export class SequenceView extends PanelView {
     state: {},
     answers: null,
     samples: null,
+    attention: {},
     rects: { health: null, hidden: null, gate: null, attention: null },
   };
 
@@ -177,7 +180,9 @@ export class SequenceView extends PanelView {
       right = this.caption(
         900,
         122,
-        'No recurrent layer: nothing is carried from step to step, so no gradient flows back through time and there is no strip to draw.',
+        blocks.length
+          ? 'Attention, not recurrence: each position looks straight back at the earlier ones, so no gradient has to flow back through time step by step, and there is no strip to draw.'
+          : 'No recurrent layer: nothing is carried from step to step, so no gradient flows back through time and there is no strip to draw.',
         348,
       );
     }
@@ -418,7 +423,7 @@ export class SequenceView extends PanelView {
       if (pred) this.paintAnswers(pred);
       if (attention && this.attention && chosen === this.chosen) {
         this.attention.paint(attention, step, chosen);
-        Object.assign(this.shown.state, this.attention.levels);
+        this.shown.attention = { ...this.attention.sharpness };
       }
       if (weights && this.recurrentWeights) this.paintWeights(weights as Float32Array);
       if (samples && this.samples) {
