@@ -45,6 +45,7 @@ import {
   type TensorInfo,
 } from './learner.js';
 import type { SampleOptions } from './learner-types.js';
+import type { AttentionMap } from './attention-state.js';
 import type { RecurrentState } from './recurrent-state.js';
 
 /**
@@ -216,6 +217,11 @@ export interface TrainerApi {
    * at every step (an LSTM's cell and gates, a GRU's gates), each [T, H]. Sequence data only.
    */
   recurrentState(split: SplitName, index: number, layer: string): RecurrentState;
+  /**
+   * Example `index` of `split` through the network: every attention layer's weights [H, T, T]
+   * (row t: how much position t took from each s ≤ t). Empty without attention. Sequence data only.
+   */
+  attention(split: SplitName, index: number): AttentionMap[];
   /**
    * `length` (1 to SAMPLE_MAX) tokens drawn after `promptIds` (1 to SAMPLE_MAX ids) by the
    * learner's `sample`: a network that reads symbols and predicts the next at every step.
@@ -521,6 +527,21 @@ export function createTrainer(
       if (typeof layer !== 'string') throw new Error('recurrentState: layer must be a string');
       const width = data.inputs;
       return l.recurrentState(rows.x.slice(index * width, (index + 1) * width), layer);
+    },
+    attention(split, index) {
+      const l = live();
+      const data = current;
+      if (!data || 'image' in data || !data.sequence)
+        throw new Error('attention: the current data is not a sequence set');
+      if (!SPLITS.includes(split))
+        throw new Error(`attention: split must be one of ${SPLITS.join(', ')}, got ${split}`);
+      const rows = data[split];
+      if (!Number.isInteger(index) || index < 0 || index >= rows.n)
+        throw new Error(
+          `attention: index must be a whole number from 0 to ${rows.n - 1}, got ${index}`,
+        );
+      const width = data.inputs;
+      return l.attention(rows.x.slice(index * width, (index + 1) * width));
     },
     sample(promptIds, length, options) {
       const l = live();

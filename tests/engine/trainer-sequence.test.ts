@@ -88,4 +88,72 @@ describe('the trainer on sequence data', () => {
     expect(state.cell).toBe('gru');
     expect(Object.keys(state.gates!)).toEqual(['reset', 'update']);
   });
+  it('reads every attention layer of one example, rows summing to 1 and nothing from the future', async () => {
+    const info = await trainer.create(
+      {
+        layers: [
+          { type: 'embedding', dim: 16 },
+          { type: 'posenc' },
+          { type: 'transformer', heads: 2, mlp: 2 },
+          { type: 'transformer', heads: 2, mlp: 2, sequences: false },
+          { type: 'layernorm' },
+          { type: 'dense', units: 4 },
+        ],
+      },
+      { name: 'order', seed: 1 },
+      { optimizer: 'adam', lr: 0.01, batch: 32 },
+      1,
+    );
+    const T = info.data.sequence!.steps;
+    await trainer.step(3);
+    const maps = await trainer.attention('validation', 1);
+    expect(maps.map((m) => m.block)).toEqual([2, 3]);
+    for (const m of maps) {
+      expect(m).toMatchObject({ heads: 2, steps: T });
+      expect(m.weights.length).toBe(2 * T * T);
+      for (let h = 0; h < 2; h++)
+        for (let t = 0; t < T; t++) {
+          let sum = 0;
+          for (let s = 0; s < T; s++) {
+            const w = m.weights[h * T * T + t * T + s]!;
+            if (s > t) expect(w).toBe(0);
+            else expect(w).toBeGreaterThanOrEqual(0);
+            sum += w;
+          }
+          expect(sum).toBeCloseTo(1, 5);
+        }
+    }
+    expect(new Set(maps.map((m) => m.layer)).size).toBe(2);
+    await expect(trainer.attention('validation', 1e9)).rejects.toThrow(/attention: index/);
+    await expect(trainer.attention('validation', 0.5)).rejects.toThrow(/attention: index/);
+    await expect(trainer.attention('nope' as 'test', 0)).rejects.toThrow(/attention: split/);
+  });
+
+  it('finds no attention in a recurrent network, and none on table data', async () => {
+    await trainer.create(
+      {
+        layers: [
+          { type: 'onehot' },
+          { type: 'rnn', hidden: 4, sequences: true },
+          { type: 'dense', units: 1 },
+        ],
+      },
+      { name: 'parity', seed: 1, steps: 6 },
+      { optimizer: 'adam', lr: 0.01, batch: 32 },
+      1,
+    );
+    expect(await trainer.attention('validation', 0)).toEqual([]);
+    await trainer.create(
+      {
+        layers: [
+          { type: 'dense', units: 4 },
+          { type: 'dense', units: 1 },
+        ],
+      },
+      { name: 'xor', seed: 1 },
+      { optimizer: 'adam', lr: 0.01, batch: 32 },
+      1,
+    );
+    await expect(trainer.attention('validation', 0)).rejects.toThrow(/attention: .*sequence/);
+  });
 });

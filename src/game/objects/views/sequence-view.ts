@@ -24,6 +24,7 @@ import { DIVERGING_TABLE, VIRIDIS_TABLE, levelOf, peakOf } from '../image-scale.
 import { SamplePanel, type SamplesShown } from '../sample-panel.js';
 import { signedLevel, stepAnswers, unitLevel } from '../sequence-figures.js';
 import { STRIP_LABELS, SequenceStrip } from '../sequence-strip.js';
+import { AttentionView } from './attention-view.js';
 import { PanelView } from './panel-view.js';
 
 const REFRESH_MS = 200;
@@ -44,8 +45,10 @@ export interface SequenceShown {
   /** The shown example's answers: right ones of all scored. */
   answers: { right: number; total: number } | null;
   samples: SamplesShown | null;
+  /** Per attention map (`b1h2`): the mean of its rows' largest weights. */
+  attention: Record<string, number>;
   /** Where the health strip's map, the hidden-state map and the first gate map are drawn. */
-  rects: { health: Rect | null; hidden: Rect | null; gate: Rect | null };
+  rects: { health: Rect | null; hidden: Rect | null; gate: Rect | null; attention: Rect | null };
 }
 
 export interface SequencePicturesShown extends Partial<PicturesShown> {
@@ -70,6 +73,7 @@ export class SequenceView extends PanelView {
   private gates: Map[] = [];
   private recurrentWeights: GridTexture | null = null;
   private samples: SamplePanel | null = null;
+  private attention: AttentionView | null = null;
   private chosenText: Phaser.GameObjects.Text | null = null;
   private chosen = 0;
   private step = 0;
@@ -88,7 +92,8 @@ export class SequenceView extends PanelView {
     state: {},
     answers: null,
     samples: null,
-    rects: { health: null, hidden: null, gate: null },
+    attention: {},
+    rects: { health: null, hidden: null, gate: null, attention: null },
   };
 
   async build(): Promise<void> {
@@ -100,7 +105,7 @@ export class SequenceView extends PanelView {
     this.layer = recurrent ? String(recurrent.module) : null;
     this.cell = recurrent ? (recurrent.kind as RecurrentState['cell']) : null;
     const hiddenUnits = recurrent?.outputShape.at(-1) ?? 0;
-    const attends = info.summary.some((r) => r.kind === 'attention');
+    const blocks = this.o.spec.layers.flatMap((l) => (l.type === 'transformer' ? [l.heads] : []));
     const layerWords = recurrent ? `layer ${recurrent.module}, ${recurrent.kind}` : '';
     this.shown = {
       ...this.shown,
@@ -142,13 +147,16 @@ export class SequenceView extends PanelView {
       }).setOrigin(0, 1);
       y += height + 8;
       y = this.signedKey(32, y, 'Each column: one step, under its symbol; each row: one unit.');
+    } else if (blocks.length) {
+      addText(this.scene, 32, y, 'Where the attention looked', { weight: 600, size: TEXT.small });
+      const o = { x: 32, y: y + 26, width: 408, maxBottom: 700, steps: seq.steps, blocks };
+      this.attention = new AttentionView(this.scene, { ...o, vocab: seq.vocab });
+      y = this.attention.bottom;
     } else {
       y = this.caption(
         32,
         y,
-        attends
-          ? 'No recurrent layer: attention reads the whole sequence at once, each position looking back at the ones before it.'
-          : 'No recurrent layer: nothing is carried from step to step, so each step is answered from its own symbol alone.',
+        'No recurrent layer: nothing is carried from step to step, so each step is answered from its own symbol alone.',
       );
     }
     this.leftBottom = Math.max(this.leftBottom, y);
@@ -172,8 +180,8 @@ export class SequenceView extends PanelView {
       right = this.caption(
         900,
         122,
-        attends
-          ? 'No recurrent layer: the gradient reaches every position straight through attention and the residual connections, so nothing fades along the way and there is no strip to draw.'
+        blocks.length
+          ? 'Attention, not recurrence: each position looks straight back at the earlier ones, so no gradient has to flow back through time step by step, and there is no strip to draw.'
           : 'No recurrent layer: nothing is carried from step to step, so no gradient flows back through time and there is no strip to draw.',
         348,
       );
@@ -206,6 +214,7 @@ export class SequenceView extends PanelView {
       health: this.health?.rect ?? null,
       hidden: rect(this.hidden?.grid),
       gate: rect(this.gates[0]?.grid ?? this.recurrentWeights ?? undefined),
+      attention: this.attention?.rect ?? null,
     };
     this.showExample();
   }
@@ -350,6 +359,7 @@ export class SequenceView extends PanelView {
       (_, p) => examples.y[k * perExample + p * yWidth]!,
     );
     this.sequence?.setExample(x, truth);
+    this.attention?.setExample(x);
     this.chosenText?.setText(`${k + 1} of ${examples.count}`);
     this.shown.chosen = k;
     this.shown.answers = null;
@@ -358,6 +368,7 @@ export class SequenceView extends PanelView {
   override restart(): void {
     this.health?.clear();
     this.healthStep = -1;
+    this.attention?.forget();
     this.shown.health = this.health?.shown ?? null;
     this.report();
   }
@@ -388,12 +399,16 @@ export class SequenceView extends PanelView {
       const layer = this.layer;
       // Samples at every refresh: SAMPLES × SAMPLE_LENGTH one-row passes, a few milliseconds.
       const wantSamples = this.samples !== null;
-      const [health, state, pred, weights, samples] = await Promise.all([
+      const chosen = this.chosen;
+      const wantAttention =
+        examples.count > 0 && !!this.attention && (force || this.attention.wants(step, chosen));
+      const [health, state, pred, weights, samples, attention] = await Promise.all([
         layer && this.health ? trainer.gradientHealth() : null,
         layer && examples.count ? trainer.recurrentState('validation', this.chosen, layer) : null,
         examples.count ? trainer.predict(examples.x) : null,
         this.recurrentWeights && layer ? trainer.read(`${layer}.weight_hh_l0`) : null,
         wantSamples ? this.samples!.draw().catch(() => null) : null,
+        wantAttention ? trainer.attention('validation', chosen) : null,
       ]);
       if (!this.scene.scene.isActive()) return;
       if (health && this.health) {
@@ -406,6 +421,10 @@ export class SequenceView extends PanelView {
       }
       if (state) this.paintState(state);
       if (pred) this.paintAnswers(pred);
+      if (attention && this.attention && chosen === this.chosen) {
+        this.attention.paint(attention, step, chosen);
+        this.shown.attention = { ...this.attention.sharpness };
+      }
       if (weights && this.recurrentWeights) this.paintWeights(weights as Float32Array);
       if (samples && this.samples) {
         this.samples.show(samples);
