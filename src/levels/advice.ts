@@ -264,10 +264,10 @@ class Hints {
           ? `${b.lstm ? 'an LSTM' : 'a GRU'} layer in place of the plain one: its gates keep a memory for many steps, so the signal from the start does not fade away`
           : null,
       attention: b.transformer
-        ? 'a transformer block after the embedding: with attention every position can look straight back at any earlier one and copy what it needs, however far back it is'
+        ? 'a transformer block layer after the embedding: with attention every position can look straight back at any earlier one and copy what it needs, however far back it is'
         : null,
       positions: b.posenc
-        ? 'a positional encoding right after the embedding: attention on its own sees the symbols as a bag with no order, and this marks each one with its place'
+        ? 'a positional encoding layer right after the embedding: attention on its own sees the symbols as a bag with no order, and this marks each one with its place'
         : null,
     };
     return this.hint('layers', words[c.kind]);

@@ -220,14 +220,9 @@ const TOKEN_INPUTS = ['onehot', 'embedding'] as const;
  */
 function sampleSequenceSpec(rules: WorkbenchRules, shape: TaskShape, rand: Rand): ModelSpec {
   const b = rules.blocks;
-  // Transformer blocks make the network GPT-shaped; a level that also offers recurrent layers
-  // gets either kind half of the time.
-  const recurrentOffered = b.rnn === true || b.lstm === true || b.gru === true;
-  if (
-    b.transformer === true &&
-    shape.sequence!.vocab !== undefined &&
-    (!recurrentOffered || rand.uniform() < 0.5)
-  ) {
+  // Transformer blocks make the network GPT-shaped: half of the draws where they are offered,
+  // the other half build from the other blocks (recurrent layers, dense at every step).
+  if (b.transformer === true && shape.sequence!.vocab !== undefined && rand.uniform() < 0.5) {
     const head = (act: Activation | undefined) => dense(shape.outputs, act);
     return sampleGptSpec(rules, shape, rand, head, outputActivations(rules, shape.task));
   }
