@@ -73,6 +73,13 @@ export const CHAPTERS: readonly Chapter[] = Object.freeze([
     blurb:
       'Gates decide what to keep, what to forget and what to show, so a memory cell holds on for many steps. Enough to dream up new names, one letter at a time.',
   },
+  {
+    index: 7,
+    title: 'Paying attention',
+    years: '2014–2019',
+    blurb:
+      'Attention lets every position look straight back at every earlier one and take what it needs. Stack it in transformer blocks and you have a tiny GPT.',
+  },
 ]);
 
 // Every level file, bundled at build time by Vite (and resolved the same way by Vitest).

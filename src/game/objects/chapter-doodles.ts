@@ -97,6 +97,18 @@ export function drawDoodle(
       g.lineBetween(x + 62, y + 30, x + 62, y + 21);
       break;
     }
+    case 7: {
+      // A query (the last dot) looking back at five keys, the weights drawn as lines.
+      const keys = [6, 24, 42, 60, 78];
+      const widths = [1, 4, 1, 2, 1];
+      keys.forEach((kx, i) => {
+        g.fillCircle(x + kx, y + 44, 4);
+        g.lineStyle(widths[i]!, color, alpha * (0.5 + widths[i]! / 8));
+        g.lineBetween(x + kx, y + 40, x + 92, y + 12);
+      });
+      g.fillCircle(x + 92, y + 10, 5);
+      break;
+    }
     default: {
       const pts: [number, number][] = [
         [4, 44],

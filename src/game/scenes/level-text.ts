@@ -81,14 +81,6 @@ export function comingNextWords(): string {
 /** The chapters after the last one that exists, in journey order (years from LOOK.md). */
 export const COMING: readonly ComingStop[] = Object.freeze([
   {
-    title: 'Paying attention',
-    what: 'attention and a tiny transformer',
-    year: 2017,
-    years: '2017',
-    blurb:
-      'Attention lets every word look at every other word at once: the idea behind the transformer. You will build a tiny one.',
-  },
-  {
     title: 'Scaling up',
     what: 'scaling laws',
     year: 2020,
