@@ -14,6 +14,7 @@ import {
   isImageSetName,
   makeCsvDataset,
   makeDataset,
+  prepareDataset,
   type ImageDataset,
 } from '../data/index.js';
 import { loadImageDataset } from '../node/image-data.js';
@@ -190,6 +191,7 @@ export async function loadData(
   if (flags.has('target')) throw new UsageError('--target applies to CSV files only');
   if (isImageSetName(data)) return loadImageDataset(data, { module, seed });
   try {
+    await prepareDataset(data);
     return makeDataset(data, { module, seed });
   } catch (error) {
     if (

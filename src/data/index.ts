@@ -174,6 +174,15 @@ export interface MakeDatasetOptions
 }
 
 /**
+ * Loads what `makeDataset(name)` needs and does not carry with the code (the Moby-Dick text of
+ * `melville`); resolves at once for every other name. Whoever makes a data set by name awaits
+ * this first: the trainer, the level runner, the command line and the tests.
+ */
+export async function prepareDataset(name: string): Promise<void> {
+  if (isSequenceName(name)) await SEQUENCE_SETS[name].prepare?.();
+}
+
+/**
  * Resolves a data set name to a split `Dataset`. Called by the level loader and the trainer
  * worker. Generated sets and the split draw from one stream seeded with `seed`, so the same seed
  * gives bit-identical data in every environment. Unknown names throw a `DataError` listing the

@@ -17,8 +17,11 @@
  * `n` windows in all (default 10,000: 8,000 training, 1,000 validation and 1,000 test), each
  * start drawn uniformly from the starts of its split (with replacement; the training split has
  * about 480,000 starts), rather than all 600,000 overlapping windows, which would not fit.
+ *
+ * The text (600 kB) is loaded on demand, by `loadMelvilleText` (through `prepareDataset` in
+ * `src/data/index.ts`), not with the module: the game's first screen must not wait for a book it
+ * may never open. In a browser it arrives as a chunk of its own; in Node it is read from the file.
  */
-import mobyDickAsset from '../../data/text/moby-dick.json' with { type: 'json' };
 import { DataError, type Dataset, type Split } from './dataset.js';
 import type { DataRandom } from './random.js';
 import { charMeta, type SplitName } from './names.js';
@@ -66,17 +69,43 @@ export interface MelvilleText {
 }
 
 let cached: MelvilleText | null = null;
+let loading: Promise<MelvilleText> | null = null;
 
 /**
- * The bundled text, validated on first use so a corrupted asset fails with a message naming the
- * field: its vocabulary must be `MELVILLE_VOCAB`, its `length` the text's, and every character
- * a symbol of the vocabulary.
+ * Loads and checks the bundled text once (later calls share the first); `melvilleText` may be
+ * called after it has resolved.
+ */
+export function loadMelvilleText(): Promise<MelvilleText> {
+  if (cached) return Promise.resolve(cached);
+  loading ??= import('../../data/text/moby-dick.json', { with: { type: 'json' } }).then(
+    (m: { default: unknown }) => (cached = checkMelvilleAsset(m.default)),
+    (e: unknown) => {
+      loading = null;
+      throw new DataError(
+        `could not load the Moby-Dick text (data/text/moby-dick.json): ${e instanceof Error ? e.message : String(e)}`,
+      );
+    },
+  );
+  return loading;
+}
+
+/**
+ * The bundled text, once `loadMelvilleText` has resolved; before that a DataError that says so.
  */
 export function melvilleText(): MelvilleText {
   if (cached) return cached;
+  throw new DataError('melville: the Moby-Dick text is not loaded yet (await prepareDataset("melville") first)');
+}
+
+/**
+ * Checks the asset so a corrupted one fails with a message naming the field: its vocabulary must
+ * be `MELVILLE_VOCAB`, its `length` the text's, and every character a symbol of the vocabulary.
+ */
+export function checkMelvilleAsset(asset: unknown): MelvilleText {
   const bad = (field: string, what: string): DataError =>
     new DataError(`bundled asset data/text/moby-dick.json: "${field}" ${what}`);
-  const a = mobyDickAsset as unknown as Record<string, unknown>;
+  if (typeof asset !== 'object' || asset === null) throw bad('(top level)', 'must be an object');
+  const a = asset as Record<string, unknown>;
   for (const field of ['source', 'licence', 'rule', 'text']) {
     if (typeof a[field] !== 'string' || a[field] === '') throw bad(field, 'must be a non-empty string');
   }
@@ -98,7 +127,7 @@ export function melvilleText(): MelvilleText {
   const L = text.length;
   // Integer arithmetic, as in `layoutText`: b·L/100 in floating point can land below a whole number.
   const bounds = Array.from({ length: MELVILLE_BLOCKS + 1 }, (_, b) => Math.floor((b * L) / MELVILLE_BLOCKS));
-  cached = Object.freeze({
+  return Object.freeze({
     text,
     ids,
     bounds: Object.freeze(bounds),
@@ -106,7 +135,6 @@ export function melvilleText(): MelvilleText {
     licence: a['licence'] as string,
     rule: a['rule'] as string,
   });
-  return cached;
 }
 
 /** Resolved options of `melville`. */
@@ -219,6 +247,9 @@ export const MELVILLE_SPEC: SequenceSpec = Object.freeze({
   description: 'Moby-Dick, the first half: predict the next character',
   defaults: SEQUENCE_DEFAULTS.melville,
   make: melvilleDataset,
+  prepare: async () => {
+    await loadMelvilleText();
+  },
   shape: (options: SequenceOptions = {}): SequenceShape => {
     const o = resolveMelvilleOptions(ownOptions(options, SEQUENCE_OPTIONS.melville));
     return {

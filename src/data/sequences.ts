@@ -548,6 +548,8 @@ export interface SequenceSpec {
   readonly description: string;
   readonly defaults: SequenceDefaults;
   readonly make: (rand: DataRandom, options?: SequenceGenerateOptions) => Dataset;
+  /** Loads what `make` reads, for a set whose data is fetched on demand (`prepareDataset`). */
+  readonly prepare?: () => Promise<void>;
   /**
    * The shape for these options, reading only this set's own keys (others, such as a level's
    * `name` or `seed`, are ignored here); bad values throw the same DataError as `make`.

@@ -11,12 +11,15 @@ import {
   isImageSetName,
   makeCsvDataset,
   makeDataset,
+  prepareDataset,
   textDataset,
   trainFractions,
 } from '../data/index.js';
 import type { Dataset, ImageDataset } from '../data/dataset.js';
 import type { LayerSummary } from './spec.js';
 import type { TrainOptions } from './options.js';
+import { instantiateKernel, type KernelExports } from './kernel.js';
+import { fitPowerLaw, powerLawAt, type PowerLaw, type ScalingPoint } from './scaling.js';
 import {
   ImageAssets,
   imageRows,
@@ -227,6 +230,11 @@ export interface TrainerApi {
    * learner's `sample`: a network that reads symbols and predicts the next at every step.
    */
   sample(promptIds: number[], length: number, options: SampleOptions): number[];
+  /**
+   * Fits L = a·x^(−alpha) through `points` and reads the line at each of `at`, with the kernel's
+   * log and exp (`fitPowerLaw`): the scaling epilogue's fit and its extrapolation.
+   */
+  powerLaw(points: ScalingPoint[], at: number[]): Promise<{ law: PowerLaw; at: number[] }>;
 
   /**
    * Starts an optimizer race beside the current learner (which it leaves alone; a race made
@@ -380,6 +388,8 @@ export function createTrainer(
   /** The current learner's data (for `images`). */
   let current: Dataset | ImageDataset | null = null;
   let race: Race | null = null;
+  /** A kernel instance of its own for `powerLaw`'s logarithms. */
+  let mathKernel: KernelExports | null = null;
   const racing = (): Race => {
     if (!race) throw new Error('no race: call raceCreate first');
     return race;
@@ -402,6 +412,7 @@ export function createTrainer(
       const name = fileName ?? 'text';
       return { m, data: textDataset(text, { module: m, seed, name, ...(steps ? { steps } : {}) }) };
     }
+    if ('name' in request) await prepareDataset(request.name);
     const data =
       'csv' in request
         ? makeCsvDataset(request.csv, {
@@ -542,6 +553,13 @@ export function createTrainer(
         );
       const width = data.inputs;
       return l.attention(rows.x.slice(index * width, (index + 1) * width));
+    },
+    async powerLaw(points, at) {
+      module ??= loadModule();
+      const k = (mathKernel ??= instantiateKernel(await module));
+      const math = { log: (x: number) => k.log_f64(x), exp: (x: number) => k.exp_f64(x) };
+      const law = fitPowerLaw(points, math);
+      return { law, at: at.map((x) => powerLawAt(law, x, math)) };
     },
     sample(promptIds, length, options) {
       const l = live();

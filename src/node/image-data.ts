@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import { DataError, type ImageDataset } from '../data/dataset.js';
+import { prepareDataset } from '../data/index.js';
 import {
   checkImageSetName,
   decodeImageAsset,
@@ -95,10 +96,15 @@ export async function loadImageDataset(
   return imageDataset(asset, options);
 }
 
-/** Every image set the given levels train on, decoded, for `runLevel` and the level audit. */
-export async function loadLevelImages(
+/**
+ * What the given levels train on that the code does not carry, for `runLevel` and the level
+ * audit: every image set, decoded and returned, and every other named set's data loaded (the text
+ * of `melville`; see `prepareDataset`).
+ */
+export async function loadLevelAssets(
   levels: readonly { data: { name: string } }[],
 ): Promise<Map<ImageSetName, ImageAsset>> {
+  for (const l of levels) await prepareDataset(l.data.name);
   const names = new Set(levels.map((l) => l.data.name).filter(isImageSetName));
   const images = new Map<ImageSetName, ImageAsset>();
   for (const name of names) images.set(name, await loadImageAsset(name));

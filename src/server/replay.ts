@@ -10,7 +10,7 @@ import { Learner } from '../engine/learner.js';
 import { parseOptions } from '../engine/options.js';
 import { SpecError, parseSpec } from '../engine/spec.js';
 import { CHECK_EVERY, RunJudge, goalValue, levelDataset, starsFor } from '../levels/judge.js';
-import { loadLevelImages } from '../node/image-data.js';
+import { loadLevelAssets } from '../node/image-data.js';
 import { conformSetup, rulesOf } from '../levels/rules.js';
 import type { Level } from '../levels/types.js';
 import type { Submission, Verified } from './api.js';
@@ -63,7 +63,7 @@ export async function replay(
 
   let learner: Learner;
   try {
-    const data = levelDataset(module, level, setup.data, await loadLevelImages([level]));
+    const data = levelDataset(module, level, setup.data, await loadLevelAssets([level]));
     learner = new Learner(module, setup.spec, data, setup.options, setup.seed);
   } catch (error) {
     if (error instanceof SpecError || error instanceof DataError) {

@@ -3,7 +3,7 @@
  * the seeded windows (inside one split's blocks, targets the next characters), sizes and errors.
  */
 import { createHash } from 'node:crypto';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { DataError, type Dataset, type Split } from '../../src/data/dataset.js';
 import {
   MELVILLE_BLOCKS,
@@ -15,6 +15,7 @@ import {
   melvilleStarts,
   melvilleText,
   namedDataShape,
+  prepareDataset,
   type SplitName,
 } from '../../src/data/index.js';
 import { kernelRandom } from '../../src/data/random.js';
@@ -23,6 +24,7 @@ import { loadKernelModule } from '../../src/node/kernel-file.js';
 let module: WebAssembly.Module;
 beforeAll(async () => {
   module = await loadKernelModule();
+  await prepareDataset('melville');
 });
 
 const rand = (seed = 1) => kernelRandom(module, seed);
@@ -47,6 +49,16 @@ function blockOf(s: number): number {
 }
 
 describe('the bundled text', () => {
+  it('is loaded on demand, once, and asked for before that is a clear error', async () => {
+    vi.resetModules();
+    const fresh = await import('../../src/data/melville.js');
+    expect(() => fresh.melvilleText()).toThrow(/not loaded yet.*prepareDataset/);
+    const first = fresh.loadMelvilleText();
+    expect(fresh.loadMelvilleText()).toBe(first);
+    expect((await first).text).toBe(melvilleText().text);
+    expect(fresh.melvilleText()).toBe(await first);
+  });
+
   it('is the first 600,000 normalised characters of Moby-Dick over 35 symbols', () => {
     const t = melvilleText();
     expect(MELVILLE_VOCAB).toHaveLength(35);

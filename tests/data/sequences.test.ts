@@ -17,6 +17,7 @@ import {
   adding,
   makeDataset,
   namedDataShape,
+  prepareDataset,
   parity,
   remember,
   resolveSequenceOptions,
@@ -29,6 +30,7 @@ import { loadKernelModule } from '../../src/node/kernel-file.js';
 let module: WebAssembly.Module;
 beforeAll(async () => {
   module = await loadKernelModule();
+  for (const name of SEQUENCE_NAMES) await prepareDataset(name);
 });
 
 const rand = (seed = 1) => kernelRandom(module, seed);

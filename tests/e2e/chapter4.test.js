@@ -1,7 +1,7 @@
 // Browser tests of chapter 4, "Seeing in space": Pixels in a row won through the UI from the
 // journey map (the star kept after a reload), every chapter-4 level's reference trained in the
-// browser's worker against the clock, and the filter tiles and feature maps checked pixel by
-// pixel while a network trains. Screenshots of each scene go to test-results/.
+// browser's worker against the engine's pace in Node, and the filter tiles and feature maps
+// checked pixel by pixel while a network trains. Screenshots of each scene go to test-results/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, readdir } from 'node:fs/promises';
@@ -20,6 +20,11 @@ import {
   waitForScene,
   watchLongTasks,
 } from './browser.js';
+import { parseLevel } from '../../dist/src/levels/schema.js';
+import { levelDataset, runLevel } from '../../dist/src/levels/judge.js';
+import { Learner } from '../../dist/src/engine/learner.js';
+import { loadLevelAssets } from '../../dist/src/node/image-data.js';
+import { loadKernelModule } from '../../dist/src/node/kernel-file.js';
 
 let browser;
 let page;
@@ -308,7 +313,31 @@ test('every chapter-4 briefing shows its figure, and its workbench opens', async
   assert.deepEqual(browser.errors, []);
 });
 
-test('every chapter-4 reference trains in the browser: first loss point < 1 s, goal judged ≤ 30 s', async () => {
+/** Steps of the reference the engine's pace in Node is measured over (fewer if the goal comes first). */
+const PACE_STEPS = 500;
+
+/**
+ * The engine's own pace on this machine, measured in this process: the level's reference in Node
+ * (the data made, the learner built and one step taken, in ms), and the judged run over its first
+ * `PACE_STEPS` steps (ms per step, goal checks included). The browser's times are held to these,
+ * so a slower or busier machine moves both.
+ */
+async function nodePace(module, raw) {
+  const level = parseLevel(raw);
+  const images = await loadLevelAssets([level]);
+  const { spec, options, seed } = level.reference;
+  const t0 = performance.now();
+  const learner = new Learner(module, spec, levelDataset(module, level, {}, images), options, seed);
+  learner.step(1);
+  const first = performance.now() - t0;
+  learner.dispose();
+  const t1 = performance.now();
+  const run = runLevel(module, level, { ...level.reference, steps: PACE_STEPS }, images);
+  return { first, perStep: (performance.now() - t1) / run.steps };
+}
+
+test('every chapter-4 reference trains in the browser about as fast as the engine in Node: first loss point soon, goal judged in time', async () => {
+  const module = await loadKernelModule();
   await setSpeed(8);
   for (const level of chapter4) {
     await load(page, `${browser.url}${referenceLink(level)}`);
@@ -333,13 +362,19 @@ test('every chapter-4 reference trains in the browser: first loss point < 1 s, g
     });
     const toGoal = Date.now() - started;
     const run = await page.evaluate(() => window.neuralJourney.training);
-    console.log(
-      `${level.id}: first loss point ${firstPoint} ms after Train, goal judged after ${(toGoal / 1000).toFixed(1)} s at step ${run.step} (passed: ${run.passed})`,
-    );
     await shot(page, `c4-training-${level.id}-reference`);
+    const pace = await nodePace(module, level);
+    // Allowed: the page's own latency (a second) over four times the engine's start, and 2.5 times
+    // the engine's time for the steps (the live views ask the worker for their pictures too), plus
+    // five seconds of drawing and messages.
+    const firstLimit = 1000 + 4 * pace.first;
+    const goalLimit = 2.5 * pace.perStep * run.step + 5000;
+    console.log(
+      `${level.id}: first loss point ${firstPoint} ms after Train (limit ${firstLimit.toFixed(0)}), goal judged after ${(toGoal / 1000).toFixed(1)} s at step ${run.step} (limit ${(goalLimit / 1000).toFixed(1)} s; Node ${pace.perStep.toFixed(2)} ms a step) (passed: ${run.passed})`,
+    );
     assert.equal(run.passed, true, `${level.id}: the reference meets the goal`);
-    assert.ok(firstPoint < 1000, `${level.id}: first loss point after ${firstPoint} ms`);
-    assert.ok(toGoal <= 30_000, `${level.id}: goal judged after ${toGoal} ms`);
+    assert.ok(firstPoint <= firstLimit, `${level.id}: first loss point after ${firstPoint} ms`);
+    assert.ok(toGoal <= goalLimit, `${level.id}: goal judged after ${toGoal} ms`);
   }
   assert.deepEqual(browser.errors, []);
 });

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Learner } from '../../src/engine/learner.js';
 import { LEVELS, levelDataset } from '../../src/levels/index.js';
-import { loadLevelImages } from '../../src/node/image-data.js';
+import { loadLevelAssets } from '../../src/node/image-data.js';
 import { loadKernelModule } from '../../src/node/kernel-file.js';
 import { run } from '../../src/cli/main.js';
 
@@ -31,7 +31,7 @@ describe('pinned results', () => {
     '%s: the reference run ends with the pinned weights',
     async (id, level) => {
       const module = await loadKernelModule('simd');
-      const data = levelDataset(module, level, {}, await loadLevelImages([level]));
+      const data = levelDataset(module, level, {}, await loadLevelAssets([level]));
       const learner = new Learner(
         module,
         level.reference.spec,

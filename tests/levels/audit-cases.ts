@@ -10,7 +10,7 @@ import { LEVELS } from '../../src/levels/index.js';
 import type { ImageAssets } from '../../src/levels/judge.js';
 import { auditLevel, auditTable, type AuditResult } from '../../src/levels/audit.js';
 import type { Level } from '../../src/levels/types.js';
-import { loadLevelImages } from '../../src/node/image-data.js';
+import { loadLevelAssets } from '../../src/node/image-data.js';
 import { loadKernelModule } from '../../src/node/kernel-file.js';
 
 /** The setups CI audits per level: enough to see a 10% win rate, quick enough for every push. */
@@ -63,7 +63,7 @@ function auditLevelFile(what: string, levels: readonly Level[]): void {
   let images: ImageAssets;
   beforeAll(async () => {
     module = await loadKernelModule('simd');
-    images = await loadLevelImages(levels);
+    images = await loadLevelAssets(levels);
   });
   describe(`every level on ${what} teaches its idea (the level audit)`, () => {
     auditLevels(levels, () => ({ module, images }));

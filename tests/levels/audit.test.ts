@@ -21,14 +21,14 @@ import {
 import { sampleSetup } from '../../src/levels/sample.js';
 import type { Setup } from '../../src/levels/types.js';
 import { loadKernelModule } from '../../src/node/kernel-file.js';
-import { loadLevelImages } from '../../src/node/image-data.js';
+import { loadLevelAssets } from '../../src/node/image-data.js';
 import type { ImageAssets } from '../../src/levels/judge.js';
 
 let module: WebAssembly.Module;
 let images: ImageAssets;
 beforeAll(async () => {
   module = await loadKernelModule('simd');
-  images = await loadLevelImages(LEVELS);
+  images = await loadLevelAssets(LEVELS);
 });
 
 describe('every level on tables and points teaches its idea (the level audit)', () => {

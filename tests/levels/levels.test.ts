@@ -20,7 +20,7 @@ import {
 import { parseLevel } from '../../src/levels/schema.js';
 import type { Level } from '../../src/levels/types.js';
 import { loadKernelModule } from '../../src/node/kernel-file.js';
-import { loadLevelImages } from '../../src/node/image-data.js';
+import { loadLevelAssets } from '../../src/node/image-data.js';
 import type { ImageAssets } from '../../src/levels/judge.js';
 
 const DIR = join(import.meta.dirname, '../../levels');
@@ -31,7 +31,7 @@ let module: WebAssembly.Module;
 let images: ImageAssets;
 beforeAll(async () => {
   module = await loadKernelModule('simd');
-  images = await loadLevelImages(LEVELS);
+  images = await loadLevelAssets(LEVELS);
 });
 
 /** The message a broken level produces, or '' when it is accepted. */

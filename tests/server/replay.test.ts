@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Learner } from '../../src/engine/learner.js';
 import { goalValue, levelDataset, runLevel } from '../../src/levels/judge.js';
-import { loadLevelImages } from '../../src/node/image-data.js';
+import { loadLevelAssets } from '../../src/node/image-data.js';
 import { rulesOf, startSetup } from '../../src/levels/rules.js';
 import { parseLevel } from '../../src/levels/schema.js';
 import type { Level } from '../../src/levels/types.js';
@@ -43,7 +43,7 @@ describe('replay', () => {
       const outcome = await run(l, { spec: ref.spec, options: ref.options, seed: ref.seed });
       expect(outcome.status).toBe('done');
       if (outcome.status !== 'done') continue;
-      const images = await loadLevelImages([l]);
+      const images = await loadLevelAssets([l]);
       const judged = runLevel(module, l, { ...ref, steps: l.stepBudget }, images);
       expect(outcome.result.passed).toBe(judged.passed);
       expect(outcome.result.steps).toBe(judged.steps);
