@@ -13,7 +13,7 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import { auditLevel, auditTable, type AuditResult } from '../src/levels/audit.js';
 import { parseLevel } from '../src/levels/schema.js';
 import type { Level } from '../src/levels/types.js';
-import { loadLevelImages } from '../src/node/image-data.js';
+import { loadLevelAssets } from '../src/node/image-data.js';
 import { loadKernelModule } from '../src/node/kernel-file.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -38,7 +38,7 @@ interface Job {
 async function work(job: Job): Promise<AuditResult[]> {
   const module = await loadKernelModule('simd');
   const levels = readLevels();
-  const images = await loadLevelImages(levels.filter((l) => job.ids.includes(l.id)));
+  const images = await loadLevelAssets(levels.filter((l) => job.ids.includes(l.id)));
   return job.ids.map((id) => {
     const result = auditLevel(
       module,
