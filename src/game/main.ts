@@ -22,6 +22,8 @@ import {
   bootServices,
   isReady,
   labShown,
+  scalingShown,
+  type ScalingShown,
   mapShown,
   type MapShown,
   picturesShown,
@@ -45,6 +47,7 @@ import { Result } from './scenes/result.js';
 import { Sandbox } from './scenes/sandbox.js';
 import { ClassJoin } from './scenes/class-join.js';
 import { Lab } from './scenes/lab.js';
+import { Scaling } from './scenes/scaling.js';
 
 /** What the browser tests can read. Getters only: tests observe, scenes decide. */
 export interface NeuralJourneyHook {
@@ -63,6 +66,8 @@ export interface NeuralJourneyHook {
   readonly pictures: PicturesShown | null;
   /** How the optimizer lab's race stands, or null before the first. */
   readonly lab: LabShown | null;
+  /** How the epilogue's ladder and plot stand, or null before it opens. */
+  readonly scaling: ScalingShown | null;
   /** The last progress bar (a download), or null before any. */
   readonly progress: ProgressShown | null;
   /** The workbench's totals, budgets, problems and per-block costs, or null before the first. */
@@ -105,7 +110,19 @@ const game = new Phaser.Game({
     height: HEIGHT,
   },
   // Boot first: Phaser starts the first scene of the list.
-  scene: [Boot, Title, JourneyMap, Briefing, Workbench, Training, Result, Sandbox, ClassJoin, Lab],
+  scene: [
+    Boot,
+    Title,
+    JourneyMap,
+    Briefing,
+    Workbench,
+    Training,
+    Result,
+    Sandbox,
+    ClassJoin,
+    Lab,
+    Scaling,
+  ],
   // Text and vector graphics, no pixel art: keep smoothing on.
   antialias: true,
 });
@@ -137,6 +154,9 @@ host.neuralJourney = Object.freeze({
   },
   get lab() {
     return labShown();
+  },
+  get scaling() {
+    return scalingShown();
   },
   get progress() {
     return progressOf();

@@ -190,6 +190,30 @@ export function labShown(): LabShown | null {
   return lab;
 }
 
+/** How the epilogue's ladder and plot stand (for the browser tests). */
+export interface ScalingShown {
+  length: 'full' | 'quick';
+  axis: 'params' | 'compute';
+  running: boolean;
+  rungs: { id: string; params: number | null; loss: number | null }[];
+  /** Dots the plot drew. */
+  plotted: number;
+  /** The fitted slope, or null before two rungs are trained. */
+  alpha: number | null;
+  /** The line's loss at each known model, by name (null without a fit). */
+  predicted: Record<string, number | null>;
+}
+
+let scaling: ScalingShown | null = null;
+
+export function reportScaling(shown: ScalingShown): void {
+  scaling = shown;
+}
+
+export function scalingShown(): ScalingShown | null {
+  return scaling;
+}
+
 /** A download the player waits for, as its progress bar shows it (for the browser tests). */
 export interface ProgressShown {
   label: string;

@@ -1,6 +1,6 @@
 /**
  * The stops of the journey map: a level node (a focusable circle with its year above and its
- * stars below) and a coming stop (a chapter still to come). Both share `MapStop`: hover and focus
+ * stars below) and the epilogue's stop after the last chapter. Both share `MapStop`: hover and focus
  * light a ring and tell the map to show the stop in its info panel; a click or Enter opens it.
  */
 import * as Phaser from 'phaser';
@@ -13,8 +13,8 @@ import { addText } from '../ui/text.js';
 import { attachTooltip } from '../ui/tooltip.js';
 
 export const NODE_R = 26;
-/** Radius of a coming stop: smaller than a level node, as it is not played. */
-export const COMING_R = 14;
+/** Radius of the epilogue's stop: smaller than a level node, as it is not a level. */
+export const EPILOGUE_R = 18;
 
 /** What the map shows about one level. */
 export interface NodeState {
@@ -199,42 +199,58 @@ export class LevelNode extends MapStop {
 }
 
 /**
- * A chapter still to come: a hollow stop with a dashed rim, its years and its title. It can be
- * hovered and focused to read about it, never opened: it has no levels yet, and says so.
+ * The epilogue: a stop with its year and title that opens the Scaling scene. Until it opens (see
+ * `epilogueOpen`) its rim is dashed and it says what opens it; then the rim is solid.
  */
-export class ComingNode extends MapStop {
+export class EpilogueNode extends MapStop {
   constructor(
     scene: Phaser.Scene,
     readonly stop: ComingStop,
+    readonly open: boolean,
     x: number,
     y: number,
-    onSelect: (node: ComingNode) => void,
-    onOpen: (node: ComingNode) => void,
+    onSelect: (node: EpilogueNode) => void,
+    onOpen: (node: EpilogueNode) => void,
   ) {
-    super(scene, x, y, COMING_R, onSelect as (s: MapStop) => void, onOpen as (s: MapStop) => void);
+    super(
+      scene,
+      x,
+      y,
+      EPILOGUE_R,
+      onSelect as (s: MapStop) => void,
+      onOpen as (s: MapStop) => void,
+    );
     const body = scene.add.graphics();
+    const color = open ? COLORS.loss : COLORS.textDim;
     body.fillStyle(COLORS.background, 1);
-    body.fillCircle(0, 0, COMING_R);
-    // A dashed rim: the road is planned here, not built.
-    body.lineStyle(2, COLORS.textDim, 1);
-    const dashes = 10;
-    for (let i = 0; i < dashes; i++) {
-      const a = (i / dashes) * Math.PI * 2;
-      body.beginPath();
-      body.arc(0, 0, COMING_R, a, a + (Math.PI / dashes) * 1.1);
-      body.strokePath();
+    body.fillCircle(0, 0, EPILOGUE_R);
+    body.lineStyle(3, color, 1);
+    if (open) {
+      body.strokeCircle(0, 0, EPILOGUE_R);
+      drawIcon(body, 'star', 0, 0, 14, COLORS.loss);
+    } else {
+      // A dashed rim: the road is there, not yet open.
+      const dashes = 10;
+      for (let i = 0; i < dashes; i++) {
+        const a = (i / dashes) * Math.PI * 2;
+        body.beginPath();
+        body.arc(0, 0, EPILOGUE_R, a, a + (Math.PI / dashes) * 1.1);
+        body.strokePath();
+      }
+      drawIcon(body, 'lock', 0, 0, 14, COLORS.textDim);
     }
-    const years = addText(scene, COMING_R + 12, -19, stop.years, {
+    const textColor = open ? CSS.text : CSS.textDim;
+    const years = addText(scene, EPILOGUE_R + 10, -19, stop.years, {
       size: TEXT.small,
       weight: 600,
-      color: CSS.textDim,
+      color: textColor,
     });
-    const title = addText(scene, COMING_R + 12, 1, stop.title, {
+    const title = addText(scene, EPILOGUE_R + 10, 1, stop.title, {
       size: TEXT.small,
-      color: CSS.textDim,
+      color: textColor,
     });
-    const width = COMING_R * 2 + 12 + Math.max(years.width, title.width) + 8;
-    const hit = scene.add.zone(width / 2 - COMING_R, 0, width, COMING_R * 2 + 20);
+    const width = EPILOGUE_R * 2 + 10 + Math.max(years.width, title.width) + 8;
+    const hit = scene.add.zone(width / 2 - EPILOGUE_R, 0, width, EPILOGUE_R * 2 + 20);
     hit.setInteractive();
     this.add([this.ring, body, years, title, hit]);
     scene.add.existing(this);
@@ -242,18 +258,20 @@ export class ComingNode extends MapStop {
   }
 
   focusLabel(): string {
-    return `coming: ${this.stop.title}`;
+    return `epilogue: ${this.stop.title}`;
   }
 
   tooltipText(): string {
-    return `Coming later: "${this.stop.title}" (${this.stop.years}) has no levels yet`;
+    return this.open
+      ? `Epilogue: "${this.stop.title}" (${this.stop.years}): train one model in five sizes`
+      : `Epilogue: "${this.stop.title}" opens with a star in the last chapter`;
   }
 
   protected redraw(): void {
     this.ring.clear();
     if (this.focused || this.hovered) {
-      this.ring.lineStyle(3, COLORS.textDim, 1);
-      this.ring.strokeCircle(0, 0, COMING_R + 6);
+      this.ring.lineStyle(3, this.open ? COLORS.focus : COLORS.textDim, 1);
+      this.ring.strokeCircle(0, 0, EPILOGUE_R + 6);
     }
   }
 }

@@ -4,8 +4,8 @@
  * locked (a lock), open (a bright ring, the next one to play gently pulses), done (its stars,
  * drawn filled or hollow). Hovering or focusing a node fills the panel at the bottom with its
  * year, title, the sentence of what changed then, the chapter's idea and its status. After the
- * last chapter, the chapters still to come (`COMING`) stand in a region of their own, marked as
- * coming: they can be read, never opened. Once every level has a star, a banner at the top says
+ * last chapter, the epilogue (`EPILOGUE`) stands in a region of its own: one stop that opens the
+ * Scaling scene once a level of the last chapter has a star. Once every level has a star, a banner at the top says
  * the journey so far is complete, with the stars earned and what comes next.
  *
  * Keyboard: arrows move between nodes (and on to the coming stops), Enter/Space opens the
@@ -29,9 +29,10 @@ import { MuteButton } from '../ui/mute-button.js';
 import { addText } from '../ui/text.js';
 import { drawDoodle } from '../objects/chapter-doodles.js';
 import { SCENES, type BriefingData } from './keys.js';
-import { COMING, comingNextWords } from './level-text.js';
+import { EPILOGUE, comingNextWords } from './level-text.js';
+import { epilogueOpen } from '../../levels/scaling.js';
 import { MapInfo } from '../objects/map-info.js';
-import { COMING_R, ComingNode, LevelNode, type NodeState } from '../objects/map-nodes.js';
+import { EpilogueNode, LevelNode, type NodeState } from '../objects/map-nodes.js';
 import { onKeyDown } from '../ui/keys.js';
 
 /** The band of the screen the regions and the path use. */
@@ -40,9 +41,9 @@ const REGION_BOTTOM = 520;
 const LEFT = 40;
 const RIGHT = WIDTH - 40;
 const GAP = 12;
-/** The coming chapters' region on the right, and where the playable chapters end. */
-const COMING_W = 150;
-const CHAPTERS_RIGHT = RIGHT - COMING_W - GAP;
+/** The epilogue's region on the right, and where the chapters end. */
+const EPILOGUE_W = 150;
+const CHAPTERS_RIGHT = RIGHT - EPILOGUE_W - GAP;
 /**
  * Each chapter's region: a width in proportion to its levels plus one share every chapter gets,
  * so a chapter of two levels still has room for its name.
@@ -60,13 +61,12 @@ function chapterSpans(): { chapter: (typeof CHAPTERS)[number]; x: number; w: num
   });
 }
 
-/** Where the coming stops sit in their region: a column, from the top down. */
-const COMING_TOP = REGION_TOP + 140;
-const COMING_STEP = 82;
+/** Where the epilogue's stop sits in its region. */
+const EPILOGUE_SPOT = { x: CHAPTERS_RIGHT + GAP + 30, y: REGION_TOP + 180 };
 
 export class JourneyMap extends Phaser.Scene {
   private nodes: LevelNode[] = [];
-  private comingNodes: ComingNode[] = [];
+  private epilogue: EpilogueNode | null = null;
   private info!: MapInfo;
   private selected: LevelNode | null = null;
 
@@ -78,7 +78,7 @@ export class JourneyMap extends Phaser.Scene {
     const { saves } = services();
     const starsByLevel = saves.starsByLevel();
     this.nodes = [];
-    this.comingNodes = [];
+    this.epilogue = null;
     this.selected = null;
 
     // Header: back, heading (or the banner of a finished journey), total stars, mute.
@@ -115,7 +115,7 @@ export class JourneyMap extends Phaser.Scene {
 
     const states = this.layout(starsByLevel);
     this.drawRegions(states);
-    this.drawComingRegion();
+    this.drawEpilogueRegion();
     this.drawPath(states);
     const nextIndex = this.nextToPlay(states);
     states.forEach((state, i) => {
@@ -138,28 +138,25 @@ export class JourneyMap extends Phaser.Scene {
         stars,
       })),
     });
-    COMING.forEach((stop, i) => {
-      const { x, y } = this.comingSpot(i);
-      this.comingNodes.push(
-        new ComingNode(
-          this,
-          stop,
-          x,
-          y,
-          (node) => this.selectComing(node),
-          (node) => this.openComing(node),
-        ),
-      );
-    });
+    this.epilogue = new EpilogueNode(
+      this,
+      EPILOGUE,
+      epilogueOpen(LEVELS, starsByLevel),
+      EPILOGUE_SPOT.x,
+      EPILOGUE_SPOT.y,
+      (node) => this.selectEpilogue(node),
+      (node) => this.openEpilogue(node),
+    );
     const infoTop = REGION_BOTTOM + 20;
     this.info = new MapInfo(this, LEFT, RIGHT, infoTop, HEIGHT - 20, () => {
       if (this.selected) this.openLevel(this.selected);
+      else if (this.epilogue) this.openEpilogue(this.epilogue);
     });
 
     const focus = FocusManager.for(this);
     focus.onArrow = (direction, current) => {
-      const stops: Focusable[] = [...this.nodes, ...this.comingNodes];
-      const i = stops.indexOf(current as LevelNode | ComingNode);
+      const stops: Focusable[] = [...this.nodes, ...(this.epilogue ? [this.epilogue] : [])];
+      const i = stops.indexOf(current as LevelNode | EpilogueNode);
       if (i < 0) return false;
       const step = direction === 'left' || direction === 'up' ? -1 : 1;
       const target = stops[Phaser.Math.Clamp(i + step, 0, stops.length - 1)]!;
@@ -214,11 +211,6 @@ export class JourneyMap extends Phaser.Scene {
       });
     });
     return states;
-  }
-
-  /** Where coming stop `i` sits: a column down the coming region. */
-  private comingSpot(i: number): { x: number; y: number } {
-    return { x: CHAPTERS_RIGHT + GAP + 30, y: COMING_TOP + i * COMING_STEP };
   }
 
   private nextToPlay(states: NodeState[]): number {
@@ -292,40 +284,39 @@ export class JourneyMap extends Phaser.Scene {
     }
   }
 
-  private drawComingRegion(): void {
+  private drawEpilogueRegion(): void {
     const x = CHAPTERS_RIGHT + GAP;
     const g = this.add.graphics();
     g.lineStyle(1, COLORS.line, 0.6);
     g.strokeRoundedRect(
       x + 0.5,
       REGION_TOP + 0.5,
-      COMING_W - 1,
+      EPILOGUE_W - 1,
       REGION_BOTTOM - REGION_TOP - 1,
       RADIUS,
     );
-    addText(this, x + 16, REGION_TOP + 12, 'Coming', {
+    addText(this, x + 16, REGION_TOP + 12, 'Epilogue', {
       size: TEXT.title,
       weight: 600,
-      color: CSS.textDim,
     });
-    addText(this, x + 16, REGION_TOP + 52, 'Later chapters, not playable yet', {
+    addText(this, x + 16, REGION_TOP + 52, EPILOGUE.what, {
       size: TEXT.small,
       color: CSS.textDim,
-      wrap: COMING_W - 32,
+      wrap: EPILOGUE_W - 32,
     });
   }
 
   /**
-   * The timeline path through every node and on to the coming stops: solid between two open
-   * levels (the road travelled), dotted wherever a locked level or a coming chapter lies ahead.
+   * The timeline path through every node and on to the epilogue: solid between two open levels
+   * (the road travelled), dotted wherever a locked level or the closed epilogue lies ahead.
    */
   private drawPath(states: NodeState[]): void {
     const g = this.add.graphics();
-    const first = this.comingSpot(0);
+    const first = EPILOGUE_SPOT;
     const points = [
       new Phaser.Math.Vector2(LEFT - 40, states[0]!.y + 30),
       ...states.map((s) => new Phaser.Math.Vector2(s.x, s.y)),
-      // Into the first coming stop from its left, below the region's heading.
+      // Into the epilogue's stop from its left, below the region's heading.
       new Phaser.Math.Vector2(first.x - 40, first.y + 24),
       new Phaser.Math.Vector2(first.x, first.y),
     ];
@@ -333,7 +324,7 @@ export class JourneyMap extends Phaser.Scene {
     const samples = spline.getSpacedPoints(400);
     /** Solid where the sample lies between two open levels (before the first: the first's state). */
     const solid = (x: number): boolean => {
-      if (x > states.at(-1)!.x) return false;
+      if (x > states.at(-1)!.x) return this.epilogue?.open ?? false;
       const after = states.findIndex((s) => s.x >= x);
       const a = states[Math.max(0, after - 1)]!;
       const b = states[Math.max(0, after)]!;
@@ -353,16 +344,11 @@ export class JourneyMap extends Phaser.Scene {
       }
     }
     if (drawing) g.strokePath();
-    // …then dots for the road not yet travelled, down the column of coming stops too.
+    // …then dots for the road not yet travelled.
     g.fillStyle(COLORS.line, 1);
     samples.forEach((p, i) => {
       if (!solid(p.x) && i % 6 === 0) g.fillCircle(p.x, p.y, 2.5);
     });
-    for (let i = 0; i + 1 < COMING.length; i++) {
-      const a = this.comingSpot(i);
-      const b = this.comingSpot(i + 1);
-      for (let y = a.y + COMING_R + 8; y < b.y - COMING_R - 4; y += 10) g.fillCircle(a.x, y, 2.5);
-    }
   }
 
   private select(node: LevelNode): void {
@@ -387,29 +373,31 @@ export class JourneyMap extends Phaser.Scene {
     });
   }
 
-  private selectComing(node: ComingNode): void {
+  private selectEpilogue(node: EpilogueNode): void {
     this.selected = null;
-    const { stop } = node;
+    const { stop, open } = node;
     this.info.show({
       year: stop.years,
-      title: `Coming · ${stop.title}`,
+      title: `Epilogue · ${stop.title}`,
       milestone: stop.blurb,
-      chapter: 'A later chapter of the journey: it has no levels yet.',
-      status: 'Coming later',
-      statusIcon: 'info',
-      action: {
-        label: 'Coming later',
-        icon: 'info',
-        disabled: `"${stop.title}" is coming in a later version: it has no levels to play yet`,
-      },
-      dimYear: true,
+      chapter: 'Train one transformer in five sizes on Moby-Dick and fit the line its losses make.',
+      status: open ? 'Open' : 'Opens with a star in the last chapter',
+      statusIcon: open ? 'info' : 'lock',
+      action: open
+        ? { label: 'Open', icon: 'next', disabled: null }
+        : {
+            label: 'Locked',
+            icon: 'lock',
+            disabled: 'Win a star on a level of the last chapter first',
+          },
+      dimYear: !open,
     });
   }
 
-  /** A coming stop cannot be opened: say so where the player is looking. */
-  private openComing(node: ComingNode): void {
-    this.selectComing(node);
-    this.info.say('Coming later: no levels yet');
+  private openEpilogue(node: EpilogueNode): void {
+    this.selectEpilogue(node);
+    if (node.open) this.scene.start(SCENES.scaling);
+    else this.info.say('Locked: win a star on a level of the last chapter first');
   }
 
   private openLevel(node: LevelNode): void {

@@ -20,6 +20,7 @@ export const SCENES = {
   sandbox: 'Sandbox',
   classJoin: 'ClassJoin',
   lab: 'Lab',
+  scaling: 'Scaling',
 } as const;
 
 /**

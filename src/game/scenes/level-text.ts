@@ -72,23 +72,32 @@ export interface ComingStop {
   blurb: string;
 }
 
-/** "Coming next: attention and a tiny transformer (2017)", or nothing when no stop is left to come. */
+/**
+ * "Coming next: attention and a tiny transformer (2017)"; once nothing is left to come, the
+ * epilogue that waits on the map.
+ */
 export function comingNextWords(): string {
   const next = COMING[0];
-  return next ? `Coming next: ${next.what} (${next.years})` : '';
+  return next
+    ? `Coming next: ${next.what} (${next.years})`
+    : `Next: the epilogue on the map, ${EPILOGUE.what} (${EPILOGUE.years})`;
 }
 
 /** The chapters after the last one that exists, in journey order (years from LOOK.md). */
-export const COMING: readonly ComingStop[] = Object.freeze([
-  {
-    title: 'Scaling up',
-    what: 'scaling laws',
-    year: 2020,
-    years: '2020',
-    blurb:
-      'Bigger networks trained on more data get better in a smooth, predictable way (Kaplan and others).',
-  },
-]);
+export const COMING: readonly ComingStop[] = Object.freeze([]);
+
+/**
+ * The journey's last stop, after the last chapter: no levels, but a scene of its own (Scaling)
+ * where the player trains one model in five sizes and fits the scaling law.
+ */
+export const EPILOGUE: ComingStop = Object.freeze({
+  title: 'Scaling up',
+  what: 'why bigger models do better',
+  year: 2020,
+  years: '2020',
+  blurb:
+    'Bigger networks trained on more text get better in a smooth, predictable way: a straight line on log–log axes (Kaplan and others).',
+});
 
 /**
  * The coming chapters as one list for a sentence: "a, b, and c" (the last comma keeps an item

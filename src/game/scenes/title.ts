@@ -17,7 +17,7 @@ import { MuteButton } from '../ui/mute-button.js';
 import { Notice } from '../ui/notice.js';
 import { addText } from '../ui/text.js';
 import { SCENES } from './keys.js';
-import { COMING, comingList } from './level-text.js';
+import { COMING, EPILOGUE, comingList } from './level-text.js';
 
 /**
  * The timeline strip, in year order: every year a level is set in, and the chapters still to
@@ -28,6 +28,7 @@ function milestones(): { year: number; coming: boolean }[] {
   return [
     ...[...years].map((year) => ({ year, coming: false })),
     ...COMING.map((c) => ({ year: c.year, coming: true })),
+    { year: EPILOGUE.year, coming: false },
   ].sort((a, b) => a.year - b.year);
 }
 
@@ -92,7 +93,9 @@ export class Title extends Phaser.Scene {
       this,
       100,
       intro.y + intro.height + 12,
-      `Coming later: ${comingList()}.`,
+      COMING.length
+        ? `Coming later: ${comingList()}.`
+        : `And an epilogue: ${EPILOGUE.what}, trained by you.`,
       {
         size: TEXT.body,
         color: CSS.textDim,
