@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
-import { melvilleText } from '../../src/data/melville.js';
+import { loadMelvilleText } from '../../src/data/melville.js';
 
 let model: string;
 let validation: number;
@@ -80,7 +80,7 @@ describe('a tiny GPT trained on Moby-Dick from the command line', () => {
   it('writes text made mostly of the book’s words', async () => {
     const text = await sample(1);
     console.log(`sampled: ${text}`);
-    const book = new Set(melvilleText().text.split(/[^a-z']+/));
+    const book = new Set((await loadMelvilleText()).text.split(/[^a-z']+/));
     const words = text
       .slice('the whale '.length)
       .split(/[^a-z']+/)

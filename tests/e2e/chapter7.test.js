@@ -1,6 +1,7 @@
 // Browser tests of chapter 7: Order matters is won through the workbench by dragging a
 // positional encoding in after the embedding (the start network, attention without positions,
-// misses: the old way), the star is saved; the map shows the chapter. Screenshots go to
+// misses: the old way), the star is saved; the map shows the chapter. Write like Melville
+// samples text while it trains, with bars for the odds of the next character. Screenshots go to
 // test-results/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -80,5 +81,43 @@ test('Order matters is won by adding a positional encoding, and the old way miss
   await shot(page, 'c7-result-order');
   const saved = await page.evaluate(() => JSON.parse(localStorage.getItem('neural-journey/save')));
   assert.ok(saved.levels['c7-order'].stars >= 1, JSON.stringify(saved.levels['c7-order']));
+  assert.deepEqual(browser.errors, []);
+});
+
+test('Write like Melville writes as it trains, with bars for its odds of the next character', async () => {
+  const layers =
+    'embedding:dim=32,posenc:kind=learned,transformer:heads=4:mlp=4,transformer:heads=4:mlp=4,layernorm,dense:35';
+  await load(
+    page,
+    `${browser.url}#level=c7-melville&layers=${layers}&optimizer=adam&lr=0.003&batch=32&l2=0&seed=1`,
+  );
+  await waitForScene(page, 'Workbench');
+  await settled(page);
+  await click(page, 'Train');
+  await waitForScene(page, 'Training');
+  await page.waitForFunction(() => (window.neuralJourney.training?.step ?? 0) >= 300, null, {
+    timeout: 120_000,
+  });
+  await page.waitForFunction(
+    () => window.neuralJourney.pictures?.sequence?.samples?.next?.length === 5,
+    null,
+    { timeout: 30_000 },
+  );
+  const { samples, next } = await page.evaluate(
+    () => window.neuralJourney.pictures.sequence.samples,
+  );
+  await shot(page, 'c7-training-melville');
+  console.log(`Melville samples: ${samples.join(' | ')}; next: ${JSON.stringify(next)}`);
+  assert.equal(samples.length, 3);
+  for (const s of samples) assert.match(s, /^[ !',\-.:;?a-z]+$/);
+  const ps = next.map((n) => n.p);
+  assert.deepEqual(
+    [...ps].sort((a, b) => b - a),
+    ps,
+    'the likeliest first',
+  );
+  assert.ok(ps.reduce((a, b) => a + b, 0) <= 1 + 1e-6);
+  assert.ok(ps[0] > 1 / 35, `the top character (${ps[0]}) is likelier than an even guess`);
+  assert.equal(new Set(next.map((n) => n.symbol)).size, 5);
   assert.deepEqual(browser.errors, []);
 });

@@ -307,3 +307,97 @@ test('the worker protocol: snapshot, restore, evaluate, predict, errors', async 
   assert.equal(out.error, 'layers[0].units must be an integer from 1 to 4096, got 0');
   assert.equal(out.lrError, 'options.lr must be a number from 1e-7 to 10, got NaN');
 });
+
+test("Moby-Dick text sampled in the worker from a transformer is the command line's", async () => {
+  const spec = {
+    layers: [
+      { type: 'embedding', dim: 16 },
+      { type: 'posenc', kind: 'learned' },
+      { type: 'transformer', heads: 2 },
+      { type: 'layernorm' },
+      { type: 'dense', units: 35 },
+    ],
+  };
+  const steps = 100;
+  const seeds = [1, 2, 3];
+  const prompt = 'the ';
+  // The worker: train, then go on from the prompt for 40 characters, seeds 1 to 3.
+  const inPage = await page.evaluate(
+    async ({ spec, steps, seeds, prompt }) => {
+      const { trainer } = window.neuralJourney;
+      const info = await trainer.create(
+        spec,
+        { name: 'melville', seed: 1 },
+        { optimizer: 'adam', lr: 0.003, batch: 16 },
+        1,
+      );
+      const vocab = info.data.sequence.vocab;
+      await trainer.step(steps);
+      const ids = [...prompt].map((c) => vocab.indexOf(c));
+      const texts = [];
+      for (const seed of seeds) {
+        const out = await trainer.sample(ids, 40, { temperature: 0.8, topK: 5, seed });
+        texts.push(prompt + out.map((id) => vocab[id]).join(''));
+      }
+      return { hash: await trainer.weightsHash(), texts };
+    },
+    { spec, steps, seeds, prompt },
+  );
+  const dir = await mkdtemp(join(tmpdir(), 'nj-gpt-'));
+  const specFile = join(dir, 'spec.json');
+  const model = join(dir, 'gpt.json');
+  await writeFile(specFile, JSON.stringify(spec));
+  const cli = (...args) =>
+    promisify(execFile)(process.execPath, [join(root, 'bin/neural-journey.js'), ...args]);
+  const trained = JSON.parse(
+    (
+      await cli(
+        'train',
+        '--spec',
+        specFile,
+        '--data',
+        'melville',
+        '--optimizer',
+        'adam',
+        '--lr',
+        '0.003',
+        '--batch',
+        '16',
+        '--steps',
+        String(steps),
+        '--seed',
+        '1',
+        '--save',
+        model,
+        '--json',
+      )
+    ).stdout,
+  );
+  assert.equal(inPage.hash, trained.weightsHash, 'the worker and the command line trained apart');
+  const sampled = JSON.parse(
+    (
+      await cli(
+        'sample',
+        '--load',
+        model,
+        '--prompt',
+        prompt,
+        '--length',
+        '40',
+        '--temperature',
+        '0.8',
+        '--top-k',
+        '5',
+        '--seed',
+        '1',
+        '--count',
+        String(seeds.length),
+        '--json',
+      )
+    ).stdout,
+  );
+  await rm(dir, { recursive: true, force: true });
+  console.log(`text in the worker: ${inPage.texts.join(' | ')}`);
+  assert.deepEqual(inPage.texts, sampled.samples);
+  assert.ok(new Set(inPage.texts).size > 1, 'other seeds, other text');
+});

@@ -198,6 +198,7 @@ export class SequenceView extends PanelView {
         y: right + 44,
         width: 348,
         vocab: seq.vocab!,
+        steps: seq.steps,
         ...(seq.separator !== undefined ? { separator: seq.separator } : {}),
       });
       if (panel.usable) {
