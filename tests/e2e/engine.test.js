@@ -161,6 +161,52 @@ test('recurrent networks on the names and the adding problem: the same weightsHa
   }
 });
 
+/**
+ * Trains `spec` with the command line (`trainArgs`, `steps`, seed 1), saves it, and draws `count`
+ * samples from the saved file (`sampleArgs`, seeds 1, 2, …): the reference a worker's samples
+ * are held to.
+ */
+async function trainAndSampleInCli(spec, trainArgs, sampleArgs, { steps, count }) {
+  const dir = await mkdtemp(join(tmpdir(), 'nj-sample-'));
+  const specFile = join(dir, 'spec.json');
+  const model = join(dir, 'model.json');
+  await writeFile(specFile, JSON.stringify(spec));
+  const cli = async (...args) =>
+    JSON.parse(
+      (await promisify(execFile)(process.execPath, [join(root, 'bin/neural-journey.js'), ...args]))
+        .stdout,
+    );
+  try {
+    const trained = await cli(
+      'train',
+      '--spec',
+      specFile,
+      ...trainArgs,
+      '--steps',
+      String(steps),
+      '--seed',
+      '1',
+      '--save',
+      model,
+      '--json',
+    );
+    const sampled = await cli(
+      'sample',
+      '--load',
+      model,
+      ...sampleArgs,
+      '--seed',
+      '1',
+      '--count',
+      String(count),
+      '--json',
+    );
+    return { trained, sampled };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 test("names sampled in the worker are the command line's for the same model and seed", async () => {
   const spec = {
     layers: [
@@ -191,56 +237,13 @@ test("names sampled in the worker are the command line's for the same model and 
     },
     { spec, steps, seeds },
   );
-  const dir = await mkdtemp(join(tmpdir(), 'nj-names-'));
-  const specFile = join(dir, 'spec.json');
-  const model = join(dir, 'names.json');
-  await writeFile(specFile, JSON.stringify(spec));
-  const cli = (...args) =>
-    promisify(execFile)(process.execPath, [join(root, 'bin/neural-journey.js'), ...args]);
-  const trained = JSON.parse(
-    (
-      await cli(
-        'train',
-        '--spec',
-        specFile,
-        '--data',
-        'names',
-        '--optimizer',
-        'adam',
-        '--lr',
-        '0.01',
-        '--steps',
-        String(steps),
-        '--seed',
-        '1',
-        '--save',
-        model,
-        '--json',
-      )
-    ).stdout,
+  const { trained, sampled } = await trainAndSampleInCli(
+    spec,
+    ['--data', 'names', '--optimizer', 'adam', '--lr', '0.01'],
+    ['--length', '20', '--temperature', '0.8', '--top-k', '5'],
+    { steps, count: seeds.length },
   );
   assert.equal(inPage.hash, trained.weightsHash, 'the worker and the command line trained apart');
-  const sampled = JSON.parse(
-    (
-      await cli(
-        'sample',
-        '--load',
-        model,
-        '--length',
-        '20',
-        '--temperature',
-        '0.8',
-        '--top-k',
-        '5',
-        '--seed',
-        '1',
-        '--count',
-        String(seeds.length),
-        '--json',
-      )
-    ).stdout,
-  );
-  await rm(dir, { recursive: true, force: true });
   console.log(`names in the worker: ${inPage.names.join(', ')}`);
   assert.deepEqual(inPage.names, sampled.samples);
   assert.ok(
@@ -343,60 +346,13 @@ test("Moby-Dick text sampled in the worker from a transformer is the command lin
     },
     { spec, steps, seeds, prompt },
   );
-  const dir = await mkdtemp(join(tmpdir(), 'nj-gpt-'));
-  const specFile = join(dir, 'spec.json');
-  const model = join(dir, 'gpt.json');
-  await writeFile(specFile, JSON.stringify(spec));
-  const cli = (...args) =>
-    promisify(execFile)(process.execPath, [join(root, 'bin/neural-journey.js'), ...args]);
-  const trained = JSON.parse(
-    (
-      await cli(
-        'train',
-        '--spec',
-        specFile,
-        '--data',
-        'melville',
-        '--optimizer',
-        'adam',
-        '--lr',
-        '0.003',
-        '--batch',
-        '16',
-        '--steps',
-        String(steps),
-        '--seed',
-        '1',
-        '--save',
-        model,
-        '--json',
-      )
-    ).stdout,
+  const { trained, sampled } = await trainAndSampleInCli(
+    spec,
+    ['--data', 'melville', '--optimizer', 'adam', '--lr', '0.003', '--batch', '16'],
+    ['--prompt', prompt, '--length', '40', '--temperature', '0.8', '--top-k', '5'],
+    { steps, count: seeds.length },
   );
   assert.equal(inPage.hash, trained.weightsHash, 'the worker and the command line trained apart');
-  const sampled = JSON.parse(
-    (
-      await cli(
-        'sample',
-        '--load',
-        model,
-        '--prompt',
-        prompt,
-        '--length',
-        '40',
-        '--temperature',
-        '0.8',
-        '--top-k',
-        '5',
-        '--seed',
-        '1',
-        '--count',
-        String(seeds.length),
-        '--json',
-      )
-    ).stdout,
-  );
-  await rm(dir, { recursive: true, force: true });
   console.log(`text in the worker: ${inPage.texts.join(' | ')}`);
   assert.deepEqual(inPage.texts, sampled.samples);
   assert.ok(new Set(inPage.texts).size > 1, 'other seeds, other text');

@@ -53,8 +53,8 @@ export function fitWords(axis: 'params' | 'compute', alpha: number, r2: number):
 export function extrapolationWords(name: string, predicted: number): string {
   return (
     `Read at ${name}, your line says ${formatLoss(predicted)} nats per character. It only says ` +
-    'where your trend points: those models read far more text, in word pieces, not letters, and ' +
-    'a model this big on our 480,000 characters would learn them by heart instead.'
+    'where your trend points: those models read far more text, in word pieces, not letters; a ' +
+    'model this big would learn our 480,000 characters by heart.'
   );
 }
 
@@ -62,3 +62,7 @@ export function extrapolationWords(name: string, predicted: number): string {
 export const QUICK_WORDS =
   'Quick runs give each rung 300 steps: the big ones have little time to use their size. ' +
   'Scaling laws hold when every size trains long enough.';
+
+/** Why the line against compute has the same slope: every rung trained the same steps. */
+export const SAME_STEPS_WORDS =
+  'Every rung trained for the same steps, so its compute grows with its size: the same slope.';

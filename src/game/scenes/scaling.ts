@@ -39,6 +39,7 @@ import { addText } from '../ui/text.js';
 import { SCENES } from './keys.js';
 import {
   QUICK_WORDS,
+  SAME_STEPS_WORDS,
   SCALING_COLUMNS,
   SCALING_INTRO,
   SCALING_TITLE,
@@ -173,7 +174,7 @@ export class Scaling extends Phaser.Scene {
       size: TEXT.label,
       weight: 600,
     });
-    this.fitText = addText(this, LEFT_W + 48, 446, '', {
+    this.fitText = addText(this, LEFT_W + 48, 436, '', {
       size: TEXT.small,
       color: CSS.text,
       wrap: WIDTH - LEFT_W - 96,
@@ -242,6 +243,7 @@ export class Scaling extends Phaser.Scene {
     const steps = LADDER_LENGTHS[this.length];
     const length = this.length;
     this.current = { id: rung.id, done: 0 };
+    this.status.setText(`Building ${rung.name}…`);
     this.redraw();
     const info = await trainer.create(
       rungSpec(rung, MELVILLE_VOCAB.length),
@@ -337,7 +339,7 @@ export class Scaling extends Phaser.Scene {
     const last = fit?.marks.at(-1);
     this.fitText.setText(
       fit && last
-        ? `${fitWords(this.axis, fit.alpha, fit.r2)} ${extrapolationWords(last.name, last.predicted!)}`
+        ? `${fitWords(this.axis, fit.alpha, fit.r2)} ${extrapolationWords(last.name, last.predicted!)}${this.axis === 'compute' ? ` ${SAME_STEPS_WORDS}` : ''}`
         : 'Train two rungs or more to fit a line through them.',
     );
     if (!this.running) {
