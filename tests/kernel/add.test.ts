@@ -6,11 +6,16 @@
  * (x + x) receives dout twice, and central finite differences of Σ out·r agree.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Ptr } from '../../src/engine/kernel.js';
-import { bits, harness, SIZES, testValues, type Harness } from './harness.js';
-
-const GUARD = 8;
-const SENTINEL = -777.25;
+import {
+  bits,
+  guarded,
+  type Harness,
+  harness,
+  type Run,
+  RUNS,
+  SIZES,
+  testValues,
+} from './harness.js';
 
 let simd: Harness;
 let scalar: Harness;
@@ -20,31 +25,8 @@ beforeAll(async () => {
   scalar = await harness('scalar');
 });
 
-const RUNS = [
-  { name: 'simd build, fast', variant: 'simd', twin: false },
-  { name: 'simd build, twin', variant: 'simd', twin: true },
-  { name: 'scalar build, fast', variant: 'scalar', twin: false },
-  { name: 'scalar build, twin', variant: 'scalar', twin: true },
-] as const;
-type Run = (typeof RUNS)[number];
 const hOf = (run: Run) => (run.variant === 'simd' ? simd : scalar);
 const kOf = (run: Run) => hOf(run).k;
-
-/** A buffer with sentinel guards on both sides; `check` reports writes outside it. */
-function guarded(h: Harness, values: ArrayLike<number>): { ptr: Ptr; check(): boolean } {
-  const n = values.length;
-  const base = h.alloc(n + 2 * GUARD);
-  h.write(base, new Float32Array(GUARD).fill(SENTINEL));
-  h.write(base + (GUARD + n) * 4, new Float32Array(GUARD).fill(SENTINEL));
-  const ptr = base + GUARD * 4;
-  h.write(ptr, values);
-  return {
-    ptr,
-    check: () =>
-      h.read(base, GUARD).every((v) => v === SENTINEL) &&
-      h.read(ptr + n * 4, GUARD).every((v) => v === SENTINEL),
-  };
-}
 
 function forward(run: Run, a: Float32Array, b: Float32Array) {
   const h = hOf(run);

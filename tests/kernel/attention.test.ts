@@ -9,6 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { KernelExports, Ptr } from '../../src/engine/kernel.js';
+import { attentionScratch } from '../../src/engine/ops/attention.js';
 import { PYTHON, needTorch } from '../torch/torch.js';
 import { harness, testValues, VARIANTS, type Harness } from './harness.js';
 
@@ -266,12 +267,13 @@ function check(s: Shape, d: Data, rel: number, failures: string[]): void {
 }
 
 describe('attention', () => {
-  it('attention_scratch_floats is T·T rounded up to 4, whatever D and H', () => {
+  it('attention_scratch_floats is T·T rounded up to 4, whatever D and H, as the engine plans it', () => {
     for (const v of VARIANTS) {
       const k = builds[v].h.k;
-      for (const T of [1, 2, 3, 5, 9, 32]) {
+      for (const T of [1, 2, 3, 5, 9, 32, 128]) {
         expect(k.attention_scratch_floats(T, 64, 4)).toBe(r4(T * T));
         expect(k.attention_scratch_floats(T, 6, 2)).toBe(r4(T * T));
+        expect(attentionScratch(T)).toBe(k.attention_scratch_floats(T, 64, 4));
       }
     }
   });

@@ -9,13 +9,10 @@
  * them, and the known values of a four-element batch.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Ptr } from '../../src/engine/kernel.js';
-import { bits, harness, testValues, type Harness } from './harness.js';
+import { bits, guarded, type Harness, harness, testValues } from './harness.js';
 
 /** Unit roundoff of f32. */
 const U = 2 ** -24;
-const GUARD = 8;
-const SENTINEL = -777.25;
 const MOMENTUM = Math.fround(0.1);
 const EPS = Math.fround(1e-5);
 
@@ -47,22 +44,6 @@ const RUNS = [
   { name: 'scalar build, twin', variant: 'scalar', twin: true },
 ] as const;
 const hOf = (run: (typeof RUNS)[number]) => (run.variant === 'simd' ? simd : scalar);
-
-/** A buffer with sentinel guards on both sides; `check` reports writes outside it. */
-function guarded(h: Harness, values: ArrayLike<number>): { ptr: Ptr; check(): boolean } {
-  const n = values.length;
-  const base = h.alloc(n + 2 * GUARD);
-  h.write(base, new Float32Array(GUARD).fill(SENTINEL));
-  h.write(base + (GUARD + n) * 4, new Float32Array(GUARD).fill(SENTINEL));
-  const ptr = base + GUARD * 4;
-  h.write(ptr, values);
-  return {
-    ptr,
-    check: () =>
-      h.read(base, GUARD).every((v) => v === SENTINEL) &&
-      h.read(ptr + n * 4, GUARD).every((v) => v === SENTINEL),
-  };
-}
 
 /** The flat indices of channel c's N = B·S values, in (b, s) order. */
 function channel(B: number, C: number, S: number, c: number): number[] {

@@ -1,12 +1,10 @@
 // dense.test.ts — B batch rows, C input features, OC output features; w[OC,C], b[OC].
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Ptr } from '../../src/engine/kernel.js';
-import { harness, testValues, type Harness } from './harness.js';
+import { guarded, type Harness, harness, testValues } from './harness.js';
 
 /** Unit roundoff of f32 doubled: a generous per-operation error for the bounds below. */
 const U = 2 ** -23;
-const GUARD = 8;
-const SENTINEL = -777.25;
 
 /** Small shapes: every combination is checked against the float64 reference. */
 const BS = [1, 2, 3, 5, 8, 13, 32, 33];
@@ -44,22 +42,6 @@ function data(B: number, C: number, OC: number, seed: number): Data {
     w: testValues(OC * C, seed + 1, 0.5),
     b: testValues(OC, seed + 2),
     dout: testValues(B * OC, seed + 3),
-  };
-}
-
-/** A buffer with sentinel guards on both sides; `check` reports writes outside it. */
-function guarded(h: Harness, values: ArrayLike<number>): { ptr: Ptr; check(): boolean } {
-  const n = values.length;
-  const base = h.alloc(n + 2 * GUARD);
-  h.write(base, new Float32Array(GUARD).fill(SENTINEL));
-  h.write(base + (GUARD + n) * 4, new Float32Array(GUARD).fill(SENTINEL));
-  const ptr = base + GUARD * 4;
-  h.write(ptr, values);
-  return {
-    ptr,
-    check: () =>
-      h.read(base, GUARD).every((v) => v === SENTINEL) &&
-      h.read(ptr + n * 4, GUARD).every((v) => v === SENTINEL),
   };
 }
 

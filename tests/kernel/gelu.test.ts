@@ -9,13 +9,19 @@
  */
 import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Ptr } from '../../src/engine/kernel.js';
-import { bits, harness, SIZES, testValues, type Harness } from './harness.js';
+import {
+  bits,
+  guarded,
+  type Harness,
+  harness,
+  type Run,
+  RUNS,
+  SIZES,
+  testValues,
+} from './harness.js';
 
 /** Unit roundoff of f32. */
 const U = 2 ** -24;
-const GUARD = 8;
-const SENTINEL = -777.25;
 const K = Math.sqrt(2 / Math.PI);
 const A = 0.044715;
 
@@ -27,31 +33,7 @@ beforeAll(async () => {
   scalar = await harness('scalar');
 });
 
-/** The four ways to run an op: the fast op and its twin, in both builds. */
-const RUNS = [
-  { name: 'simd build, fast', variant: 'simd', twin: false },
-  { name: 'simd build, twin', variant: 'simd', twin: true },
-  { name: 'scalar build, fast', variant: 'scalar', twin: false },
-  { name: 'scalar build, twin', variant: 'scalar', twin: true },
-] as const;
-type Run = (typeof RUNS)[number];
 const hOf = (run: Run) => (run.variant === 'simd' ? simd : scalar);
-
-/** A buffer with sentinel guards on both sides; `check` reports writes outside it. */
-function guarded(h: Harness, values: ArrayLike<number>): { ptr: Ptr; check(): boolean } {
-  const n = values.length;
-  const base = h.alloc(n + 2 * GUARD);
-  h.write(base, new Float32Array(GUARD).fill(SENTINEL));
-  h.write(base + (GUARD + n) * 4, new Float32Array(GUARD).fill(SENTINEL));
-  const ptr = base + GUARD * 4;
-  h.write(ptr, values);
-  return {
-    ptr,
-    check: () =>
-      h.read(base, GUARD).every((v) => v === SENTINEL) &&
-      h.read(ptr + n * 4, GUARD).every((v) => v === SENTINEL),
-  };
-}
 
 function forward(run: Run, x: Float32Array) {
   const h = hOf(run);

@@ -83,3 +83,32 @@ export function expectClose(
   }
   expect(bad.slice(0, 5), label).toEqual([]);
 }
+
+/** Guard values around a `guarded` buffer, and how many on each side. */
+export const GUARD = 8;
+export const SENTINEL = -777.25;
+
+/** A buffer with sentinel guards on both sides; `check` reports writes outside it. */
+export function guarded(h: Harness, values: ArrayLike<number>): { ptr: Ptr; check(): boolean } {
+  const n = values.length;
+  const base = h.alloc(n + 2 * GUARD);
+  h.write(base, new Float32Array(GUARD).fill(SENTINEL));
+  h.write(base + (GUARD + n) * 4, new Float32Array(GUARD).fill(SENTINEL));
+  const ptr = base + GUARD * 4;
+  h.write(ptr, values);
+  return {
+    ptr,
+    check: () =>
+      h.read(base, GUARD).every((v) => v === SENTINEL) &&
+      h.read(ptr + n * 4, GUARD).every((v) => v === SENTINEL),
+  };
+}
+
+/** The four ways to run an op: the fast op and its scalar twin, in both builds. */
+export const RUNS = [
+  { name: 'simd build, fast', variant: 'simd', twin: false },
+  { name: 'simd build, twin', variant: 'simd', twin: true },
+  { name: 'scalar build, fast', variant: 'scalar', twin: false },
+  { name: 'scalar build, twin', variant: 'scalar', twin: true },
+] as const;
+export type Run = (typeof RUNS)[number];

@@ -9,13 +9,11 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Ptr } from '../../src/engine/kernel.js';
-import { bits, harness, testValues, type Harness } from './harness.js';
+import { bits, guarded, type Harness, harness, testValues } from './harness.js';
 
 type Dims = [B: number, C: number, H: number, W: number, K: number, S: number, P: number];
 
 const U = 2 ** -24;
-const GUARD = 8;
-const SENTINEL = -777.25;
 
 interface Geo {
   B: number;
@@ -89,22 +87,6 @@ function runs(): { name: string; h: Harness; twin: boolean }[] {
     { name: 'scalar build, fast', h: scalar, twin: false },
     { name: 'scalar build, twin', h: scalar, twin: true },
   ];
-}
-
-/** A buffer with sentinel guards on both sides; `check` reports writes outside it. */
-function guarded(h: Harness, values: ArrayLike<number>): { ptr: Ptr; check(): boolean } {
-  const n = values.length;
-  const base = h.alloc(n + 2 * GUARD);
-  h.write(base, new Float32Array(GUARD).fill(SENTINEL));
-  h.write(base + (GUARD + n) * 4, new Float32Array(GUARD).fill(SENTINEL));
-  const ptr = base + GUARD * 4;
-  h.write(ptr, values);
-  return {
-    ptr,
-    check: () =>
-      h.read(base, GUARD).every((v) => v === SENTINEL) &&
-      h.read(ptr + n * 4, GUARD).every((v) => v === SENTINEL),
-  };
 }
 
 const readI32 = (h: Harness, ptr: Ptr, n: number) =>
