@@ -117,6 +117,10 @@ export class Builder implements GraphBuilder {
     this.issues.add(path, message);
   }
 
+  nodesOf(op: string): readonly { path: string; attrs: unknown }[] {
+    return this.nodes.filter((n) => n.op === op);
+  }
+
   /** The input features node: not a module, its output is `features`. */
   features(attrs: unknown, path: string): boolean {
     return this.add('features', attrs, -1, path, [this.cur], 'features');

@@ -116,6 +116,7 @@ export function writeProgram(
       dout: grad(out.name),
       param: named,
       grad: (name) => named(`${name}.grad`),
+      shared: ptr,
       buffer: named,
       saved: named,
       scratch: plan.byName.has(`${node.path}.scratch`) ? named('scratch') : 0,

@@ -261,6 +261,17 @@ const CASES: Case[] = [
     data: sequences('multiclass', 5, 3, true, { vocab: 4 }),
   },
   {
+    name: 'a GPT with its head tied to the embedding (one table, two gradients)',
+    layers: [
+      { type: 'embedding', dim: 4 },
+      { type: 'posenc', kind: 'learned' },
+      { type: 'transformer', heads: 2, mlp: 2 },
+      { type: 'layernorm' },
+      { type: 'dense', units: 4, tied: true },
+    ],
+    data: sequences('multiclass', 5, 4, true, { vocab: 4 }),
+  },
+  {
     name: 'sinusoidal positions, dropout, two blocks, the last position, dense (cce)',
     layers: [
       { type: 'embedding', dim: 6 },

@@ -99,6 +99,57 @@ describe('sequence data in the learner', () => {
     ).toThrow(/embedding must be the first layer/);
   });
 
+  it('ties a head to the embedding only where the shapes fit, and says why not', () => {
+    const data = tokens(6, 4, copy);
+    const tied = new Learner(
+      module,
+      {
+        layers: [
+          { type: 'embedding', dim: 4 },
+          { type: 'dense', units: 4, tied: true },
+        ],
+      },
+      data,
+      {},
+      1,
+    );
+    // The table once (4×4) and the head's own bias: no second weight.
+    expect(tied.stateDict().map((p) => p.name)).toEqual(['0.weight', '1.bias']);
+    expect(tied.network.totalParams).toBe(16 + 4);
+    expect(tied.network.summary[1]!.formula).toBe("4 (the weights are the embedding's)");
+    tied.dispose();
+    expect(
+      () =>
+        new Learner(
+          module,
+          {
+            layers: [
+              { type: 'embedding', dim: 3 },
+              { type: 'dense', units: 5, activation: 'relu' },
+              { type: 'dense', units: 4, tied: true },
+            ],
+          },
+          data,
+          {},
+          1,
+        ),
+    ).toThrow(
+      /layers\[2\]\.tied must fit the embedding's table \(4×3\): a tied head needs 4 units and 3 inputs, got 4 units and 5 inputs/,
+    );
+    expect(
+      () =>
+        new Learner(
+          module,
+          { layers: [{ type: 'onehot' }, { type: 'dense', units: 4, tied: true }] },
+          data,
+          {},
+          1,
+        ),
+    ).toThrow(
+      /layers\[1\]\.tied needs exactly one embedding layer before it to share its table, found 0/,
+    );
+  });
+
   it('counts every position: copying the current symbol is learnt by a per-step layer, the previous one only with memory', () => {
     const perStep = { layers: [{ type: 'onehot' }, { type: 'dense', units: 4 }] };
     const copying = new Learner(

@@ -121,6 +121,19 @@ describe('share round trip', () => {
     }
   });
 
+  it('round-trips a head tied to the embedding', () => {
+    roundTrip(
+      state({
+        spec: {
+          layers: [
+            { type: 'embedding', dim: 8 },
+            { type: 'dense', units: 27, tied: true },
+          ],
+        },
+      }),
+    );
+  });
+
   it('round-trips every optimizer with every non-default option', () => {
     for (const optimizer of OPTIMIZERS) {
       roundTrip(

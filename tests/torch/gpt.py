@@ -3,11 +3,12 @@
 The modules below are the ones docs/model-format.md gives: nanoGPT's GPT (Block, MLP,
 CausalSelfAttention with the same module names), with GELU's tanh approximation as GPT-2, a
 learned (`wpe`), sinusoidal or no positional encoding, optional dropout and final layer norm, and
-a linear head with a bias; `last` reads only the last position (a final block with "every step"
+a linear head with a bias, its weight tied to `wte` as nanoGPT's when "tied" (our file then has
+no `lm_head.weight`: it is the embedding's table); `last` reads only the last position (a final block with "every step"
 off), for one answer per example.
 
 Reads one JSON object on stdin:
-  {"config": {"vocab", "block", "width", "heads", "layers", "mlp", "pos", "ln_f", "drop"},
+  {"config": {"vocab", "block", "width", "heads", "layers", "mlp", "pos", "ln_f", "drop", "tied"},
    "model": "<our model file text>",
    "x": [...], "shape": [n, T], "y": [...],     # token ids and the next-token targets
    "order": [row, ...] | null,                  # one AdamW step on these rows, in this order
@@ -90,7 +91,7 @@ class SinusoidalPositions(nn.Module):
 
 class GPT(nn.Module):
     def __init__(self, vocab, block, width, heads, layers, mlp=4, pos="learned", ln_f=True,
-                 drop=0.0, last=False):
+                 drop=0.0, last=False, tied=False):
         super().__init__()
         self.last = last
         parts = {"wte": nn.Embedding(vocab, width)}
@@ -105,6 +106,8 @@ class GPT(nn.Module):
             parts["ln_f"] = nn.LayerNorm(width)
         self.transformer = nn.ModuleDict(parts)
         self.lm_head = nn.Linear(width, vocab)
+        if tied:
+            self.lm_head.weight = self.transformer.wte.weight
 
     def forward(self, ids):
         t = self.transformer
@@ -126,8 +129,12 @@ def main():
     job = json.load(sys.stdin)
     c = job["config"]
     model = GPT(c["vocab"], c["block"], c["width"], c["heads"], c["layers"], c["mlp"], c["pos"],
-                c["ln_f"], c["drop"], c.get("last", False))
-    model.load_state_dict(load_state(job["model"]), strict=True)
+                c["ln_f"], c["drop"], c.get("last", False), c.get("tied", False))
+    state = load_state(job["model"])
+    if c.get("tied", False):
+        # One tensor under two names in torch; our file holds it once, as the embedding's.
+        state["lm_head.weight"] = state["transformer.wte.weight"]
+    model.load_state_dict(state, strict=True)
     x = torch.tensor(job["x"], dtype=torch.int64).reshape(job["shape"])
     y = torch.tensor(job["y"], dtype=torch.int64).reshape(job["shape"])
     loss_fn = nn.CrossEntropyLoss()

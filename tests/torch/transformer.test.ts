@@ -5,7 +5,7 @@
  * docs/model-format.md gives it (`transformer.wte.weight`, `transformer.h.0.attn.c_attn.weight`
  * …); it must give our next-token probabilities and loss; then one AdamW step here and in torch
  * from the same weights on the same rows must agree on every parameter. Learned and sinusoidal
- * positions, one and two blocks, one and several heads.
+ * positions, one and two blocks, one and several heads, and a head tied to the embedding.
  *
  * Without PyTorch the test is skipped with a message, except when the CI variable is set.
  */
@@ -89,6 +89,8 @@ interface Case {
   blocks: number;
   mlp: number;
   pos: 'learned' | 'sinusoidal';
+  /** The head shares the embedding's table (nanoGPT's weight tying). */
+  tied?: boolean;
 }
 
 const CASES: Case[] = [
@@ -110,6 +112,16 @@ const CASES: Case[] = [
     mlp: 2,
     pos: 'sinusoidal',
   },
+  {
+    name: 'one block, two heads, the head tied to the embedding',
+    steps: 6,
+    width: VOCAB.length,
+    heads: 2,
+    blocks: 1,
+    mlp: 4,
+    pos: 'learned',
+    tied: true,
+  },
 ];
 
 const layersOf = (c: Case) => [
@@ -117,7 +129,7 @@ const layersOf = (c: Case) => [
   { type: 'posenc', kind: c.pos },
   ...Array.from({ length: c.blocks }, () => ({ type: 'transformer', heads: c.heads, mlp: c.mlp })),
   { type: 'layernorm' },
-  { type: 'dense', units: VOCAB.length },
+  { type: 'dense', units: VOCAB.length, ...(c.tied ? { tied: true } : {}) },
 ];
 
 let module: WebAssembly.Module;
@@ -141,6 +153,7 @@ function jobOf(learner: Learner, c: Case, data: LearnerData, split: 'train' | 't
       pos: c.pos,
       ln_f: true,
       drop: 0,
+      tied: c.tied ?? false,
     },
     model: encodeModel({
       spec: n.spec,
@@ -236,12 +249,11 @@ describe('transformer networks in PyTorch (nanoGPT names)', () => {
           }
         });
       }
+      // Tied, torch lists the one table under both names; our file holds it once.
       expect(Object.keys(s.state).sort()).toEqual(
-        learner
-          .stateDict()
-          .map((p) => p.name)
-          .sort(),
+        [...learner.stateDict().map((p) => p.name), ...(c.tied ? ['lm_head.weight'] : [])].sort(),
       );
+      if (c.tied) expect(s.state['lm_head.weight']).toEqual(s.state['transformer.wte.weight']);
     });
   }
 });

@@ -44,6 +44,8 @@ export type FieldDef =
        * shows, without it only when off ("no bias").
        */
       off?: string;
+      /** Shown as a chip only while on (an option few layers use, such as a tied head). */
+      chipWhenOn?: boolean;
     };
 
 /** A trainable parameter: its name under the module (`weight`), shape and initialisation. */
@@ -90,6 +92,8 @@ export interface RecordContext {
   dout: number;
   param(name: string): number;
   grad(name: string): number;
+  /** Another module's parameter by its full name (`transformer.wte.weight`): a tied weight. */
+  shared(name: string): number;
   buffer(name: string): number;
   saved(name: string): number;
   scratch: number;
@@ -176,6 +180,8 @@ export interface GraphBuilder {
   /** A module that computes nothing (`nn.Identity`) but still takes its index in the Sequential. */
   identity(layer: number): void;
   issue(path: string, message: string): void;
+  /** The nodes so far with op type `op`: their module paths and attributes. */
+  nodesOf(op: string): readonly { path: string; attrs: unknown }[];
 }
 
 /** A layer type as a spec writes it (`{"type": "conv2d", "filters": 8, …}`). */

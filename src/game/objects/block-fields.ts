@@ -177,6 +177,13 @@ export function chipLabels(
         text: on ? field.label : field.off,
         tip: `${capitalise(on ? field.label : field.off)}: click to switch to ${on ? field.off : field.label}`,
       });
+    } else if (field.kind === 'bool' && field.chipWhenOn) {
+      if (!boolOf(layer, name)) continue;
+      out.push({
+        name,
+        text: field.label,
+        tip: `${capitalise(field.label)}: click to switch it off`,
+      });
     } else if (field.kind === 'bool') {
       if (boolOf(layer, name)) continue;
       out.push({

@@ -20,6 +20,7 @@ export function encodeLayer(layer: LayerSpec): string {
       const parts = ['dense', formatNumber(layer.units)];
       if (layer.activation !== undefined) parts.push(layer.activation);
       if (layer.init !== undefined) parts.push(layer.init);
+      if (layer.tied) parts.push('tied');
       return parts.join(':');
     }
     case 'dropout':
@@ -82,14 +83,14 @@ export function readLayers(text: string, problems: string[]): unknown[] | null {
   const layers: unknown[] = [];
   const before = problems.length;
   const shape =
-    'layers are written dense:UNITS, dense:UNITS:ACTIVATION, dropout:RATE, an activation name or TYPE:FIELD=VALUE:… (conv2d:filters=8:kernel=3)';
+    'layers are written dense:UNITS, dense:UNITS:ACTIVATION (:tied for a head sharing the embedding), dropout:RATE, an activation name or TYPE:FIELD=VALUE:… (conv2d:filters=8:kernel=3)';
   text.split(',').forEach((token, i) => {
     const where = `layer ${i + 1}`;
     const parts = token.split(':');
     const head = parts[0] ?? '';
     if (token === '') {
       problems.push(`The shared link has an empty ${where} (two commas in a row?).`);
-    } else if (head === 'dense' && parts.length >= 2 && parts.length <= 4) {
+    } else if (head === 'dense' && parts.length >= 2 && parts.length <= 5) {
       const layer: Record<string, unknown> = { type: 'dense', units: readNumber(parts[1] ?? '') };
       for (const extra of parts.slice(2)) {
         if (
@@ -99,6 +100,8 @@ export function readLayers(text: string, problems: string[]): unknown[] | null {
           layer['activation'] = extra as Activation;
         } else if ((INITS as readonly string[]).includes(extra) && layer['init'] === undefined) {
           layer['init'] = extra as Init;
+        } else if (extra === 'tied' && layer['tied'] === undefined) {
+          layer['tied'] = true;
         } else {
           problems.push(
             `The shared link has an unknown activation ${quote(extra)} in ${where} (${quote(token)}); ` +
