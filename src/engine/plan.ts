@@ -107,6 +107,24 @@ export function recordWords(graph: Graph): number {
   return words;
 }
 
+/**
+ * Floats one example needs while it trains, as the arena lays them out: every value the graph
+ * computes (the aliases share theirs), and what each op keeps for the backward pass (attention's
+ * weights, a dropout mask). Gradients of values take as much again.
+ */
+export function activationFloats(network: Network): number {
+  const { graph } = network;
+  let floats = 0;
+  for (const v of graph.values) if (v.id !== graph.input && v.aliasOf === null) floats += size(v.shape);
+  for (const node of graph.nodes) {
+    const output = graph.values[node.output]!.shape;
+    for (const s of opDef(node.op).saved?.(node.attrs, inputShape(graph, node), output) ?? []) {
+      if (s.perRow !== false) floats += size(s.shape);
+    }
+  }
+  return floats;
+}
+
 /** Records in the program: every op but the aliases. */
 export function recordNodes(graph: Graph): GraphNode[] {
   return graph.nodes.filter((n) => opDef(n.op).recordKind);

@@ -8,7 +8,9 @@ import {
   rowVariants,
   stackLevels,
 } from '../../src/game/objects/cost-text.js';
-import { assessDraft } from '../../src/game/objects/network-facts.js';
+import { namedDataShape } from '../../src/data/index.js';
+import { buildNetwork, parseSpec } from '../../src/engine/spec.js';
+import { assessDraft, contextLine, contextMemory } from '../../src/game/objects/network-facts.js';
 import { sandboxRules, type WorkbenchRules } from '../../src/levels/rules.js';
 import type { ModelSpec, TaskShape } from '../../src/engine/spec.js';
 
@@ -155,5 +157,52 @@ describe('assessDraft', () => {
     expect(problems).toEqual([
       'The batch of 64 is larger than the 50 training rows; make it 50 or less.',
     ]);
+  });
+});
+
+describe('what a longer context costs', () => {
+  const shape = namedDataShape('melville')!;
+  const build = (layers: unknown[]) => buildNetwork(parseSpec({ layers }), shape);
+
+  it('doubles for per-step layers and grows faster with attention', () => {
+    const perStep = contextMemory(
+      build([
+        { type: 'embedding', dim: 16 },
+        { type: 'dense', units: 35 },
+      ]),
+      shape,
+      32,
+    )!;
+    // Values [32, 16] and [32, 35] per window, and their gradients, for 32 windows of 4 bytes.
+    expect(perStep.steps).toBe(32);
+    expect(perStep.bytes).toBe(2 * 4 * 32 * 32 * (16 + 35));
+    expect(perStep.twiceBytes).toBe(2 * perStep.bytes);
+    const attention = contextMemory(
+      build([
+        { type: 'embedding', dim: 32 },
+        { type: 'posenc', kind: 'learned' },
+        { type: 'transformer', heads: 4 },
+        { type: 'layernorm' },
+        { type: 'dense', units: 35 },
+      ]),
+      shape,
+      32,
+    )!;
+    expect(attention.twiceBytes / attention.bytes).toBeGreaterThan(2.1);
+    expect(attention.twiceBytes / attention.bytes).toBeLessThan(4);
+  });
+
+  it('says it in words, and nothing for data without steps', () => {
+    const net = build([
+      { type: 'embedding', dim: 16 },
+      { type: 'dense', units: 35 },
+    ]);
+    expect(contextLine(net, shape, 32)).toBe(
+      'Context: 32 symbols · a batch of 32 needs 0.42 MB to train; 64 symbols would need 0.84 MB',
+    );
+    const xor = namedDataShape('xor')!;
+    expect(
+      contextLine(buildNetwork(parseSpec({ layers: [{ type: 'dense', units: 1 }] }), xor), xor, 32),
+    ).toBeNull();
   });
 });

@@ -12,6 +12,7 @@ import {
   type Network,
   type TaskShape,
 } from '../../engine/spec.js';
+import { activationFloats } from '../../engine/plan.js';
 import { checkSpec, type WorkbenchRules } from '../../levels/rules.js';
 import type { BlockInfo } from './layer-block.js';
 
@@ -65,6 +66,57 @@ export function blockInfo(network: Network, i: number): BlockInfo | null {
     // The activation's module computes no multiply-adds; a batch norm's scale and shift do.
     macs: rows.reduce((sum, r) => sum + r.macs, 0),
   };
+}
+
+/** Megabytes in words: "0.52 MB", "12 MB". */
+function megabytes(bytes: number): string {
+  const mb = bytes / 1e6;
+  return `${mb < 10 ? mb.toPrecision(2) : Math.round(mb)} MB`;
+}
+
+/** What a context costs: bytes a training batch needs at `steps`, and at twice as many. */
+export interface ContextMemory {
+  steps: number;
+  bytes: number;
+  twiceBytes: number;
+}
+
+/**
+ * For sequence data: the memory a training batch needs (each example's values and what the ops
+ * keep for the backward pass, and their gradients), and the same at twice the context, so the
+ * cost of a longer context shows: twice for per-step layers, up to four times where attention's
+ * T×T weights dominate. Null without sequence data or a network that builds at twice the context.
+ */
+export function contextMemory(
+  network: Network,
+  shape: TaskShape,
+  batch: number,
+): ContextMemory | null {
+  const seq = shape.sequence;
+  if (!seq) return null;
+  const bytes = (n: Network): number => 2 * 4 * batch * activationFloats(n);
+  const T = seq.steps;
+  // The spec without its input count, which the data fixes (and twice the context doubles).
+  const { layers, features, loss } = network.spec;
+  const spec: ModelSpec = { layers, ...(features ? { features } : {}), ...(loss ? { loss } : {}) };
+  try {
+    const twice = buildNetwork(spec, {
+      ...shape,
+      inputs: (shape.inputs / T) * 2 * T,
+      sequence: { ...seq, steps: 2 * T },
+    });
+    return { steps: T, bytes: bytes(network), twiceBytes: bytes(twice) };
+  } catch {
+    return null;
+  }
+}
+
+/** `contextMemory` in words, under the stack. */
+export function contextLine(network: Network, shape: TaskShape, batch: number): string | null {
+  const m = contextMemory(network, shape, batch);
+  if (!m) return null;
+  const unit = shape.sequence?.vocab !== undefined ? 'symbols' : 'steps';
+  return `Context: ${m.steps} ${unit} · a batch of ${batch} needs ${megabytes(m.bytes)} to train; ${2 * m.steps} ${unit} would need ${megabytes(m.twiceBytes)}`;
 }
 
 /** What the workbench shows about a draft network: its build, its problems, each layer's own. */

@@ -46,7 +46,7 @@ import { Button } from '../ui/button.js';
 import { FocusManager } from '../ui/focus.js';
 import { Notice } from '../ui/notice.js';
 import { buildSettings } from '../objects/settings-panel.js';
-import { assessDraft, blockInfo } from '../objects/network-facts.js';
+import { assessDraft, blockInfo, contextLine } from '../objects/network-facts.js';
 import { stackLevels } from '../objects/cost-text.js';
 import { SCENES, type Draft, type LabData, type SandboxData, type WorkbenchData } from './keys.js';
 import type { ViewFlags } from '../state/share.js';
@@ -404,7 +404,11 @@ export class Workbench extends Phaser.Scene {
     );
     const n = this.blocks.length;
     const outY = this.slotY(n, n) - 4;
-    this.outputText.setY(outY).setText(outputLine(this.shape));
+    const context =
+      network && this.shape ? contextLine(network, this.shape, this.draft.options.batch) : null;
+    this.outputText
+      .setY(outY)
+      .setText(context ? `${outputLine(this.shape)}\n${context}` : outputLine(this.shape));
     this.budget.show(network?.totalParams ?? null, network?.totalMacs ?? null);
     this.problems = problems;
     this.problemsText.setText(problems.length ? problems.map((p) => `⚠ ${p}`).join('\n') : '');
