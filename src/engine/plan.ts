@@ -115,7 +115,8 @@ export function recordWords(graph: Graph): number {
 export function activationFloats(network: Network): number {
   const { graph } = network;
   let floats = 0;
-  for (const v of graph.values) if (v.id !== graph.input && v.aliasOf === null) floats += size(v.shape);
+  for (const v of graph.values)
+    if (v.id !== graph.input && v.aliasOf === null) floats += size(v.shape);
   for (const node of graph.nodes) {
     const output = graph.values[node.output]!.shape;
     for (const s of opDef(node.op).saved?.(node.attrs, inputShape(graph, node), output) ?? []) {
