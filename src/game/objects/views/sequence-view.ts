@@ -333,10 +333,19 @@ export class SequenceView extends PanelView {
     const lines = [
       `input [${info.data.sequence!.steps}${info.data.sequence!.features > 1 ? `, ${info.data.sequence!.features}` : ''}]`,
     ];
+    // One line per layer of the spec (a transformer block is ten modules): its output and count.
+    const layers = new Map<number, { shape: readonly number[]; params: number; kind: string }>();
     for (const r of info.summary) {
-      lines.push(
-        `${r.kind} → [${r.outputShape.join(', ')}]${r.params ? `   ${r.params} parameters` : ''}`,
-      );
+      const seen = layers.get(r.layer);
+      const kind = this.o.spec.layers[r.layer]?.type ?? r.kind;
+      layers.set(r.layer, {
+        shape: r.outputShape,
+        params: (seen?.params ?? 0) + r.params,
+        kind: seen?.kind ?? kind,
+      });
+    }
+    for (const { kind, shape, params } of layers.values()) {
+      lines.push(`${kind} → [${shape.join(', ')}]${params ? `   ${params} parameters` : ''}`);
     }
     lines.push(`${info.totalParams} parameters in all`);
     addText(this.scene, 904, y + 30, lines.join('\n'), {
