@@ -5,7 +5,17 @@
 // test-results/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openBrowser, click, drag, load, settled, shot, waitForScene } from './browser.js';
+import {
+  openBrowser,
+  click,
+  drag,
+  load,
+  measureFrames,
+  settled,
+  shot,
+  waitForScene,
+  watchLongTasks,
+} from './browser.js';
 
 let browser;
 let page;
@@ -93,6 +103,7 @@ test('Write like Melville writes as it trains, with bars for its odds of the nex
   );
   await waitForScene(page, 'Workbench');
   await settled(page);
+  await watchLongTasks(page);
   await click(page, 'Train');
   await waitForScene(page, 'Training');
   await page.waitForFunction(() => (window.neuralJourney.training?.step ?? 0) >= 300, null, {
@@ -103,6 +114,17 @@ test('Write like Melville writes as it trains, with bars for its odds of the nex
     null,
     { timeout: 30_000 },
   );
+  // Heatmaps, samples and bars redrawn while it trains: the same limits as every training view.
+  const measured = await measureFrames(page, 3000);
+  const fps = measured.frames / measured.seconds;
+  console.log(
+    `Melville while training: ${fps.toFixed(1)} fps, long tasks ${JSON.stringify(measured.longTasks)}`,
+  );
+  assert.deepEqual(
+    measured.longTasks.filter((d) => d > 50),
+    [],
+  );
+  assert.ok(fps >= 50, `${fps.toFixed(1)} fps`);
   const { samples, next } = await page.evaluate(
     () => window.neuralJourney.pictures.sequence.samples,
   );

@@ -1,10 +1,20 @@
 // Browser tests of the epilogue, Scaling up: locked on the map until a level of the last chapter
 // has a star, then opened from the map; the quick ladder trained in the worker, every rung's
 // loss on the log–log plot with the fitted line read at GPT-2's and GPT-3's sizes, and the plot
-// against compute. Screenshots go to test-results/.
+// against compute; the frame rate and long tasks held to the limits of every training view. Screenshots go to test-results/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openBrowser, click, controls, load, settled, shot, waitForScene } from './browser.js';
+import {
+  openBrowser,
+  click,
+  controls,
+  load,
+  measureFrames,
+  settled,
+  shot,
+  waitForScene,
+  watchLongTasks,
+} from './browser.js';
 
 let browser;
 let page;
@@ -63,9 +73,20 @@ test('the quick ladder trains five sizes and the plot shows them with a fitted p
   assert.equal(before.plotted, 0);
   await click(page, 'Training length');
   await page.waitForFunction(() => window.neuralJourney.scaling.length === 'quick');
+  await watchLongTasks(page);
   await click(page, 'Train the ladder');
   await page.waitForFunction(() => window.neuralJourney.scaling.running, null, { timeout: 10_000 });
-  await page.waitForTimeout(1500);
+  // The rows and the plot redrawn as the rungs train: no long task, a smooth frame rate.
+  const measured = await measureFrames(page, 3000);
+  const fps = measured.frames / measured.seconds;
+  console.log(
+    `ladder while training: ${fps.toFixed(1)} fps, long tasks ${JSON.stringify(measured.longTasks)}`,
+  );
+  assert.deepEqual(
+    measured.longTasks.filter((d) => d > 50),
+    [],
+  );
+  assert.ok(fps >= 50, `${fps.toFixed(1)} fps`);
   await shot(page, 'scaling-training');
   await page.waitForFunction(
     () => {
