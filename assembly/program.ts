@@ -198,7 +198,7 @@ function forward(p: usize, rows: i32, mode: i32): void {
     } else if (kind == OP_POSENC) {
       posencForward(op, rows);
     } else if (kind == OP_ATTENTION) {
-      attentionForward(op, rows);
+      attentionForward(op, rows, mode == MODE_TRAIN, mode == MODE_PROBE, hp(p, H_RNG));
     } else if (kind == OP_LASTSTEP) {
       laststepForward(op, rows);
     } else if (kind == OP_FEATURES) {

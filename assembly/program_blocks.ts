@@ -8,6 +8,7 @@ import { layernorm_forward, layernorm_backward } from './ops/layernorm';
 import { posenc_forward, posenc_backward, posenc_sinusoid } from './ops/posenc';
 import { attention_forward, attention_backward } from './ops/attention';
 import { laststep_forward, laststep_backward } from './ops/laststep';
+import { rng_uniform_f32 } from './rng';
 import {
   LAYERNORM_OUT, LAYERNORM_MEAN, LAYERNORM_RSTD, LAYERNORM_INP, LAYERNORM_GAMMA, LAYERNORM_BETA,
   LAYERNORM_DOUT, LAYERNORM_DINP, LAYERNORM_DGAMMA, LAYERNORM_DBETA, LAYERNORM_T, LAYERNORM_D,
@@ -15,7 +16,7 @@ import {
   POSENC_OUT, POSENC_INP, POSENC_TABLE, POSENC_DOUT, POSENC_DINP, POSENC_DTABLE, POSENC_SINUSOID,
   POSENC_T, POSENC_D,
   ATTENTION_OUT, ATTENTION_PROBS, ATTENTION_QKV, ATTENTION_DOUT, ATTENTION_DQKV,
-  ATTENTION_SCRATCH, ATTENTION_T, ATTENTION_D, ATTENTION_H,
+  ATTENTION_SCRATCH, ATTENTION_T, ATTENTION_D, ATTENTION_H, ATTENTION_MASK, ATTENTION_RATE,
   LASTSTEP_OUT, LASTSTEP_INP, LASTSTEP_DOUT, LASTSTEP_DINP, LASTSTEP_T, LASTSTEP_D,
 } from './records';
 
@@ -65,19 +66,40 @@ export function posencBackward(op: usize, rows: i32): void {
   );
 }
 
-export function attentionForward(op: usize, rows: i32): void {
+/**
+ * Attention over rows batch rows. With dropout (a mask in the record), training draws a new
+ * mask first — one uniform draw per weight of [rows, H, T, T] in order, kept with probability
+ * 1 − rate and scaled by 1/(1 − rate), as `dropout_forward` — `probe` reuses the last one, and
+ * evaluation runs without. `train`/`probe` are the program's modes; `rng` its PRNG state.
+ */
+export function attentionForward(op: usize, rows: i32, train: bool, probe: bool, rng: usize): void {
+  const T = hi(op, ATTENTION_T);
+  const H = hi(op, ATTENTION_H);
+  let mask = hp(op, ATTENTION_MASK);
+  if (mask != 0 && train) {
+    const rate = hf(op, ATTENTION_RATE);
+    const keep: f32 = <f32>1 / (<f32>1 - rate);
+    const n = rows * H * T * T;
+    for (let i = 0; i < n; i++) {
+      store<f32>(mask + (<usize>i << 2), rng_uniform_f32(rng) >= rate ? keep : 0);
+    }
+  } else if (!probe) {
+    mask = 0;
+  }
   attention_forward(
-    hp(op, ATTENTION_OUT), hp(op, ATTENTION_PROBS), hp(op, ATTENTION_QKV), rows,
-    hi(op, ATTENTION_T), hi(op, ATTENTION_D), hi(op, ATTENTION_H),
+    hp(op, ATTENTION_OUT), hp(op, ATTENTION_PROBS), hp(op, ATTENTION_QKV), mask,
+    hp(op, ATTENTION_SCRATCH), rows, T, hi(op, ATTENTION_D), H,
   );
 }
 
+/** Backward of the last training (or probe) forward, with its mask if it had dropout. */
 export function attentionBackward(op: usize, rows: i32): void {
   const dqkv = hp(op, ATTENTION_DQKV);
   if (dqkv == 0) return;
   attention_backward(
     dqkv, hp(op, ATTENTION_DOUT), hp(op, ATTENTION_QKV), hp(op, ATTENTION_PROBS),
-    hp(op, ATTENTION_SCRATCH), rows, hi(op, ATTENTION_T), hi(op, ATTENTION_D), hi(op, ATTENTION_H),
+    hp(op, ATTENTION_MASK), hp(op, ATTENTION_SCRATCH), rows, hi(op, ATTENTION_T),
+    hi(op, ATTENTION_D), hi(op, ATTENTION_H),
   );
 }
 

@@ -243,7 +243,7 @@ export const POSENC_SINUSOID: i32 = 8; // i32
 export const POSENC_T: i32 = 9; // i32
 export const POSENC_D: i32 = 10; // i32
 
-// attention: causal multi-head self-attention: out[B,T,D] from qkv[B,T,3D] (q, k, v side by side, H heads of D/H), probs [B,H,T,T] kept for backward and the heatmaps
+// attention: causal multi-head self-attention: out[B,T,D] from qkv[B,T,3D] (q, k, v side by side, H heads of D/H), probs [B,H,T,T] kept for backward and the heatmaps; with rate > 0 a dropout mask [B,H,T,T] on the weights (0: none)
 export const OP_ATTENTION: i32 = 15;
 export const ATTENTION_OUT: i32 = 2; // ptr
 export const ATTENTION_PROBS: i32 = 3; // ptr
@@ -254,6 +254,8 @@ export const ATTENTION_SCRATCH: i32 = 7; // ptr
 export const ATTENTION_T: i32 = 8; // i32
 export const ATTENTION_D: i32 = 9; // i32
 export const ATTENTION_H: i32 = 10; // i32
+export const ATTENTION_MASK: i32 = 11; // ptr
+export const ATTENTION_RATE: i32 = 12; // f32
 
 // laststep: out[B,D] = inp[B,T−1,:]: the last position of a sequence, where one answer per example is read
 export const OP_LASTSTEP: i32 = 16;

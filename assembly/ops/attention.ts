@@ -8,9 +8,13 @@
 //                         y.transpose(1, 2).contiguous().view(B, T, C))
 //   probs   [B, H, T, T]  the attention weights P, exactly 0 above the diagonal (s > t)
 //   dout    [B, T, D]     gradient of out;  dqkv [B, T, 3D] gradient of qkv (accumulated)
-//   scratch [T, T]        dS of one (b, h) during the backward (attention_scratch_floats)
+//   mask    [B, H, T, T]  attention dropout, or 0 (none): each weight's keep factor, 0 or
+//                         1/(1 − p), drawn by the program; the weights used are P ⊙ mask
+//   scratch [2, T, T]     the forward's dropped row; the backward's dS and P ⊙ mask of one
+//                         (b, h) (attention_scratch_floats)
 // S[t, s] = (q_t · k_s)·scale with scale = 1/√hd for s ≤ t, P = softmax over s ≤ t (row max
-// subtracted, exp from math.ts), out_t = Σ_s P[t, s]·v_s.
+// subtracted, exp from math.ts), out_t = Σ_s P[t, s]·v_s (with dropout Σ_s P[t, s]·m[t, s]·v_s;
+// probs keeps P itself, which the softmax's gradient needs).
 //
 // Same bits in the fast ops, their scalar twins and both builds:
 // - Dot products along the head dimension (q_t·k_s, dout_t·v_s) keep four partial sums, column c
@@ -34,10 +38,17 @@ function fp(ptr: usize, floats: i32): usize {
   return ptr + (<usize>floats << 2);
 }
 
-/** Floats of the backward's scratch: dS [T, T] of one (batch row, head), rounded up to 4. */
+/** Floats of scratch: dS and P ⊙ mask [T, T] of one (batch row, head), rounded up to 4. */
 export function attention_scratch_floats(T: i32, D: i32, H: i32): i32 {
   if (T <= 0 || D <= 0 || H <= 0) return 0;
-  return (T * T + 3) & ~3;
+  return (2 * T * T + 3) & ~3;
+}
+
+/** w[n] = p[n]·m[n]: a row of weights after dropout (exact products, so one path serves all). */
+// @ts-ignore: decorator
+@inline
+function dropped_row(w: usize, p: usize, m: usize, n: i32): void {
+  for (let s = 0; s < n; s++) store<f32>(fp(w, s), load<f32>(fp(p, s)) * load<f32>(fp(m, s)));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -367,6 +378,8 @@ function forward_impl(
   out: usize,
   probs: usize,
   qkv: usize,
+  mask: usize,
+  scratch: usize,
   B: i32,
   T: i32,
   D: i32,
@@ -385,17 +398,21 @@ function forward_impl(
       const k = fp(rows, D + h * hd);
       const v = fp(rows, 2 * D + h * hd);
       const pbh = fp(probs, (b * H + h) * T * T);
+      const mbh = mask ? fp(mask, (b * H + h) * T * T) : 0;
       const obh = fp(out, b * T * D + h * hd);
       for (let t = 0; t < T; t++) {
         const n = t + 1;
         const p = fp(pbh, t * T);
         const qt = q + <usize>t * rs;
         const ot = obh + <usize>t * os;
+        // The weights the values are mixed with: P's row, or its dropped copy in scratch.
+        const w = mask ? scratch : p;
         if (ASC_FEATURE_SIMD) {
           if (fast) {
             dots_v128(p, qt, k, rs, n, hd, scale);
             softmax_row_v128(p, n, T);
-            wsum_v128(ot, p, 4, v, rs, n, hd, false);
+            if (mask) dropped_row(w, p, fp(mbh, t * T), n);
+            wsum_v128(ot, w, 4, v, rs, n, hd, false);
             continue;
           }
         }
@@ -403,7 +420,8 @@ function forward_impl(
           store<f32>(fp(p, s), dot_f32(qt, k + <usize>s * rs, hd) * scale);
         }
         softmax_row_f32(p, n, T);
-        wsum_f32(ot, p, 4, v, rs, n, hd, false);
+        if (mask) dropped_row(w, p, fp(mbh, t * T), n);
+        wsum_f32(ot, w, 4, v, rs, n, hd, false);
       }
     }
   }
@@ -416,6 +434,7 @@ function backward_impl(
   dout: usize,
   qkv: usize,
   probs: usize,
+  mask: usize,
   scratch: usize,
   B: i32,
   T: i32,
@@ -430,6 +449,8 @@ function backward_impl(
   const os = (<usize>D) << 2;
   const ps = (<usize>T) << 2; // bytes from one probs (or dS) row to the next
   const dS = scratch;
+  // P ⊙ mask of one (b, h), the weights the values were mixed with (for dv).
+  const W = fp(scratch, T * T);
   for (let b = 0; b < B; b++) {
     const rows = fp(qkv, b * T * 3 * D);
     const drows = fp(dqkv, b * T * 3 * D);
@@ -441,17 +462,20 @@ function backward_impl(
       const dk = fp(drows, D + h * hd);
       const dv = fp(drows, 2 * D + h * hd);
       const pbh = fp(probs, (b * H + h) * T * T);
+      const mbh = mask ? fp(mask, (b * H + h) * T * T) : 0;
       const gbh = fp(dout, b * T * D + h * hd);
-      // Row by row: dP[t, s] = dout_t·v_s, then dS = P ⊙ (dP − Σ_s P·dP)·scale (kept for the
-      // column sums below) and dq_t += Σ_s dS[t, s] k_s.
+      // Row by row: dP[t, s] = dout_t·v_s (times the mask with dropout), then
+      // dS = P ⊙ (dP − Σ_s P·dP)·scale (kept for the column sums below) and dq_t += Σ_s dS[t, s] k_s.
       for (let t = 0; t < T; t++) {
         const n = t + 1;
         const p = pbh + <usize>t * ps;
         const g = dS + <usize>t * ps;
         const gt = gbh + <usize>t * os;
+        if (mask) dropped_row(W + <usize>t * ps, p, mbh + <usize>t * ps, n);
         if (ASC_FEATURE_SIMD) {
           if (fast) {
             dots_v128(g, gt, v, rs, n, hd, 1);
+            if (mask) dropped_row(g, g, mbh + <usize>t * ps, n);
             const rd = f32x4.splat(rowdot_v128(p, g, n));
             const sv = f32x4.splat(scale);
             let s = 0;
@@ -470,6 +494,7 @@ function backward_impl(
           }
         }
         for (let s = 0; s < n; s++) store<f32>(fp(g, s), dot_f32(gt, v + <usize>s * rs, hd));
+        if (mask) dropped_row(g, g, mbh + <usize>t * ps, n);
         const rdf = rowdot_f32(p, g, n);
         for (let s = 0; s < n; s++) {
           const go = fp(g, s);
@@ -477,7 +502,9 @@ function backward_impl(
         }
         wsum_f32(dq + <usize>t * rs, g, 4, k, rs, n, hd, true);
       }
-      // Column by column: dk_s += Σ_{t≥s} dS[t, s] q_t and dv_s += Σ_{t≥s} P[t, s] dout_t.
+      // Column by column: dk_s += Σ_{t≥s} dS[t, s] q_t and dv_s += Σ_{t≥s} P[t, s] dout_t (the
+      // dropped weights W with dropout).
+      const wbh = mask ? W : pbh;
       for (let s = 0; s < T; s++) {
         const m = T - s;
         const diag = <usize>s * ps + (<usize>s << 2);
@@ -488,12 +515,12 @@ function backward_impl(
         if (ASC_FEATURE_SIMD) {
           if (fast) {
             wsum_v128(dks, dS + diag, ps, qs, rs, m, hd, true);
-            wsum_v128(dvs, pbh + diag, ps, gs, os, m, hd, true);
+            wsum_v128(dvs, wbh + diag, ps, gs, os, m, hd, true);
             continue;
           }
         }
         wsum_f32(dks, dS + diag, ps, qs, rs, m, hd, true);
-        wsum_f32(dvs, pbh + diag, ps, gs, os, m, hd, true);
+        wsum_f32(dvs, wbh + diag, ps, gs, os, m, hd, true);
       }
     }
   }
@@ -501,21 +528,24 @@ function backward_impl(
 
 /**
  * Causal multi-head self-attention forward: probs[B, H, T, T] = softmax over s ≤ t of
- * (q_t·k_s)/√hd (zeros where s > t), out[B, T, D] = Σ_s P[t, s]·v_s per head, from
- * qkv[B, T, 3D] (layouts in the file comment). Overwrites out and probs, neither of which may
+ * (q_t·k_s)/√hd (zeros where s > t), out[B, T, D] = Σ_s P[t, s]·mask[t, s]·v_s per head (no
+ * mask factor when mask is 0), from qkv[B, T, 3D] (layouts in the file comment). scratch holds
+ * attention_scratch_floats(T, D, H) floats. Overwrites out and probs, neither of which may
  * overlap qkv. D % H must be 0. Any B, T, D, H ≥ 1.
  */
 export function attention_forward(
   out: usize,
   probs: usize,
   qkv: usize,
+  mask: usize,
+  scratch: usize,
   B: i32,
   T: i32,
   D: i32,
   H: i32,
 ): void {
-  if (ASC_FEATURE_SIMD) forward_impl(out, probs, qkv, B, T, D, H, true);
-  else forward_impl(out, probs, qkv, B, T, D, H, false);
+  if (ASC_FEATURE_SIMD) forward_impl(out, probs, qkv, mask, scratch, B, T, D, H, true);
+  else forward_impl(out, probs, qkv, mask, scratch, B, T, D, H, false);
 }
 
 /** Scalar twin of `attention_forward` (same results bit for bit). */
@@ -523,34 +553,37 @@ export function attention_forward_scalar(
   out: usize,
   probs: usize,
   qkv: usize,
-  B: i32,
-  T: i32,
-  D: i32,
-  H: i32,
-): void {
-  forward_impl(out, probs, qkv, B, T, D, H, false);
-}
-
-/**
- * Backward of `attention_forward` from its probs: with dP[t, s] = dout_t·v_s and
- * dS = P ⊙ (dP − Σ_s P·dP), dq_t += scale·Σ_s dS[t, s] k_s, dk_s += scale·Σ_t dS[t, s] q_t,
- * dv_s += Σ_t P[t, s] dout_t, into dqkv[B, T, 3D] (accumulated; the scale is applied to dS).
- * scratch holds attention_scratch_floats(T, D, H) floats, overwritten. dqkv must not overlap
- * the other buffers.
- */
-export function attention_backward(
-  dqkv: usize,
-  dout: usize,
-  qkv: usize,
-  probs: usize,
+  mask: usize,
   scratch: usize,
   B: i32,
   T: i32,
   D: i32,
   H: i32,
 ): void {
-  if (ASC_FEATURE_SIMD) backward_impl(dqkv, dout, qkv, probs, scratch, B, T, D, H, true);
-  else backward_impl(dqkv, dout, qkv, probs, scratch, B, T, D, H, false);
+  forward_impl(out, probs, qkv, mask, scratch, B, T, D, H, false);
+}
+
+/**
+ * Backward of `attention_forward` from its probs and mask: with dP[t, s] = mask[t, s]·dout_t·v_s
+ * and dS = P ⊙ (dP − Σ_s P·dP), dq_t += scale·Σ_s dS[t, s] k_s, dk_s += scale·Σ_t dS[t, s] q_t,
+ * dv_s += Σ_t P[t, s]·mask[t, s] dout_t, into dqkv[B, T, 3D] (accumulated; the scale is applied
+ * to dS; no mask factor when mask is 0). scratch holds attention_scratch_floats(T, D, H) floats,
+ * overwritten. dqkv must not overlap the other buffers.
+ */
+export function attention_backward(
+  dqkv: usize,
+  dout: usize,
+  qkv: usize,
+  probs: usize,
+  mask: usize,
+  scratch: usize,
+  B: i32,
+  T: i32,
+  D: i32,
+  H: i32,
+): void {
+  if (ASC_FEATURE_SIMD) backward_impl(dqkv, dout, qkv, probs, mask, scratch, B, T, D, H, true);
+  else backward_impl(dqkv, dout, qkv, probs, mask, scratch, B, T, D, H, false);
 }
 
 /** Scalar twin of `attention_backward` (same results bit for bit). */
@@ -559,11 +592,12 @@ export function attention_backward_scalar(
   dout: usize,
   qkv: usize,
   probs: usize,
+  mask: usize,
   scratch: usize,
   B: i32,
   T: i32,
   D: i32,
   H: i32,
 ): void {
-  backward_impl(dqkv, dout, qkv, probs, scratch, B, T, D, H, false);
+  backward_impl(dqkv, dout, qkv, probs, mask, scratch, B, T, D, H, false);
 }

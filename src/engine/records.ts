@@ -370,10 +370,10 @@ export const RECORDS = {
       D: { at: 10, type: 'i32' },
     },
   },
-  /** causal multi-head self-attention: out[B,T,D] from qkv[B,T,3D] (q, k, v side by side, H heads of D/H), probs [B,H,T,T] kept for backward and the heatmaps */
+  /** causal multi-head self-attention: out[B,T,D] from qkv[B,T,3D] (q, k, v side by side, H heads of D/H), probs [B,H,T,T] kept for backward and the heatmaps; with rate > 0 a dropout mask [B,H,T,T] on the weights (0: none) */
   attention: {
     kind: 15,
-    words: 11,
+    words: 13,
     tail: false,
     fields: {
       out: { at: 2, type: 'ptr' },
@@ -385,6 +385,8 @@ export const RECORDS = {
       T: { at: 8, type: 'i32' },
       D: { at: 9, type: 'i32' },
       H: { at: 10, type: 'i32' },
+      mask: { at: 11, type: 'ptr' },
+      rate: { at: 12, type: 'f32' },
     },
   },
   /** out[B,D] = inp[B,T−1,:]: the last position of a sequence, where one answer per example is read */

@@ -261,6 +261,17 @@ const CASES: Case[] = [
     data: sequences('multiclass', 5, 3, true, { vocab: 4 }),
   },
   {
+    name: 'a GPT with attention dropout (one fixed mask on the weights)',
+    layers: [
+      { type: 'embedding', dim: 4 },
+      { type: 'posenc', kind: 'learned' },
+      { type: 'transformer', heads: 2, mlp: 2, attnDropout: 0.3 },
+      { type: 'layernorm' },
+      { type: 'dense', units: 3 },
+    ],
+    data: sequences('multiclass', 5, 3, true, { vocab: 4 }),
+  },
+  {
     name: 'a GPT with its head tied to the embedding (one table, two gradients)',
     layers: [
       { type: 'embedding', dim: 4 },

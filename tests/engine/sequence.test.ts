@@ -99,6 +99,35 @@ describe('sequence data in the learner', () => {
     ).toThrow(/embedding must be the first layer/);
   });
 
+  it('drops attention weights only while training, about as many as asked', () => {
+    const data = tokens(8, 4, previous);
+    const layers = (attnDropout?: number) => [
+      { type: 'embedding', dim: 8 },
+      { type: 'transformer', heads: 2, ...(attnDropout ? { attnDropout } : {}) },
+      { type: 'dense', units: 4 },
+    ];
+    const options = { optimizer: 'adam', lr: 0.01, batch: 16 };
+    const plain = new Learner(module, { layers: layers() }, data, options, 3);
+    const dropping = new Learner(module, { layers: layers(0.5) }, data, options, 3);
+    // The same start, and evaluation uses every weight: the same loss to the bit.
+    expect(dropping.evaluate('validation').loss).toBe(plain.evaluate('validation').loss);
+    plain.step(1);
+    dropping.step(1);
+    const mask = dropping.tensors().find((t) => t.name.endsWith('.mask'))!;
+    // Rows of the arena (a batch, or an evaluation chunk) by heads × T × T; the batch drew 16.
+    expect(mask.shape.slice(1)).toEqual([2, 8, 8]);
+    const m = (dropping.read(mask.name) as Float32Array).subarray(0, 16 * 2 * 8 * 8);
+    const zeros = m.filter((v) => v === 0).length / m.length;
+    expect(zeros).toBeGreaterThan(0.4);
+    expect(zeros).toBeLessThan(0.6);
+    expect(new Set(m)).toEqual(new Set([0, 2]));
+    expect(plain.tensors().some((t) => t.name.endsWith('.mask'))).toBe(false);
+    // Training saw other weights, so it moved the network elsewhere.
+    expect(dropping.weightsHash()).not.toBe(plain.weightsHash());
+    plain.dispose();
+    dropping.dispose();
+  });
+
   it('ties a head to the embedding only where the shapes fit, and says why not', () => {
     const data = tokens(6, 4, copy);
     const tied = new Learner(

@@ -25,6 +25,14 @@ const r4 = (n: number) => Math.ceil(n / 4) * 4;
 interface Data {
   qkv: Float32Array;
   dout: Float32Array;
+  /** Attention dropout's keep factors [B, H, T, T] (0 or 1/(1 − p)), or none. */
+  mask?: Float32Array;
+}
+
+/** A dropout mask for shape s: about `rate` of the weights 0, the rest 1/(1 − rate). */
+function makeMask(s: Shape, seed: number, rate: number): Float32Array {
+  const u = testValues(s.B * s.H * s.T * s.T, seed);
+  return Float32Array.from(u, (x) => ((x + 1) / 2 >= rate ? Math.fround(1 / (1 - rate)) : 0));
 }
 
 function makeData(s: Shape, seed: number, scale = 1): Data {
@@ -57,6 +65,7 @@ function reference(s: Shape, d: Data): Reference {
   for (let b = 0; b < B; b++) {
     for (let h = 0; h < H; h++) {
       const P = (t: number, u: number) => (b * H + h) * T * T + t * T + u;
+      const M = (t: number, u: number) => (d.mask ? d.mask[P(t, u)]! : 1);
       for (let t = 0; t < T; t++) {
         const sc = new Float64Array(t + 1);
         let m = -Infinity;
@@ -71,7 +80,7 @@ function reference(s: Shape, d: Data): Reference {
         for (let u = 0; u <= t; u++) probs[P(t, u)] = Math.exp(sc[u]! - m) / sum;
         for (let c = 0; c < hd; c++) {
           let y = 0;
-          for (let u = 0; u <= t; u++) y += probs[P(t, u)]! * x(b, u, 2, h, c);
+          for (let u = 0; u <= t; u++) y += probs[P(t, u)]! * M(t, u) * x(b, u, 2, h, c);
           out[(b * T + t) * D + h * hd + c] = y;
         }
       }
@@ -82,6 +91,7 @@ function reference(s: Shape, d: Data): Reference {
         let rd = 0;
         for (let u = 0; u <= t; u++) {
           for (let c = 0; c < hd; c++) dP[u] += g(c) * x(b, u, 2, h, c);
+          dP[u] *= M(t, u);
           rd += probs[P(t, u)]! * dP[u]!;
         }
         for (let u = 0; u <= t; u++) {
@@ -90,7 +100,7 @@ function reference(s: Shape, d: Data): Reference {
           for (let c = 0; c < hd; c++) {
             dqkv[at(b, t, 0, h, c)] += dS * x(b, u, 1, h, c);
             dqkv[at(b, u, 1, h, c)] += dS * x(b, t, 0, h, c);
-            dqkv[at(b, u, 2, h, c)] += p * g(c);
+            dqkv[at(b, u, 2, h, c)] += p * M(t, u) * g(c);
           }
         }
       }
@@ -179,9 +189,10 @@ function run(sc: Scratch, twin: boolean, s: Shape, d: Data, o: RunOptions = {}):
   const dout = sc.alloc(B * T * D, d.dout);
   const dqkv = sc.alloc(B * T * 3 * D, o.init ?? new Float32Array(B * T * 3 * D));
   const scratch = sc.alloc(sc.h.k.attention_scratch_floats(T, D, H));
-  f.forward(out, probs, qkv, B, T, D, H);
+  const mask = d.mask ? sc.alloc(d.mask.length, d.mask) : 0;
+  f.forward(out, probs, qkv, mask, scratch, B, T, D, H);
   for (let i = 0; i < (o.backwards ?? 1); i++) {
-    f.backward(dqkv, dout, qkv, probs, scratch, B, T, D, H);
+    f.backward(dqkv, dout, qkv, probs, mask, scratch, B, T, D, H);
   }
   const h = sc.h;
   return {
@@ -267,12 +278,12 @@ function check(s: Shape, d: Data, rel: number, failures: string[]): void {
 }
 
 describe('attention', () => {
-  it('attention_scratch_floats is T·T rounded up to 4, whatever D and H, as the engine plans it', () => {
+  it('attention_scratch_floats is 2·T·T rounded up to 4, whatever D and H, as the engine plans it', () => {
     for (const v of VARIANTS) {
       const k = builds[v].h.k;
       for (const T of [1, 2, 3, 5, 9, 32, 128]) {
-        expect(k.attention_scratch_floats(T, 64, 4)).toBe(r4(T * T));
-        expect(k.attention_scratch_floats(T, 6, 2)).toBe(r4(T * T));
+        expect(k.attention_scratch_floats(T, 64, 4)).toBe(r4(2 * T * T));
+        expect(k.attention_scratch_floats(T, 6, 2)).toBe(r4(2 * T * T));
         expect(attentionScratch(T)).toBe(k.attention_scratch_floats(T, 64, 4));
       }
     }
@@ -283,6 +294,23 @@ describe('attention', () => {
     let seed = 1;
     for (const s of shapes()) check(s, makeData(s, (seed += 10)), 1e-5, failures);
     expect(failures.slice(0, 10)).toEqual([]);
+  });
+
+  it('with a dropout mask too: weights P ⊙ mask for the values, P for the softmax gradient', () => {
+    const failures: string[] = [];
+    let seed = 5;
+    for (const s of shapes()) {
+      const d = { ...makeData(s, (seed += 10)), mask: makeMask(s, seed + 3, 0.3) };
+      check(s, d, 1e-5, failures);
+    }
+    expect(failures.slice(0, 10)).toEqual([]);
+    // The mask matters: the same inputs without it give another output.
+    const s = { B: 1, T: 5, D: 8, H: 2 };
+    const d = makeData(s, 9);
+    const kept = run(builds.simd, false, s, d);
+    const dropped = run(builds.simd, false, s, { ...d, mask: makeMask(s, 4, 0.5) });
+    expect(sameBits(kept.probs, dropped.probs)).toBe(true);
+    expect(sameBits(kept.out, dropped.out)).toBe(false);
   });
 
   it('the target shape and a long odd one match too (B=2 T=32 D=64 H=4, B=3 T=19 D=30 H=5)', () => {
@@ -360,7 +388,8 @@ describe('attention', () => {
       const out = sc.alloc(s.B * s.T * s.D, testValues(s.B * s.T * s.D, 5, 1e6));
       const probs = sc.alloc(s.B * s.H * s.T * s.T, testValues(s.B * s.H * s.T * s.T, 6, 1e6));
       const qkv = sc.alloc(d.qkv.length, d.qkv);
-      sc.h.k.attention_forward(out, probs, qkv, s.B, s.T, s.D, s.H);
+      const scratch = sc.alloc(sc.h.k.attention_scratch_floats(s.T, s.D, s.H));
+      sc.h.k.attention_forward(out, probs, qkv, 0, scratch, s.B, s.T, s.D, s.H);
       expect(sameBits(sc.h.read(out, s.B * s.T * s.D), first.out)).toBe(true);
       expect(sameBits(sc.h.read(probs, s.B * s.H * s.T * s.T), first.probs)).toBe(true);
     }
@@ -380,8 +409,9 @@ describe('attention', () => {
     const out = sc.alloc(B * T * D);
     const probs = sc.alloc(B * H * T * T);
     const qkv = sc.alloc(B * T * 3 * D, d.qkv);
+    const scratch = sc.alloc(h.k.attention_scratch_floats(T, D, H));
     const loss = (): number => {
-      h.k.attention_forward(out, probs, qkv, B, T, D, H);
+      h.k.attention_forward(out, probs, qkv, 0, scratch, B, T, D, H);
       const o = h.read(out, B * T * D);
       let sum = 0;
       for (let e = 0; e < o.length; e++) sum += d.dout[e]! * o[e]!;

@@ -17,6 +17,8 @@ export interface TransformerLayer {
   mlp?: number;
   /** False: the block ends on its last position [D], for one answer per example. */
   sequences?: boolean;
+  /** Attention dropout: the share of attention weights dropped while training (0 to < 1). */
+  attnDropout?: number;
 }
 
 export const DEFAULT_MLP_RATIO = 4;
@@ -47,6 +49,7 @@ export const transformerLayer: LayerDef = {
     },
     mlp: { kind: 'int', min: 1, max: 8, label: 'MLP ratio' },
     sequences: { kind: 'bool', label: 'every step', default: true, off: 'last step' },
+    attnDropout: { kind: 'number', min: 0, max: 1, maxOpen: true, label: 'attention dropout' },
   },
   gpt: { path: 'transformer.h.{n}', rank: 3, repeats: true, marks: true },
   formula(layer, D) {
@@ -87,7 +90,14 @@ export const transformerLayer: LayerDef = {
     const ok =
       b.node('layernorm', {}, index, where, undefined, 'ln_1') &&
       linear(3 * D, 'attn.c_attn') &&
-      b.node('attention', { heads: l.heads }, index, where, undefined, 'attn') &&
+      b.node(
+        'attention',
+        { heads: l.heads, ...(l.attnDropout ? { rate: l.attnDropout } : {}) },
+        index,
+        where,
+        undefined,
+        'attn',
+      ) &&
       linear(D, 'attn.c_proj') &&
       b.node('add', { from: index }, index, where, [b.current, x], 'attn.residual');
     if (!ok) return;
