@@ -145,7 +145,7 @@ describe('sequence data in the learner', () => {
     // The table once (4×4) and the head's own bias: no second weight.
     expect(tied.stateDict().map((p) => p.name)).toEqual(['0.weight', '1.bias']);
     expect(tied.network.totalParams).toBe(16 + 4);
-    expect(tied.network.summary[1]!.formula).toBe("4 (the weights are the embedding's)");
+    expect(tied.network.summary[1]!.formula).toBe("4 (bias; weights: the embedding's)");
     tied.dispose();
     expect(
       () =>

@@ -141,3 +141,24 @@ describe('the gradient clip', () => {
     expect(startSetup(clipped).options.clip).toBe(1);
   });
 });
+
+describe('options a link or a spec sets, shown on their blocks', () => {
+  it('shows attention dropout while it is on, and its chip switches it off', () => {
+    const block = { type: 'transformer', heads: 4, attnDropout: 0.1 } as unknown as LayerSpec;
+    const chip = chipLabels(block, null).find((c) => c.name === 'attnDropout')!;
+    expect(chip.text).toBe('attention dropout 10%');
+    expect(stepField(block, 'attnDropout', 1, true)).toBe(true);
+    expect((block as unknown as Record<string, unknown>)['attnDropout']).toBeUndefined();
+    expect(chipLabels(block, null).some((c) => c.name === 'attnDropout')).toBe(false);
+  });
+
+  it('shows a tied head while it is tied, and nothing on an ordinary dense layer', () => {
+    const tied = { type: 'dense', units: 35, tied: true } as LayerSpec;
+    expect(chipLabels(tied, null).find((c) => c.name === 'tied')?.text).toBe(
+      'tied to the embedding',
+    );
+    expect(blockTitle(tied)).toBe('Dense 35 · no activation · tied');
+    const plain = { type: 'dense', units: 35 } as LayerSpec;
+    expect(chipLabels(plain, null).some((c) => c.name === 'tied')).toBe(false);
+  });
+});

@@ -54,7 +54,7 @@ export const denseOp: OpDef<DenseAttrs> = {
   },
   formula: ({ units, tie }, input) =>
     tie
-      ? `${units} (the weights are the embedding's)`
+      ? `${units} (bias; weights: the embedding's)`
       : `${width(input)}×${units} + ${units} = ${(width(input) + 1) * units}`,
   macs: ({ units }, input) => steps(input) * width(input) * units,
   torch: ({ units }, input) => `nn.Linear(${width(input)}, ${units})`,

@@ -64,6 +64,9 @@ export function stepField(
   const field = LAYERS[layer.type].fields[name]!;
   if (field.kind === 'bool') {
     l[name] = !boolOf(layer, name);
+  } else if (field.kind === 'number' && typeof l[name] === 'number') {
+    // A rate set by a link or a spec (attention dropout): its chip switches it off.
+    delete l[name];
   } else if (field.kind === 'int' && field.steps) {
     const value = (l[name] as number | undefined) ?? defaultOf(layer, name);
     l[name] = nextStep(stepsOf(layer, name, maxUnits), value, delta, wrap);
@@ -120,12 +123,15 @@ export function nextActivation(
   return cycle[(i + 1) % cycle.length];
 }
 
-/** A block's title: "Dense 8 · relu", "Dropout 20%", "Activation · tanh", or the registry's. */
+/**
+ * A block's title: "Dense 8 · relu", "Dense 35 · no activation · tied" (a head sharing the
+ * embedding's table), "Dropout 20%", "Activation · tanh", or the registry's.
+ */
 export function blockTitle(l: LayerSpec): string {
   if (l.type === 'dense') {
     const act =
       l.activation && l.activation !== 'identity' ? ` · ${l.activation}` : ' · no activation';
-    return `Dense ${l.units}${act}`;
+    return `Dense ${l.units}${act}${l.tied ? ' · tied' : ''}`;
   }
   if (l.type === 'dropout') return `Dropout ${Math.round(l.rate * 100)}%`;
   if (l.type === 'activation') return `Activation · ${l.activation}`;
@@ -176,6 +182,14 @@ export function chipLabels(
         name,
         text: on ? field.label : field.off,
         tip: `${capitalise(on ? field.label : field.off)}: click to switch to ${on ? field.off : field.label}`,
+      });
+    } else if (field.kind === 'number') {
+      const value = l[name];
+      if (typeof value !== 'number' || value === 0) continue;
+      out.push({
+        name,
+        text: `${field.label} ${Math.round(value * 100)}%`,
+        tip: `${capitalise(field.label)} ${Math.round(value * 100)}%: click to switch it off`,
       });
     } else if (field.kind === 'bool' && field.chipWhenOn) {
       if (!boolOf(layer, name)) continue;
