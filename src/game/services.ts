@@ -240,6 +240,8 @@ export function progressOf(): ProgressShown | null {
 /** What the journey map shows of each level node, for the browser tests' hook. */
 export interface MapShown {
   levels: { id: string; chapter: number; unlocked: boolean; stars: number }[];
+  /** The epilogue's stop: open, and starred once the whole ladder is trained. */
+  epilogue: { open: boolean; done: boolean };
 }
 
 let mapState: MapShown | null = null;

@@ -26,8 +26,8 @@ before(async () => {
 
 after(() => browser?.close());
 
-/** A save with these stars (and the fastest training speed). */
-async function saveWith(stars) {
+/** A save with these stars (and the fastest training speed), and a trained ladder if given. */
+async function saveWith(stars, ladder) {
   await load(page, browser.url);
   const save = {
     version: 1,
@@ -35,6 +35,7 @@ async function saveWith(stars) {
     levels: Object.fromEntries(
       Object.entries(stars).map(([id, n]) => [id, { stars: n, best: null, recent: [] }]),
     ),
+    ...(ladder ? { ladder } : {}),
   };
   await page.evaluate(
     (text) => localStorage.setItem('neural-journey/save', text),
@@ -117,5 +118,38 @@ test('the quick ladder trains five sizes and the plot shows them with a fitted p
   const compute = await page.evaluate(() => window.neuralJourney.scaling);
   assert.ok(compute.plotted >= 4);
   await shot(page, 'scaling-compute');
+  assert.deepEqual(browser.errors, []);
+});
+
+test('a full ladder trained before comes back from the save, and the map stars the epilogue', async () => {
+  const sizes = { tiny: 9755, small: 28771, medium: 61571, large: 106659, huge: 345539 };
+  const losses = [1.994, 1.875, 1.807, 1.76, 1.724];
+  const ladder = Object.fromEntries(
+    Object.entries(sizes).map(([id, params], i) => [
+      id,
+      { params, loss: losses[i], curve: [{ flops: 6 * params * 3000 * 512, loss: losses[i] }] },
+    ]),
+  );
+  await saveWith({ 'c7-melville': 1 }, ladder);
+  await openMap();
+  assert.deepEqual(await page.evaluate(() => window.neuralJourney.map.epilogue), {
+    open: true,
+    done: true,
+  });
+  await click(page, 'epilogue: Scaling up');
+  await waitForScene(page, 'Scaling');
+  await page.waitForFunction(() => window.neuralJourney.scaling?.alpha !== null, null, {
+    timeout: 10_000,
+  });
+  const shown = await page.evaluate(() => window.neuralJourney.scaling);
+  assert.equal(shown.length, 'full');
+  assert.equal(shown.plotted, 5);
+  assert.deepEqual(
+    shown.rungs.map((r) => r.loss),
+    losses,
+  );
+  // The fitted slope of these five losses (numpy's polyfit of the logs gives 0.04174).
+  assert.ok(Math.abs(shown.alpha - 0.04174) < 2e-4, `alpha ${shown.alpha}`);
+  await shot(page, 'scaling-from-save');
   assert.deepEqual(browser.errors, []);
 });

@@ -8,6 +8,7 @@ import {
   browserStorage,
 } from '../../src/game/state/saves.js';
 import { SpecError } from '../../src/engine/spec.js';
+import { ladderDone } from '../../src/game/state/ladder-save.js';
 import { MemoryStorage, attempt } from './helpers.js';
 
 /** JSON being damaged on purpose: any shape goes. */
@@ -377,5 +378,61 @@ describe('SaveStore: settings', () => {
     const store = new SaveStore(new MemoryStorage());
     expect(() => store.updateSettings({ muted: true, ...patch })).toThrow(message);
     expect(store.settings()).toEqual(DEFAULT_SETTINGS);
+  });
+});
+
+describe('SaveStore: the epilogue’s ladder', () => {
+  const rung = (loss: number) => ({
+    params: 9755,
+    loss,
+    curve: [
+      { flops: 9e9, loss: 2.4 },
+      { flops: 9e10, loss },
+    ],
+  });
+
+  it('keeps trained rungs across a reload, and is done when every rung is there', () => {
+    const storage = new MemoryStorage();
+    const store = new SaveStore(storage);
+    store.recordRung('tiny', rung(1.99));
+    const again = new SaveStore(storage);
+    expect(again.notices).toEqual([]);
+    expect(again.ladder()).toEqual({ tiny: rung(1.99) });
+    expect(ladderDone(again.ladder())).toBe(false);
+    for (const id of ['small', 'medium', 'large', 'huge']) again.recordRung(id, rung(1.8));
+    expect(ladderDone(new SaveStore(storage).ladder())).toBe(true);
+    again.reset();
+    expect(new SaveStore(storage).ladder()).toEqual({});
+  });
+
+  it('drops a damaged or unknown rung with a notice and keeps the rest', () => {
+    const storage = new MemoryStorage();
+    storage.map.set(
+      SAVE_KEY,
+      JSON.stringify({
+        version: SAVE_VERSION,
+        ladder: {
+          tiny: rung(1.99),
+          small: { ...rung(1.8), loss: 'low' },
+          giant: rung(1.5),
+          medium: { ...rung(1.8), curve: [{ flops: -1, loss: 2 }] },
+        },
+      }),
+    );
+    const store = new SaveStore(storage);
+    expect(store.ladder()).toEqual({ tiny: rung(1.99) });
+    expect(store.notices).toEqual([
+      'Some of the scaling ladder you trained was damaged in the save, so those rungs train again; the rest of your progress is kept.',
+    ]);
+    expect(storage.map.get(BACKUP_KEY)).toBeDefined();
+  });
+
+  it('refuses a rung the game could not have trained, naming the field', () => {
+    const store = new SaveStore(new MemoryStorage());
+    expect(() => store.recordRung('tiny', { ...rung(1.9), loss: Number.NaN })).toThrow(
+      /ladder\.tiny\.loss must be a number from 0 to 100, got NaN/,
+    );
+    expect(() => store.recordRung('giant', rung(1.9))).toThrow(/rung must be one of tiny, small/);
+    expect(store.ladder()).toEqual({});
   });
 });

@@ -207,6 +207,8 @@ export class EpilogueNode extends MapStop {
     scene: Phaser.Scene,
     readonly stop: ComingStop,
     readonly open: boolean,
+    /** Every rung of the ladder trained: a filled star, as a won level has. */
+    readonly done: boolean,
     x: number,
     y: number,
     onSelect: (node: EpilogueNode) => void,
@@ -227,7 +229,7 @@ export class EpilogueNode extends MapStop {
     body.lineStyle(3, color, 1);
     if (open) {
       body.strokeCircle(0, 0, EPILOGUE_R);
-      drawIcon(body, 'star', 0, 0, 14, COLORS.loss);
+      drawIcon(body, done ? 'star' : 'star-empty', 0, 0, 14, COLORS.loss);
     } else {
       // A dashed rim: the road is there, not yet open.
       const dashes = 10;
@@ -262,9 +264,11 @@ export class EpilogueNode extends MapStop {
   }
 
   tooltipText(): string {
-    return this.open
-      ? `Epilogue: "${this.stop.title}" (${this.stop.years}): train one model in five sizes`
-      : `Epilogue: "${this.stop.title}" opens with a star in the last chapter`;
+    return this.done
+      ? `Epilogue: "${this.stop.title}" (${this.stop.years}): the whole ladder trained`
+      : this.open
+        ? `Epilogue: "${this.stop.title}" (${this.stop.years}): train one model in five sizes`
+        : `Epilogue: "${this.stop.title}" opens with a star in the last chapter`;
   }
 
   protected redraw(): void {

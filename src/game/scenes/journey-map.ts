@@ -31,6 +31,7 @@ import { drawDoodle } from '../objects/chapter-doodles.js';
 import { SCENES, type BriefingData } from './keys.js';
 import { EPILOGUE, comingNextWords } from './level-text.js';
 import { epilogueOpen } from '../../levels/scaling.js';
+import { ladderDone } from '../state/ladder-save.js';
 import { MapInfo } from '../objects/map-info.js';
 import { EpilogueNode, LevelNode, type NodeState } from '../objects/map-nodes.js';
 import { onKeyDown } from '../ui/keys.js';
@@ -130,6 +131,7 @@ export class JourneyMap extends Phaser.Scene {
       );
     });
     this.markClassLevels(states);
+    const epilogue = { open: epilogueOpen(LEVELS, starsByLevel), done: ladderDone(saves.ladder()) };
     reportMap({
       levels: states.map(({ level, unlocked, stars }) => ({
         id: level.id,
@@ -137,11 +139,13 @@ export class JourneyMap extends Phaser.Scene {
         unlocked,
         stars,
       })),
+      epilogue,
     });
     this.epilogue = new EpilogueNode(
       this,
       EPILOGUE,
-      epilogueOpen(LEVELS, starsByLevel),
+      epilogue.open,
+      epilogue.done,
       EPILOGUE_SPOT.x,
       EPILOGUE_SPOT.y,
       (node) => this.selectEpilogue(node),
@@ -375,14 +379,18 @@ export class JourneyMap extends Phaser.Scene {
 
   private selectEpilogue(node: EpilogueNode): void {
     this.selected = null;
-    const { stop, open } = node;
+    const { stop, open, done } = node;
     this.info.show({
       year: stop.years,
       title: `Epilogue · ${stop.title}`,
       milestone: stop.blurb,
       chapter: 'Train one transformer in five sizes on Moby-Dick and fit the line its losses make.',
-      status: open ? 'Open' : 'Opens with a star in the last chapter',
-      statusIcon: open ? 'info' : 'lock',
+      status: done
+        ? 'The whole ladder trained'
+        : open
+          ? 'Open'
+          : 'Opens with a star in the last chapter',
+      statusIcon: done ? 'star' : open ? 'info' : 'lock',
       action: open
         ? { label: 'Open', icon: 'next', disabled: null }
         : {

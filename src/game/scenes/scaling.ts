@@ -4,8 +4,9 @@
  * the worker, each rung's row filling as it trains; a log–log plot of validation loss against
  * parameters or against compute with the power law fitted through the trained rungs (by the
  * kernel, through `trainer.powerLaw`) and read at GPT-2's and GPT-3's sizes; and three columns
- * of plain words on what grows, what stays the same and what nobody knows. The results stay for
- * as long as the page is open, per training length.
+ * of plain words on what grows, what stays the same and what nobody knows. Results are kept per
+ * training length while the page is open, and the full ladder's in the save as well (the map
+ * stars the epilogue once every rung is trained).
  */
 import * as Phaser from 'phaser';
 import { MELVILLE_VOCAB } from '../../data/melville.js';
@@ -103,6 +104,13 @@ export class Scaling extends Phaser.Scene {
   }
 
   create(): void {
+    // Rungs trained on an earlier visit come back from the save.
+    for (const [id, saved] of Object.entries(services().saves.ladder())) {
+      const rung = LADDER.find((r) => r.id === id);
+      if (rung && !results.full.has(id)) {
+        results.full.set(id, { name: rung.name, ...saved, diverged: false });
+      }
+    }
     this.alive = true;
     this.running = false;
     this.current = null;
@@ -215,6 +223,9 @@ export class Scaling extends Phaser.Scene {
       this.stopAsked = true;
       return;
     }
+    // Every rung trained already: train them all again, to watch it (the same seed gives the
+    // same losses).
+    if (LADDER.every((r) => results[this.length].has(r.id))) results[this.length].clear();
     this.running = true;
     this.stopAsked = false;
     this.trainButton.setLabel('Stop').setIcon('pause');
@@ -280,6 +291,9 @@ export class Scaling extends Phaser.Scene {
     }
     const loss = diverged ? Number.NaN : curve.at(-1)!.loss;
     results[length].set(rung.id, { name: rung.name, params, loss, curve, diverged });
+    // The full ladder is kept in the save (a quick look is not worth a reload's memory).
+    if (length === 'full' && !diverged)
+      services().saves.recordRung(rung.id, { params, loss, curve });
     if (this.alive) await this.refit();
   }
 
@@ -347,7 +361,7 @@ export class Scaling extends Phaser.Scene {
         this.length === 'quick'
           ? QUICK_WORDS
           : done.length === LADDER.length
-            ? 'Every rung trained.'
+            ? 'Every rung trained: the epilogue has its star on the map. Train the ladder to watch it again.'
             : `${done.length} of ${LADDER.length} rungs trained at this length.`,
       );
     }

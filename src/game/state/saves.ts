@@ -20,6 +20,7 @@
  * Pure: the browser's `localStorage` is passed in (see `browserStorage`), so this runs in Node.
  */
 import type { Attempt, DataSettings } from '../../levels/types.js';
+import { checkSavedRung, readLadder, type SavedLadder, type SavedRung } from './ladder-save.js';
 import { NOISE_RANGE, SANDBOX_POINTS, TRAIN_SHARE_RANGE } from '../../data/index.js';
 import { LIMITS } from '../../engine/limits.js';
 import { parseOptions } from '../../engine/options.js';
@@ -268,6 +269,8 @@ export class SaveStore {
   private writeFailed = false;
   private levels = new Map<string, LevelProgress>();
   private current: Settings = { ...DEFAULT_SETTINGS };
+  /** The epilogue's trained rungs (`ladder-save.ts`). */
+  private rungs: SavedLadder = {};
 
   /**
    * Loads the save from `storage`. `null`, or a storage that throws when read (private mode,
@@ -376,6 +379,17 @@ export class SaveStore {
         );
       }
     }
+    if (raw['ladder'] !== undefined) {
+      const { ladder, damaged } = readLadder(raw['ladder']);
+      this.rungs = ladder;
+      if (damaged.length) {
+        repaired = true;
+        this.notices.push(
+          'Some of the scaling ladder you trained was damaged in the save, so those rungs train ' +
+            'again; the rest of your progress is kept.',
+        );
+      }
+    }
     if (repaired) this.backup(text);
   }
 
@@ -392,7 +406,12 @@ export class SaveStore {
     if (!this.storage || !this.writable) return;
     const levels: Record<string, LevelProgress> = {};
     for (const [id, progress] of this.levels) levels[id] = progress;
-    const text = JSON.stringify({ version: SAVE_VERSION, settings: this.current, levels });
+    const text = JSON.stringify({
+      version: SAVE_VERSION,
+      settings: this.current,
+      levels,
+      ...(Object.keys(this.rungs).length ? { ladder: this.rungs } : {}),
+    });
     try {
       this.storage.setItem(SAVE_KEY, text);
       this.writeFailed = false;
@@ -447,6 +466,17 @@ export class SaveStore {
     return copy(next);
   }
 
+  /** The epilogue's trained rungs of the full ladder, by rung id; a copy. */
+  ladder(): SavedLadder {
+    return copy(this.rungs);
+  }
+
+  /** Keeps a rung of the full ladder and saves. Throws a SpecError, keeping nothing, if invalid. */
+  recordRung(id: string, rung: SavedRung): void {
+    this.rungs = { ...this.rungs, [id]: checkSavedRung(id, copy(rung)) };
+    this.persist();
+  }
+
   /** The current settings; a copy. */
   settings(): Settings {
     return { ...this.current };
@@ -471,6 +501,7 @@ export class SaveStore {
    */
   reset(): void {
     this.levels.clear();
+    this.rungs = {};
     this.writable = true;
     this.persist();
   }
