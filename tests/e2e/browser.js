@@ -1,6 +1,7 @@
 // Shared setup of the browser tests: the built game served by Vite's preview API and Debian's
 // Chromium driven by Playwright, plus helpers that act the way a player does (clicks on the
 // canvas at a control's place, found through the game's read-only test hook).
+import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -155,4 +156,24 @@ export function measureFrames(page, ms) {
       }),
     ms,
   );
+}
+
+/**
+ * Measures `ms` of frames while something trains (`measureFrames`) and holds them to the limits
+ * of every training view: at least 50 frames a second, no main-thread task over 50 ms. Logs the
+ * figures under `what`.
+ */
+export async function expectSmooth(page, ms, what) {
+  const measured = await measureFrames(page, ms);
+  const fps = measured.frames / measured.seconds;
+  console.log(
+    `${what}: ${fps.toFixed(1)} fps over ${measured.seconds.toFixed(2)} s, long tasks ${JSON.stringify(measured.longTasks)}`,
+  );
+  assert.ok(measured.seconds >= 1, `${what}: training lasted long enough to measure`);
+  assert.deepEqual(
+    measured.longTasks.filter((d) => d > 50),
+    [],
+    `${what}: long tasks`,
+  );
+  assert.ok(fps >= 50, `${what}: ${fps.toFixed(1)} fps`);
 }

@@ -12,7 +12,7 @@ import {
   controls,
   drag,
   load,
-  measureFrames,
+  expectSmooth,
   root,
   settled,
   shot,
@@ -426,17 +426,7 @@ test('the image views stay responsive on Fashion show: no main-thread task over 
   await page.waitForFunction(() => (window.neuralJourney.pictures?.images?.step ?? 0) > 0, null, {
     timeout: 20_000,
   });
-  const measured = await measureFrames(page, 4000);
-  const fps = measured.frames / measured.seconds;
-  console.log(
-    `c4-fashion while training: ${fps.toFixed(1)} fps over ${measured.seconds.toFixed(2)} s, long tasks ${JSON.stringify(measured.longTasks)}`,
-  );
+  await expectSmooth(page, 4000, 'c4-fashion while training');
   await shot(page, 'c4-training-c4-fashion-mid-run');
-  assert.ok(measured.seconds >= 1, 'training lasted long enough to measure');
-  assert.deepEqual(
-    measured.longTasks.filter((d) => d > 50),
-    [],
-  );
-  assert.ok(fps >= 50, `${fps.toFixed(1)} fps`);
   assert.deepEqual(browser.errors, []);
 });

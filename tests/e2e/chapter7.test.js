@@ -10,7 +10,7 @@ import {
   click,
   drag,
   load,
-  measureFrames,
+  expectSmooth,
   settled,
   shot,
   waitForScene,
@@ -115,16 +115,7 @@ test('Write like Melville writes as it trains, with bars for its odds of the nex
     { timeout: 30_000 },
   );
   // Heatmaps, samples and bars redrawn while it trains: the same limits as every training view.
-  const measured = await measureFrames(page, 3000);
-  const fps = measured.frames / measured.seconds;
-  console.log(
-    `Melville while training: ${fps.toFixed(1)} fps, long tasks ${JSON.stringify(measured.longTasks)}`,
-  );
-  assert.deepEqual(
-    measured.longTasks.filter((d) => d > 50),
-    [],
-  );
-  assert.ok(fps >= 50, `${fps.toFixed(1)} fps`);
+  await expectSmooth(page, 3000, 'Melville while training');
   const { samples, next } = await page.evaluate(
     () => window.neuralJourney.pictures.sequence.samples,
   );
